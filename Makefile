@@ -1,0 +1,55 @@
+# Gravity: `make run` to try it, `make test` to prove it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# The test suite runs on the real thing: PostgreSQL and Redis.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test lint deploy-check worker beat bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server: SQLite file, tasks in-process, mail printed to this terminal.
+run: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m tests.preflight
+	@$(MAKE) --no-print-directory deploy-check
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		TASKS_EAGER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production settings must pass Django's deployment checklist without a single warning.
+deploy-check: install
+	DEBUG=0 SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+		ALLOWED_HOSTS=example.org DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+		REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A config worker -Q events,notifications,routing,celery -l INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l INFO
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return True
+
+    def pre_login(self, request, user, **kwargs):
+        # Imported accounts stay closed until claimed through a verified email.
+        if user.is_unclaimed or user.is_former_member:
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return True
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
+        if name and not user.display_name:
+            user.display_name = name[:60]
+        return user
+

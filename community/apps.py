@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "community"
+    verbose_name = "Community"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (signals are wired here only)

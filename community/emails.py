@@ -1,0 +1,51 @@
+"""Outgoing mail: rendered from ``templates/emails/``, plain text plus HTML."""
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Invitation
+
+
+def absolute(path: str) -> str:
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}{path}"
+
+
+def send_templated(*, to: str, template: str, context: dict, headers: dict | None = None):
+    context = {"site_name": settings.SITE_NAME, "brand": settings.BRAND, **context}
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to], headers=headers or {}
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Send an email invitation once; a second delivery of the task sends nothing."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("inviter")
+            .filter(pk=invitation_id, kind=Invitation.Kind.EMAIL)
+            .first()
+        )
+        if invitation is None or invitation.inviter is None or invitation.emailed_at:
+            return False
+        send_templated(
+            to=invitation.email,
+            template="invitation",
+            context={
+                "invitation": invitation,
+                "inviter": invitation.inviter,
+                "accept_url": absolute(invitation.get_absolute_url()),
+                "max_age_days": settings.INVITE_MAX_AGE_DAYS,
+            },
+        )
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
+    return True

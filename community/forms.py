@@ -1,0 +1,121 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.conf import settings
+
+from .images import clean_image
+from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form plus the name members see."""
+
+    display_name = forms.CharField(
+        max_length=60, required=False, help_text="Shown with your posts. Optional."
+    )
+    field_order = ["email", "username", "display_name", "password1", "password2"]
+
+    def save(self, request):
+        user = super().save(request)
+        if self.cleaned_data.get("display_name"):
+            user.display_name = self.cleaned_data["display_name"]
+            user.save(update_fields=["display_name"])
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "avatar", "bio", "location", "products", "interests"]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+            "avatar": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+            ),
+        }
+        help_texts = {
+            "products": "Comma-separated, e.g. Trail 2 tent, Summit stove. We ask owners for help.",
+            "interests": "Comma-separated topics you like to talk about.",
+            "avatar": "JPEG, PNG, GIF or WebP, at most 4 MB.",
+        }
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and hasattr(avatar, "content_type"):  # a new upload, not the stored file
+            return clean_image(avatar, max_side=settings.AVATAR_SIZE)
+        return avatar
+
+    def _clean_list(self, name):
+        items = User.split_list(self.cleaned_data.get(name, ""))
+        if len(items) > 20:
+            raise forms.ValidationError("List at most 20 items.")
+        return ", ".join(dict.fromkeys(items))
+
+    def clean_products(self):
+        return self._clean_list("products")
+
+    def clean_interests(self):
+        return self._clean_list("interests")
+
+
+class AccountDeleteForm(forms.Form):
+    class PostChoice:
+        ANONYMISE = "anonymise"
+        REMOVE = "remove"
+
+    posts = forms.ChoiceField(
+        label="What should happen to your posts?",
+        choices=[
+            (PostChoice.ANONYMISE, "Keep them, shown as written by a former member"),
+            (PostChoice.REMOVE, "Remove their text (replies by others stay)"),
+        ],
+        widget=forms.RadioSelect,
+        initial=PostChoice.ANONYMISE,
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Enter your password to confirm.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label="Friends' email addresses",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Separate addresses with commas or new lines; up to 10 at a time.",
+    )
+    message = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="A personal note (optional)",
+    )
+
+    def clean_emails(self):
+        raw = self.cleaned_data["emails"].replace("\n", ",").replace(";", ",")
+        items = [item.strip().lower() for item in raw.split(",") if item.strip()]
+        if not items:
+            raise forms.ValidationError("Enter at least one email address.")
+        if len(items) > 10:
+            raise forms.ValidationError("Invite at most 10 people at a time.")
+        field = forms.EmailField()
+        bad = []
+        for item in items:
+            try:
+                field.clean(item)
+            except forms.ValidationError:
+                bad.append(item)
+        if bad:
+            raise forms.ValidationError(
+                "These are not valid email addresses: %(bad)s", params={"bad": ", ".join(bad)}
+            )
+        return list(dict.fromkeys(items))

@@ -1,0 +1,50 @@
+"""The engagement event log: the source of truth that workers consume.
+
+Every write appends one row here in the same transaction as the fact it describes, so a lost
+queue message loses nothing: a periodic sweep applies every row whose ``processed_at`` is
+still empty, and applying is idempotent by event id.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class EngagementEvent(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER_JOINED = "member_joined", "Member joined"
+        INVITE_SENT = "invite_sent", "Invite sent"
+        INVITE_JOINED = "invite_joined", "Invite joined"
+        PROFILE_UPDATED = "profile_updated", "Profile updated"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="engagement_events",
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    thread_id = models.BigIntegerField(null=True, blank=True)
+    post_id = models.BigIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(processed_at__isnull=True),
+                name="event_pending_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

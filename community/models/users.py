@@ -1,0 +1,110 @@
+"""Members and their public profile."""
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+handle_validator = RegexValidator(
+    r"^[A-Za-z0-9_]{3,30}$",
+    "Use 3 to 30 letters, digits or underscores (this is your @handle).",
+)
+
+
+def avatar_path(instance, filename):
+    # The name is made by the server; the uploaded name is never used.
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractUser):
+    """A person in the community. Staff hosts have ``is_host``; admins are superusers.
+
+    Trust level 0 is a *new member* (limits apply); members earn level 1 by taking part.
+    Unclaimed accounts come from an import and cannot log in until claimed.
+    """
+
+    class Trust(models.IntegerChoices):
+        NEW = 0, "New member"
+        MEMBER = 1, "Member"
+
+    username = models.CharField(
+        "handle",
+        max_length=30,
+        unique=True,
+        validators=[handle_validator],
+        help_text="Your @handle: 3 to 30 letters, digits or underscores.",
+        error_messages={"unique": "That handle is taken; please pick another."},
+    )
+    email = models.EmailField("email address", unique=True, null=True, blank=True)
+    display_name = models.CharField(max_length=60, blank=True)
+    avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    bio = models.TextField("short bio", max_length=500, blank=True)
+    location = models.CharField(max_length=100, blank=True)
+    products = models.CharField(
+        "products I own", max_length=300, blank=True, help_text="Comma-separated."
+    )
+    interests = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    is_host = models.BooleanField(
+        "staff host",
+        default=False,
+        help_text="Brand staff: hosts the community, moderates, posts with the brand badge.",
+    )
+    trust_level = models.PositiveSmallIntegerField(choices=Trust.choices, default=Trust.NEW)
+    is_unclaimed = models.BooleanField(
+        default=False, help_text="Imported account that nobody has claimed yet."
+    )
+    is_former_member = models.BooleanField(
+        default=False, help_text="The shared account that keeps posts of deleted accounts."
+    )
+    invited_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitees"
+    )
+    invitation = models.ForeignKey(
+        "community.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="joined_members",
+    )
+    imported_reputation = models.IntegerField(null=True, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        ordering = ["username"]
+        indexes = [models.Index(fields=["-date_joined"], name="user_joined_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("profile", kwargs={"username": self.username})
+
+    @staticmethod
+    def split_list(value: str) -> list[str]:
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    @property
+    def product_list(self) -> list[str]:
+        return self.split_list(self.products)
+
+    @property
+    def interest_list(self) -> list[str]:
+        return self.split_list(self.interests)
+
+    @cached_property
+    def partner_organisation_ids(self) -> frozenset[int]:
+        """Verified partner organisations this member belongs to (one query, cached)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(
+            self.partner_memberships.filter(organisation__status="verified").values_list(
+                "organisation_id", flat=True
+            )
+        )

@@ -1,0 +1,86 @@
+"""Every access rule of the community, as named predicates.
+
+Views call :func:`require`; templates ask the same predicates through the ``can`` tag
+(``community.templatetags.community``); the permission-matrix test walks every URL for every
+role. Roles (ARCHITECTURE.md): anonymous, new member, member, partner, staff host, admin.
+"""
+from django.core.exceptions import PermissionDenied
+
+
+def is_member(user) -> bool:
+    """A signed-in person with an active, claimed account."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and not user.is_unclaimed
+    )
+
+
+def is_admin(user) -> bool:
+    return is_member(user) and user.is_superuser
+
+
+def is_staff_host(user) -> bool:
+    """Brand staff who host the community (admins host too)."""
+    return is_member(user) and (user.is_host or user.is_superuser)
+
+
+def is_new_member(user) -> bool:
+    """Trust level 0: limits apply until the member earns full rights."""
+    return is_member(user) and not is_staff_host(user) and user.trust_level == 0
+
+
+def is_partner(user, organisation=None) -> bool:
+    """Belongs to a verified partner organisation (to ``organisation`` when given)."""
+    if not is_member(user):
+        return False
+    ids = user.partner_organisation_ids
+    if organisation is None:
+        return bool(ids)
+    return organisation.pk in ids
+
+
+def role_of(user) -> str:
+    """The single role name shown in badges and used by the permission matrix."""
+    if not is_member(user):
+        return "anonymous"
+    if is_admin(user):
+        return "admin"
+    if is_staff_host(user):
+        return "staff"
+    if is_partner(user):
+        return "partner"
+    if is_new_member(user):
+        return "new_member"
+    return "member"
+
+
+def can_view_profile(user, member) -> bool:
+    return member.is_active and not member.is_former_member
+
+
+def can_edit_profile(user, member) -> bool:
+    return is_member(user) and user.pk == member.pk
+
+
+def can_invite(user) -> bool:
+    return is_member(user)
+
+
+def can_delete_account(user) -> bool:
+    return is_member(user) and not user.is_superuser
+
+
+def can_use_host_tools(user) -> bool:
+    return is_staff_host(user)
+
+
+PREDICATES = {
+    name.removeprefix("can_"): fn
+    for name, fn in dict(globals()).items()
+    if name.startswith(("can_", "is_")) and callable(fn)
+}
+
+
+def require(allowed: bool, message: str = "You do not have permission to do that.") -> None:
+    """Raise 403 (rendered by ``403.html`` with ``message``) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,1 @@
+"""Write paths. Each public function is one transaction that records its EngagementEvent."""

@@ -1,0 +1,14 @@
+from community.models import EngagementEvent
+
+
+def event_record(*, kind: str, actor=None, subject_user=None, thread_id=None, post_id=None,
+                 payload: dict | None = None) -> EngagementEvent:
+    """Append an event row; call inside the caller's ``transaction.atomic`` block."""
+    return EngagementEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        subject_user=subject_user,
+        thread_id=thread_id,
+        post_id=post_id,
+        payload=payload or {},
+    )

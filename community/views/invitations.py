@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from community.forms import InviteForm
+from community.models import Invitation, User
+from community.services.invitations import (
+    InvalidInvitation,
+    invitation_link_get,
+    invitation_resolve,
+    invitations_send,
+)
+from community.signals import INVITATION_SESSION_KEY
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    """Invite friends by email or share a personal link; see who joined.
+
+    Template ``community/invite.html``.
+    """
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = invitations_send(
+            inviter=request.user,
+            emails=form.cleaned_data["emails"],
+            message=form.cleaned_data["message"],
+        )
+        if result.sent:
+            messages.success(request, f"Invitation sent to {', '.join(result.sent)}.")
+        if result.already_members:
+            messages.info(
+                request, f"Already members: {', '.join(result.already_members)}."
+            )
+        return redirect("invite")
+    link = invitation_link_get(inviter=request.user)
+    context = {
+        "form": form,
+        "personal_link": request.build_absolute_uri(link.get_absolute_url()),
+        "joined": User.objects.filter(invited_by=request.user).order_by("-date_joined")[:50],
+        "sent": Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.EMAIL)[:50],
+    }
+    return render(request, "community/invite.html", context)
+
+
+@require_http_methods(["GET"])
+def invite_accept(request, token):
+    """Land from an invite link: remember it for sign-up, or explain why it cannot be used.
+
+    Template ``community/invite_accept.html``.
+    """
+    try:
+        invitation = invitation_resolve(token)
+    except InvalidInvitation as exc:
+        return render(request, "community/invite_invalid.html", {"reason": str(exc)}, status=400)
+    if request.user.is_authenticated:
+        messages.info(request, "You are already a member; welcome back.")
+        return redirect("home")
+    request.session[INVITATION_SESSION_KEY] = invitation.pk
+    return render(request, "community/invite_accept.html", {"invitation": invitation})

@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from community import permissions
+from community.forms import AccountDeleteForm, ProfileForm
+from community.models import User
+from community.services.users import account_delete, profile_update
+
+
+def profile_detail(request, username):
+    """A member's public profile. Template ``community/profile.html``."""
+    member = get_object_or_404(User, username=username, is_active=True, is_former_member=False)
+    permissions.require(permissions.can_view_profile(request.user, member))
+    joined = member.invitees.filter(is_active=True).count()
+    return render(request, "community/profile.html", {"member": member, "invitees_joined": joined})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    """Edit one's own profile. Template ``community/profile_edit.html``."""
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=user)
+        if form.is_valid():
+            profile_update(actor=user, form=form)
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile", username=user.username)
+        # Keep the stored avatar on screen even when the new upload was refused.
+        user.refresh_from_db(fields=["avatar"])
+    else:
+        form = ProfileForm(instance=user)
+    return render(request, "community/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request):
+    """Delete one's account, choosing what happens to one's posts.
+
+    Template ``community/account_delete.html``.
+    """
+    permissions.require(
+        permissions.can_delete_account(request.user), "This account cannot be deleted here."
+    )
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        remove = form.cleaned_data["posts"] == AccountDeleteForm.PostChoice.REMOVE
+        account_delete(request=request, user=request.user, remove_posts=remove)
+        messages.success(request, "Your account is deleted. Thank you for being part of it.")
+        return redirect("home")
+    return render(request, "community/account_delete.html", {"form": form})

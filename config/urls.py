@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("community.urls")),
+    # Uploaded media is re-encoded at upload and served with nosniff; a CDN or the web server
+    # takes this over in larger deployments.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler400 = "community.views.errors.bad_request"
+handler403 = "community.views.errors.permission_denied"
+handler404 = "community.views.errors.page_not_found"
+handler500 = "community.views.errors.server_error"

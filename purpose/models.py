@@ -1,0 +1,1 @@
+"""Shared purpose and projects (see the purpose issue); no models yet."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: one fixture per role, a clean cache namespace, mail helpers."""
+import re
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from . import factories
+
+ROLES = ["anonymous", "new_member", "member", "partner", "staff", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own key prefix in the shared Redis, so rate limits do not leak."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
+    cache.close()
+    yield
+    cache.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def member(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def other_member(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def new_member(db):
+    return factories.NewMemberFactory()
+
+
+@pytest.fixture
+def host(db):
+    return factories.HostFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.AdminFactory()
+
+
+@pytest.fixture
+def partner(db):
+    return factories.PartnerFactory()
+
+
+def make_role_user(role):
+    return {
+        "anonymous": lambda: None,
+        "new_member": factories.NewMemberFactory,
+        "member": factories.UserFactory,
+        "partner": factories.PartnerFactory,
+        "staff": factories.HostFactory,
+        "admin": factories.AdminFactory,
+    }[role]()
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)`` logs the test client in as ``user`` (None stays anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+def links_in(message) -> list[str]:
+    return re.findall(r"https?://\S+", message.body)
