@@ -1,5 +1,31 @@
+from .conversations import (
+    Notification,
+    Post,
+    PostRevision,
+    Space,
+    SpaceFollow,
+    Tag,
+    TagSynonym,
+    Thread,
+    ThreadFollow,
+    Vote,
+)
 from .events import EngagementEvent
 from .invitations import Invitation
 from .users import User
 
-__all__ = ["EngagementEvent", "Invitation", "User"]
+__all__ = [
+    "EngagementEvent",
+    "Invitation",
+    "Notification",
+    "Post",
+    "PostRevision",
+    "Space",
+    "SpaceFollow",
+    "Tag",
+    "TagSynonym",
+    "Thread",
+    "ThreadFollow",
+    "User",
+    "Vote",
+]

@@ -14,6 +14,16 @@ class EngagementEvent(models.Model):
         INVITE_SENT = "invite_sent", "Invite sent"
         INVITE_JOINED = "invite_joined", "Invite joined"
         PROFILE_UPDATED = "profile_updated", "Profile updated"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        THREAD_CREATED = "thread_created", "Thread created"
+        POST_CREATED = "post_created", "Post created"
+        POST_EDITED = "post_edited", "Post edited"
+        POST_DELETED = "post_deleted", "Post deleted"
+        ANSWER_ACCEPTED = "answer_accepted", "Answer accepted"
+        ANSWER_UNACCEPTED = "answer_unaccepted", "Answer unaccepted"
+        VOTE_CAST = "vote_cast", "Vote cast"
+        VOTE_WITHDRAWN = "vote_withdrawn", "Vote withdrawn"
+        FOLLOWED = "followed", "Followed"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     actor = models.ForeignKey(

@@ -68,6 +68,22 @@ class User(AbstractUser):
     )
     imported_reputation = models.IntegerField(null=True, blank=True)
 
+    class Digest(models.TextChoices):
+        NONE = "none", "No digest"
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    email_notifications = models.BooleanField(
+        "email me about replies, answers and mentions", default=True
+    )
+    digest = models.CharField(
+        "activity digest", max_length=6, choices=Digest.choices, default=Digest.WEEKLY
+    )
+    accepts_routing = models.BooleanField(
+        "ask me to help with questions I might know", default=True
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
     objects = UserManager()
 
     REQUIRED_FIELDS = ["email"]

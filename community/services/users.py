@@ -51,7 +51,7 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
         for handler in ACCOUNT_CONTENT_HANDLERS:
             handler(user=user, former_member=former, remove_posts=remove_posts)
         event_record(
-            kind=EngagementEvent.Kind.PROFILE_UPDATED,
+            kind=EngagementEvent.Kind.ACCOUNT_DELETED,
             actor=None,
             payload={"deleted_account": user.pk, "removed_posts": remove_posts},
         )

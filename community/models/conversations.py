@@ -1,0 +1,299 @@
+"""Spaces, tags, threads, posts and votes: where customers talk to each other."""
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Space(models.Model):
+    """A place for one product line or interest, with its own feed and followers."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=90, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    thread_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("space", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:90] or "space"
+        super().save(*args, **kwargs)
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=40, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TagSynonym(models.Model):
+    """Staff-curated: a member typing ``name`` gets ``tag`` instead."""
+
+    name = models.SlugField(max_length=40, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="synonyms")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.tag}"
+
+
+class Thread(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", "Discussion"
+        QUESTION = "question", "Question"
+        ANNOUNCEMENT = "announcement", "Announcement"
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="threads")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISCUSSION)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, allow_unicode=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
+    )
+    author_is_staff = models.BooleanField(default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    created_at = models.DateTimeField(db_index=True)
+    last_activity_at = models.DateTimeField()
+    opening_post = models.OneToOneField(
+        "community.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_answer = models.OneToOneField(
+        "community.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post_count = models.PositiveIntegerField(default=0, help_text="Posts including the opening one.")
+    answer_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    is_locked = models.BooleanField(default=False)
+    is_pinned = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    # Stored by the engagement engine; feeds order by it and never compute it per request.
+    social_score = models.FloatField(default=0.0)
+    search_body = models.TextField(blank=True, help_text="Plain text of the opening post.")
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-last_activity_at"]
+        indexes = [
+            models.Index(
+                fields=["-social_score", "-id"],
+                condition=models.Q(is_deleted=False) & ~models.Q(kind="announcement"),
+                name="thread_social_idx",
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(is_deleted=False),
+                name="thread_latest_idx",
+            ),
+            models.Index(
+                fields=["space", "-last_activity_at", "-id"],
+                condition=models.Q(is_deleted=False),
+                name="thread_space_latest_idx",
+            ),
+            models.Index(
+                fields=["space", "-social_score", "-id"],
+                condition=models.Q(is_deleted=False),
+                name="thread_space_social_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(is_deleted=False, kind="question", answer_count=0),
+                name="thread_unanswered_idx",
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(is_deleted=False, accepted_answer__isnull=False),
+                name="thread_solved_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("thread", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_answer_id is not None
+
+
+class Post(models.Model):
+    """One message in a thread. ``position`` numbers a thread's posts 1, 2, 3... for paging."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Opening post"
+        ANSWER = "answer", "Answer"
+        REPLY = "reply", "Reply"
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        STAFF = "staff", "Staff"
+        PARTNER = "partner", "Partner"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    author_role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    position = models.PositiveIntegerField()
+    body = models.TextField()
+    body_html = models.TextField()
+    render_version = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["thread", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "position"], name="post_position_unique")
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            models.Index(fields=["thread", "kind", "created_at"], name="post_thread_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self):
+        return reverse("post_permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_staff_post(self) -> bool:
+        return self.author_role == self.Role.STAFF
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit (staff can read the history)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Vote(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", "Like"
+        HELPFUL = "helpful", "Helpful"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
+        help_text="Empty for imported anonymous votes.",
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "voter", "kind"],
+                condition=models.Q(voter__isnull=False),
+                name="one_vote_per_member",
+            )
+        ]
+        indexes = [models.Index(fields=["voter", "post"], name="vote_voter_idx")]
+
+
+class ThreadFollow(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_follows"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="one_thread_follow")
+        ]
+
+
+class SpaceFollow(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_follows"
+    )
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "space"], name="one_space_follow")]
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "New reply in a thread you follow"
+        ANSWER = "answer", "New answer to your question"
+        ACCEPTED = "accepted", "Your answer was accepted"
+        MENTION = "mention", "You were mentioned"
+        LIKE = "like", "Someone liked your post"
+        HELPFUL = "helpful", "Someone found your answer helpful"
+        ROUTED = "routed", "Can you help a fellow customer?"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, null=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notif_unread_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient_id}"
