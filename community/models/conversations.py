@@ -22,13 +22,13 @@ class Space(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("space", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:90] or "space"
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("space", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
@@ -78,7 +78,9 @@ class Thread(models.Model):
     accepted_answer = models.OneToOneField(
         "community.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    post_count = models.PositiveIntegerField(default=0, help_text="Posts including the opening one.")
+    post_count = models.PositiveIntegerField(
+        default=0, help_text="Posts including the opening one."
+    )
     answer_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
@@ -207,6 +209,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Vote(models.Model):
     class Kind(models.TextChoices):
@@ -235,6 +240,9 @@ class Vote(models.Model):
         ]
         indexes = [models.Index(fields=["voter", "post"], name="vote_voter_idx")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} on post {self.post_id}"
+
 
 class ThreadFollow(models.Model):
     user = models.ForeignKey(
@@ -248,6 +256,9 @@ class ThreadFollow(models.Model):
             models.UniqueConstraint(fields=["user", "thread"], name="one_thread_follow")
         ]
 
+    def __str__(self):
+        return f"{self.user_id} follows thread {self.thread_id}"
+
 
 class SpaceFollow(models.Model):
     user = models.ForeignKey(
@@ -258,6 +269,9 @@ class SpaceFollow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "space"], name="one_space_follow")]
+
+    def __str__(self):
+        return f"{self.user_id} follows space {self.space_id}"
 
 
 class Notification(models.Model):
