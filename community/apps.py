@@ -7,3 +7,4 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (signals are wired here only)
+        from .services import conversations  # noqa: F401  (registers account-deletion handling)

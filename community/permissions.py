@@ -73,6 +73,35 @@ def can_use_host_tools(user) -> bool:
     return is_staff_host(user)
 
 
+def can_start_thread(user, kind: str = "discussion") -> bool:
+    """Members start discussions and questions; announcements are the host's voice."""
+    if kind == "announcement":
+        return is_staff_host(user)
+    return is_member(user)
+
+
+def can_view_thread(user, thread) -> bool:
+    return not thread.is_deleted or is_staff_host(user)
+
+
+def can_accept_answer(user, thread) -> bool:
+    """The asker or a staff host picks the answer that solved a question."""
+    if not is_member(user) or not thread.is_question or thread.is_deleted:
+        return False
+    return user.pk == thread.author_id or is_staff_host(user)
+
+
+def can_vote(user, post) -> bool:
+    """One vote per member and kind, never on your own post."""
+    return is_member(user) and post.author_id != user.pk and not post.is_deleted
+
+
+def can_reply(user, thread) -> bool:
+    if not is_member(user) or thread.is_deleted:
+        return False
+    return not thread.is_locked or is_staff_host(user)
+
+
 PREDICATES = {
     name.removeprefix("can_"): fn
     for name, fn in dict(globals()).items()

@@ -3,7 +3,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from community.models import Invitation, User
+from community.models import Invitation, Space, User
 from partners.models import Organisation, PartnerMembership
 
 PASSWORD = "correct horse battery staple"
@@ -68,3 +68,12 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     inviter = factory.SubFactory(UserFactory)
     kind = Invitation.Kind.EMAIL
     email = factory.Sequence(lambda n: f"friend{n}@example.com")
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Space {n}")
+    description = "Talk about it here."

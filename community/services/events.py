@@ -1,13 +1,13 @@
 from community.models import EngagementEvent
 
 
-def event_record(*, kind: str, actor=None, subject_user=None, thread_id=None, post_id=None,
-                 payload: dict | None = None) -> EngagementEvent:
+def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=None,
+                 thread_id=None, post_id=None, payload: dict | None = None) -> EngagementEvent:
     """Append an event row; call inside the caller's ``transaction.atomic`` block."""
     return EngagementEvent.objects.create(
         kind=kind,
         actor=actor,
-        subject_user=subject_user,
+        subject_user_id=subject_user.pk if subject_user is not None else subject_user_id,
         thread_id=thread_id,
         post_id=post_id,
         payload=payload or {},

@@ -1,0 +1,139 @@
+"""The demo community that ``manage.py seed_demo`` loads: a home-brewing brand and its customers.
+
+Plain data, so later capabilities extend it by adding entries. Threads are written in the
+voice of real customers: most of them are customers helping each other, a few are the brand
+talking alone (the host dashboard should show both).
+"""
+
+# Published in the README: demo accounts exist only on development machines (seed_demo refuses
+# to run with DEBUG off unless told otherwise).
+DEMO_PASSWORD = "gravity-demo-2026"  # noqa: S105
+
+HOSTS = [
+    ("hana", "Hana Okafor", "Community host. Brewer of saisons, collector of yeast strains."),
+    ("marco", "Marco Lindqvist", "Product specialist at the brand. Ask me about kettles."),
+]
+
+MEMBER_NAMES = [
+    "Aisha Bello", "Ben Carter", "Chloé Martin", "Dev Patel", "Elena Rossi", "Finn O'Brien",
+    "Grace Kim", "Hiro Tanaka", "Isla Murray", "Jonas Weber", "Kemi Adeyemi", "Luca Bianchi",
+    "Maya Cohen", "Nils Berg", "Olivia Brown", "Pablo Ortega", "Quinn Taylor", "Rosa Méndez",
+    "Sam Wilson", "Tara Singh", "Umar Farooq", "Vera Novak", "Will Evans", "Xiu Chen",
+    "Yara Haddad", "Zoe Dubois", "Arjun Rao", "Bea Schmidt", "Carlos Silva", "Dana Levy",
+    "Emil Larsen", "Fatima Zahra", "Gus Anderson", "Helga Nilsen", "Ivan Petrov",
+    "Jade Nguyen", "Kofi Mensah", "Lena Hoffmann", "Mo Rahman", "Nora Walsh",
+]
+
+PRODUCTS = [
+    "Starter Kit", "Pro Kettle 30L", "Smart Fermenter", "Hydrometer Set", "Wort Chiller",
+    "Keg System",
+]
+INTERESTS = ["IPAs", "sours", "lagers", "stouts", "water chemistry", "yeast", "kegging",
+             "all-grain", "extract brewing", "food pairing"]
+
+SPACES = [
+    ("Brewing kits", "Setting up, using and upgrading our kits and kettles.", 0),
+    ("Fermentation", "Yeast, temperatures, airlocks and the Smart Fermenter.", 1),
+    ("Recipes & styles", "Share recipes, tweak them together, compare styles.", 2),
+    ("Tasting & pairing", "What to drink with what, and how to judge your own beer.", 3),
+]
+
+PARTNER = {
+    "name": "Northfield Hop Farm",
+    "website": "https://northfield-hops.example",
+    "members": ["pablo", "vera"],
+}
+
+# (space index, kind, author, title, body, tags, replies)
+# replies: (author, body, kind) where kind is "answer" or "reply"; an answer marked
+# "accepted" is accepted by the asker.
+THREADS = [
+    (1, "question", "aisha", "Fermentation stopped after two days, is it stuck?",
+     "My pale ale started bubbling hard and stopped after 48 hours. Gravity reads 1.020, "
+     "target was 1.010. Smart Fermenter is at 19 °C. Should I pitch more yeast?",
+     ["yeast", "stuck-fermentation"],
+     [("ben", "Two days of vigorous activity is normal for ale yeast. Give it a week before "
+       "you worry. Raise it to 21 °C for the last days so the yeast cleans up.", "accepted"),
+      ("chloe", "Same here last month; it finished at 1.011 after ten days. Patience!", "answer"),
+      ("aisha", "@ben thanks, raised the temperature, it's moving again.", "reply")]),
+    (0, "question", "dev", "Pro Kettle 30L: boil-over every single time",
+     "The kettle boils over within minutes of the hot break. Any tricks beyond standing "
+     "next to it with a spray bottle?",
+     ["pro-kettle", "boil"],
+     [("elena", "Turn the element down to 70% right at the hot break, then back up. A few "
+       "drops of anti-foam help too.", "accepted"),
+      ("finn", "I clip a stainless spoon across the top: it breaks the foam.", "answer"),
+      ("marco", "Elena's tip is exactly what we recommend; the manual's page 12 has the "
+       "power curve.", "reply")]),
+    (2, "discussion", "grace", "Share your best hazy IPA grain bill",
+     "Mine: 70% pale, 15% oats, 15% wheat, whirlpool Citra and Mosaic. What's yours?",
+     ["ipa", "recipes"],
+     [("hiro", "I go 20% oats and add a touch of honey malt. Softer mouthfeel.", "reply"),
+      ("isla", "@grace tried yours last weekend, very juicy. Cut the wheat to 10% next time.",
+       "reply"),
+      ("jonas", "Add some Galaxy in the dry hop if you can find it.", "reply"),
+      ("grace", "@isla good call, wheat made it a bit bready.", "reply")]),
+    (3, "discussion", "kemi", "What do you pair with a smoked porter?",
+     "Brewed my first smoked porter. Looking for food ideas beyond barbecue.",
+     ["porter", "food-pairing"],
+     [("luca", "Aged gouda. Trust me.", "reply"),
+      ("maya", "Dark chocolate and sea salt, and mushroom risotto.", "reply"),
+      ("kemi", "@luca gouda was perfect, thank you!", "reply")]),
+    (1, "question", "nils", "Is a blow-off tube needed with the Smart Fermenter?",
+     "The lid has a built-in airlock. For a very active Belgian yeast, do I still need a "
+     "blow-off tube?",
+     ["smart-fermenter", "yeast"],
+     [("olivia", "Yes for Belgian strains: krausen reaches the lid. The tube fits the airlock "
+       "grommet.", "accepted")]),
+    (2, "question", "quinn", "How do I adjust water for a Pilsner?",
+     "My tap water is hard (300 ppm). Can I brew a decent Pilsner with it?",
+     ["water-chemistry", "lager"],
+     [("rosa", "Dilute 3:1 with distilled water and add a little calcium chloride.",
+       "accepted"),
+      ("sam", "Or use RO water entirely and build up from there; the Starter Kit booklet has "
+       "a table.", "answer")]),
+    (0, "question", "tara", "Wort chiller leaking at the hose connection",
+     "Water sprays from the inlet fitting. I tightened the clamp. Any ideas?",
+     ["wort-chiller"], []),
+    (1, "question", "umar", "Lager yeast at room temperature?",
+     "Can I ferment a lager strain at 18 °C if I don't have temperature control?",
+     ["lager", "yeast"],
+     [("vera", "Some strains (34/70) do well at 16-18 °C. Pitch more yeast than usual.",
+       "answer")]),
+    (2, "discussion", "will", "Post your brew day photos",
+     "Show us your setup! Mine is a garage corner with the Pro Kettle and a very old fridge.",
+     ["brew-day"],
+     [("xiu", "Balcony brewing here, the neighbours love the smell.", "reply"),
+      ("yara", "Kitchen stove plus Starter Kit, small but mighty.", "reply"),
+      ("zoe", "@will the old fridge is the best fermentation chamber!", "reply")]),
+    (3, "question", "arjun", "How do I judge off-flavours in my own beer?",
+     "My stout tastes a bit like cardboard. Which off-flavour is that, and what causes it?",
+     ["off-flavours", "stout"],
+     [("bea", "Cardboard is oxidation: splashing when transferring or old bottled beer. "
+       "Transfer with a tube to the bottom.", "accepted"),
+      ("carlos", "Also check the age of your malt extract.", "answer")]),
+    (0, "discussion", "hana", "Welcome! Introduce yourself here",
+     "New here? Tell us what you brew and what you'd like to learn. We'll connect you with "
+     "people brewing the same things.",
+     ["welcome"],
+     [("dana", "Hi! Extract brewer from Lisbon, want to move to all-grain.", "reply"),
+      ("emil", "@dana I made that move last year, happy to help.", "reply")]),
+    (0, "discussion", "marco", "Firmware 2.4 for the Smart Fermenter",
+     "Firmware 2.4 improves temperature stability and adds a cold-crash profile.",
+     ["smart-fermenter"],
+     [("marco", "Update instructions: hold the button for five seconds while plugging in.",
+       "reply"),
+      ("hana", "The release notes are in the app.", "reply")]),
+    (0, "announcement", "hana", "Spring brew-along starts on the 1st",
+     "Join the spring brew-along: one recipe, brewed together, tasted together. Sign-up in the "
+     "projects section.", [], []),
+    (2, "question", "fatima", "Can I replace Citra with something cheaper?",
+     "Citra is expensive here. What gives a similar profile?",
+     ["hops", "ipa"],
+     [("gus", "Try El Dorado or Amarillo.", "answer"),
+      ("pablo", "From the farm side: our Cascade this year is very citrusy and local to many "
+       "of you.", "answer")]),
+    (3, "question", "helga", "Serving temperature for a Belgian tripel?",
+     "What's the right serving temperature? I served it cold and it tasted flat.",
+     ["belgian", "serving"], []),
+]

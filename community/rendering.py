@@ -1,0 +1,167 @@
+"""Markdown to safe HTML, at write time.
+
+Posts are rendered once when written (``Post.body_html``) with markdown-it-py's
+``js-default`` preset, which ignores raw HTML, then sanitised with nh3 against an allowlist.
+The stored ``render_version`` says which rules produced the HTML: bump ``RENDER_VERSION``
+when the rules change and ``manage.py rerender_posts`` brings old posts up to date.
+
+Hostile input is expected: no script, no event handlers, no ``javascript:``/``data:`` URLs,
+links get ``rel="nofollow ugc noopener"``, and images are shown only when they come from our
+own uploads (``MEDIA_URL``); any other image becomes a plain link.
+"""
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import nh3
+from django.conf import settings
+from django.urls import reverse
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+RENDER_VERSION = 1
+
+MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{2,30})\b")
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass
+class Rendered:
+    html: str
+    text: str
+    mentions: set[str] = field(default_factory=set)
+    version: int = RENDER_VERSION
+
+
+def mention_candidates(body: str) -> set[str]:
+    """Handles written as ``@name`` (lower-cased), before knowing which ones exist."""
+    return {m.lower() for m in MENTION_RE.findall(body or "")}
+
+
+def _is_upload(src: str) -> bool:
+    media = settings.MEDIA_URL
+    return src.startswith(media) and "//" not in src[len(media):] and ".." not in src
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src" and not _is_upload(value):
+        return None
+    if attr == "class" and not re.fullmatch(r"(language-[\w+-]{1,30}|mention)", value):
+        return None
+    if attr == "style" and value not in {"text-align:left", "text-align:right",
+                                         "text-align:center"}:
+        return None
+    return value
+
+
+def _image_rule(self, tokens, idx, options, env):
+    """Images from elsewhere render as a link to them: no tracking pixels, no hotlinking."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    if _is_upload(src):
+        return self.image(tokens, idx, options, env)
+    escaped_alt = nh3.clean_text(alt)
+    if not src:
+        return escaped_alt
+    return f'<a href="{nh3.clean_text(src)}">{escaped_alt}</a>'
+
+
+def _mention_rule_factory(known: set[str], found: set[str]):
+    def mention_rule(state):
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            children: list[Token] = []
+            link_depth = 0
+            for tok in block.children:
+                if tok.type == "link_open":
+                    link_depth += 1
+                elif tok.type == "link_close":
+                    link_depth -= 1
+                if tok.type != "text" or link_depth or "@" not in tok.content:
+                    children.append(tok)
+                    continue
+                pos = 0
+                for match in MENTION_RE.finditer(tok.content):
+                    handle = match.group(1).lower()
+                    if handle not in known:
+                        continue
+                    found.add(handle)
+                    if match.start() > pos:
+                        text = Token("text", "", 0)
+                        text.content = tok.content[pos:match.start()]
+                        children.append(text)
+                    link = Token("link_open", "a", 1)
+                    link.attrs = {
+                        "href": reverse("profile", kwargs={"username": handle}),
+                        "class": "mention",
+                    }
+                    label = Token("text", "", 0)
+                    label.content = match.group(0)
+                    children.extend([link, label, Token("link_close", "a", -1)])
+                    pos = match.end()
+                if pos < len(tok.content):
+                    rest = Token("text", "", 0)
+                    rest.content = tok.content[pos:]
+                    children.append(rest)
+            block.children = children
+
+    return mention_rule
+
+
+def _parser(known_mentions: set[str], found: set[str]) -> MarkdownIt:
+    md = MarkdownIt("js-default")
+    md.add_render_rule("image", _image_rule)
+    md.core.ruler.push("mentions", _mention_rule_factory(known_mentions, found))
+    return md
+
+
+def _plain_text(tokens: Iterable[Token]) -> str:
+    parts = []
+    for tok in tokens:
+        if tok.type == "inline":
+            parts.append("".join(c.content for c in tok.children or [] if c.content))
+        elif tok.type in {"code_block", "fence"}:
+            parts.append(tok.content)
+    return "\n".join(p for p in parts if p)
+
+
+def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None = None
+           ) -> Rendered:
+    """Render member-written markdown to sanitised HTML.
+
+    ``existing_handles`` receives the ``@handles`` found in the text and returns those that
+    belong to members; only they become links and mentions.
+    """
+    body = (body or "").replace("\x00", "")
+    candidates = mention_candidates(body)
+    known = existing_handles(candidates) if (existing_handles and candidates) else set()
+    found: set[str] = set()
+    md = _parser(known, found)
+    tokens = md.parse(body)
+    raw_html = md.renderer.render(tokens, md.options, {})
+    html = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+    return Rendered(html=html, text=_plain_text(tokens), mentions=found)

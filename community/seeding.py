@@ -1,0 +1,166 @@
+"""Steps of ``manage.py seed_demo``. Other apps add their own with :func:`register`.
+
+Every step is idempotent: it looks up what it would create by a natural key (username,
+space name, thread title) and returns how many rows it added, so a second run adds nothing.
+"""
+import functools
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.models import Site
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import demo
+from .models import Invitation, Post, Space, Thread, User, Vote
+from .services import conversations
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    order: int
+    run: object  # () -> int, rows created
+
+
+_STEPS: dict[str, Step] = {}
+
+
+def register(name: str, order: int, run) -> None:
+    _STEPS[name] = Step(name=name, order=order, run=run)
+
+
+def steps() -> list[Step]:
+    return sorted(_STEPS.values(), key=lambda s: s.order)
+
+
+def demo_handle(full_name: str) -> str:
+    first = full_name.split()[0]
+    return slugify(first).replace("-", "_")[:30]
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(demo.DEMO_PASSWORD)  # hashed once: 40 members in a second, not ten
+
+
+def _user(username: str, display_name: str, **extra) -> tuple[User, bool]:
+    email = f"{username}@demo.gravity.test"
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "display_name": display_name,
+            "email": email,
+            "password": _demo_password_hash(),
+            **extra,
+        },
+    )
+    if created:
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+    return user, created
+
+
+def seed_site() -> int:
+    domain = urlparse(settings.SITE_URL).netloc or "127.0.0.1:8000"
+    site, _ = Site.objects.get_or_create(pk=settings.SITE_ID)
+    changed = (site.domain, site.name) != (domain, settings.SITE_NAME)
+    site.domain, site.name = domain, settings.SITE_NAME
+    site.save()
+    return int(changed)
+
+
+def seed_people() -> int:
+    rng = random.Random(7)
+    created = 0
+    _, new = _user("admin", "Site admin", is_staff=True, is_superuser=True)
+    created += new
+    for username, name, bio in demo.HOSTS:
+        _, new = _user(username, name, is_host=True, bio=bio)
+        created += new
+    members = []
+    for i, name in enumerate(demo.MEMBER_NAMES):
+        user, new = _user(
+            demo_handle(name),
+            name,
+            trust_level=User.Trust.NEW if i % 9 == 8 else User.Trust.MEMBER,
+            products=", ".join(rng.sample(demo.PRODUCTS, k=rng.randint(1, 3))),
+            interests=", ".join(rng.sample(demo.INTERESTS, k=rng.randint(1, 3))),
+        )
+        created += new
+        members.append(user)
+    # A few members brought friends: who invited whom feeds invitation growth.
+    for inviter, invitees in ((members[0], members[30:34]), (members[6], members[34:37])):
+        for friend in invitees:
+            if friend.invited_by_id is None:
+                invitation = Invitation.objects.create(
+                    inviter=inviter, kind=Invitation.Kind.EMAIL, email=friend.email,
+                    accepted_at=timezone.now(), emailed_at=timezone.now(),
+                )
+                friend.invited_by, friend.invitation = inviter, invitation
+                friend.save(update_fields=["invited_by", "invitation"])
+                created += 1
+    return created
+
+
+def seed_spaces() -> int:
+    created = 0
+    for name, description, position in demo.SPACES:
+        _, new = Space.objects.get_or_create(
+            name=name, defaults={"description": description, "position": position}
+        )
+        created += new
+    return created
+
+
+def seed_threads() -> int:
+    rng = random.Random(11)
+    spaces = list(Space.objects.filter(name__in=[s[0] for s in demo.SPACES]).order_by("position"))
+    users = {u.username: u for u in User.objects.filter(email__endswith="@demo.gravity.test")}
+    voters = [u for u in users.values() if not u.is_host and not u.is_superuser]
+    existing = set(Thread.objects.values_list("title", flat=True))
+    now = timezone.now()
+    created = 0
+    for i, (space_i, kind, author, title, body, tags, replies) in enumerate(demo.THREADS):
+        if title in existing:
+            continue
+        started = now - timedelta(days=len(demo.THREADS) - i, hours=rng.randint(0, 12))
+        thread = conversations.thread_create(
+            author=users[author], space=spaces[space_i], kind=kind, title=title, body=body,
+            tags=tags, created_at=started,
+        )
+        created += 1
+        answers = []
+        for n, (replier, text, reply_kind) in enumerate(replies, start=1):
+            parent = None
+            if reply_kind == "reply" and thread.is_question and answers:
+                parent = answers[0]
+            post = conversations.post_create(
+                author=users[replier], thread=thread, body=text, parent=parent,
+                created_at=started + timedelta(hours=3 * n + rng.randint(0, 2)),
+            )
+            if post.kind == Post.Kind.ANSWER:
+                answers.append(post)
+                for voter in rng.sample(voters, k=rng.randint(0, 4)):
+                    if voter.pk not in (post.author_id, thread.author_id):
+                        conversations.vote_cast(voter=voter, post=post, kind=Vote.Kind.HELPFUL)
+            if reply_kind == "accepted":
+                conversations.answer_accept(actor=users[author], answer=post)
+        for voter in rng.sample(voters, k=rng.randint(0, 6)):
+            if voter.pk != thread.author_id:
+                conversations.vote_cast(
+                    voter=voter, post=thread.opening_post, kind=Vote.Kind.LIKE
+                )
+    return created
+
+
+register("site", 0, seed_site)
+register("people", 10, seed_people)
+register("spaces", 20, seed_spaces)
+register("threads", 50, seed_threads)

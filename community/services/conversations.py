@@ -1,0 +1,250 @@
+"""Starting threads and writing posts.
+
+Each public function checks permission, writes in one transaction, bumps counters with
+``F()`` and appends the ``EngagementEvent`` that the engagement engine processes.
+"""
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+
+from community import permissions, rendering
+from community.models import (
+    EngagementEvent,
+    Post,
+    PostRevision,
+    Space,
+    Tag,
+    TagSynonym,
+    Thread,
+    Vote,
+)
+from community.models import User as UserModel
+
+from .events import event_record
+from .users import ACCOUNT_CONTENT_HANDLERS
+
+MAX_TAGS = 5
+REMOVED_HTML = "<p><em>This post was removed by its author.</em></p>"
+
+
+def author_role_of(user) -> str:
+    if permissions.is_staff_host(user):
+        return Post.Role.STAFF
+    if permissions.is_partner(user):
+        return Post.Role.PARTNER
+    return Post.Role.MEMBER
+
+
+def existing_handles(candidates: set[str]) -> set[str]:
+    """Which of the lower-cased ``candidates`` are handles of members (one query)."""
+    return set(
+        UserModel.objects.annotate(handle=Lower("username"))
+        .filter(handle__in=candidates, is_active=True, is_former_member=False)
+        .values_list("handle", flat=True)
+    )
+
+
+def render_body(body: str) -> rendering.Rendered:
+    return rendering.render(body, existing_handles=existing_handles)
+
+
+def tags_resolve(names: Iterable[str]) -> list[Tag]:
+    """Tags for typed names: synonyms map to their tag, unknown names become new tags."""
+    slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))[:MAX_TAGS]
+    synonyms = dict(
+        TagSynonym.objects.filter(name__in=slugs).values_list("name", "tag__name")
+    )
+    wanted = list(dict.fromkeys(synonyms.get(s, s) for s in slugs))
+    existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=n) for n in wanted if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    return [existing[n] for n in wanted if n in existing]
+
+
+def _update_search_vector(thread_id: int) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    Thread.objects.filter(pk=thread_id).update(
+        search_vector=SearchVector("title", weight="A", config="english")
+        + SearchVector("search_body", weight="B", config="english")
+    )
+
+
+def thread_create(*, author: UserModel, space: Space, kind: str, title: str, body: str,
+                  tags: Iterable[str] = (), created_at=None) -> Thread:
+    """Open a thread with its first post. ``created_at`` is for imports and the demo."""
+    permissions.require(
+        permissions.can_start_thread(author, kind),
+        "Only the host team can post announcements."
+        if kind == Thread.Kind.ANNOUNCEMENT else "Sign in to start a conversation.",
+    )
+    now = created_at or timezone.now()
+    rendered = render_body(body)
+    role = author_role_of(author)
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            space=space,
+            kind=kind,
+            title=title.strip(),
+            slug=slugify(title)[:80] or "thread",
+            author=author,
+            author_is_staff=role == Post.Role.STAFF,
+            created_at=now,
+            last_activity_at=now,
+            post_count=1,
+            search_body=rendered.text[:20000],
+        )
+        post = Post.objects.create(
+            thread=thread,
+            kind=Post.Kind.OPENING,
+            author=author,
+            author_role=role,
+            position=1,
+            body=body,
+            body_html=rendered.html,
+            render_version=rendered.version,
+            created_at=now,
+        )
+        thread.opening_post = post
+        thread.save(update_fields=["opening_post"])
+        if tags:
+            thread.tags.set(tags_resolve(tags))
+        Space.objects.filter(pk=space.pk).update(thread_count=F("thread_count") + 1)
+        _update_search_vector(thread.pk)
+        event_record(
+            kind=EngagementEvent.Kind.THREAD_CREATED,
+            actor=author,
+            thread_id=thread.pk,
+            post_id=post.pk,
+            payload={"kind": kind, "space": space.pk, "mentions": sorted(rendered.mentions)},
+        )
+    return thread
+
+
+def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | None = None,
+                created_at=None) -> Post:
+    """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given)."""
+    permissions.require(
+        permissions.can_reply(author, thread),
+        "This thread is locked." if thread.is_locked else "Sign in to reply.",
+    )
+    if parent is not None and parent.thread_id != thread.pk:
+        parent = None
+    kind = Post.Kind.ANSWER if thread.is_question and parent is None else Post.Kind.REPLY
+    now = created_at or timezone.now()
+    rendered = render_body(body)
+    with transaction.atomic():
+        # Lock the thread row: positions are numbered in order, one writer at a time.
+        locked = Thread.objects.select_for_update().only("pk").get(pk=thread.pk)
+        position = (locked.posts.aggregate(m=Max("position"))["m"] or 0) + 1
+        post = Post.objects.create(
+            thread=thread,
+            kind=kind,
+            author=author,
+            author_role=author_role_of(author),
+            parent=parent,
+            position=position,
+            body=body,
+            body_html=rendered.html,
+            render_version=rendered.version,
+            created_at=now,
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            post_count=F("post_count") + 1,
+            answer_count=F("answer_count") + (1 if kind == Post.Kind.ANSWER else 0),
+            last_activity_at=now,
+        )
+        event_record(
+            kind=EngagementEvent.Kind.POST_CREATED,
+            actor=author,
+            subject_user_id=parent.author_id if parent else thread.author_id,
+            thread_id=thread.pk,
+            post_id=post.pk,
+            payload={"kind": kind, "mentions": sorted(rendered.mentions)},
+        )
+    return post
+
+
+def answer_accept(*, actor: UserModel, answer: Post) -> Thread:
+    """Mark ``answer`` as the one that solved its question (replacing any earlier choice)."""
+    thread = answer.thread
+    permissions.require(
+        permissions.can_accept_answer(actor, thread),
+        "Only the person who asked, or a host, can accept an answer.",
+    )
+    permissions.require(
+        answer.kind == Post.Kind.ANSWER and not answer.is_deleted,
+        "Only an answer can be accepted.",
+    )
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(accepted_answer=answer)
+        thread.accepted_answer = answer
+        event_record(
+            kind=EngagementEvent.Kind.ANSWER_ACCEPTED,
+            actor=actor,
+            subject_user_id=answer.author_id,
+            thread_id=thread.pk,
+            post_id=answer.pk,
+        )
+    return thread
+
+
+def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
+    """Add ``voter``'s like or helpful vote; False when it was already there."""
+    permissions.require(permissions.can_vote(voter, post), "You cannot vote on this post.")
+    permissions.require(
+        kind == Vote.Kind.LIKE or post.kind == Post.Kind.ANSWER,
+        "Only answers can be marked helpful.",
+    )
+    counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
+    with transaction.atomic():
+        _, created = Vote.objects.get_or_create(post=post, voter=voter, kind=kind)
+        if not created:
+            return False
+        Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+        if kind == Vote.Kind.LIKE:
+            Thread.objects.filter(pk=post.thread_id).update(like_count=F("like_count") + 1)
+        event_record(
+            kind=EngagementEvent.Kind.VOTE_CAST,
+            actor=voter,
+            subject_user_id=post.author_id,
+            thread_id=post.thread_id,
+            post_id=post.pk,
+            payload={"vote": kind},
+        )
+    return True
+
+
+def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
+    """Keep every thread and everybody else's posts when a member leaves.
+
+    Their posts move to the "Former member" account; with ``remove_posts`` their text (and
+    its edit history) is removed too, leaving a marker so that replies still make sense.
+    """
+    posts = Post.objects.filter(author=user)
+    if remove_posts:
+        PostRevision.objects.filter(post__author=user).delete()
+        posts.update(
+            author=former_member,
+            body="",
+            body_html=REMOVED_HTML,
+            is_deleted=True,
+            deleted_at=timezone.now(),
+        )
+        Thread.objects.filter(author=user).update(author=former_member, search_body="")
+    else:
+        posts.update(author=former_member)
+        Thread.objects.filter(author=user).update(author=former_member)
+
+
+ACCOUNT_CONTENT_HANDLERS.append(_content_on_account_delete)

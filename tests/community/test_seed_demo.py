@@ -1,0 +1,64 @@
+"""`manage.py seed_demo` builds a believable community, and running it twice adds nothing."""
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from community.demo import DEMO_PASSWORD
+from community.models import Post, Space, Thread, User
+from partners.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed():
+    call_command("seed_demo", "--allow-production", "--quiet-progress", verbosity=0)
+
+
+def _counts():
+    return (User.objects.count(), Space.objects.count(), Thread.objects.count(),
+            Post.objects.count(), Organisation.objects.count())
+
+
+def test_seed_demo_builds_the_community_once():
+    _seed()
+    first = _counts()
+    _seed()
+    assert _counts() == first
+
+    assert User.objects.filter(is_host=True).count() == 2
+    members = User.objects.filter(is_host=False, is_superuser=False, is_former_member=False)
+    assert members.count() >= 40
+    assert Organisation.objects.get(status=Organisation.Status.VERIFIED).memberships.count() == 2
+    assert Space.objects.count() >= 4
+    # Customers talking to each other: threads with replies from several members.
+    peer_threads = [
+        t for t in Thread.objects.filter(author_is_staff=False)
+        if t.posts.filter(author_role=Post.Role.MEMBER).values("author").distinct().count() >= 3
+    ]
+    assert len(peer_threads) >= 5
+    # ...and the brand talking alone.
+    brand_alone = [
+        t for t in Thread.objects.filter(author_is_staff=True)
+        if not t.posts.exclude(author_role=Post.Role.STAFF).exists()
+    ]
+    assert brand_alone
+    assert Thread.objects.filter(accepted_answer__isnull=False).exists()
+    assert Thread.objects.filter(kind=Thread.Kind.QUESTION, answer_count=0).exists()
+    assert User.objects.filter(invited_by__isnull=False).count() >= 5
+
+
+def test_demo_accounts_can_sign_in(client):
+    _seed()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "aisha@demo.gravity.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("profile_edit")).status_code == 200
+
+
+def test_seed_demo_refuses_with_debug_off_unless_told(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.filter(username="aisha").exists()

@@ -1,0 +1,127 @@
+"""Every URL name x every role -> the status a GET gets.
+
+The table is the contract of who may open what. ``test_every_url_has_a_row`` walks the URL
+resolver, so a new URL without a row fails here: each capability adds its rows.
+"""
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import URLPattern, URLResolver
+
+from community.models import Invitation
+
+from . import factories
+from .conftest import ROLES, make_role_user
+
+ANON, NEW, MEMBER, PARTNER, STAFF, ADMIN = ROLES
+SIGNED_IN = (NEW, MEMBER, PARTNER, STAFF, ADMIN)
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def anon_then(anon_status, signed_in_status):
+    return {ANON: anon_status, **dict.fromkeys(SIGNED_IN, signed_in_status)}
+
+
+@dataclass
+class Row:
+    expected: dict[str, int]
+    kwargs: object = field(default=lambda world, user: {})
+
+
+def _world():
+    """Objects that URLs point at, owned by somebody other than the visitor."""
+    owner = factories.UserFactory(username="owner")
+    link = Invitation.objects.create(inviter=owner, kind=Invitation.Kind.LINK)
+    return {"owner": owner, "invite_token": link.token}
+
+
+MATRIX: dict[str, Row] = {
+    # Pages
+    "home": Row(everyone(200)),
+    "healthz": Row(everyone(200)),
+    "brand_css": Row(everyone(200)),
+    "profile": Row(everyone(200), lambda w, u: {"username": w["owner"].username}),
+    "profile_edit": Row(anon_then(302, 200)),
+    "account_delete": Row({**anon_then(302, 200), ADMIN: 403}),
+    "invite": Row(anon_then(302, 200)),
+    # A member following an invite is already in: sent home with a message.
+    "invite_accept": Row(anon_then(200, 302), lambda w, u: {"token": w["invite_token"]}),
+    # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
+    "account_login": Row(anon_then(200, 302)),
+    "account_signup": Row(anon_then(200, 302)),
+    "account_logout": Row(anon_then(302, 200)),
+    "account_inactive": Row(everyone(200)),
+    "account_reauthenticate": Row(anon_then(302, 200)),
+    "account_email": Row(anon_then(302, 200)),
+    "account_email_verification_sent": Row(everyone(200)),
+    "account_change_password": Row(anon_then(302, 200)),
+    "account_set_password": Row(anon_then(302, 302)),
+    "account_reset_password": Row(everyone(200)),
+    "account_reset_password_done": Row(everyone(200)),
+    "account_reset_password_from_key": Row(
+        everyone(200), lambda w, u: {"uidb36": "zz", "key": "forged-key"}
+    ),
+    "account_reset_password_from_key_done": Row(everyone(200)),
+    "account_confirm_email": Row(everyone(200), lambda w, u: {"key": "forged-key"}),
+    "account_confirm_login_code": Row(everyone(302)),
+    "usersessions_list": Row(anon_then(302, 200)),
+    "socialaccount_connections": Row(anon_then(302, 200)),
+    "socialaccount_signup": Row(everyone(302)),
+    "socialaccount_login_cancelled": Row(everyone(200)),
+    "socialaccount_login_error": Row(everyone(401)),
+    # Providers that are not configured in the admin answer 404, never 500.
+    "google_login": Row(everyone(404)),
+    "google_callback": Row(everyone(404)),
+    "google_login_by_token": Row(everyone(404)),
+    "openid_connect_login": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
+    "openid_connect_callback": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
+}
+
+
+def _url_names(patterns, namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns == "admin":  # Django's admin guards itself; see test_admin_is_admin_only
+                continue
+            yield from _url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_url_has_a_row():
+    names = set(_url_names(get_resolver().url_patterns))
+    missing = sorted(names - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - names)
+    assert not missing, f"URLs without a permission-matrix row: {missing}"
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_matrix(client, url_name, role):
+    row = MATRIX[url_name]
+    world = _world()
+    user = make_role_user(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(url_name, kwargs=row.kwargs(world, user))
+    response = client.get(url)
+    assert response.status_code == row.expected[role], (
+        f"{role} GET {url} -> {response.status_code}, expected {row.expected[role]}"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_admin_only(client, role):
+    user = make_role_user(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == (200 if role == ADMIN else 302)
