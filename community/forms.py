@@ -1,9 +1,11 @@
+import uuid
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 
 from .images import clean_image
-from .models import User
+from .models import Space, Thread, User
 
 
 class SignupForm(AllauthSignupForm):
@@ -119,3 +121,87 @@ class InviteForm(forms.Form):
                 "These are not valid email addresses: %(bad)s", params={"bad": ", ".join(bad)}
             )
         return list(dict.fromkeys(items))
+
+
+class SubmissionNonceMixin(forms.Form):
+    """A hidden, per-render token: the same form posted twice creates one thing."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("nonce", uuid.uuid4().hex)
+
+
+BODY_MAX = 20000
+
+
+class ThreadForm(SubmissionNonceMixin, forms.Form):
+    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None)
+    title = forms.CharField(
+        min_length=8, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"min_length": "Give it a title of at least 8 characters."},
+    )
+    body = forms.CharField(
+        label="Details", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown: **bold**, _italic_, `code`, [link](https://…), @handle to mention.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=200,
+        help_text="Up to 5, separated by commas, e.g. yeast, lager.",
+    )
+    field_order = ["space", "title", "body", "tags", "nonce"]
+
+    def __init__(self, *args, kind=Thread.Kind.DISCUSSION, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Thread.Kind.QUESTION:
+            self.fields["title"].label = "Your question"
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not any(ch.isalnum() for ch in title):
+            raise forms.ValidationError("The title needs some words.")
+        return title
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write a few words.")
+        return body
+
+    def clean_tags(self):
+        tags = User.split_list(self.cleaned_data.get("tags", ""))
+        if len(tags) > 5:
+            raise forms.ValidationError("Use at most 5 tags.")
+        return tags
+
+
+class PostForm(SubmissionNonceMixin, forms.Form):
+    body = forms.CharField(
+        label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Markdown and @mentions work here.",
+        error_messages={"required": "Write something before posting."},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write something before posting.")
+        return body
+
+
+class PostEditForm(forms.Form):
+    body = forms.CharField(
+        label="Text", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "A post cannot be empty; delete it instead."},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("A post cannot be empty; delete it instead.")
+        return body

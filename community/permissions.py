@@ -96,6 +96,25 @@ def can_vote(user, post) -> bool:
     return is_member(user) and post.author_id != user.pk and not post.is_deleted
 
 
+def can_edit_post(user, post) -> bool:
+    return is_member(user) and post.author_id == user.pk and not post.is_deleted
+
+
+def can_delete_post(user, post) -> bool:
+    return is_member(user) and not post.is_deleted and (
+        post.author_id == user.pk or is_staff_host(user)
+    )
+
+
+def can_view_post_history(user, post=None) -> bool:
+    """Edit history is for hosts: moderation, not public record."""
+    return is_staff_host(user)
+
+
+def can_follow(user) -> bool:
+    return is_member(user)
+
+
 def can_reply(user, thread) -> bool:
     if not is_member(user) or thread.is_deleted:
         return False

@@ -1,11 +1,36 @@
 from django.urls import path
 
-from .views import health, invitations, pages, profiles
+from community.models import Thread
+
+from .feeds import LatestThreadsFeed, SpaceThreadsFeed
+from .views import feeds, health, invitations, pages, posts, profiles, search, threads
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", feeds.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("theme.css", pages.brand_css, name="brand_css"),
+    # Spaces and threads
+    path("s/<slug:slug>/", feeds.space_detail, name="space"),
+    path("s/<slug:slug>/follow/", feeds.space_follow, name="space_follow"),
+    path("ask/", threads.thread_create, {"kind": Thread.Kind.QUESTION}, name="ask"),
+    path("ask/similar/", threads.similar, name="similar_questions"),
+    path("discuss/", threads.thread_create, {"kind": Thread.Kind.DISCUSSION}, name="discuss"),
+    path("announce/", threads.thread_create, {"kind": Thread.Kind.ANNOUNCEMENT},
+         name="announce"),
+    path("t/<int:pk>/reply/", threads.thread_reply, name="thread_reply"),
+    path("t/<int:pk>/follow/", threads.thread_follow, name="thread_follow"),
+    path("t/<int:pk>/<str:slug>/", threads.thread_detail, name="thread"),
+    path("search/", search.search, name="search"),
+    path("feeds/latest/", LatestThreadsFeed(), name="latest_feed"),
+    path("s/<slug:slug>/feed/", SpaceThreadsFeed(), name="space_feed"),
+    # Posts
+    path("p/<int:pk>/", threads.post_permalink, name="post_permalink"),
+    path("p/<int:pk>/vote/<str:kind>/", posts.post_vote, name="post_vote"),
+    path("p/<int:pk>/accept/", posts.post_accept, name="post_accept"),
+    path("p/<int:pk>/edit/", posts.post_edit, name="post_edit"),
+    path("p/<int:pk>/delete/", posts.post_delete, name="post_delete"),
+    path("p/<int:pk>/history/", posts.post_history, name="post_history"),
+    # Members
     path("u/<str:username>/", profiles.profile_detail, name="profile"),
     path("settings/profile/", profiles.profile_edit, name="profile_edit"),
     path("settings/delete/", profiles.account_delete_view, name="account_delete"),

@@ -9,7 +9,8 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
-from community.models import Invitation
+from community.models import Invitation, Thread
+from community.services import conversations
 
 from . import factories
 from .conftest import ROLES, make_role_user
@@ -35,8 +36,34 @@ class Row:
 def _world():
     """Objects that URLs point at, owned by somebody other than the visitor."""
     owner = factories.UserFactory(username="owner")
+    answerer = factories.UserFactory(username="answerer")
     link = Invitation.objects.create(inviter=owner, kind=Invitation.Kind.LINK)
-    return {"owner": owner, "invite_token": link.token}
+    space = factories.SpaceFactory(name="Kettles")
+    question = conversations.thread_create(
+        author=owner, space=space, kind=Thread.Kind.QUESTION,
+        title="Which kettle for 20 litres?", body="Looking for advice.",
+    )
+    answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
+    return {
+        "owner": owner, "invite_token": link.token, "space": space, "thread": question,
+        "answer": answer,
+    }
+
+
+def space_kw(w, u):
+    return {"slug": w["space"].slug}
+
+
+def thread_kw(w, u):
+    return {"pk": w["thread"].pk}
+
+
+def answer_kw(w, u):
+    return {"pk": w["answer"].pk}
+
+
+MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
+HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, STAFF: 200, ADMIN: 200}
 
 
 MATRIX: dict[str, Row] = {
@@ -50,6 +77,26 @@ MATRIX: dict[str, Row] = {
     "invite": Row(anon_then(302, 200)),
     # A member following an invite is already in: sent home with a message.
     "invite_accept": Row(anon_then(200, 302), lambda w, u: {"token": w["invite_token"]}),
+    # Conversations
+    "space": Row(everyone(200), space_kw),
+    "space_follow": Row(MEMBERS_ONLY_POST, space_kw),
+    "space_feed": Row(everyone(200), space_kw),
+    "latest_feed": Row(everyone(200)),
+    "search": Row(everyone(200)),
+    "ask": Row(anon_then(302, 200)),
+    "discuss": Row(anon_then(302, 200)),
+    "announce": Row(HOSTS_ONLY),
+    "similar_questions": Row(everyone(200)),
+    "thread": Row(everyone(200), lambda w, u: {"pk": w["thread"].pk, "slug": w["thread"].slug}),
+    "thread_reply": Row(MEMBERS_ONLY_POST, thread_kw),
+    "thread_follow": Row(MEMBERS_ONLY_POST, thread_kw),
+    "post_permalink": Row(everyone(302), answer_kw),
+    "post_vote": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["answer"].pk, "kind": "like"}),
+    "post_accept": Row(MEMBERS_ONLY_POST, answer_kw),
+    # Someone else's post: only its author edits; hosts may delete and read its history.
+    "post_edit": Row(anon_then(302, 403), answer_kw),
+    "post_delete": Row(HOSTS_ONLY, answer_kw),
+    "post_history": Row(HOSTS_ONLY, answer_kw),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),
@@ -114,6 +161,40 @@ def test_matrix(client, url_name, role):
     response = client.get(url)
     assert response.status_code == row.expected[role], (
         f"{role} GET {url} -> {response.status_code}, expected {row.expected[role]}"
+    )
+
+
+# Writes: who may POST what (someone else's question and answer).
+POST_MATRIX = {
+    "post_vote": ({ANON: 302, **dict.fromkeys(SIGNED_IN, 302)},
+                  lambda w, u: {"pk": w["answer"].pk, "kind": "like"}, {}),
+    "post_accept": ({ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, STAFF: 302, ADMIN: 302},
+                    answer_kw, {}),
+    "post_edit": (anon_then(302, 403), answer_kw, {"body": "Changed by someone else"}),
+    "post_delete": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, answer_kw, {}),
+    "thread_reply": (anon_then(302, 302), thread_kw, {"body": "Me too."}),
+    "thread_follow": (anon_then(302, 302), thread_kw, {"follow": "1"}),
+    "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
+    "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "title": "Brew-along starts", "body": "Join us.",
+        "space": "SPACE",
+    }),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
+def test_post_matrix(client, url_name, role):
+    expected, kwargs, data = POST_MATRIX[url_name]
+    world = _world()
+    user = make_role_user(role)
+    if user is not None:
+        client.force_login(user)
+    data = {k: (world["space"].pk if v == "SPACE" else v) for k, v in data.items()}
+    response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
+    assert response.status_code == expected[role], (
+        f"{role} POST {url_name} -> {response.status_code}, expected {expected[role]}"
     )
 
 

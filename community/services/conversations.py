@@ -17,9 +17,11 @@ from community.models import (
     Post,
     PostRevision,
     Space,
+    SpaceFollow,
     Tag,
     TagSynonym,
     Thread,
+    ThreadFollow,
     Vote,
 )
 from community.models import User as UserModel
@@ -119,6 +121,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         thread.save(update_fields=["opening_post"])
         if tags:
             thread.tags.set(tags_resolve(tags))
+        ThreadFollow.objects.get_or_create(user=author, thread=thread)
         Space.objects.filter(pk=space.pk).update(thread_count=F("thread_count") + 1)
         _update_search_vector(thread.pk)
         event_record(
@@ -164,6 +167,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             answer_count=F("answer_count") + (1 if kind == Post.Kind.ANSWER else 0),
             last_activity_at=now,
         )
+        ThreadFollow.objects.get_or_create(user=author, thread=thread)
         event_record(
             kind=EngagementEvent.Kind.POST_CREATED,
             actor=author,
@@ -223,6 +227,111 @@ def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
             payload={"vote": kind},
         )
     return True
+
+
+def answer_unaccept(*, actor: UserModel, thread: Thread) -> Thread:
+    permissions.require(
+        permissions.can_accept_answer(actor, thread),
+        "Only the person who asked, or a host, can change the accepted answer.",
+    )
+    with transaction.atomic():
+        previous = thread.accepted_answer_id
+        Thread.objects.filter(pk=thread.pk).update(accepted_answer=None)
+        thread.accepted_answer = None
+        if previous:
+            event_record(
+                kind=EngagementEvent.Kind.ANSWER_UNACCEPTED, actor=actor, thread_id=thread.pk,
+                post_id=previous,
+            )
+    return thread
+
+
+def vote_withdraw(*, voter: UserModel, post: Post, kind: str) -> bool:
+    """Undo ``voter``'s vote; False when there was none."""
+    counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
+    with transaction.atomic():
+        deleted, _ = Vote.objects.filter(post=post, voter=voter, kind=kind).delete()
+        if not deleted:
+            return False
+        Post.objects.filter(pk=post.pk, **{f"{counter}__gt": 0}).update(
+            **{counter: F(counter) - 1}
+        )
+        if kind == Vote.Kind.LIKE:
+            Thread.objects.filter(pk=post.thread_id, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+        event_record(
+            kind=EngagementEvent.Kind.VOTE_WITHDRAWN, actor=voter, subject_user_id=post.author_id,
+            thread_id=post.thread_id, post_id=post.pk, payload={"vote": kind},
+        )
+    return True
+
+
+def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
+    """Change a post's text, keeping the previous text as a revision (staff can read it)."""
+    permissions.require(permissions.can_edit_post(actor, post), "You can only edit your own posts.")
+    if body == post.body:
+        return post
+    rendered = render_body(body)
+    now = timezone.now()
+    with transaction.atomic():
+        PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
+        post.body, post.body_html, post.render_version = body, rendered.html, rendered.version
+        post.edited_at = now
+        post.save(update_fields=["body", "body_html", "render_version", "edited_at"])
+        if post.kind == Post.Kind.OPENING:
+            Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
+            _update_search_vector(post.thread_id)
+        event_record(
+            kind=EngagementEvent.Kind.POST_EDITED, actor=actor, thread_id=post.thread_id,
+            post_id=post.pk, payload={"mentions": sorted(rendered.mentions)},
+        )
+    return post
+
+
+def post_delete(*, actor: UserModel, post: Post) -> Post:
+    """Soft delete: the text is hidden, the place in the thread (and replies to it) stays."""
+    permissions.require(
+        permissions.can_delete_post(actor, post), "You can only delete your own posts."
+    )
+    if post.is_deleted:
+        return post
+    with transaction.atomic():
+        post.is_deleted, post.deleted_at = True, timezone.now()
+        post.save(update_fields=["is_deleted", "deleted_at"])
+        updates = {}
+        if post.kind == Post.Kind.ANSWER:
+            updates["answer_count"] = F("answer_count") - 1
+        Thread.objects.filter(pk=post.thread_id).update(post_count=F("post_count") - 1, **updates)
+        if post.kind == Post.Kind.OPENING:
+            Thread.objects.filter(pk=post.thread_id).update(is_deleted=True)
+            Space.objects.filter(pk=post.thread.space_id, thread_count__gt=0).update(
+                thread_count=F("thread_count") - 1
+            )
+        Thread.objects.filter(pk=post.thread_id, accepted_answer=post).update(
+            accepted_answer=None
+        )
+        event_record(
+            kind=EngagementEvent.Kind.POST_DELETED, actor=actor, thread_id=post.thread_id,
+            post_id=post.pk, payload={"kind": post.kind},
+        )
+    return post
+
+
+def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
+    permissions.require(permissions.is_member(user), "Sign in to follow threads.")
+    if follow:
+        _, created = ThreadFollow.objects.get_or_create(user=user, thread=thread)
+        return created
+    return ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+
+
+def space_follow_set(*, user: UserModel, space: Space, follow: bool) -> bool:
+    permissions.require(permissions.is_member(user), "Sign in to follow spaces.")
+    if follow:
+        _, created = SpaceFollow.objects.get_or_create(user=user, space=space)
+        return created
+    return SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
 
 
 def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:

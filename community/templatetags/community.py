@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from community import permissions
 
@@ -17,3 +18,18 @@ def initials(user):
     name = (getattr(user, "name", "") or "?").strip()
     parts = name.split()
     return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+@register.filter
+def safe_html(value):
+    """Mark HTML as safe that was sanitised with nh3 when it was stored (``rendering.py``).
+
+    Only for columns written by ``community.rendering.render``: never for raw input.
+    """
+    return mark_safe(value or "")  # noqa: S308  (sanitised at write time)
+
+
+@register.simple_tag
+def voted_flag(voted, post, kind):
+    """``{% voted_flag page.voted post "like" as liked %}``: did the viewer cast this vote?"""
+    return (post.pk, kind) in (voted or ())

@@ -1,0 +1,101 @@
+"""Thread lists: the home tabs and space pages, ordered by stored, indexed columns."""
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from community.models import Space, Tag, Thread
+
+PAGE_SIZE = 25
+MAX_PAGE = 400
+
+
+class Tab:
+    CONVERSATIONS = "conversations"
+    LATEST = "latest"
+    UNANSWERED = "unanswered"
+    SOLVED = "solved"
+
+    ALL = [
+        (CONVERSATIONS, "Conversations", "Where members talk with each other"),
+        (LATEST, "Latest", "Most recent activity first"),
+        (UNANSWERED, "Unanswered", "Questions nobody has answered yet"),
+        (SOLVED, "Solved", "Questions with an accepted answer"),
+    ]
+    NAMES = {t[0] for t in ALL}
+
+
+@dataclass
+class FeedPage:
+    threads: list[Thread]
+    number: int
+    has_next: bool
+    tab: str
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _base() -> QuerySet:
+    return (
+        Thread.objects.filter(is_deleted=False)
+        .select_related("space", "author")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+        .only(
+            "id", "title", "slug", "kind", "space__name", "space__slug", "author__username",
+            "author__display_name", "author__avatar", "author__is_host",
+            "author__is_superuser", "author_is_staff", "created_at", "last_activity_at",
+            "post_count", "answer_count", "like_count", "accepted_answer_id", "is_pinned",
+            "is_locked", "social_score",
+        )
+    )
+
+
+def _ordered(qs: QuerySet, tab: str) -> QuerySet:
+    if tab == Tab.LATEST:
+        return qs.exclude(kind=Thread.Kind.ANNOUNCEMENT).order_by("-last_activity_at", "-id")
+    if tab == Tab.UNANSWERED:
+        return qs.filter(kind=Thread.Kind.QUESTION, answer_count=0).order_by("-created_at", "-id")
+    if tab == Tab.SOLVED:
+        return qs.filter(accepted_answer__isnull=False).order_by("-last_activity_at", "-id")
+    # Conversations: the stored social score; until the engine has scored anything the
+    # score is 0 everywhere and latest activity decides.
+    return qs.exclude(kind=Thread.Kind.ANNOUNCEMENT).order_by(
+        "-social_score", "-last_activity_at", "-id"
+    )
+
+
+def page_number(raw) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def feed_page(*, tab: str, page: int = 1, space: Space | None = None,
+              size: int = PAGE_SIZE) -> FeedPage:
+    """One page of a thread list (2 queries: threads, their tags)."""
+    tab = tab if tab in Tab.NAMES else Tab.CONVERSATIONS
+    qs = _base()
+    if space is not None:
+        qs = qs.filter(space=space)
+    start = (page - 1) * size
+    rows = list(_ordered(qs, tab)[start:start + size + 1])
+    return FeedPage(threads=rows[:size], number=page, has_next=len(rows) > size, tab=tab)
+
+
+def host_announcements(*, space: Space | None = None, limit: int = 3) -> list[Thread]:
+    """The "From the host" slot: newest announcements, never in the conversation feed."""
+    qs = Thread.objects.filter(is_deleted=False, kind=Thread.Kind.ANNOUNCEMENT)
+    if space is not None:
+        qs = qs.filter(space=space)
+    return list(
+        qs.select_related("author").only(
+            "id", "title", "slug", "created_at", "author__username", "author__display_name"
+        ).order_by("-created_at")[:limit]
+    )
+
+
+def spaces_list() -> list[Space]:
+    return list(Space.objects.all())

@@ -1,0 +1,83 @@
+"""The thread page: one page of posts by position range, with the viewer's own flags."""
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from community import permissions
+from community.models import Post, Tag, Thread, ThreadFollow, Vote
+
+POSTS_PER_PAGE = 20
+
+_POST_RELATED = ("author", "parent", "parent__author")
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    posts: list[Post]
+    accepted: Post | None
+    number: int
+    num_pages: int
+    voted: set[tuple[int, str]] = field(default_factory=set)
+    following: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def page_range(self):
+        return range(1, self.num_pages + 1)
+
+
+def thread_get(pk: int) -> Thread:
+    """The thread with what its header needs (1 query + 1 for tags)."""
+    return (
+        Thread.objects.select_related("space", "author")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+        .get(pk=pk)
+    )
+
+
+def page_of_position(position: int) -> int:
+    return (max(position, 1) - 1) // POSTS_PER_PAGE + 1
+
+
+def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
+    """Posts ``page`` of ``thread``. Positions are dense per thread, so a page is an index
+    range, not an OFFSET: the last page of a 100,000-post thread costs what the first does.
+    Deleted posts keep their position (and show as deleted) so permalinks never move."""
+    last_position = (
+        Post.objects.filter(thread=thread).order_by("-position").values_list("position", flat=True)
+        .first() or 1
+    )
+    num_pages = page_of_position(last_position)
+    number = min(max(page, 1), num_pages)
+    low = (number - 1) * POSTS_PER_PAGE + 1
+    posts = list(
+        Post.objects.filter(thread=thread, position__gte=low, position__lt=low + POSTS_PER_PAGE)
+        .select_related(*_POST_RELATED)
+        .order_by("position")
+    )
+    accepted = None
+    if thread.accepted_answer_id and number == 1:
+        accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
+            Post.objects.select_related(*_POST_RELATED).filter(pk=thread.accepted_answer_id)
+            .first()
+        )
+    voted: set[tuple[int, str]] = set()
+    following = False
+    if permissions.is_member(viewer):
+        ids = [p.pk for p in posts] + ([accepted.pk] if accepted else [])
+        voted = set(
+            Vote.objects.filter(voter=viewer, post_id__in=ids).values_list("post_id", "kind")
+        )
+        following = ThreadFollow.objects.filter(user=viewer, thread=thread).exists()
+    return ThreadPage(
+        thread=thread, posts=posts, accepted=accepted, number=number, num_pages=num_pages,
+        voted=voted, following=following,
+    )

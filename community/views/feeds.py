@@ -1,0 +1,62 @@
+"""Thread lists: the home page tabs and space pages."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from community import permissions
+from community.models import Space, SpaceFollow, User
+from community.selectors import feeds
+from community.services import conversations
+
+
+def _feed_context(request, *, space=None):
+    tab = request.GET.get("tab", feeds.Tab.CONVERSATIONS)
+    page = feeds.feed_page(tab=tab, page=feeds.page_number(request.GET.get("page")), space=space)
+    return {
+        "page": page,
+        "tabs": feeds.Tab.ALL,
+        "announcements": feeds.host_announcements(space=space),
+    }
+
+
+def home(request):
+    """The community's front page. Template ``community/home.html`` (``_feed.html`` on htmx)."""
+    context = _feed_context(request)
+    if request.htmx:
+        return render(request, "community/_feed.html", context)
+    members = User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
+    context.update(
+        spaces=feeds.spaces_list(),
+        newest_members=members.order_by("-date_joined")[:8],
+        stats=members.aggregate(members=Count("id")),
+    )
+    return render(request, "community/home.html", context)
+
+
+def space_detail(request, slug):
+    """A space's own feed. Template ``community/space.html`` (``_feed.html`` on htmx)."""
+    space = get_object_or_404(Space, slug=slug)
+    context = _feed_context(request, space=space)
+    context["space"] = space
+    if request.htmx:
+        return render(request, "community/_feed.html", context)
+    context["following"] = permissions.is_member(request.user) and SpaceFollow.objects.filter(
+        user=request.user, space=space
+    ).exists()
+    context["spaces"] = feeds.spaces_list()
+    return render(request, "community/space.html", context)
+
+
+@login_required
+@require_POST
+def space_follow(request, slug):
+    space = get_object_or_404(Space, slug=slug)
+    follow = request.POST.get("follow") != "0"
+    conversations.space_follow_set(user=request.user, space=space, follow=follow)
+    if follow:
+        messages.success(request, f"You follow {space.name}: new threads reach your inbox.")
+    else:
+        messages.info(request, f"You no longer follow {space.name}.")
+    return redirect(space)

@@ -1,0 +1,107 @@
+"""Actions on one post: vote, accept, edit, delete, history."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community import permissions
+from community.forms import PostEditForm
+from community.models import Post, Vote
+from community.services import conversations
+
+
+def _post_or_404(pk) -> Post:
+    post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=pk)
+    if post.thread.is_deleted:
+        raise Http404("This thread was deleted.")
+    return post
+
+
+@login_required
+@require_POST
+def post_vote(request, pk, kind):
+    """Toggle a like or helpful vote. htmx gets the button back; others the thread."""
+    if kind not in Vote.Kind.values:
+        raise Http404("No such vote.")
+    post = _post_or_404(pk)
+    if not permissions.can_vote(request.user, post):
+        raise PermissionDenied(
+            "You cannot vote on your own post." if post.author_id == request.user.pk
+            else "You cannot vote on this post."
+        )
+    if kind == Vote.Kind.HELPFUL and post.kind != Post.Kind.ANSWER:
+        raise PermissionDenied("Only answers can be marked helpful.")
+    if request.POST.get("undo") == "1":
+        conversations.vote_withdraw(voter=request.user, post=post, kind=kind)
+        voted = False
+    else:
+        conversations.vote_cast(voter=request.user, post=post, kind=kind)
+        voted = True
+    post.refresh_from_db(fields=["like_count", "helpful_count"])
+    if request.htmx:
+        return render(request, "community/_vote_button.html", {
+            "post": post, "kind": kind, "voted": voted, "may_vote": True,
+        })
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def post_accept(request, pk):
+    post = _post_or_404(pk)
+    thread = post.thread
+    if request.POST.get("undo") == "1" and thread.accepted_answer_id == post.pk:
+        conversations.answer_unaccept(actor=request.user, thread=thread)
+        messages.info(request, "The answer is no longer marked as accepted.")
+    else:
+        conversations.answer_accept(actor=request.user, answer=post)
+        messages.success(request, "Marked as the accepted answer: the question shows solved.")
+    return redirect(post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk):
+    """Edit one's own post. Template ``community/post_edit.html``."""
+    post = _post_or_404(pk)
+    permissions.require(permissions.can_edit_post(request.user, post),
+                        "You can only edit your own posts.")
+    if request.method == "POST":
+        form = PostEditForm(request.POST)
+        if form.is_valid():
+            conversations.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+            messages.success(request, "Your post is updated.")
+            return redirect(post)
+    else:
+        form = PostEditForm(initial={"body": post.body})
+    return render(request, "community/post_edit.html", {"form": form, "post": post})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete(request, pk):
+    """Confirm, then soft-delete a post. Template ``community/post_delete.html``."""
+    post = _post_or_404(pk)
+    permissions.require(permissions.can_delete_post(request.user, post),
+                        "You can only delete your own posts.")
+    if request.method == "POST":
+        conversations.post_delete(actor=request.user, post=post)
+        if post.kind == Post.Kind.OPENING:
+            messages.success(request, "Your thread is deleted.")
+            return redirect(post.thread.space)
+        messages.success(request, "Your post is deleted.")
+        return redirect(post)
+    return render(request, "community/post_delete.html", {"post": post})
+
+
+@login_required
+@require_GET
+def post_history(request, pk):
+    """Earlier versions of a post, for hosts. Template ``community/post_history.html``."""
+    post = _post_or_404(pk)
+    permissions.require(permissions.can_view_post_history(request.user, post),
+                        "Edit history is visible to hosts only.")
+    revisions = post.revisions.select_related("edited_by")
+    return render(request, "community/post_history.html", {"post": post, "revisions": revisions})

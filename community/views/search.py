@@ -1,0 +1,39 @@
+"""Search page."""
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from community import search as search_engine
+from community.models import Space, Tag, Thread
+from community.selectors.feeds import page_number
+
+
+@require_GET
+def search(request):
+    """Full-text search with filters. Template ``community/search.html``."""
+    query = request.GET.get("q", "")[: search_engine.MAX_QUERY]
+    filters = search_engine.Filters(
+        space=request.GET.get("space", "")[:90],
+        tag=request.GET.get("tag", "")[:40],
+        kind=request.GET.get("kind", ""),
+        solved=request.GET.get("solved", ""),
+        by=request.GET.get("by", ""),
+    )
+    page = page_number(request.GET.get("page"))
+    tag = Tag.objects.filter(name=filters.tag).first() if filters.tag else None
+    if query.strip():
+        results = search_engine.search(query, filters, page=page)
+    elif tag is not None:
+        results = search_engine.tagged(tag, filters, page=page)
+    else:
+        results = None
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "community/search.html", {
+        "query": query,
+        "filters": filters,
+        "results": results,
+        "tag": tag,
+        "spaces": Space.objects.only("name", "slug"),
+        "kinds": Thread.Kind.choices,
+        "query_prefix": params.urlencode(),
+    })

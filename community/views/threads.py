@@ -1,0 +1,179 @@
+"""Thread pages: reading, starting a thread, replying, following."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community import permissions, submissions
+from community.forms import PostForm, ThreadForm
+from community.models import Post, Space, Thread
+from community.search import similar_questions
+from community.selectors import threads as thread_selectors
+from community.selectors.feeds import page_number
+from community.services import conversations
+
+
+def _thread_or_404(request, pk) -> Thread:
+    try:
+        thread = thread_selectors.thread_get(pk)
+    except Thread.DoesNotExist:
+        raise Http404("No such thread.") from None
+    if not permissions.can_view_thread(request.user, thread):
+        raise Http404("This thread was deleted.")
+    return thread
+
+
+def _reply_target(request, thread, form) -> Post | None:
+    raw = form.data.get("parent") if form is not None else request.GET.get("reply_to")
+    if not raw or not str(raw).isdigit():
+        return None
+    return (
+        Post.objects.select_related("author")
+        .filter(pk=int(raw), thread=thread, is_deleted=False)
+        .first()
+    )
+
+
+def _render_thread(request, thread, *, page, form=None, status=200):
+    data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user)
+    reply_to = _reply_target(request, thread, form)
+    if form is None:
+        form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
+    context = {
+        "thread": thread,
+        "page": data,
+        "form": form,
+        "reply_to": reply_to,
+        "may_reply": permissions.can_reply(request.user, thread),
+    }
+    return render(request, "community/thread.html", context, status=status)
+
+
+@require_GET
+def thread_detail(request, pk, slug):
+    """A thread, one page of posts. Template ``community/thread.html``."""
+    thread = _thread_or_404(request, pk)
+    if slug != thread.slug:
+        url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
+        if request.GET.get("page"):
+            url += f"?page={page_number(request.GET['page'])}"
+        return redirect(url, permanent=True)
+    return _render_thread(request, thread, page=page_number(request.GET.get("page")))
+
+
+@require_GET
+def post_permalink(request, pk):
+    """``/p/<id>/``: the page of the thread that holds the post, scrolled to it."""
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    thread = post.thread
+    if not permissions.can_view_thread(request.user, thread):
+        raise Http404("This thread was deleted.")
+    page = thread_selectors.page_of_position(post.position)
+    url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
+    return HttpResponseRedirect(f"{url}?page={page}#post-{post.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_create(request, kind=Thread.Kind.QUESTION):
+    """Ask a question / start a discussion / post an announcement.
+
+    Template ``community/thread_form.html``; similar questions come from
+    :func:`similar` while the member types.
+    """
+    if not permissions.can_start_thread(request.user, kind):
+        raise PermissionDenied("Only the host team can post announcements.")
+    if request.method == "POST":
+        form = ThreadForm(request.POST, kind=kind)
+        if form.is_valid():
+            data = form.cleaned_data
+            first, url = submissions.claim(request.user, data["nonce"])
+            if not first:
+                messages.info(request, "That was already posted.")
+                return redirect(url or "home")
+            try:
+                thread = conversations.thread_create(
+                    author=request.user, space=data["space"], kind=kind,
+                    title=data["title"], body=data["body"], tags=data["tags"],
+                )
+            except PermissionDenied:
+                submissions.release(request.user, data["nonce"])
+                raise
+            submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+            messages.success(request, {
+                Thread.Kind.QUESTION: "Your question is up. We'll tell you when someone answers.",
+                Thread.Kind.DISCUSSION: "Your discussion is up.",
+            }.get(thread.kind, "Your announcement is published."))
+            return redirect(thread)
+    else:
+        space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
+        form = ThreadForm(initial={"space": space} if space else {}, kind=kind)
+    return render(request, "community/thread_form.html", {
+        "form": form,
+        "kind": kind,
+        "similar": similar_questions(form.data.get("title", "")) if form.is_bound else [],
+        "title": form.data.get("title", "") if form.is_bound else "",
+    })
+
+
+@require_GET
+def similar(request):
+    """htmx: existing questions like the title being typed. Template ``_similar.html``."""
+    title = request.GET.get("title", "")[:200]
+    return render(request, "community/_similar.html", {
+        "similar": similar_questions(title), "title": title,
+    })
+
+
+@login_required
+@require_POST
+def thread_reply(request, pk):
+    """Post a reply or an answer; on errors the thread page comes back with the draft."""
+    thread = _thread_or_404(request, pk)
+    if not permissions.can_reply(request.user, thread):
+        raise PermissionDenied(
+            "This thread is locked: no new replies." if thread.is_locked else
+            "You cannot reply here."
+        )
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        last_page = thread_selectors.page_of_position(thread.post_count)
+        return _render_thread(request, thread, page=last_page, form=form, status=400)
+    data = form.cleaned_data
+    first, url = submissions.claim(request.user, data["nonce"])
+    if not first:
+        messages.info(request, "That reply was already posted.")
+        return HttpResponseRedirect(url or thread.get_absolute_url())
+    parent = None
+    if data.get("parent"):
+        parent = Post.objects.filter(pk=data["parent"], thread=thread, is_deleted=False).first()
+    try:
+        post = conversations.post_create(
+            author=request.user, thread=thread, body=data["body"], parent=parent
+        )
+    except PermissionDenied:
+        submissions.release(request.user, data["nonce"])
+        raise
+    url = post.get_absolute_url()
+    submissions.complete(request.user, data["nonce"], url)
+    messages.success(request, "Your answer is posted." if post.kind == Post.Kind.ANSWER
+                     else "Your reply is posted.")
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def thread_follow(request, pk):
+    thread = _thread_or_404(request, pk)
+    follow = request.POST.get("follow") != "0"
+    conversations.thread_follow_set(user=request.user, thread=thread, follow=follow)
+    if request.htmx:
+        return render(request, "community/_follow_button.html", {
+            "following": follow, "thread": thread,
+        })
+    messages.success(request, "You follow this thread." if follow else
+                     "You no longer follow this thread.")
+    return redirect(thread)
