@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community import permissions
 from community.models import EngagementEvent, Invitation, User
+from community.queue import enqueue
 
 from .events import event_record
 
@@ -51,9 +52,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
                 actor=inviter,
                 payload={"invitation": invitation.pk},
             )
-            transaction.on_commit(
-                lambda pk=invitation.pk: tasks.send_invitation_email.delay(pk)
-            )
+            enqueue(tasks.send_invitation_email, invitation.pk)
     return SendResult(sent=sent, already_members=sorted(existing))
 
 

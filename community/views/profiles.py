@@ -6,6 +6,8 @@ from django.views.decorators.http import require_http_methods
 from community import permissions
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
+from community.selectors import profiles as profile_selectors
+from community.selectors.feeds import page_number
 from community.services.users import account_delete, profile_update
 
 
@@ -14,7 +16,16 @@ def profile_detail(request, username):
     member = get_object_or_404(User, username=username, is_active=True, is_former_member=False)
     permissions.require(permissions.can_view_profile(request.user, member))
     joined = member.invitees.filter(is_active=True).count()
-    return render(request, "community/profile.html", {"member": member, "invitees_joined": joined})
+    activity = profile_selectors.activity_page(
+        member, tab=request.GET.get("activity", ""), page=page_number(request.GET.get("page"))
+    )
+    return render(request, "community/profile.html", {
+        "member": member,
+        "invitees_joined": joined,
+        "stats": profile_selectors.activity_stats(member),
+        "activity": activity,
+        "activity_tabs": profile_selectors.Activity.ALL,
+    })
 
 
 @login_required

@@ -1,0 +1,25 @@
+"""Enqueue Celery work after the surrounding transaction commits.
+
+The fact (and, for domain writes, its ``EngagementEvent`` row) is already in PostgreSQL when
+the message is sent, so a broker that is down must not turn a successful write into an error
+page: the failure is logged and the periodic sweep does the work later.
+"""
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+log = logging.getLogger(__name__)
+
+
+def _send(task, args, kwargs):
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except (OperationalError, RedisConnectionError, OSError):  # broker unreachable
+        log.warning("Could not enqueue %s%s; left for the sweep", task.name, args, exc_info=True)
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Send ``task`` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: _send(task, args, kwargs))
