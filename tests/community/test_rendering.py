@@ -2,6 +2,8 @@
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from community import rendering
 from community.services.conversations import render_body
@@ -78,3 +80,28 @@ def test_mentions_link_existing_members_only():
 
 def test_render_version_is_recorded():
     assert rendering.render("hi").version == rendering.RENDER_VERSION
+
+
+HOSTILE_FRAGMENTS = [
+    "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "JaVaScRiPt:",
+    "data:text/html,", "vbscript:", "<svg onload=alert(1)>", "<a href='javascript:x'>",
+    "[x](javascript:alert(1))", "![x](javascript:alert(1))", "<iframe>", "<style>",
+    "\" onmouseover=\"", "&#106;avascript:", "<math><mi xlink:href=x>", "`", "*", "_", "[",
+    "]", "(", ")", "<", ">", "\n", "\n\n", "> ", "```\n", "    ", "@ben", "|", "-",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(HOSTILE_FRAGMENTS), st.text(max_size=12)),
+                max_size=25))
+def test_no_rendered_post_contains_executable_script(parts):
+    html = rendering.render("".join(parts)).html
+    for tag, attrs in _elements(html):
+        assert tag in rendering.ALLOWED_TAGS, tag
+        for attr, value in attrs:
+            assert not attr.startswith("on"), attr
+            if attr in {"href", "src"}:
+                value = (value or "").strip().lower()
+                assert value.startswith(("http://", "https://", "mailto:", "/", "#")) or (
+                    ":" not in value.split("/")[0]
+                ), value
