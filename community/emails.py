@@ -29,7 +29,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     """Send an email invitation once; a second delivery of the task sends nothing."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("inviter")
             .filter(pk=invitation_id, kind=Invitation.Kind.EMAIL)
             .first()

@@ -1,0 +1,76 @@
+"""A visitor becomes a member: sign up, verify by mail, log in, edit profile, invite a friend."""
+import io
+import re
+from urllib.parse import urlparse
+
+from django.core import mail
+from PIL import Image
+
+from community.models import Invitation, User
+
+from .conftest import only_own_host
+
+PASSWORD = "a long and unusual passphrase 42"
+
+
+def _png(path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (20, 120, 80)).save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_visitor_signs_up_verifies_edits_profile_and_invites(page, live_server, tmp_path):
+    page.goto("/")
+    page.get_by_role("link", name="Join", exact=True).click()
+
+    page.get_by_label("Email").fill("rosa.visitor@example.com")
+    page.get_by_label("Username").fill("rosa_v")
+    page.get_by_label("Display name").fill("Rosa V")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_text("verify", exact=False).first.wait_for()
+
+    verification = mail.outbox[-1]
+    assert verification.to == ["rosa.visitor@example.com"]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", verification.body).group(0)
+    page.goto(urlparse(link).path)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("rosa.visitor@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("navigation", name="Main").get_by_text("Rosa V").wait_for()
+
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Display name").fill("Rosa Visitor")
+    page.get_by_label("Bio").fill("Brewing sours on a balcony.")
+    page.get_by_label("Products").fill("Starter Kit, Smart Fermenter")
+    page.get_by_label("Avatar").set_input_files(str(_png(tmp_path / "me.png")))
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Your profile is saved.").wait_for()
+    assert page.get_by_role("heading", name="Rosa Visitor").is_visible()
+    assert page.get_by_text("Brewing sours on a balcony.").is_visible()
+    member = User.objects.get(username="rosa_v")
+    assert member.avatar and member.products == "Starter Kit, Smart Fermenter"
+
+    page.get_by_role("link", name="Invite", exact=True).click()
+    page.get_by_label("Friends' email addresses").fill("friend.of.rosa@example.com")
+    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_text("Invitation sent to friend.of.rosa@example.com").wait_for()
+    assert page.get_by_role("cell", name="friend.of.rosa@example.com").is_visible()
+    assert Invitation.objects.filter(inviter=member, email="friend.of.rosa@example.com").exists()
+    assert any(m.to == ["friend.of.rosa@example.com"] for m in mail.outbox)
+
+    only_own_host(page, live_server)
+
+
+def test_keyboard_first_tab_reaches_skip_link(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
