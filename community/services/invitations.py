@@ -22,6 +22,7 @@ class InvalidInvitation(Exception):
 class SendResult:
     sent: list[str]
     already_members: list[str]
+    already_invited: list[str]
 
 
 def invitation_link_get(*, inviter: User) -> Invitation:
@@ -31,15 +32,28 @@ def invitation_link_get(*, inviter: User) -> Invitation:
 
 
 def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> SendResult:
-    """Create one single-use invitation per address and queue the emails after commit."""
+    """Create one single-use invitation per address and queue the emails after commit.
+
+    Addresses of members, and addresses this member invited less than the invitation's
+    lifetime ago, are reported instead of mailed again: a form posted twice sends once.
+    """
     from community import tasks
 
     permissions.require(permissions.can_invite(inviter), "Sign in to invite friends.")
     existing = set(
         User.objects.filter(email__in=emails).values_list("email", flat=True)
     )
-    sent = [email for email in emails if email not in existing]
     with transaction.atomic():
+        # Serialise one member's concurrent submissions (a double click sends two requests).
+        User.objects.select_for_update().filter(pk=inviter.pk).values_list("pk").first()
+        fresh_since = timezone.now() - timedelta(days=settings.INVITE_MAX_AGE_DAYS)
+        pending = set(
+            Invitation.objects.filter(
+                inviter=inviter, kind=Invitation.Kind.EMAIL, email__in=emails,
+                accepted_at__isnull=True, created_at__gte=fresh_since,
+            ).values_list("email", flat=True)
+        )
+        sent = [email for email in emails if email not in existing and email not in pending]
         invitations = [
             Invitation.objects.create(
                 inviter=inviter, kind=Invitation.Kind.EMAIL, email=email, message=message
@@ -53,7 +67,9 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
                 payload={"invitation": invitation.pk},
             )
             enqueue(tasks.send_invitation_email, invitation.pk)
-    return SendResult(sent=sent, already_members=sorted(existing))
+    return SendResult(
+        sent=sent, already_members=sorted(existing), already_invited=sorted(pending)
+    )
 
 
 def invitation_resolve(token: str) -> Invitation:

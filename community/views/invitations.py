@@ -30,6 +30,10 @@ def invite(request):
         )
         if result.sent:
             messages.success(request, f"Invitation sent to {', '.join(result.sent)}.")
+        if result.already_invited:
+            messages.info(
+                request, f"Already invited recently: {', '.join(result.already_invited)}."
+            )
         if result.already_members:
             messages.info(
                 request, f"Already members: {', '.join(result.already_members)}."

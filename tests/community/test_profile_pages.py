@@ -1,0 +1,109 @@
+"""Public profiles and editing one's own, including hostile avatar uploads."""
+import io
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from community.services.users import former_member_get
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = {"display_name": "Ada Brewer", "bio": "Lagers, mostly.", "location": "Ghent",
+           "products": "Starter Kit, Pro Kettle 30L", "interests": "lagers, yeast"}
+
+
+def _image(fmt="PNG", size=(800, 600), name="photo.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def _noise_png():
+    """A real PNG over the 4 MB limit (noise does not compress)."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (1400, 1100), os.urandom(1400 * 1100 * 3)).save(buffer, "PNG")
+    assert buffer.tell() > 4 * 1024 * 1024
+    return SimpleUploadedFile("huge.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_public_profile_shows_what_the_member_shares(client, member):
+    member.bio, member.products = "I brew stouts.", "Smart Fermenter"
+    member.save()
+    body = client.get(reverse("profile", args=[member.username])).content.decode()
+    assert member.name in body and "I brew stouts." in body and "Smart Fermenter" in body
+
+
+def test_unknown_and_former_member_profiles_are_404(client):
+    assert client.get(reverse("profile", args=["nobody_here"])).status_code == 404
+    former = former_member_get()
+    assert client.get(reverse("profile", args=[former.username])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("profile_edit"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_member_saves_profile_with_normalised_lists(client, member):
+    client.force_login(member)
+    data = {**PROFILE, "products": " Starter Kit ,Pro Kettle 30L, Starter Kit ,,"}
+    response = client.post(reverse("profile_edit"), data, follow=True)
+    assert "Your profile is saved." in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "Ada Brewer"
+    assert member.products == "Starter Kit, Pro Kettle 30L"
+
+
+def test_too_many_products_keeps_the_other_input(client, member):
+    client.force_login(member)
+    data = {**PROFILE, "products": ", ".join(f"thing {i}" for i in range(21))}
+    response = client.post(reverse("profile_edit"), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "at most 20" in body
+    assert 'value="Ada Brewer"' in body and "Lagers, mostly." in body
+    member.refresh_from_db()
+    assert member.display_name != "Ada Brewer"
+
+
+def test_avatar_is_resized_reencoded_and_renamed(client, member, settings):
+    client.force_login(member)
+    upload = _image(size=(1200, 900), name="../../etc/passwd.png")
+    client.post(reverse("profile_edit"), {**PROFILE, "avatar": upload})
+    member.refresh_from_db()
+    assert member.avatar
+    assert "passwd" not in member.avatar.name and ".." not in member.avatar.name
+    with Image.open(member.avatar.path) as stored:
+        assert max(stored.size) <= settings.AVATAR_SIZE
+        assert stored.format in {"JPEG", "PNG"}
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("fake.png", b"this is not an image", content_type="image/png"),
+         "not an image"),
+        (SimpleUploadedFile("cut.png", _image().read()[:200], content_type="image/png"),
+         "not an image"),
+        (_noise_png(), "too large"),
+        (_image(fmt="PNG", size=(8000, 6000), name="bomb.png"), "too many pixels"),
+        (_image(fmt="BMP", size=(10, 10), name="old.bmp"), "JPEG, PNG, GIF or WebP"),
+    ],
+    ids=["text", "truncated", "oversized", "too-many-pixels", "bmp"],
+)
+def test_bad_avatar_is_refused_and_nothing_is_lost(client, member, upload, message):
+    client.force_login(member)
+    client.post(reverse("profile_edit"), {**PROFILE, "avatar": _image(name="first.png")})
+    member.refresh_from_db()
+    previous = member.avatar.name
+
+    response = client.post(reverse("profile_edit"),
+                           {**PROFILE, "display_name": "Changed", "avatar": upload})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert 'value="Changed"' in body  # what they typed is still there
+    member.refresh_from_db()
+    assert member.avatar.name == previous and member.display_name == "Ada Brewer"
