@@ -236,7 +236,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Social sign-in posts to us and is redirected to the provider; browsers apply
+        # form-action to that redirect, so HTTPS providers must be allowed.
+        "form-action": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
