@@ -1,6 +1,7 @@
 """Thread lists: the home page tabs and space pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -27,10 +28,14 @@ def home(request):
     if request.htmx:
         return render(request, "community/_feed.html", context)
     members = User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
+    # Counting every member is a full scan: a few minutes' staleness is fine on the home page.
+    total = cache.get_or_set(
+        "home:member-count", lambda: members.aggregate(n=Count("id"))["n"], timeout=300
+    )
     context.update(
         spaces=feeds.spaces_list(),
         newest_members=members.order_by("-date_joined")[:8],
-        stats=members.aggregate(members=Count("id")),
+        stats={"members": total},
     )
     return render(request, "community/home.html", context)
 

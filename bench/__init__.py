@@ -1,0 +1,1 @@
+"""Load benchmarks: a large generated community on PostgreSQL, served by gunicorn."""
