@@ -48,6 +48,7 @@ def _grow(space, members, threads: int, posts_in_big_thread: int) -> Thread:
 
 
 def _count(client, url) -> int:
+    client.get(url)  # warm: cached figures (the home page's member total) are filled first
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
