@@ -52,8 +52,15 @@ def post_vote(request, pk, kind):
 def post_accept(request, pk):
     post = _post_or_404(pk)
     thread = post.thread
-    if request.POST.get("undo") == "1" and thread.accepted_answer_id == post.pk:
-        conversations.answer_unaccept(actor=request.user, thread=thread)
+    if request.POST.get("undo") == "1":
+        # A repeated "Unaccept" (double click, stale page) must not accept the answer again.
+        if thread.accepted_answer_id == post.pk:
+            conversations.answer_unaccept(actor=request.user, thread=thread)
+        else:
+            permissions.require(
+                permissions.can_accept_answer(request.user, thread),
+                "Only the person who asked, or a host, can change the accepted answer.",
+            )
         messages.info(request, "The answer is no longer marked as accepted.")
     else:
         conversations.answer_accept(actor=request.user, answer=post)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from community import permissions
@@ -13,7 +14,14 @@ from community.services.users import account_delete, profile_update
 
 def profile_detail(request, username):
     """A member's public profile. Template ``community/profile.html``."""
-    member = get_object_or_404(User, username=username, is_active=True, is_former_member=False)
+    members = User.objects.filter(is_active=True, is_former_member=False)
+    member = members.filter(username=username).first()
+    if member is None:
+        # @mentions link to the lower-cased handle; send them to the member's own spelling.
+        member = members.filter(username__iexact=username).order_by("pk").first()
+        if member is None:
+            raise Http404("No such member.")
+        return redirect("profile", username=member.username, permanent=True)
     permissions.require(permissions.can_view_profile(request.user, member))
     joined = member.invitees.filter(is_active=True).count()
     activity = profile_selectors.activity_page(
