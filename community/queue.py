@@ -23,3 +23,24 @@ def _send(task, args, kwargs):
 def enqueue(task, *args, **kwargs) -> None:
     """Send ``task`` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: _send(task, args, kwargs))
+
+
+def enqueue_once(task, *args) -> None:
+    """Like :func:`enqueue`, but one message per transaction however often it is asked for.
+
+    Used for "there are pending events": ten events written by one request need one drain.
+    """
+    from django.db import connection
+
+    marker = (task.name, args)
+    if connection.in_atomic_block and any(
+        getattr(func, "_gravity_marker", None) == marker
+        for _, func, _ in connection.run_on_commit
+    ):
+        return
+
+    def send():
+        _send(task, args, {})
+
+    send._gravity_marker = marker
+    transaction.on_commit(send)

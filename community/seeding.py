@@ -160,7 +160,16 @@ def seed_threads() -> int:
     return created
 
 
+def seed_scores() -> int:
+    """Apply the demo's engagement events now: scores, ranking and routing are ready."""
+    from . import engagement
+
+    engagement.process_pending(max_batches=1000)
+    return 0
+
+
 register("site", 0, seed_site)
 register("people", 10, seed_people)
 register("spaces", 20, seed_spaces)
 register("threads", 50, seed_threads)
+register("scores", 90, seed_scores)

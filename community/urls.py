@@ -3,7 +3,7 @@ from django.urls import path
 from community.models import Thread
 
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
-from .views import feeds, health, invitations, pages, posts, profiles, search, threads
+from .views import feeds, health, host, invitations, pages, posts, profiles, search, threads
 
 urlpatterns = [
     path("", feeds.home, name="home"),
@@ -30,6 +30,8 @@ urlpatterns = [
     path("p/<int:pk>/edit/", posts.post_edit, name="post_edit"),
     path("p/<int:pk>/delete/", posts.post_delete, name="post_delete"),
     path("p/<int:pk>/history/", posts.post_history, name="post_history"),
+    # Host tools
+    path("host/advocates/", host.advocates, name="advocates"),
     # Members
     path("u/<str:username>/", profiles.profile_detail, name="profile"),
     path("settings/profile/", profiles.profile_edit, name="profile_edit"),

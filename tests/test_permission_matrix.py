@@ -97,6 +97,8 @@ MATRIX: dict[str, Row] = {
     "post_edit": Row(anon_then(302, 403), answer_kw),
     "post_delete": Row(HOSTS_ONLY, answer_kw),
     "post_history": Row(HOSTS_ONLY, answer_kw),
+    # Host tools
+    "advocates": Row(HOSTS_ONLY),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),

@@ -89,6 +89,13 @@ class Thread(models.Model):
     is_deleted = models.BooleanField(default=False)
     # Stored by the engagement engine; feeds order by it and never compute it per request.
     social_score = models.FloatField(default=0.0)
+    # The counters behind social_score ("why is this here?"), stored by the engine.
+    member_participants = models.PositiveIntegerField(default=0)
+    member_replies = models.PositiveIntegerField(default=0)
+    peer_answers = models.PositiveIntegerField(default=0)
+    member_votes = models.PositiveIntegerField(default=0)
+    staff_posts = models.PositiveIntegerField(default=0)
+    scored_posts = models.PositiveIntegerField(default=0)
     search_body = models.TextField(blank=True, help_text="Plain text of the opening post.")
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
@@ -311,3 +318,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient_id}"
+
+
+class QuestionRoute(models.Model):
+    """A member the routing engine asked to help with a question, and whether they answered."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="routes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_routes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "member"], name="one_route_per_member")
+        ]
+        indexes = [models.Index(fields=["member", "-created_at"], name="route_member_idx")]
+
+    def __str__(self):
+        return f"Question {self.thread_id} routed to {self.member_id}"

@@ -84,6 +84,15 @@ class User(AbstractUser):
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
+    # Stored by the engagement engine (community/scoring.py); never computed per request.
+    help_answers = models.PositiveIntegerField(default=0)
+    help_accepted = models.PositiveIntegerField(default=0)
+    help_helpful = models.PositiveIntegerField(default=0)
+    help_invites = models.PositiveIntegerField(default=0)
+    peer_help = models.FloatField(default=0.0, db_index=True)
+    engagement = models.FloatField(default=0.0)
+    scored_at = models.DateTimeField(null=True, blank=True)
+
     objects = UserManager()
 
     REQUIRED_FIELDS = ["email"]

@@ -46,7 +46,8 @@ def _base() -> QuerySet:
             "author__display_name", "author__avatar", "author__is_host",
             "author__is_superuser", "author_is_staff", "created_at", "last_activity_at",
             "post_count", "answer_count", "like_count", "accepted_answer_id", "is_pinned",
-            "is_locked", "social_score",
+            "is_locked", "social_score", "member_participants", "member_replies",
+            "peer_answers", "member_votes", "staff_posts", "scored_posts",
         )
     )
 

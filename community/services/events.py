@@ -3,7 +3,15 @@ from community.models import EngagementEvent
 
 def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=None,
                  thread_id=None, post_id=None, payload: dict | None = None) -> EngagementEvent:
-    """Append an event row; call inside the caller's ``transaction.atomic`` block."""
+    """Append an event row; call inside the caller's ``transaction.atomic`` block.
+
+    After commit, the engagement engine is asked to apply pending events (once per
+    transaction); if that message is lost, the periodic sweep applies them.
+    """
+    from community import tasks
+    from community.queue import enqueue_once
+
+    enqueue_once(tasks.process_events)
     return EngagementEvent.objects.create(
         kind=kind,
         actor=actor,

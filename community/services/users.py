@@ -46,14 +46,23 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
     permissions.require(
         permissions.can_delete_account(user), "This account cannot be deleted here."
     )
+    from community.models import Post
+
     with transaction.atomic():
         former = former_member_get()
+        # The threads they wrote in are rescored by the engagement engine afterwards.
+        threads = sorted(set(
+            Post.objects.filter(author=user).values_list("thread_id", flat=True)
+        ))
         for handler in ACCOUNT_CONTENT_HANDLERS:
             handler(user=user, former_member=former, remove_posts=remove_posts)
         event_record(
             kind=EngagementEvent.Kind.ACCOUNT_DELETED,
             actor=None,
-            payload={"deleted_account": user.pk, "removed_posts": remove_posts},
+            payload={
+                "deleted_account": user.pk, "removed_posts": remove_posts,
+                "threads": threads, "members": [former.pk],
+            },
         )
         user.delete()
     logout(request)

@@ -8,6 +8,7 @@ from community import permissions
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
 from community.selectors import profiles as profile_selectors
+from community.selectors.advocates import is_community_helper
 from community.selectors.feeds import page_number
 from community.services.users import account_delete, profile_update
 
@@ -31,6 +32,7 @@ def profile_detail(request, username):
         "member": member,
         "invitees_joined": joined,
         "stats": profile_selectors.activity_stats(member),
+        "community_helper": is_community_helper(member),
         "activity": activity,
         "activity_tabs": profile_selectors.Activity.ALL,
     })

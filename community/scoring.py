@@ -1,0 +1,193 @@
+"""Stored scores: thread social scores and member help/engagement, from the facts.
+
+One definition serves both paths. The engagement engine calls :func:`rescore_threads` and
+:func:`rescore_members` with the ids an event batch touched; ``manage.py rescore`` calls them
+for everything, in batches. Each call recomputes the counters of the given rows with a few
+``GROUP BY`` queries over posts, votes, threads and invitations and writes them with one
+``bulk_update``, so applying an event twice, or out of order, lands on the same numbers a
+full rescore gives. The formulas themselves live in :mod:`community.ranking`.
+"""
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from community import ranking
+from community.models import Post, Thread, User, Vote
+
+BATCH = 2000
+
+STAFF = Post.Role.STAFF
+_MEMBER_POST = ~Q(author_role=STAFF)
+_STAFF_VOTER = Q(voter__is_host=True) | Q(voter__is_superuser=True)
+
+
+def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def thread_counters(thread_ids: list[int]) -> dict[int, dict]:
+    """Counters behind the social score of each thread in ``thread_ids`` (2 queries)."""
+    posts = Post.objects.filter(thread_id__in=thread_ids, is_deleted=False)
+    reply_to_member = Q(kind=Post.Kind.REPLY) & _MEMBER_POST & (
+        (
+            Q(parent__isnull=False)
+            & ~Q(parent__author_role=STAFF)
+            & ~Q(parent__author_id=F("author_id"))
+        )
+        | (
+            Q(parent__isnull=True)
+            & Q(thread__author_is_staff=False)
+            & ~Q(thread__author_id=F("author_id"))
+        )
+    )
+    rows = posts.values("thread_id").annotate(
+        total=Count("id"),
+        staff=Count("id", filter=Q(author_role=STAFF)),
+        participants=Count("author_id", distinct=True, filter=_MEMBER_POST),
+        peer_answers=Count(
+            "id",
+            filter=_MEMBER_POST & Q(kind=Post.Kind.ANSWER) & ~Q(author_id=F("thread__author_id")),
+        ),
+        member_replies=Count("id", filter=reply_to_member),
+    )
+    counters = {
+        tid: {"total": 0, "staff": 0, "participants": 0, "peer_answers": 0,
+              "member_replies": 0, "votes": 0}
+        for tid in thread_ids
+    }
+    for row in rows:
+        counters[row.pop("thread_id")].update(row)
+    votes = (
+        Vote.objects.filter(post__thread_id__in=thread_ids, post__is_deleted=False)
+        .exclude(_STAFF_VOTER)
+        .values("post__thread_id")
+        .annotate(n=Count("id"))
+    )
+    for row in votes:
+        counters[row["post__thread_id"]]["votes"] = row["n"]
+    return counters
+
+
+def rescore_threads(thread_ids: Iterable[int] | None = None) -> int:
+    """Recompute and store the counters and social score of these threads (all if None)."""
+    if thread_ids is None:
+        ids = list(Thread.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(thread_ids))
+    done = 0
+    for batch in _batches(ids):
+        counters = thread_counters(batch)
+        threads = list(
+            Thread.objects.filter(pk__in=batch).only("pk", "created_at", "author_is_staff")
+        )
+        for thread in threads:
+            c = counters[thread.pk]
+            thread.member_participants = c["participants"]
+            thread.member_replies = c["member_replies"]
+            thread.peer_answers = c["peer_answers"]
+            thread.member_votes = c["votes"]
+            thread.staff_posts = c["staff"]
+            thread.scored_posts = c["total"]
+            thread.social_score = ranking.social_score(
+                created_at=thread.created_at,
+                member_participants=c["participants"],
+                member_replies=c["member_replies"],
+                peer_answers=c["peer_answers"],
+                member_votes=c["votes"],
+                staff_posts=c["staff"],
+                total_posts=c["total"],
+                started_by_staff=thread.author_is_staff,
+            )
+        Thread.objects.bulk_update(threads, THREAD_SCORE_FIELDS, batch_size=BATCH)
+        done += len(threads)
+    return done
+
+
+THREAD_SCORE_FIELDS = [
+    "member_participants", "member_replies", "peer_answers", "member_votes", "staff_posts",
+    "scored_posts", "social_score",
+]
+MEMBER_SCORE_FIELDS = [
+    "help_answers", "help_accepted", "help_helpful", "help_invites", "peer_help",
+    "engagement", "scored_at",
+]
+
+
+def member_counters(user_ids: list[int]) -> dict[int, dict]:
+    """What each member in ``user_ids`` gave the community (5 queries)."""
+    counters: dict[int, dict] = defaultdict(
+        lambda: {"posts": 0, "answers": 0, "accepted": 0, "helpful": 0, "invites": 0,
+                 "votes": 0}
+    )
+    live = Q(is_deleted=False, thread__is_deleted=False)
+    for row in (
+        Post.objects.filter(live, author_id__in=user_ids)
+        .values("author_id")
+        .annotate(
+            posts=Count("id"),
+            answers=Count(
+                "id", filter=Q(kind=Post.Kind.ANSWER) & ~Q(thread__author_id=F("author_id"))
+            ),
+        )
+    ):
+        counters[row["author_id"]].update(posts=row["posts"], answers=row["answers"])
+    for row in (
+        Thread.objects.filter(is_deleted=False, accepted_answer__author_id__in=user_ids,
+                              accepted_answer__is_deleted=False)
+        .exclude(author_id=F("accepted_answer__author_id"))
+        .values("accepted_answer__author_id")
+        .annotate(n=Count("id"))
+    ):
+        counters[row["accepted_answer__author_id"]]["accepted"] = row["n"]
+    for row in (
+        Vote.objects.filter(kind=Vote.Kind.HELPFUL, post__author_id__in=user_ids,
+                            post__is_deleted=False)
+        .exclude(voter_id=F("post__author_id"))
+        .values("post__author_id")
+        .annotate(n=Count("id"))
+    ):
+        counters[row["post__author_id"]]["helpful"] = row["n"]
+    for row in (
+        User.objects.filter(invited_by_id__in=user_ids, is_active=True)
+        .values("invited_by_id")
+        .annotate(n=Count("id"))
+    ):
+        counters[row["invited_by_id"]]["invites"] = row["n"]
+    for row in Vote.objects.filter(voter_id__in=user_ids).values("voter_id").annotate(
+        n=Count("id")
+    ):
+        counters[row["voter_id"]]["votes"] = row["n"]
+    return counters
+
+
+def rescore_members(user_ids: Iterable[int] | None = None) -> int:
+    """Recompute and store members' help and engagement scores (all members if None)."""
+    if user_ids is None:
+        ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted({pk for pk in user_ids if pk})
+    now = timezone.now()
+    done = 0
+    for batch in _batches(ids):
+        counters = member_counters(batch)
+        users = list(User.objects.filter(pk__in=batch).only("pk"))
+        for user in users:
+            c = counters[user.pk]
+            user.help_answers = c["answers"]
+            user.help_accepted = c["accepted"]
+            user.help_helpful = c["helpful"]
+            user.help_invites = c["invites"]
+            user.peer_help = ranking.peer_help(
+                peer_answers=c["answers"], accepted_answers=c["accepted"],
+                helpful_received=c["helpful"], invites_joined=c["invites"],
+            )
+            user.engagement = ranking.engagement(
+                posts=c["posts"], votes_cast=c["votes"], help=user.peer_help
+            )
+            user.scored_at = now
+        User.objects.bulk_update(users, MEMBER_SCORE_FIELDS, batch_size=BATCH)
+        done += len(users)
+    return done
