@@ -7,8 +7,9 @@ Candidates earn points from what they did before, never from being staff::
                                                    question's title, tags or space
     1 if they posted in the last 30 days
 
-Staff, the asker, inactive or unclaimed accounts, members who turned routing off, and
-members already asked ``ROUTING_WEEKLY_CAP`` times in the last 7 days are never picked.
+Staff, the asker, members already in the thread, inactive or unclaimed accounts, members
+who turned routing off, and members already asked ``ROUTING_WEEKLY_CAP`` times in the last
+7 days are never picked.
 Routing is idempotent per question (one ``QuestionRoute`` per member and question).
 """
 from collections import Counter
@@ -72,6 +73,8 @@ def candidates(thread: Thread, limit: int = MAX_ASKED) -> list[User]:
             pk__in=list(points), is_active=True, is_unclaimed=False, is_former_member=False,
             is_host=False, is_superuser=False, accepts_routing=True,
         ).exclude(pk=thread.author_id).exclude(pk__in=capped)
+        # Already in the conversation: nothing to ask them.
+        .exclude(pk__in=Post.objects.filter(thread=thread).values("author_id"))
     }
     ranked = sorted(eligible, key=lambda pk: (-points[pk], pk))
     return [eligible[pk] for pk in ranked[:limit]]

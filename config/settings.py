@@ -226,6 +226,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Invitations: how long a personal invite link stays valid.
 INVITE_MAX_AGE_DAYS = int(os.environ.get("INVITE_MAX_AGE_DAYS", "14"))
+# A member is asked to help with at most this many questions a week.
+ROUTING_WEEKLY_CAP = int(os.environ.get("ROUTING_WEEKLY_CAP", "3"))
 
 # Security headers. Content-Security-Policy: no inline script, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
