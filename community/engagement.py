@@ -29,6 +29,33 @@ def _touched(event: EngagementEvent) -> tuple[set[int], set[int]]:
     return threads, members
 
 
+def _apply(events: list[EngagementEvent]) -> None:
+    threads: set[int] = set()
+    members: set[int] = set()
+    for event in events:
+        t, m = _touched(event)
+        threads |= t
+        members |= m
+    if threads:
+        # Everyone who wrote in a touched thread may gain or lose help with it: an answer
+        # accepted instead of theirs, a thread deleted under their answers.
+        members |= set(
+            Post.objects.filter(thread_id__in=threads).values_list("author_id", flat=True)
+            .distinct()
+        )
+    scoring.rescore_threads(threads)
+    scoring.rescore_members(members)
+    for event in events:
+        payload = event.payload or {}
+        if event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION:
+            routing.route_question(thread_id=event.thread_id)
+        elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
+            routing.answer_record(thread_id=event.thread_id, member_id=event.actor_id)
+    EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+        processed_at=timezone.now()
+    )
+
+
 def process_batch(*, limit: int = BATCH_SIZE) -> int:
     """Apply up to ``limit`` pending events; returns how many were applied."""
     with transaction.atomic():
@@ -37,29 +64,19 @@ def process_batch(*, limit: int = BATCH_SIZE) -> int:
             .filter(processed_at__isnull=True)
             .order_by("pk")[:limit]
         )
-        if not events:
-            return 0
-        threads: set[int] = set()
-        members: set[int] = set()
-        for event in events:
-            t, m = _touched(event)
-            threads |= t
-            members |= m
-        if threads:
-            # Thread authors and answer authors gain or lose help with their threads' facts.
-            members |= set(Thread.objects.filter(pk__in=threads).values_list(
-                "author_id", flat=True))
-        scoring.rescore_threads(threads)
-        scoring.rescore_members(members)
-        for event in events:
-            payload = event.payload or {}
-            if event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION:
-                routing.route_question(thread_id=event.thread_id)
-            elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
-                routing.answer_record(thread_id=event.thread_id, member_id=event.actor_id)
-        EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-            processed_at=timezone.now()
+        if events:
+            _apply(events)
+    return len(events)
+
+
+def apply_events(event_ids: list[int]) -> int:
+    """Apply these events whatever their state: a redelivery, or events out of order."""
+    with transaction.atomic():
+        events = list(
+            EngagementEvent.objects.select_for_update().filter(pk__in=event_ids).order_by("pk")
         )
+        if events:
+            _apply(events)
     return len(events)
 
 
