@@ -130,7 +130,8 @@ def seed_threads() -> int:
     for i, (space_i, kind, author, title, body, tags, replies) in enumerate(demo.THREADS):
         if title in existing:
             continue
-        started = now - timedelta(days=len(demo.THREADS) - i, hours=rng.randint(0, 12))
+        # Eight hours apart: how lively a thread is, not only how new, decides its place.
+        started = now - timedelta(hours=8 * (len(demo.THREADS) - i) + rng.randint(0, 4))
         thread = conversations.thread_create(
             author=users[author], space=spaces[space_i], kind=kind, title=title, body=body,
             tags=tags, created_at=started,

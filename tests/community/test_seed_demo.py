@@ -62,3 +62,13 @@ def test_seed_demo_refuses_with_debug_off_unless_told(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", verbosity=0)
     assert not User.objects.filter(username="aisha").exists()
+
+
+def test_demo_feed_shows_customers_talking_to_each_other_first():
+    from community.selectors.feeds import feed_page
+
+    _seed()
+    threads = feed_page(tab="conversations").threads
+    assert threads[0].member_participants >= 3 and not threads[0].author_is_staff
+    staff_positions = [i for i, t in enumerate(threads) if t.author_is_staff]
+    assert staff_positions and min(staff_positions) > len(threads) // 2
