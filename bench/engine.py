@@ -14,6 +14,9 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gravity_bench")
+    from bench.generate import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.core.management import call_command
 

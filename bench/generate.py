@@ -142,3 +142,12 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database if it does not exist yet (psql on the same server)."""
+    import subprocess
+
+    server, name = url.rsplit("/", 1)
+    subprocess.run(["psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {name}"],
+                   capture_output=True, check=False)

@@ -38,9 +38,9 @@ def _manage(*args):
 
 
 def _prepare() -> dict:
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    subprocess.run(["psql", DATABASE_URL.rsplit("/", 1)[0] + "/postgres", "-qc",
-                    f"CREATE DATABASE {name}"], capture_output=True, check=False)
+    from bench.generate import ensure_database
+
+    ensure_database(DATABASE_URL)
     _manage("migrate", "--noinput", "-v0")
     _manage("collectstatic", "--noinput", "-v0")
     os.environ.update(_env())
