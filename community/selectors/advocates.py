@@ -51,3 +51,23 @@ def is_community_helper(member) -> bool:
         threshold is not None and member.peer_help >= threshold and member.peer_help > 0
         and not member.is_host and not member.is_superuser
     )
+
+
+def routing_stats(*, days: int = 30) -> dict:
+    """Does "ask the owners" work? Questions routed, members asked, asks answered (1 query)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from community.models import QuestionRoute
+
+    since = timezone.now() - timedelta(days=days)
+    stats = QuestionRoute.objects.filter(created_at__gte=since).aggregate(
+        asks=Count("id"),
+        questions=Count("thread_id", distinct=True),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+    )
+    stats["days"] = days
+    stats["answer_rate"] = stats["answered"] / stats["asks"] if stats["asks"] else None
+    return stats

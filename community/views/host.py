@@ -17,4 +17,5 @@ def advocates(request):
     page = advocate_selectors.advocates_page(page=page_number(request.GET.get("page")))
     return render(request, "community/advocates.html", {
         "page": page, "helper_top": advocate_selectors.HELPER_TOP,
+        "routing": advocate_selectors.routing_stats(),
     })

@@ -1,8 +1,10 @@
 """The engagement engine: customer-to-customer threads rise, staff monologues sink."""
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,6 +193,10 @@ def test_questions_are_routed_to_likely_answerers_never_staff_or_asker(space):
     conversations.post_create(author=expert, thread=question, body="Lower the power.")
     engagement.process_pending()
     assert QuestionRoute.objects.get(thread=question, member=expert).answered_at is not None
+    client = Client()
+    client.force_login(host)
+    page = client.get(reverse("advocates")).content.decode()
+    assert re.search(r"of which <strong>1</strong> led to an answer \(\d+%\)", page)
 
 
 def test_routing_respects_opt_out_and_weekly_cap(space, settings):
