@@ -10,8 +10,9 @@ so an event applied twice, or after a later one, changes nothing further.
 from django.db import transaction
 from django.utils import timezone
 
-from community import routing, scoring
+from community import notify, routing, scoring
 from community.models import EngagementEvent, Post, Thread
+from community.queue import enqueue_once
 
 BATCH_SIZE = 200
 
@@ -48,9 +49,17 @@ def _apply(events: list[EngagementEvent]) -> None:
     for event in events:
         payload = event.payload or {}
         if event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION:
-            routing.route_question(thread_id=event.thread_id)
+            if routing.route_question(thread_id=event.thread_id):
+                from community import tasks
+
+                enqueue_once(tasks.send_route_asks)
         elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
             routing.answer_record(thread_id=event.thread_id, member_id=event.actor_id)
+    if notify.fan_out(events):
+        from community import tasks
+
+        enqueue_once(tasks.send_notification_emails)
+        enqueue_once(tasks.send_route_asks)
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )

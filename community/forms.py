@@ -205,3 +205,16 @@ class PostEditForm(forms.Form):
         if not body:
             raise forms.ValidationError("A post cannot be empty; delete it instead.")
         return body
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email_notifications", "digest", "accepts_routing"]
+        help_texts = {
+            "email_notifications": "Replies in threads you follow, answers, accepted answers "
+                                   "and mentions. Likes only appear here and in the digest.",
+            "digest": "A summary of what you have not read yet.",
+            "accepts_routing": "At most a few a week, when a question matches what you know "
+                               "or own.",
+        }

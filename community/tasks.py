@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 
-from . import emails, engagement
+from . import emails, engagement, notify
 
 
 @shared_task(
@@ -32,3 +32,27 @@ def process_events() -> int:
 def sweep_events() -> int:
     """Periodic safety net: apply whatever a lost message or a dead worker left pending."""
     return engagement.process_pending(max_batches=1000)
+
+
+@shared_task(name="community.send_notification_emails", queue="notifications",
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_emails() -> int:
+    """Email notices not emailed yet; each notice is marked as it is sent, so none twice."""
+    kinds = notify.EMAILED_KINDS - {notify.Kind.ROUTED}
+    total = 0
+    while (handled := notify.send_pending_emails(kinds=kinds)) == notify.EMAIL_BATCH:
+        total += handled
+    return total + handled
+
+
+@shared_task(name="community.send_route_asks", queue="routing",
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_route_asks() -> int:
+    """Email the members a question was routed to ("can you help a fellow customer?")."""
+    return notify.send_pending_emails(kinds={notify.Kind.ROUTED})
+
+
+@shared_task(name="community.send_digests", queue="notifications")
+def send_digests() -> int:
+    """Hourly: send the daily or weekly digest to every member whose one is due."""
+    return notify.send_due_digests()

@@ -3,7 +3,18 @@ from django.urls import path
 from community.models import Thread
 
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
-from .views import feeds, health, host, invitations, pages, posts, profiles, search, threads
+from .views import (
+    feeds,
+    health,
+    host,
+    inbox,
+    invitations,
+    pages,
+    posts,
+    profiles,
+    search,
+    threads,
+)
 
 urlpatterns = [
     path("", feeds.home, name="home"),
@@ -30,6 +41,13 @@ urlpatterns = [
     path("p/<int:pk>/edit/", posts.post_edit, name="post_edit"),
     path("p/<int:pk>/delete/", posts.post_delete, name="post_delete"),
     path("p/<int:pk>/history/", posts.post_history, name="post_history"),
+    # Notifications
+    path("notifications/", inbox.inbox, name="notifications"),
+    path("notifications/bell/", inbox.bell, name="notification_bell"),
+    path("notifications/read/", inbox.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", inbox.notification_open, name="notification_open"),
+    path("settings/notifications/", inbox.notification_settings, name="notification_settings"),
+    path("unsubscribe/<str:token>/", inbox.unsubscribe, name="unsubscribe"),
     # Host tools
     path("host/advocates/", host.advocates, name="advocates"),
     # Members

@@ -9,7 +9,8 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
-from community.models import Invitation, Thread
+from community import notify
+from community.models import Invitation, Notification, Thread
 from community.services import conversations
 
 from . import factories
@@ -44,7 +45,11 @@ def _world():
         title="Which kettle for 20 litres?", body="Looking for advice.",
     )
     answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
+    notice = Notification.objects.create(recipient=owner, kind=Notification.Kind.ANSWER,
+                                         actor=answerer, thread=question, post=answer)
     return {
+        "notice": notice,
+        "unsubscribe_token": notify.unsubscribe_token(owner.pk, notify.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
         "answer": answer,
     }
@@ -97,6 +102,13 @@ MATRIX: dict[str, Row] = {
     "post_edit": Row(anon_then(302, 403), answer_kw),
     "post_delete": Row(HOSTS_ONLY, answer_kw),
     "post_history": Row(HOSTS_ONLY, answer_kw),
+    # Notifications: someone else's notice is not found; unsubscribing needs only the link.
+    "notifications": Row(anon_then(302, 200)),
+    "notification_bell": Row(anon_then(302, 200)),
+    "notifications_read_all": Row(MEMBERS_ONLY_POST),
+    "notification_open": Row(anon_then(302, 404), lambda w, u: {"pk": w["notice"].pk}),
+    "notification_settings": Row(anon_then(302, 200)),
+    "unsubscribe": Row(everyone(200), lambda w, u: {"token": w["unsubscribe_token"]}),
     # Host tools
     "advocates": Row(HOSTS_ONLY),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.

@@ -290,6 +290,7 @@ class Notification(models.Model):
         LIKE = "like", "Someone liked your post"
         HELPFUL = "helpful", "Someone found your answer helpful"
         ROUTED = "routed", "Can you help a fellow customer?"
+        NEW_THREAD = "new_thread", "New thread in a space you follow"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -307,7 +308,19 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One notice per person, kind, post and actor: redelivered events, a like
+            # withdrawn and given again, an edit that repeats a mention notify once.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "post", "actor"], name="one_notice_per_cause"
+            )
+        ]
         indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notif_unemailed_idx",
+            ),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
             models.Index(
                 fields=["recipient"],

@@ -33,3 +33,19 @@ def safe_html(value):
 def voted_flag(voted, post, kind):
     """``{% voted_flag page.voted post "like" as liked %}``: did the viewer cast this vote?"""
     return (post.pk, kind) in (voted or ())
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context):
+    """Unread count for the bell (one indexed COUNT per page for signed-in members)."""
+    from community import notify
+
+    user = context["request"].user
+    return notify.unread_count(user) if user.is_authenticated else 0
+
+
+@register.filter
+def notice_text(notice):
+    from community import notify
+
+    return notify.describe(notice)

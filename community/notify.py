@@ -1,0 +1,285 @@
+"""Notifications: who hears about what, in the app and by email, and the digest.
+
+Fan-out runs inside the engagement engine's batch (``engagement._apply``), so it happens
+exactly once per event in effect; the ``one_notice_per_cause`` constraint makes a second
+delivery a no-op. Emails are sent afterwards by a task that picks notices not yet emailed
+(``SELECT ... FOR UPDATE SKIP LOCKED``, marks ``emailed_at``), so a lost message only delays
+them until the next sweep. Every email carries a one-click unsubscribe link and the
+``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058).
+
+Who is told:
+- a new answer: the asker (ANSWER); a reply to a post: that post's author (REPLY); either
+  one: everybody following the thread (REPLY); ``@handle``: the member mentioned (MENTION);
+- a new thread: members following its space (NEW_THREAD) and those mentioned;
+- an accepted answer: its author (ACCEPTED); a like or helpful vote: the post's author;
+- never the person who acted, never deleted or former members; one notice per person per
+  event, the most specific kind winning (mention > answer > reply).
+"""
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from community.models import (
+    EngagementEvent,
+    Notification,
+    Post,
+    SpaceFollow,
+    ThreadFollow,
+    User,
+    Vote,
+)
+
+Kind = Notification.Kind
+EVENT = EngagementEvent.Kind
+
+EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
+                 Kind.ROUTED}
+PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
+EMAIL_BATCH = 100
+UNSUBSCRIBE_SALT = "community.unsubscribe"
+
+
+class Topic:
+    """What an unsubscribe link turns off."""
+
+    NOTIFICATIONS = "notifications"
+    DIGEST = "digest"
+    ROUTING = "routing"
+    FIELDS = {NOTIFICATIONS: "email_notifications", DIGEST: "digest", ROUTING: "accepts_routing"}
+    LABELS = {
+        NOTIFICATIONS: "emails about replies, answers and mentions",
+        DIGEST: "the activity digest",
+        ROUTING: "requests to help with questions",
+    }
+
+
+def unsubscribe_token(user_id: int, topic: str) -> str:
+    return signing.dumps({"u": user_id, "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[User, str]:
+    """The member and topic of a token; raises ``signing.BadSignature`` (or ``ValueError``)."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    topic = data.get("t")
+    if topic not in Topic.FIELDS:
+        raise ValueError("unknown topic")
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None:
+        raise ValueError("no such member")
+    return user, topic
+
+
+def unsubscribe_apply(user: User, topic: str) -> None:
+    field = Topic.FIELDS[topic]
+    setattr(user, field, User.Digest.NONE if topic == Topic.DIGEST else False)
+    user.save(update_fields=[field])
+
+
+def _post_recipients(event: EngagementEvent, post: Post) -> dict[int, str]:
+    thread = post.thread
+    chosen: dict[int, str] = {}
+
+    def offer(user_id, kind):
+        if user_id and user_id != event.actor_id:
+            current = chosen.get(user_id)
+            if current is None or PRIORITY.index(kind) < PRIORITY.index(current):
+                chosen[user_id] = kind
+
+    if event.kind == EVENT.POST_CREATED:
+        for user_id in ThreadFollow.objects.filter(thread=thread).values_list("user_id",
+                                                                             flat=True):
+            offer(user_id, Kind.REPLY)
+        if post.kind == Post.Kind.ANSWER:
+            offer(thread.author_id, Kind.ANSWER)
+        elif post.parent_id:
+            offer(post.parent.author_id, Kind.REPLY)
+    elif event.kind == EVENT.THREAD_CREATED:
+        for user_id in SpaceFollow.objects.filter(space_id=thread.space_id).values_list(
+                "user_id", flat=True):
+            offer(user_id, Kind.NEW_THREAD)
+    mentions = (event.payload or {}).get("mentions") or []
+    if mentions:
+        # Events carry lower-cased handles; members may have capitals in theirs.
+        for user_id in User.objects.annotate(handle=Lower("username")).filter(
+            handle__in=mentions
+        ).values_list("pk", flat=True):
+            offer(user_id, Kind.MENTION)
+    return chosen
+
+
+def notices_for_event(event: EngagementEvent) -> list[Notification]:
+    """The notices ``event`` causes (not saved)."""
+    recipients: dict[int, str] = {}
+    post = None
+    if event.kind in (EVENT.POST_CREATED, EVENT.THREAD_CREATED, EVENT.POST_EDITED):
+        post = (
+            Post.objects.select_related("thread", "parent")
+            .filter(pk=event.post_id, is_deleted=False, thread__is_deleted=False).first()
+        )
+        if post is None:
+            return []
+        recipients = _post_recipients(event, post)
+    elif event.kind == EVENT.ANSWER_ACCEPTED:
+        if event.subject_user_id and event.subject_user_id != event.actor_id:
+            recipients = {event.subject_user_id: Kind.ACCEPTED}
+    elif event.kind == EVENT.VOTE_CAST:
+        vote = (event.payload or {}).get("vote")
+        if event.subject_user_id and event.subject_user_id != event.actor_id:
+            kind = Kind.HELPFUL if vote == Vote.Kind.HELPFUL else Kind.LIKE
+            recipients = {event.subject_user_id: kind}
+    if not recipients:
+        return []
+    live = set(
+        User.objects.filter(pk__in=list(recipients), is_active=True, is_former_member=False)
+        .values_list("pk", flat=True)
+    )
+    return [
+        Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
+                     thread_id=event.thread_id, post_id=event.post_id)
+        for user_id, kind in recipients.items() if user_id in live
+    ]
+
+
+def fan_out(events: list[EngagementEvent]) -> int:
+    """Create the notices for ``events`` (inside the engine's transaction)."""
+    notices = [n for event in events for n in notices_for_event(event)]
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(notices)
+
+
+# Email -------------------------------------------------------------------------------
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _verified(user_ids) -> set[int]:
+    return set(
+        EmailAddress.objects.filter(user_id__in=user_ids, verified=True, primary=True)
+        .values_list("user_id", flat=True)
+    )
+
+
+def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
+    """Email notices not emailed yet (each once); returns how many notices were handled
+    (sent, or skipped because the member does not want or cannot receive mail)."""
+    from community.emails import send_templated
+
+    kinds = set(kinds or EMAILED_KINDS)
+    since = timezone.now() - timedelta(days=2)  # older ones wait for the digest instead
+    with transaction.atomic():
+        notices = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "actor", "thread")
+            .filter(emailed_at__isnull=True, created_at__gte=since, kind__in=kinds)
+            .order_by("pk")[:limit]
+        )
+        verified = _verified([n.recipient_id for n in notices])
+        now = timezone.now()
+        for notice in notices:
+            recipient = notice.recipient
+            topic = Topic.ROUTING if notice.kind == Kind.ROUTED else Topic.NOTIFICATIONS
+            wants = recipient.accepts_routing if topic == Topic.ROUTING else (
+                recipient.email_notifications)
+            notice.emailed_at = now
+            if not (wants and recipient.email and recipient.pk in verified
+                    and recipient.is_active):
+                continue
+            unsubscribe = _absolute(reverse("unsubscribe",
+                                            args=[unsubscribe_token(recipient.pk, topic)]))
+            open_url = _absolute(reverse("notification_open", args=[notice.pk]))
+            send_templated(
+                to=recipient.email,
+                template="notice",
+                context={"notice": notice, "recipient": recipient, "open_url": open_url,
+                         "unsubscribe_url": unsubscribe,
+                         "unsubscribe_label": Topic.LABELS[topic]},
+                headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            )
+        Notification.objects.bulk_update(notices, ["emailed_at"])
+    return len(notices)
+
+
+# Digest ------------------------------------------------------------------------------
+
+DIGEST_PERIOD = {User.Digest.DAILY: timedelta(days=1), User.Digest.WEEKLY: timedelta(days=7)}
+
+
+def digest_due(now=None) -> list[int]:
+    now = now or timezone.now()
+    due = Q()
+    for choice, period in DIGEST_PERIOD.items():
+        due |= Q(digest=choice) & (Q(last_digest_at__isnull=True)
+                                   | Q(last_digest_at__lte=now - period))
+    return list(User.objects.filter(due, is_active=True).exclude(email=None)
+                .values_list("pk", flat=True))
+
+
+def digest_send(user_id: int, now=None) -> bool:
+    """Send ``user_id`` one digest of unread notices since the last one; idempotent."""
+    from community.emails import send_templated
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None or user.digest not in DIGEST_PERIOD:
+            return False
+        period = DIGEST_PERIOD[user.digest]
+        if user.last_digest_at and user.last_digest_at > now - period:
+            return False
+        notices = list(
+            Notification.objects.select_related("actor", "thread")
+            .filter(recipient=user, read_at__isnull=True, digested_at__isnull=True,
+                    created_at__gte=user.last_digest_at or now - period)
+            .order_by("-created_at")[:50]
+        )
+        user.last_digest_at = now
+        user.save(update_fields=["last_digest_at"])
+        if not notices or not user.email or user.pk not in _verified([user.pk]):
+            return False
+        unsubscribe = _absolute(reverse("unsubscribe",
+                                        args=[unsubscribe_token(user.pk, Topic.DIGEST)]))
+        send_templated(
+            to=user.email,
+            template="activity_digest",
+            context={"recipient": user, "notices": notices, "period": user.get_digest_display(),
+                     "inbox_url": _absolute(reverse("notifications")),
+                     "unsubscribe_url": unsubscribe,
+                     "unsubscribe_label": Topic.LABELS[Topic.DIGEST]},
+            headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in notices]).update(digested_at=now)
+    return True
+
+
+def send_due_digests() -> int:
+    return sum(digest_send(user_id) for user_id in digest_due())
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def describe(notice: Notification) -> str:
+    who = notice.actor.name if notice.actor else "Someone"
+    title = notice.thread.title if notice.thread else "a thread"
+    return {
+        Kind.REPLY: f"{who} replied in “{title}”",
+        Kind.ANSWER: f"{who} answered your question “{title}”",
+        Kind.ACCEPTED: f"{who} accepted your answer in “{title}”",
+        Kind.MENTION: f"{who} mentioned you in “{title}”",
+        Kind.LIKE: f"{who} liked your post in “{title}”",
+        Kind.HELPFUL: f"{who} found your answer in “{title}” helpful",
+        Kind.ROUTED: f"Can you help? {who} asked “{title}”",
+        Kind.NEW_THREAD: f"{who} started “{title}” in a space you follow",
+    }.get(notice.kind, title)
+
