@@ -36,6 +36,7 @@ SPACES = [
     ("Fermentation", "Yeast, temperatures, airlocks and the Smart Fermenter.", 1),
     ("Recipes & styles", "Share recipes, tweak them together, compare styles.", 2),
     ("Tasting & pairing", "What to drink with what, and how to judge your own beer.", 3),
+    ("Brewing classes", "Step-by-step lessons from our brewers.", 4),
 ]
 
 PARTNER = {
@@ -152,4 +153,15 @@ THREADS = [
     (3, "question", "helga", "Serving temperature for a Belgian tripel?",
      "What's the right serving temperature? I served it cold and it tasted flat.",
      ["belgian", "serving"], []),
+    # The brand talking alone: the dashboard warns about this space.
+    (4, "discussion", "marco", "Lesson 1: cleaning and sanitising",
+     "Clean first, then sanitise. Use the no-rinse sanitiser from the Starter Kit, two minutes "
+     "of contact time.", ["lessons"],
+     [("marco", "Homework: sanitise your fermenter and post a photo.", "reply"),
+      ("hana", "Reminder: class two is on Thursday.", "reply")]),
+    (4, "discussion", "hana", "Lesson 2: your first extract brew",
+     "Steep the grains at 68 °C for 30 minutes, then add the extract off the heat.",
+     ["lessons"],
+     [("hana", "The slides are in the app.", "reply"),
+      ("marco", "Questions go in the comments below.", "reply")]),
 ]

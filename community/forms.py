@@ -218,3 +218,30 @@ class NotificationSettingsForm(forms.ModelForm):
             "accepts_routing": "At most a few a week, when a question matches what you know "
                                "or own.",
         }
+
+
+class HealthPeriodForm(forms.Form):
+    """The dashboard's period: the last N days, or two dates."""
+
+    DAYS = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "12 months")]
+    days = forms.TypedChoiceField(choices=DAYS, coerce=int, required=False, empty_value=30)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day must not be after the last day.")
+        return data
+
+    def period(self):
+        from django.utils import timezone
+
+        from .metrics import Period
+
+        today = timezone.now().date()
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("since") or data.get("until"):
+            return Period(since=data.get("since"), until=data.get("until") or today)
+        return Period.last_days(data.get("days") or 30, today=today)

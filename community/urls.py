@@ -49,6 +49,8 @@ urlpatterns = [
     path("settings/notifications/", inbox.notification_settings, name="notification_settings"),
     path("unsubscribe/<str:token>/", inbox.unsubscribe, name="unsubscribe"),
     # Host tools
+    path("host/", host.dashboard, name="host_dashboard"),
+    path("host/health.csv", host.dashboard_csv, name="host_dashboard_csv"),
     path("host/advocates/", host.advocates, name="advocates"),
     # Members
     path("u/<str:username>/", profiles.profile_detail, name="profile"),

@@ -111,6 +111,8 @@ MATRIX: dict[str, Row] = {
     "unsubscribe": Row(everyone(200), lambda w, u: {"token": w["unsubscribe_token"]}),
     # Host tools
     "advocates": Row(HOSTS_ONLY),
+    "host_dashboard": Row(HOSTS_ONLY),
+    "host_dashboard_csv": Row(HOSTS_ONLY),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),

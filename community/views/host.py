@@ -1,19 +1,100 @@
-"""Host tools (staff only)."""
+"""Host tools (staff only): the community-health dashboard and advocates."""
+import csv
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from community import permissions
+from community import metrics, permissions
+from community.forms import HealthPeriodForm
 from community.selectors import advocates as advocate_selectors
 from community.selectors.feeds import page_number
+
+CHART_W, CHART_H = 600, 120
+
+
+def _require_host(request, what="Host tools are"):
+    permissions.require(permissions.can_use_host_tools(request.user),
+                        f"{what} for the host team.")
+
+
+def chart(points: list[dict], key: str) -> dict:
+    """Bars for an SVG chart of a 0..1 figure (``None`` shows as a gap)."""
+    n = max(len(points), 1)
+    step = CHART_W / n
+    bars = []
+    for i, point in enumerate(points):
+        value = point[key]
+        height = round((value or 0) * CHART_H, 1)
+        bars.append({
+            "x": round(i * step + step * 0.1, 1), "w": round(step * 0.8, 1),
+            "y": round(CHART_H - height, 1), "h": height, "value": value,
+            "day": point["day"],
+        })
+    return {"bars": bars, "w": CHART_W, "h": CHART_H, "party_y": CHART_H * (1 - metrics.PARTY_LINE)}
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """Is the community talking to itself? Template ``community/host_dashboard.html``."""
+    _require_host(request, "The community-health dashboard is")
+    form = HealthPeriodForm(request.GET or None)
+    period = form.period()
+    figures = metrics.health(period)
+    trends = metrics.trends(period)
+    spaces = metrics.spaces(period)
+    return render(request, "community/host_dashboard.html", {
+        "form": form, "period": period, "figures": figures, "trends": trends,
+        "social_chart": chart(trends, "social_ratio"),
+        "peer_chart": chart(trends, "peer_answer_share"),
+        "spaces": spaces, "brand_spaces": [s for s in spaces if s["brand_talks"]],
+        "brand_talks": figures["social_ratio"] is not None
+        and figures["social_ratio"] < metrics.PARTY_LINE,
+        "advocates": metrics.advocates(period),
+        "routing": advocate_selectors.routing_stats(),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def dashboard_csv(request):
+    """The dashboard's figures, per-space ratios and trend as a CSV file."""
+    _require_host(request, "The community-health figures are")
+    period = HealthPeriodForm(request.GET or None).period()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="community-health-{period.since}-{period.until}.csv"')
+    writer = csv.writer(response)
+    writer.writerow(["section", "name", "value"])
+    for key, value in metrics.health(period).items():
+        writer.writerow(["community", key, "" if value is None else value])
+    for row in metrics.spaces(period):
+        writer.writerow(["space_social_ratio", _csv_safe(row["name"]), row["social_ratio"]])
+    for row in metrics.trends(period):
+        day = row["day"].isoformat()
+        writer.writerow(["trend_posts", day, row["posts"]])
+        writer.writerow(["trend_social_ratio", day, _none(row["social_ratio"])])
+        writer.writerow(["trend_peer_answer_share", day, _none(row["peer_answer_share"])])
+    return response
+
+
+def _none(value):
+    return "" if value is None else value
+
+
+def _csv_safe(text: str) -> str:
+    """Stop a spreadsheet from running a name that starts like a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required
 @require_GET
 def advocates(request):
     """Members ranked by help given to other members. Template ``community/advocates.html``."""
-    permissions.require(permissions.can_use_host_tools(request.user),
-                        "The advocates page is for the host team.")
+    _require_host(request, "The advocates page is")
     page = advocate_selectors.advocates_page(page=page_number(request.GET.get("page")))
     return render(request, "community/advocates.html", {
         "page": page, "helper_top": advocate_selectors.HELPER_TOP,

@@ -72,3 +72,13 @@ def test_demo_feed_shows_customers_talking_to_each_other_first():
     assert threads[0].member_participants >= 3 and not threads[0].author_is_staff
     staff_positions = [i for i, t in enumerate(threads) if t.author_is_staff]
     assert staff_positions and min(staff_positions) > len(threads) // 2
+
+
+def test_demo_dashboard_shows_trends_and_warns_about_the_brand_only_space(client):
+    _seed()
+    client.force_login(User.objects.get(username="hana"))
+    page = client.get(reverse("host_dashboard")).content.decode()
+    assert "Brewing classes: you are teaching a class, not hosting a party." in page
+    assert page.count("<rect") >= 2 * 5  # a bar per day, for both charts
+    assert "Fermentation: you are teaching" not in page
+    assert "You are teaching a class" not in page  # the community as a whole is a party

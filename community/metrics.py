@@ -1,0 +1,340 @@
+"""Community health: do customers talk to each other, or only to the brand?
+
+The words of ARCHITECTURE.md, defined once here and computed in SQL over a period:
+
+- *post*: an opening post, answer or reply that is not deleted, in a thread that is not
+  deleted. *Staff* posts are those written as a staff host (``Post.author_role``, fixed at
+  write time); every other post, partners' and former members' included, is a *member* post.
+- **social ratio** = member posts / posts.
+- A *question* counts in the period it was asked; its answers count whenever they came.
+  *Answered*: at least one answer (replies never count). *Peer answered*: its first answer
+  came from a member other than the asker. **peer answer share** = peer answered / answered.
+- **accepted peer share** = questions whose accepted answer is by a member other than the
+  asker / questions with an accepted answer.
+- **time to first peer answer**: over questions with at least one answer by a member other
+  than the asker, hours from the question to the first such answer; median (the mean of the
+  two middle values when their number is even) and 90th percentile.
+- **brand-dominated thread**: a thread started in the period with at least 3 posts of which
+  staff wrote more than half.
+- **unanswered question**: a question of the period with no answer.
+- **invitation growth**: invitations created in the period, members who joined through an
+  invitation in the period, and joined members per inviting member.
+- **advocates**: members ranked by the help they gave other members in the period (peer
+  answers, accepted answers, helpful votes received, invites that joined), weighted as in
+  :mod:`community.ranking`.
+
+Ratios are fractions between 0 and 1, ``None`` when the denominator is 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from statistics import median
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import TruncDay, TruncWeek
+from django.utils import timezone
+
+from community import ranking
+from community.models import Invitation, Post, Thread, User, Vote
+
+STAFF = Post.Role.STAFF
+DOMINATED_MIN_POSTS = ranking.DOMINATED_MIN_POSTS
+#: Below this social ratio the brand does most of the talking.
+PARTY_LINE = 0.5
+#: A space needs this many posts in the period before it is judged.
+SPACE_MIN_POSTS = 3
+
+CLI_KEYS = (
+    "posts", "member_posts", "staff_posts", "social_ratio", "questions",
+    "answered_questions", "peer_answered_questions", "peer_answer_share",
+    "accepted_questions", "peer_accepted_questions", "accepted_peer_share",
+    "median_hours_to_first_peer_answer", "brand_dominated_threads", "unanswered_questions",
+    "invites_sent", "invites_joined",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days ``since`` to ``until``, both included (``None``: unbounded)."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        if self.since is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.since, time.min), UTC)
+
+    @property
+    def end(self) -> datetime | None:
+        if self.until is None:
+            return None
+        return timezone.make_aware(
+            datetime.combine(self.until + timedelta(days=1), time.min), UTC
+        )
+
+    def q(self, field: str) -> Q:
+        condition = Q()
+        if self.start is not None:
+            condition &= Q(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            condition &= Q(**{f"{field}__lt": self.end})
+        return condition
+
+    @classmethod
+    def last_days(cls, days: int, *, today: date | None = None) -> Period:
+        today = today or timezone.now().date()
+        return cls(since=today - timedelta(days=days - 1), until=today)
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class _Percentile(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(p)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, p: float, **extra):
+        super().__init__(expression, p=float(p), **extra)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Linear interpolation between closest ranks, as PostgreSQL's ``percentile_cont``."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def live_posts():
+    return Post.objects.filter(is_deleted=False, thread__is_deleted=False)
+
+
+def _answers():
+    return Post.objects.filter(thread=OuterRef("pk"), kind=Post.Kind.ANSWER, is_deleted=False)
+
+
+def _peer_answers():
+    return _answers().exclude(author_role=STAFF).exclude(author=OuterRef("author_id"))
+
+
+def questions(period: Period):
+    """Questions of the period, annotated with what the definitions need."""
+    first = _answers().order_by("created_at", "pk")
+    return (
+        Thread.objects.filter(period.q("created_at"), kind=Thread.Kind.QUESTION,
+                              is_deleted=False)
+        .annotate(
+            answered=Exists(_answers()),
+            first_answer_by=Subquery(first.values("author_id")[:1]),
+            first_answer_role=Subquery(first.values("author_role")[:1]),
+            first_peer_at=Subquery(
+                _peer_answers().order_by("created_at", "pk").values("created_at")[:1]
+            ),
+        )
+    )
+
+
+def _peer_first_q() -> Q:
+    return (Q(answered=True) & ~Q(first_answer_role=STAFF)
+            & ~Q(first_answer_by=F("author_id")))
+
+
+def _peer_accepted_q() -> Q:
+    return (Q(accepted_answer__isnull=False) & ~Q(accepted_answer__author_role=STAFF)
+            & ~Q(accepted_answer__author_id=F("author_id")))
+
+
+class _Epoch(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+def hours_to_first_peer_answer(period: Period) -> dict:
+    """Median and 90th percentile of hours to the first peer answer (one query)."""
+    qs = questions(period).filter(first_peer_at__isnull=False)
+    if connection.vendor == "postgresql":
+        delay = ExpressionWrapper(F("first_peer_at") - F("created_at"),
+                                  output_field=DurationField())
+        hours = ExpressionWrapper(
+            _Epoch(delay) / 3600.0, output_field=FloatField()
+        )
+        row = qs.aggregate(median=_Percentile(hours, 0.5), p90=_Percentile(hours, 0.9),
+                           n=Count("pk"))
+        return {"median": row["median"], "p90": row["p90"], "count": row["n"]}
+    values = [
+        (peer_at - asked).total_seconds() / 3600
+        for asked, peer_at in qs.values_list("created_at", "first_peer_at")
+    ]
+    return {"median": median(values) if values else None, "p90": percentile(values, 0.9),
+            "count": len(values)}
+
+
+def health(period: Period | None = None) -> dict:
+    """Every figure of the dashboard and of ``community_health --json`` (6 queries)."""
+    period = period or Period()
+    posts = live_posts().filter(period.q("created_at")).aggregate(
+        posts=Count("pk"), staff_posts=Count("pk", filter=Q(author_role=STAFF))
+    )
+    q = questions(period).aggregate(
+        questions=Count("pk"),
+        answered_questions=Count("pk", filter=Q(answered=True)),
+        peer_answered_questions=Count("pk", filter=_peer_first_q()),
+        accepted_questions=Count("pk", filter=Q(accepted_answer__isnull=False)),
+        peer_accepted_questions=Count("pk", filter=_peer_accepted_q()),
+    )
+    timing = hours_to_first_peer_answer(period)
+    dominated = (
+        Thread.objects.filter(period.q("created_at"), is_deleted=False)
+        .annotate(
+            n=Count("posts", filter=Q(posts__is_deleted=False)),
+            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__author_role=STAFF)),
+        )
+        .filter(n__gte=DOMINATED_MIN_POSTS, staff__gt=F("n") / 2.0)
+        .count()
+    )
+    invites = Invitation.objects.filter(period.q("created_at")).count()
+    joined = User.objects.filter(period.q("date_joined"), invited_by__isnull=False).aggregate(
+        joined=Count("pk"), inviters=Count("invited_by", distinct=True)
+    )
+    member_posts = posts["posts"] - posts["staff_posts"]
+    return {
+        "since": period.since.isoformat() if period.since else None,
+        "until": period.until.isoformat() if period.until else None,
+        "posts": posts["posts"],
+        "member_posts": member_posts,
+        "staff_posts": posts["staff_posts"],
+        "social_ratio": ratio(member_posts, posts["posts"]),
+        "questions": q["questions"],
+        "answered_questions": q["answered_questions"],
+        "peer_answered_questions": q["peer_answered_questions"],
+        "peer_answer_share": ratio(q["peer_answered_questions"], q["answered_questions"]),
+        "accepted_questions": q["accepted_questions"],
+        "peer_accepted_questions": q["peer_accepted_questions"],
+        "accepted_peer_share": ratio(q["peer_accepted_questions"], q["accepted_questions"]),
+        "median_hours_to_first_peer_answer": timing["median"],
+        "p90_hours_to_first_peer_answer": timing["p90"],
+        "brand_dominated_threads": dominated,
+        "unanswered_questions": q["questions"] - q["answered_questions"],
+        "invites_sent": invites,
+        "invites_joined": joined["joined"],
+        "joined_per_inviter": ratio(joined["joined"], joined["inviters"]),
+    }
+
+
+def cli_health(period: Period | None = None) -> dict:
+    """The figures ``community_health --json`` prints, in its documented keys."""
+    figures = health(period)
+    return {key: figures[key] for key in CLI_KEYS}
+
+
+def spaces(period: Period) -> list[dict]:
+    """Social ratio per space, with the spaces where the brand does most of the talking."""
+    rows = (
+        live_posts().filter(period.q("created_at"))
+        .values("thread__space__name", "thread__space__slug")
+        .annotate(posts=Count("pk"), staff=Count("pk", filter=Q(author_role=STAFF)))
+        .order_by("thread__space__name")
+    )
+    result = []
+    for row in rows:
+        social = ratio(row["posts"] - row["staff"], row["posts"])
+        result.append({
+            "name": row["thread__space__name"], "slug": row["thread__space__slug"],
+            "posts": row["posts"], "member_posts": row["posts"] - row["staff"],
+            "staff_posts": row["staff"],
+            "social_ratio": social,
+            "brand_talks": row["posts"] >= SPACE_MIN_POSTS and social < PARTY_LINE,
+        })
+    return result
+
+
+def trends(period: Period) -> list[dict]:
+    """Per day (periods up to 31 days) or per week: posts, social ratio, peer answer share."""
+    start = period.start or _first_activity()
+    end = period.end or timezone.now()
+    trunc = TruncDay if (end - start) <= timedelta(days=31) else TruncWeek
+    posts = {
+        row["bucket"].date(): row
+        for row in live_posts().filter(period.q("created_at"))
+        .annotate(bucket=trunc("created_at")).values("bucket")
+        .annotate(n=Count("pk"), staff=Count("pk", filter=Q(author_role=STAFF)))
+    }
+    answers = {
+        row["bucket"].date(): row
+        for row in questions(period).annotate(bucket=trunc("created_at")).values("bucket")
+        .annotate(answered_n=Count("pk", filter=Q(answered=True)),
+                  peer_n=Count("pk", filter=_peer_first_q()))
+    }
+    buckets = []
+    for day in sorted(set(posts) | set(answers)):
+        p, a = posts.get(day, {}), answers.get(day, {})
+        n, staff = p.get("n", 0), p.get("staff", 0)
+        buckets.append({
+            "day": day, "posts": n, "social_ratio": ratio(n - staff, n),
+            "peer_answer_share": ratio(a.get("peer_n", 0), a.get("answered_n", 0)),
+        })
+    return buckets
+
+
+def _first_activity() -> datetime:
+    first = live_posts().order_by("created_at").values_list("created_at", flat=True).first()
+    return first or timezone.now()
+
+
+def advocates(period: Period, *, limit: int = 10) -> list[dict]:
+    """Members by help given to other members in the period (4 grouped queries + names)."""
+    member_answers = (
+        live_posts().filter(period.q("created_at"), kind=Post.Kind.ANSWER)
+        .exclude(author_role=STAFF).exclude(author=F("thread__author"))
+        .filter(author__is_former_member=False, author__is_unclaimed=False)
+    )
+    help: dict[int, dict] = {}
+
+    def add(rows, key):
+        for author_id, n in rows:
+            help.setdefault(author_id, {"answers": 0, "accepted": 0, "helpful": 0,
+                                        "invites": 0})[key] = n
+
+    add(member_answers.values("author").annotate(n=Count("pk")).values_list("author", "n"),
+        "answers")
+    accepted = Exists(Thread.objects.filter(accepted_answer=OuterRef("pk")))
+    add(member_answers.filter(accepted).values("author")
+        .annotate(n=Count("pk")).values_list("author", "n"), "accepted")
+    add(Vote.objects.filter(period.q("created_at"), kind=Vote.Kind.HELPFUL,
+                            post__is_deleted=False)
+        .exclude(post__author_role=STAFF).exclude(post__author__is_former_member=True)
+        .values("post__author").annotate(n=Count("pk")).values_list("post__author", "n"),
+        "helpful")
+    add(User.objects.filter(period.q("date_joined"), invited_by__isnull=False,
+                            invited_by__is_host=False, invited_by__is_superuser=False)
+        .values("invited_by").annotate(n=Count("pk")).values_list("invited_by", "n"),
+        "invites")
+    for figures in help.values():
+        figures["score"] = ranking.peer_help(
+            peer_answers=figures["answers"], accepted_answers=figures["accepted"],
+            helpful_received=figures["helpful"], invites_joined=figures["invites"],
+        )
+    top = sorted(help.items(), key=lambda item: (-item[1]["score"], item[0]))[:limit]
+    members = User.objects.in_bulk([pk for pk, _ in top])
+    return [{"member": members[pk], **figures} for pk, figures in top if pk in members]
