@@ -3,11 +3,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
 from .models import (
+    CommunitySettings,
     EngagementEvent,
+    Flag,
     Invitation,
+    ModerationLog,
     Post,
     PostRevision,
     Space,
+    Suspension,
     Tag,
     TagSynonym,
     Thread,
@@ -124,3 +128,64 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ("body", "body_html", "render_version", "like_count", "helpful_count",
                        "position", "created_at", "edited_at")
     inlines = [PostRevisionInline]
+
+
+@admin.register(CommunitySettings)
+class CommunitySettingsAdmin(admin.ModelAdmin):
+    """One row: new-member limits, the flag threshold, spam words, the welcome message."""
+
+    fieldsets = [
+        ("New members (trust level 0)", {"fields": [
+            "new_member_max_links", "new_member_max_images", "new_member_max_mentions",
+            "new_member_threads_per_day", "new_member_replies_per_day",
+            "new_member_thread_interval", "new_member_post_interval", "full_rights_posts",
+            "full_rights_days", "hold_first_posts"]}),
+        ("Flags and spam", {"fields": ["flag_hide_weight", "min_fill_seconds",
+                                       "blocked_words"]}),
+        ("Hosting", {"fields": ["welcome_message"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not CommunitySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+
+        settings_row = CommunitySettings.get()
+        return redirect("admin:community_communitysettings_change", settings_row.pk)
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("post", "flagger", "reason", "weight", "status", "created_at")
+    list_filter = ("status", "reason")
+    raw_id_fields = ("post", "flagger")
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    list_display = ("user", "reason", "ends_at", "created_by", "lifted_at")
+    raw_id_fields = ("user", "created_by")
+    search_fields = ("user__username", "reason")
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """Readable by admins, editable by nobody."""
+
+    list_display = ("created_at", "actor_name", "action", "target_name", "thread_id",
+                    "post_id", "reason")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "target_name", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -48,7 +48,13 @@ def _apply(events: list[EngagementEvent]) -> None:
     scoring.rescore_members(members)
     for event in events:
         payload = event.payload or {}
-        if event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION:
+        opened_question = (
+            (event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION
+             and not payload.get("held"))
+            or (event.kind == Kind.POST_APPROVED and payload.get("kind") == Post.Kind.OPENING
+                and payload.get("thread_kind") == Thread.Kind.QUESTION)
+        )
+        if opened_question:
             if routing.route_question(thread_id=event.thread_id):
                 from community import tasks
 

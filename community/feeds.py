@@ -11,7 +11,7 @@ FEED_SIZE = 30
 
 def _threads():
     return (
-        Thread.objects.filter(is_deleted=False)
+        Thread.objects.filter(is_deleted=False, is_hidden=False)
         .select_related("author", "opening_post", "space")
         .order_by("-created_at")
     )

@@ -1,14 +1,60 @@
+import time
 import uuid
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.core import signing
 
 from .images import clean_image
-from .models import Space, Thread, User
+from .models import Flag, Space, Thread, User
+
+GUARD_SALT = "community.form-guard"
+BOT_MESSAGE = "We could not accept this form. Please reload the page and try again."
 
 
-class SignupForm(AllauthSignupForm):
+class BotGuardMixin(forms.Form):
+    """A honeypot field people never see, and a signed time the form was shown.
+
+    A form with the honeypot filled in, or sent back sooner than the community's minimum
+    fill time, is refused with a message and the typed text kept. A form sent without its
+    timestamp (a script that never loaded the page) is left to the honeypot and the rate
+    limits.
+    """
+
+    website = forms.CharField(
+        required=False, label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["started"] = signing.dumps(time.time(), salt=GUARD_SALT)
+        if self.is_bound:  # re-shown after an error: the clock starts again
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = self.initial["started"]
+            self._started = (args[0] if args else kwargs.get("data", {})).get(
+                self.add_prefix("started"), "")
+
+    def clean(self):
+        data = super().clean()
+        from .models import CommunitySettings
+
+        if data.get("website"):
+            raise forms.ValidationError(BOT_MESSAGE, code="honeypot")
+        raw = getattr(self, "_started", "")
+        if raw:
+            try:
+                shown = float(signing.loads(raw, salt=GUARD_SALT, max_age=2 * 86400))
+            except (signing.BadSignature, TypeError, ValueError):
+                raise forms.ValidationError(BOT_MESSAGE, code="stale") from None
+            if time.time() - shown < CommunitySettings.get().min_fill_seconds:
+                raise forms.ValidationError(
+                    "That was quick! Check your text, then send it again.", code="too_fast")
+        return data
+
+
+class SignupForm(BotGuardMixin, AllauthSignupForm):
     """allauth's sign-up form plus the name members see."""
 
     display_name = forms.CharField(
@@ -137,7 +183,7 @@ class SubmissionNonceMixin(forms.Form):
 BODY_MAX = 20000
 
 
-class ThreadForm(SubmissionNonceMixin, forms.Form):
+class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None)
     title = forms.CharField(
         min_length=8, max_length=200,
@@ -179,7 +225,7 @@ class ThreadForm(SubmissionNonceMixin, forms.Form):
         return tags
 
 
-class PostForm(SubmissionNonceMixin, forms.Form):
+class PostForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     body = forms.CharField(
         label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Markdown and @mentions work here.",
@@ -245,3 +291,66 @@ class HealthPeriodForm(forms.Form):
         if data.get("since") or data.get("until"):
             return Period(since=data.get("since"), until=data.get("until") or today)
         return Period.last_days(data.get("days") or 30, today=today)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=Flag.Reason.choices, widget=forms.RadioSelect,
+                               label="What is wrong with this post?",
+                               error_messages={"required": "Choose a reason."})
+    note = forms.CharField(required=False, max_length=300, label="Tell the hosts more",
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Needed for “Something else”.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not data.get("note", "").strip():
+            self.add_error("note", "Tell the hosts what is wrong with this post.")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label="Reason (shown to the author)")
+
+
+class StaffEditForm(forms.Form):
+    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 10}),
+                           error_messages={"required": "A post cannot be empty; delete it "
+                                                       "instead."})
+    reason = forms.CharField(max_length=300, required=False,
+                             label="Why (kept in the moderation log)")
+
+
+class SuspendForm(forms.Form):
+    DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days"), (365, "1 year")]
+    reason = forms.CharField(max_length=300, label="Reason (the member sees it)",
+                             error_messages={"required": "Give the member a reason."})
+    days = forms.TypedChoiceField(choices=DAYS, coerce=int, initial=7, label="For")
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is it closed? (readers see this)",
+                             error_messages={"required": "Say why the thread is closed."})
+
+
+class MoveForm(forms.Form):
+    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None,
+                                   label="Move to")
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(
+        max_length=300, label="Merge into (the other thread's address or number)",
+        error_messages={"required": "Paste the address of the thread to merge into."})
+
+    def clean_target(self):
+        import re
+
+        raw = self.cleaned_data["target"].strip()
+        match = re.search(r"/t/(\d+)", raw) or re.fullmatch(r"#?(\d+)", raw)
+        if not match:
+            raise forms.ValidationError("That is not the address of a thread.")
+        thread = Thread.objects.filter(pk=int(match.group(1)), is_deleted=False,
+                                       merged_into__isnull=True).first()
+        if thread is None:
+            raise forms.ValidationError("There is no open thread at that address.")
+        return thread

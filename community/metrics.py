@@ -2,9 +2,10 @@
 
 The words of ARCHITECTURE.md, defined once here and computed in SQL over a period:
 
-- *post*: an opening post, answer or reply that is not deleted, in a thread that is not
-  deleted. *Staff* posts are those written as a staff host (``Post.author_role``, fixed at
-  write time); every other post, partners' and former members' included, is a *member* post.
+- *post*: an opening post, answer or reply that is not deleted and not waiting in the
+  review queue, in a thread that is not deleted. *Staff* posts are those written as a staff
+  host (``Post.author_role``, fixed at write time); every other post, partners' and former
+  members' included, is a *member* post.
 - **social ratio** = member posts / posts.
 - A *question* counts in the period it was asked; its answers count whenever they came.
   *Answered*: at least one answer (replies never count). *Peer answered*: its first answer
@@ -127,11 +128,13 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def live_posts():
-    return Post.objects.filter(is_deleted=False, thread__is_deleted=False)
+    return Post.objects.filter(is_deleted=False, thread__is_deleted=False,
+                               status=Post.Status.PUBLISHED)
 
 
 def _answers():
-    return Post.objects.filter(thread=OuterRef("pk"), kind=Post.Kind.ANSWER, is_deleted=False)
+    return Post.objects.filter(thread=OuterRef("pk"), kind=Post.Kind.ANSWER, is_deleted=False,
+                               status=Post.Status.PUBLISHED)
 
 
 def _peer_answers():
@@ -143,7 +146,7 @@ def questions(period: Period):
     first = _answers().order_by("created_at", "pk")
     return (
         Thread.objects.filter(period.q("created_at"), kind=Thread.Kind.QUESTION,
-                              is_deleted=False)
+                              is_deleted=False, is_hidden=False)
         .annotate(
             answered=Exists(_answers()),
             first_answer_by=Subquery(first.values("author_id")[:1]),
@@ -205,10 +208,11 @@ def health(period: Period | None = None) -> dict:
     )
     timing = hours_to_first_peer_answer(period)
     dominated = (
-        Thread.objects.filter(period.q("created_at"), is_deleted=False)
+        Thread.objects.filter(period.q("created_at"), is_deleted=False, is_hidden=False)
         .annotate(
-            n=Count("posts", filter=Q(posts__is_deleted=False)),
-            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__author_role=STAFF)),
+            n=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published")),
+            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published",
+                                          posts__author_role=STAFF)),
         )
         .filter(n__gte=DOMINATED_MIN_POSTS, staff__gt=F("n") / 2.0)
         .count()

@@ -40,7 +40,7 @@ Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
 
 EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
-                 Kind.ROUTED}
+                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED}
 PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
 EMAIL_BATCH = 100
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -92,7 +92,11 @@ def _post_recipients(event: EngagementEvent, post: Post) -> dict[int, str]:
             if current is None or PRIORITY.index(kind) < PRIORITY.index(current):
                 chosen[user_id] = kind
 
-    if event.kind == EVENT.POST_CREATED:
+    created = event.kind == EVENT.POST_CREATED or (
+        event.kind == EVENT.POST_APPROVED and post.kind != Post.Kind.OPENING)
+    opened = event.kind == EVENT.THREAD_CREATED or (
+        event.kind == EVENT.POST_APPROVED and post.kind == Post.Kind.OPENING)
+    if created:
         for user_id in ThreadFollow.objects.filter(thread=thread).values_list("user_id",
                                                                              flat=True):
             offer(user_id, Kind.REPLY)
@@ -100,7 +104,7 @@ def _post_recipients(event: EngagementEvent, post: Post) -> dict[int, str]:
             offer(thread.author_id, Kind.ANSWER)
         elif post.parent_id:
             offer(post.parent.author_id, Kind.REPLY)
-    elif event.kind == EVENT.THREAD_CREATED:
+    elif opened:
         for user_id in SpaceFollow.objects.filter(space_id=thread.space_id).values_list(
                 "user_id", flat=True):
             offer(user_id, Kind.NEW_THREAD)
@@ -118,10 +122,12 @@ def notices_for_event(event: EngagementEvent) -> list[Notification]:
     """The notices ``event`` causes (not saved)."""
     recipients: dict[int, str] = {}
     post = None
-    if event.kind in (EVENT.POST_CREATED, EVENT.THREAD_CREATED, EVENT.POST_EDITED):
+    if event.kind in (EVENT.POST_CREATED, EVENT.THREAD_CREATED, EVENT.POST_EDITED,
+                      EVENT.POST_APPROVED):
         post = (
             Post.objects.select_related("thread", "parent")
-            .filter(pk=event.post_id, is_deleted=False, thread__is_deleted=False).first()
+            .filter(pk=event.post_id, is_deleted=False, thread__is_deleted=False,
+                    status=Post.Status.PUBLISHED).first()
         )
         if post is None:
             return []
@@ -281,5 +287,10 @@ def describe(notice: Notification) -> str:
         Kind.HELPFUL: f"{who} found your answer in “{title}” helpful",
         Kind.ROUTED: f"Can you help? {who} asked “{title}”",
         Kind.NEW_THREAD: f"{who} started “{title}” in a space you follow",
+        Kind.FLAG_OUTCOME: f"A host reviewed the post you flagged in “{title}”: "
+                           f"{notice.message}",
+        Kind.MODERATED: notice.message or f"A host acted on your post in “{title}”",
+        Kind.WELCOME: f"{who} welcomed you: {notice.message}",
+        Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
     }.get(notice.kind, title)
 

@@ -38,6 +38,20 @@ def is_partner(user, organisation=None) -> bool:
     return organisation.pk in ids
 
 
+def is_suspended(user) -> bool:
+    return is_member(user) and user.active_suspension is not None
+
+
+def can_take_part(user) -> bool:
+    """Post, reply, vote, flag: a member who is not suspended (suspended members read)."""
+    return is_member(user) and not is_suspended(user)
+
+
+def can_moderate(user) -> bool:
+    """Review queue, flags, suspensions, thread tools, welcome and introduce."""
+    return is_staff_host(user)
+
+
 def role_of(user) -> str:
     """The single role name shown in badges and used by the permission matrix."""
     if not is_member(user):
@@ -77,11 +91,26 @@ def can_start_thread(user, kind: str = "discussion") -> bool:
     """Members start discussions and questions; announcements are the host's voice."""
     if kind == "announcement":
         return is_staff_host(user)
-    return is_member(user)
+    return can_take_part(user)
 
 
 def can_view_thread(user, thread) -> bool:
-    return not thread.is_deleted or is_staff_host(user)
+    """Deleted threads are for hosts; a thread waiting for review for its author too."""
+    if is_staff_host(user):
+        return True
+    if thread.is_deleted or thread.merged_into_id:
+        return False
+    return not thread.is_hidden or (is_member(user) and user.pk == thread.author_id)
+
+
+def can_view_post(user, post) -> bool:
+    """Held and hidden posts are seen by their author and the hosts only."""
+    return post.status == "published" or is_staff_host(user) or (
+        is_member(user) and user.pk == post.author_id)
+
+
+def can_flag(user, post) -> bool:
+    return can_take_part(user) and post.author_id != user.pk and not post.is_deleted
 
 
 def can_accept_answer(user, thread) -> bool:
@@ -93,11 +122,11 @@ def can_accept_answer(user, thread) -> bool:
 
 def can_vote(user, post) -> bool:
     """One vote per member and kind, never on your own post."""
-    return is_member(user) and post.author_id != user.pk and not post.is_deleted
+    return can_take_part(user) and post.author_id != user.pk and not post.is_deleted
 
 
 def can_edit_post(user, post) -> bool:
-    return is_member(user) and post.author_id == user.pk and not post.is_deleted
+    return can_take_part(user) and post.author_id == user.pk and not post.is_deleted
 
 
 def can_delete_post(user, post) -> bool:
@@ -116,9 +145,24 @@ def can_follow(user) -> bool:
 
 
 def can_reply(user, thread) -> bool:
-    if not is_member(user) or thread.is_deleted:
+    """Locked and closed threads take no new replies, except from hosts."""
+    if not can_take_part(user) or thread.is_deleted or thread.merged_into_id:
         return False
-    return not thread.is_locked or is_staff_host(user)
+    return not (thread.is_locked or thread.closed_at) or is_staff_host(user)
+
+
+def why_not(user, thread=None) -> str:
+    """The sentence shown when ``user`` may not post (in ``thread``)."""
+    if is_suspended(user):
+        s = user.active_suspension
+        return f"Your account is suspended until {s.ends_at:%d %B %Y}: {s.reason}"
+    if not is_member(user):
+        return "Sign in to take part."
+    if thread is not None and thread.closed_at:
+        return f"This thread is closed: {thread.closed_reason}"
+    if thread is not None and thread.is_locked:
+        return "This thread is locked: no new replies."
+    return "You cannot post here."
 
 
 PREDICATES = {

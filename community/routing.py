@@ -83,7 +83,7 @@ def candidates(thread: Thread, limit: int = MAX_ASKED) -> list[User]:
 def route_question(*, thread_id: int) -> list[int]:
     """Ask up to three members to help with a new question; returns who was asked."""
     thread = Thread.objects.select_related("space").filter(
-        pk=thread_id, kind=Thread.Kind.QUESTION, is_deleted=False
+        pk=thread_id, kind=Thread.Kind.QUESTION, is_deleted=False, is_hidden=False
     ).first()
     if thread is None or QuestionRoute.objects.filter(thread=thread).exists():
         return []

@@ -30,7 +30,8 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 
 def thread_counters(thread_ids: list[int]) -> dict[int, dict]:
     """Counters behind the social score of each thread in ``thread_ids`` (2 queries)."""
-    posts = Post.objects.filter(thread_id__in=thread_ids, is_deleted=False)
+    posts = Post.objects.filter(thread_id__in=thread_ids, is_deleted=False,
+                                status=Post.Status.PUBLISHED)
     reply_to_member = Q(kind=Post.Kind.REPLY) & _MEMBER_POST & (
         (
             Q(parent__isnull=False)
@@ -122,7 +123,7 @@ def member_counters(user_ids: list[int]) -> dict[int, dict]:
         lambda: {"posts": 0, "answers": 0, "accepted": 0, "helpful": 0, "invites": 0,
                  "votes": 0}
     )
-    live = Q(is_deleted=False, thread__is_deleted=False)
+    live = Q(is_deleted=False, thread__is_deleted=False, status=Post.Status.PUBLISHED)
     for row in (
         Post.objects.filter(live, author_id__in=user_ids)
         .values("author_id")

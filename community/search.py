@@ -87,7 +87,8 @@ def _filtered(qs: QuerySet, f: Filters) -> QuerySet:
 
 
 def _base() -> QuerySet:
-    return Thread.objects.filter(is_deleted=False).select_related("space", "author")
+    return Thread.objects.filter(is_deleted=False, is_hidden=False).select_related(
+        "space", "author")
 
 
 def search(query: str, filters: Filters | None = None, page: int = 1) -> SearchPage:

@@ -56,3 +56,11 @@ def send_route_asks() -> int:
 def send_digests() -> int:
     """Hourly: send the daily or weekly digest to every member whose one is due."""
     return notify.send_due_digests()
+
+
+@shared_task(name="community.defer_stale_flags", queue="events")
+def defer_stale_flags() -> int:
+    """Daily: flags nobody reviewed for 90 days lapse, so the review queue never rots."""
+    from community.services import moderation
+
+    return moderation.defer_stale_flags()

@@ -13,9 +13,14 @@ from .conversations import (
 )
 from .events import EngagementEvent
 from .invitations import Invitation
+from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .users import User
 
 __all__ = [
+    "CommunitySettings",
+    "Flag",
+    "ModerationLog",
+    "Suspension",
     "EngagementEvent",
     "Invitation",
     "Notification",

@@ -87,6 +87,14 @@ class Thread(models.Model):
     is_locked = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(
+        default=False, help_text="Its opening post waits for review: only its author and "
+        "hosts see it.")
+    is_featured = models.BooleanField(default=False)
+    closed_reason = models.CharField(max_length=200, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Stored by the engagement engine; feeds order by it and never compute it per request.
     social_score = models.FloatField(default=0.0)
     # The counters behind social_score ("why is this here?"), stored by the engine.
@@ -148,6 +156,10 @@ class Thread(models.Model):
     def is_solved(self) -> bool:
         return self.accepted_answer_id is not None
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
 
 class Post(models.Model):
     """One message in a thread. ``position`` numbers a thread's posts 1, 2, 3... for paging."""
@@ -161,6 +173,11 @@ class Post(models.Model):
         MEMBER = "member", "Member"
         STAFF = "staff", "Staff"
         PARTNER = "partner", "Partner"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Waiting for approval"
+        HIDDEN = "hidden", "Hidden until reviewed"
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -181,6 +198,9 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    held_reason = models.CharField(max_length=200, blank=True)
+    staff_edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["thread", "position"]
@@ -190,6 +210,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
             models.Index(fields=["thread", "kind", "created_at"], name="post_thread_kind_idx"),
+            models.Index(fields=["created_at"], condition=~models.Q(status="published"),
+                         name="post_review_idx"),
         ]
 
     def __str__(self):
@@ -197,6 +219,10 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("post_permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @property
     def is_staff_post(self) -> bool:
@@ -291,6 +317,10 @@ class Notification(models.Model):
         HELPFUL = "helpful", "Someone found your answer helpful"
         ROUTED = "routed", "Can you help a fellow customer?"
         NEW_THREAD = "new_thread", "New thread in a space you follow"
+        FLAG_OUTCOME = "flagged", "A host reviewed a post you flagged"
+        MODERATED = "moderated", "A host acted on your post or account"
+        WELCOME = "welcome", "A host welcomed you"
+        INTRODUCED = "introduced", "A host introduced you to a question"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -305,6 +335,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

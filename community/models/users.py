@@ -83,6 +83,7 @@ class User(AbstractUser):
         "ask me to help with questions I might know", default=True
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    welcomed_at = models.DateTimeField(null=True, blank=True)
 
     # Stored by the engagement engine (community/scoring.py); never computed per request.
     help_answers = models.PositiveIntegerField(default=0)
@@ -133,3 +134,13 @@ class User(AbstractUser):
                 "organisation_id", flat=True
             )
         )
+
+    @cached_property
+    def active_suspension(self):
+        """The suspension in force now, if any (one query, cached per request)."""
+        if not self.pk:
+            return None
+        from django.utils import timezone
+
+        return (self.suspensions.filter(lifted_at__isnull=True, ends_at__gt=timezone.now())
+                .order_by("-ends_at").first())

@@ -38,7 +38,7 @@ class FeedPage:
 
 def _base() -> QuerySet:
     return (
-        Thread.objects.filter(is_deleted=False)
+        Thread.objects.filter(is_deleted=False, is_hidden=False)
         .select_related("space", "author")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         .only(
@@ -86,15 +86,22 @@ def feed_page(*, tab: str, page: int = 1, space: Space | None = None,
     return FeedPage(threads=rows[:size], number=page, has_next=len(rows) > size, tab=tab)
 
 
-def host_announcements(*, space: Space | None = None, limit: int = 3) -> list[Thread]:
-    """The "From the host" slot: newest announcements, never in the conversation feed."""
-    qs = Thread.objects.filter(is_deleted=False, kind=Thread.Kind.ANNOUNCEMENT)
+def host_announcements(*, space: Space | None = None, limit: int = 5) -> list[Thread]:
+    """The "From the host" slot (1 query): pinned threads of the space, featured members'
+    threads and the newest announcements; announcements never enter the conversation feed."""
+    from django.db.models import Q
+
+    wanted = Q(kind=Thread.Kind.ANNOUNCEMENT) | Q(is_featured=True) | Q(is_pinned=True)
+    qs = Thread.objects.filter(wanted, is_deleted=False, is_hidden=False)
     if space is not None:
         qs = qs.filter(space=space)
+    else:
+        qs = qs.filter(Q(kind=Thread.Kind.ANNOUNCEMENT) | Q(is_featured=True))
     return list(
         qs.select_related("author").only(
-            "id", "title", "slug", "created_at", "author__username", "author__display_name"
-        ).order_by("-created_at")[:limit]
+            "id", "title", "slug", "kind", "created_at", "is_pinned", "is_featured",
+            "author__username", "author__display_name",
+        ).order_by("-is_pinned", "-is_featured", "-created_at")[:limit]
     )
 
 

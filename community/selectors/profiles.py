@@ -30,14 +30,15 @@ class ActivityPage:
 
 def activity_stats(member) -> dict:
     """Counts shown on the profile (2 queries)."""
-    posts = Post.objects.filter(author=member, is_deleted=False, thread__is_deleted=False)
+    posts = Post.objects.filter(author=member, is_deleted=False, thread__is_deleted=False,
+                                status=Post.Status.PUBLISHED, thread__is_hidden=False)
     stats = posts.aggregate(
         answers=Count("id", filter=Q(kind=Post.Kind.ANSWER)),
         helpful=Sum("helpful_count", filter=Q(kind=Post.Kind.ANSWER), default=0),
         likes=Sum("like_count", default=0),
     )
     stats.update(
-        Thread.objects.filter(is_deleted=False).aggregate(
+        Thread.objects.filter(is_deleted=False, is_hidden=False).aggregate(
             questions=Count("id", filter=Q(author=member, kind=Thread.Kind.QUESTION)),
             accepted=Count("id", filter=Q(accepted_answer__author=member)),
         )
@@ -51,12 +52,14 @@ def activity_page(member, *, tab: str, page: int) -> ActivityPage:
     window = slice(start, start + ACTIVITY_PAGE + 1)
     if tab == Activity.QUESTIONS:
         rows = list(
-            Thread.objects.filter(author=member, kind=Thread.Kind.QUESTION, is_deleted=False)
+            Thread.objects.filter(author=member, kind=Thread.Kind.QUESTION, is_deleted=False,
+                                  is_hidden=False)
             .select_related("space").order_by("-created_at", "-id")[window]
         )
     else:
         qs = Post.objects.filter(
-            author=member, kind=Post.Kind.ANSWER, is_deleted=False, thread__is_deleted=False
+            author=member, kind=Post.Kind.ANSWER, is_deleted=False, thread__is_deleted=False,
+            status=Post.Status.PUBLISHED, thread__is_hidden=False,
         )
         if tab == Activity.ACCEPTED:
             qs = qs.filter(thread__accepted_answer=F("pk"))

@@ -1,7 +1,7 @@
 """The thread page: one page of posts by position range, with the viewer's own flags."""
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from community import permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
@@ -58,11 +58,13 @@ def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
     num_pages = page_of_position(last_position)
     number = min(max(page, 1), num_pages)
     low = (number - 1) * POSTS_PER_PAGE + 1
-    posts = list(
-        Post.objects.filter(thread=thread, position__gte=low, position__lt=low + POSTS_PER_PAGE)
-        .select_related(*_POST_RELATED)
-        .order_by("position")
-    )
+    window = Post.objects.filter(thread=thread, position__gte=low,
+                                 position__lt=low + POSTS_PER_PAGE)
+    if not permissions.is_staff_host(viewer):
+        # Held and hidden posts: their author sees them (marked), nobody else does.
+        mine = Q(author_id=viewer.pk) if permissions.is_member(viewer) else Q(pk__in=[])
+        window = window.filter(Q(status=Post.Status.PUBLISHED) | mine)
+    posts = list(window.select_related(*_POST_RELATED).order_by("position"))
     accepted = None
     if thread.accepted_answer_id and number == 1:
         accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from community import permissions, rendering
+from community import limits, permissions, rendering
 from community.models import (
     EngagementEvent,
     Post,
@@ -88,11 +88,15 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
     permissions.require(
         permissions.can_start_thread(author, kind),
         "Only the host team can post announcements."
-        if kind == Thread.Kind.ANNOUNCEMENT else "Sign in to start a conversation.",
+        if kind == Thread.Kind.ANNOUNCEMENT else permissions.why_not(author),
     )
     now = created_at or timezone.now()
     rendered = render_body(body)
     role = author_role_of(author)
+    if created_at is None:
+        limits.check(author, starting_thread=True, html=rendered.html,
+                     mentions=rendered.mentions, now=now)
+    held = limits.hold_reason(author, f"{title}\n{body}") if created_at is None else ""
     with transaction.atomic():
         thread = Thread.objects.create(
             space=space,
@@ -105,6 +109,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             last_activity_at=now,
             post_count=1,
             search_body=rendered.text[:20000],
+            is_hidden=bool(held),
         )
         post = Post.objects.create(
             thread=thread,
@@ -116,6 +121,8 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             body_html=rendered.html,
             render_version=rendered.version,
             created_at=now,
+            status=Post.Status.HELD if held else Post.Status.PUBLISHED,
+            held_reason=held,
         )
         thread.opening_post = post
         thread.save(update_fields=["opening_post"])
@@ -129,23 +136,28 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             actor=author,
             thread_id=thread.pk,
             post_id=post.pk,
-            payload={"kind": kind, "space": space.pk, "mentions": sorted(rendered.mentions)},
+            payload={"kind": kind, "space": space.pk, "mentions": sorted(rendered.mentions),
+                     "held": bool(held)},
         )
+    if not held and created_at is None:
+        limits.promote_if_earned(author)
     return thread
 
 
 def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | None = None,
                 created_at=None) -> Post:
     """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given)."""
-    permissions.require(
-        permissions.can_reply(author, thread),
-        "This thread is locked." if thread.is_locked else "Sign in to reply.",
-    )
+    permissions.require(permissions.can_reply(author, thread),
+                        permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
         parent = None
     kind = Post.Kind.ANSWER if thread.is_question and parent is None else Post.Kind.REPLY
     now = created_at or timezone.now()
     rendered = render_body(body)
+    if created_at is None:
+        limits.check(author, starting_thread=False, html=rendered.html,
+                     mentions=rendered.mentions, now=now)
+    held = limits.hold_reason(author, body) if created_at is None else ""
     with transaction.atomic():
         # Lock the thread row: positions are numbered in order, one writer at a time.
         locked = Thread.objects.select_for_update().only("pk").get(pk=thread.pk)
@@ -161,12 +173,15 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             body_html=rendered.html,
             render_version=rendered.version,
             created_at=now,
+            status=Post.Status.HELD if held else Post.Status.PUBLISHED,
+            held_reason=held,
         )
-        Thread.objects.filter(pk=thread.pk).update(
-            post_count=F("post_count") + 1,
-            answer_count=F("answer_count") + (1 if kind == Post.Kind.ANSWER else 0),
-            last_activity_at=now,
-        )
+        if not held:  # a held post counts once a host approves it
+            Thread.objects.filter(pk=thread.pk).update(
+                post_count=F("post_count") + 1,
+                answer_count=F("answer_count") + (1 if kind == Post.Kind.ANSWER else 0),
+                last_activity_at=now,
+            )
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
         event_record(
             kind=EngagementEvent.Kind.POST_CREATED,
@@ -174,8 +189,10 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             subject_user_id=parent.author_id if parent else thread.author_id,
             thread_id=thread.pk,
             post_id=post.pk,
-            payload={"kind": kind, "mentions": sorted(rendered.mentions)},
+            payload={"kind": kind, "mentions": sorted(rendered.mentions), "held": bool(held)},
         )
+    if not held and created_at is None:
+        limits.promote_if_earned(author)
     return post
 
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from community import permissions
+from community import limits, permissions
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
 from community.selectors import profiles as profile_selectors
@@ -35,6 +35,9 @@ def profile_detail(request, username):
         "community_helper": is_community_helper(member),
         "activity": activity,
         "activity_tabs": profile_selectors.Activity.ALL,
+        "rights": limits.progress(member) if request.user.pk == member.pk else None,
+        "may_suspend": permissions.can_moderate(request.user)
+        and not permissions.is_staff_host(member),
     })
 
 

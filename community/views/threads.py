@@ -1,7 +1,7 @@
 """Thread pages: reading, starting a thread, replying, following."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +48,8 @@ def _render_thread(request, thread, *, page, form=None, status=200):
         "form": form,
         "reply_to": reply_to,
         "may_reply": permissions.can_reply(request.user, thread),
+        "suspension": request.user.active_suspension if permissions.is_member(request.user)
+        else None,
     }
     return render(request, "community/thread.html", context, status=status)
 
@@ -55,6 +57,10 @@ def _render_thread(request, thread, *, page, form=None, status=200):
 @require_GET
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
+    merged = Thread.objects.filter(pk=pk, merged_into__isnull=False).values_list(
+        "merged_into", flat=True).first()
+    if merged:  # a duplicate merged away: its address sends readers to the thread it joined
+        return redirect(get_object_or_404(Thread, pk=merged), permanent=True)
     thread = _thread_or_404(request, pk)
     if slug != thread.slug:
         url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
@@ -102,7 +108,15 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             except PermissionDenied:
                 submissions.release(request.user, data["nonce"])
                 raise
+            except ValidationError as error:  # a new member's limit: the text stays
+                submissions.release(request.user, data["nonce"])
+                form.add_error(None, error)
+                return _thread_form(request, form, kind, status=400)
             submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+            if thread.is_hidden:
+                messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
+                                       "tell you when it is published.")
+                return redirect(thread)
             messages.success(request, {
                 Thread.Kind.QUESTION: "Your question is up. We'll tell you when someone answers.",
                 Thread.Kind.DISCUSSION: "Your discussion is up.",
@@ -111,12 +125,16 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
         form = ThreadForm(initial={"space": space} if space else {}, kind=kind)
+    return _thread_form(request, form, kind, status=400 if form.is_bound else 200)
+
+
+def _thread_form(request, form, kind, *, status=200):
     return render(request, "community/thread_form.html", {
         "form": form,
         "kind": kind,
         "similar": similar_questions(form.data.get("title", "")) if form.is_bound else [],
         "title": form.data.get("title", "") if form.is_bound else "",
-    })
+    }, status=status)
 
 
 @require_GET
@@ -134,10 +152,7 @@ def thread_reply(request, pk):
     """Post a reply or an answer; on errors the thread page comes back with the draft."""
     thread = _thread_or_404(request, pk)
     if not permissions.can_reply(request.user, thread):
-        raise PermissionDenied(
-            "This thread is locked: no new replies." if thread.is_locked else
-            "You cannot reply here."
-        )
+        raise PermissionDenied(permissions.why_not(request.user, thread))
     form = PostForm(request.POST)
     if not form.is_valid():
         last_page = thread_selectors.page_of_position(thread.post_count)
@@ -157,10 +172,19 @@ def thread_reply(request, pk):
     except PermissionDenied:
         submissions.release(request.user, data["nonce"])
         raise
+    except ValidationError as error:  # a new member's limit: the draft stays in the box
+        submissions.release(request.user, data["nonce"])
+        form.add_error(None, error)
+        last_page = thread_selectors.page_of_position(thread.post_count)
+        return _render_thread(request, thread, page=last_page, form=form, status=400)
     url = post.get_absolute_url()
     submissions.complete(request.user, data["nonce"], url)
-    messages.success(request, "Your answer is posted." if post.kind == Post.Kind.ANSWER
-                     else "Your reply is posted.")
+    if post.status == Post.Status.HELD:
+        messages.info(request, "Thanks! Your post waits for a host's approval; only you and "
+                               "the hosts see it until then.")
+    else:
+        messages.success(request, "Your answer is posted." if post.kind == Post.Kind.ANSWER
+                         else "Your reply is posted.")
     return redirect(url)
 
 

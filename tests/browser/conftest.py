@@ -39,8 +39,16 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, request, settings):
-    """A fresh browser context per test; records every host the page talks to."""
+    """A fresh browser context per test; records every host the page talks to.
+
+    The robot types faster than any person: the minimum fill time of forms is off here (its
+    own tests are in ``test_moderation.py``)."""
+    from community.models import CommunitySettings
+
     settings.ALLOWED_HOSTS = ["*"]
+    robot_speed = CommunitySettings.get()
+    robot_speed.min_fill_seconds = 0
+    robot_speed.save()
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     tab = context.new_page()

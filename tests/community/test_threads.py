@@ -149,7 +149,7 @@ def test_bad_question_is_refused_and_the_draft_kept(client_as, member, space, ov
                                                     error, kept):
     response = client_as(member).post(reverse("ask"), ask_data(space, **overrides))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = visible(response)
     assert error in page
     assert kept in page
