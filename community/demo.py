@@ -165,3 +165,17 @@ THREADS = [
      [("hana", "The slides are in the app.", "reply"),
       ("marco", "Questions go in the comments below.", "reply")]),
 ]
+
+# Joined in the last days and have not posted yet: the host's welcome queue.
+NEWCOMERS = [
+    ("Priya Nair", 2, "Starter Kit", "IPAs"),
+    ("Tomás Ruiz", 5, "Pro Kettle 30L", "lagers, water chemistry"),
+]
+
+# A new account advertising in a thread; two members flag it and it waits for a host.
+SPAM = {
+    "author": ("Deal Hunter", "deal_hunter"),
+    "thread": "Post your brew day photos",
+    "body": "Huge discount on kegs at cheap-kegs.example, message me for the code!!!",
+    "flaggers": ["will", "xiu"],
+}

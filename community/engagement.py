@@ -41,11 +41,13 @@ def _apply(events: list[EngagementEvent]) -> None:
         # Everyone who wrote in a touched thread may gain or lose help with it: an answer
         # accepted instead of theirs, a thread deleted under their answers.
         members |= set(
-            Post.objects.filter(thread_id__in=threads).values_list("author_id", flat=True)
+            Post.objects.filter(thread_id__in=threads).order_by().values_list("author_id",
+                                                                              flat=True)
             .distinct()
         )
     scoring.rescore_threads(threads)
     scoring.rescore_members(members)
+    answered: list[tuple[int, int]] = []
     for event in events:
         payload = event.payload or {}
         opened_question = (
@@ -60,7 +62,8 @@ def _apply(events: list[EngagementEvent]) -> None:
 
                 enqueue_once(tasks.send_route_asks)
         elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
-            routing.answer_record(thread_id=event.thread_id, member_id=event.actor_id)
+            answered.append((event.thread_id, event.actor_id))
+    routing.answers_record(answered)
     if notify.fan_out(events):
         from community import tasks
 

@@ -82,7 +82,41 @@ def unsubscribe_apply(user: User, topic: str) -> None:
     user.save(update_fields=[field])
 
 
-def _post_recipients(event: EngagementEvent, post: Post) -> dict[int, str]:
+class _Lookups:
+    """What a batch of events needs, fetched in a handful of queries for the whole batch."""
+
+    POST_EVENTS = (EVENT.POST_CREATED, EVENT.THREAD_CREATED, EVENT.POST_EDITED,
+                   EVENT.POST_APPROVED)
+
+    def __init__(self, events: list[EngagementEvent]):
+        post_ids = {e.post_id for e in events if e.kind in self.POST_EVENTS and e.post_id}
+        self.posts = {
+            p.pk: p for p in Post.objects.select_related("thread", "parent").filter(
+                pk__in=post_ids, is_deleted=False, thread__is_deleted=False,
+                status=Post.Status.PUBLISHED)
+        } if post_ids else {}
+        thread_ids = {p.thread_id for p in self.posts.values()}
+        space_ids = {p.thread.space_id for p in self.posts.values()}
+        self.thread_followers: dict[int, list[int]] = {}
+        if thread_ids:
+            for thread_id, user_id in ThreadFollow.objects.filter(
+                    thread_id__in=thread_ids).values_list("thread_id", "user_id"):
+                self.thread_followers.setdefault(thread_id, []).append(user_id)
+        self.space_followers: dict[int, list[int]] = {}
+        if space_ids and any(e.kind in (EVENT.THREAD_CREATED, EVENT.POST_APPROVED)
+                             for e in events):
+            for space_id, user_id in SpaceFollow.objects.filter(
+                    space_id__in=space_ids).values_list("space_id", "user_id"):
+                self.space_followers.setdefault(space_id, []).append(user_id)
+        handles = {h for e in events for h in ((e.payload or {}).get("mentions") or [])}
+        # Events carry lower-cased handles; members may have capitals in theirs.
+        self.handles = dict(
+            User.objects.annotate(handle=Lower("username")).filter(handle__in=handles)
+            .values_list("handle", "pk")
+        ) if handles else {}
+
+
+def _post_recipients(event: EngagementEvent, post: Post, look: _Lookups) -> dict[int, str]:
     thread = post.thread
     chosen: dict[int, str] = {}
 
@@ -97,65 +131,62 @@ def _post_recipients(event: EngagementEvent, post: Post) -> dict[int, str]:
     opened = event.kind == EVENT.THREAD_CREATED or (
         event.kind == EVENT.POST_APPROVED and post.kind == Post.Kind.OPENING)
     if created:
-        for user_id in ThreadFollow.objects.filter(thread=thread).values_list("user_id",
-                                                                             flat=True):
+        for user_id in look.thread_followers.get(thread.pk, []):
             offer(user_id, Kind.REPLY)
         if post.kind == Post.Kind.ANSWER:
             offer(thread.author_id, Kind.ANSWER)
         elif post.parent_id:
             offer(post.parent.author_id, Kind.REPLY)
     elif opened:
-        for user_id in SpaceFollow.objects.filter(space_id=thread.space_id).values_list(
-                "user_id", flat=True):
+        for user_id in look.space_followers.get(thread.space_id, []):
             offer(user_id, Kind.NEW_THREAD)
-    mentions = (event.payload or {}).get("mentions") or []
-    if mentions:
-        # Events carry lower-cased handles; members may have capitals in theirs.
-        for user_id in User.objects.annotate(handle=Lower("username")).filter(
-            handle__in=mentions
-        ).values_list("pk", flat=True):
-            offer(user_id, Kind.MENTION)
+    for handle in (event.payload or {}).get("mentions") or []:
+        if handle in look.handles:
+            offer(look.handles[handle], Kind.MENTION)
     return chosen
 
 
-def notices_for_event(event: EngagementEvent) -> list[Notification]:
-    """The notices ``event`` causes (not saved)."""
-    recipients: dict[int, str] = {}
-    post = None
-    if event.kind in (EVENT.POST_CREATED, EVENT.THREAD_CREATED, EVENT.POST_EDITED,
-                      EVENT.POST_APPROVED):
-        post = (
-            Post.objects.select_related("thread", "parent")
-            .filter(pk=event.post_id, is_deleted=False, thread__is_deleted=False,
-                    status=Post.Status.PUBLISHED).first()
-        )
-        if post is None:
-            return []
-        recipients = _post_recipients(event, post)
-    elif event.kind == EVENT.ANSWER_ACCEPTED:
+def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
+    if event.kind in _Lookups.POST_EVENTS:
+        post = look.posts.get(event.post_id)
+        return _post_recipients(event, post, look) if post is not None else {}
+    if event.kind == EVENT.ANSWER_ACCEPTED:
         if event.subject_user_id and event.subject_user_id != event.actor_id:
-            recipients = {event.subject_user_id: Kind.ACCEPTED}
+            return {event.subject_user_id: Kind.ACCEPTED}
     elif event.kind == EVENT.VOTE_CAST:
         vote = (event.payload or {}).get("vote")
         if event.subject_user_id and event.subject_user_id != event.actor_id:
-            kind = Kind.HELPFUL if vote == Vote.Kind.HELPFUL else Kind.LIKE
-            recipients = {event.subject_user_id: kind}
-    if not recipients:
+            return {event.subject_user_id: Kind.HELPFUL if vote == Vote.Kind.HELPFUL
+                    else Kind.LIKE}
+    return {}
+
+
+def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
+    """The notices ``events`` cause (not saved), in a constant number of queries."""
+    look = _Lookups(events)
+    wanted = [(event, _recipients(event, look)) for event in events]
+    everyone = {pk for _, recipients in wanted for pk in recipients}
+    if not everyone:
         return []
     live = set(
-        User.objects.filter(pk__in=list(recipients), is_active=True, is_former_member=False)
+        User.objects.filter(pk__in=everyone, is_active=True, is_former_member=False)
         .values_list("pk", flat=True)
     )
     return [
         Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
                      thread_id=event.thread_id, post_id=event.post_id)
-        for user_id, kind in recipients.items() if user_id in live
+        for event, recipients in wanted for user_id, kind in recipients.items()
+        if user_id in live
     ]
+
+
+def notices_for_event(event: EngagementEvent) -> list[Notification]:
+    return notices_for_events([event])
 
 
 def fan_out(events: list[EngagementEvent]) -> int:
     """Create the notices for ``events`` (inside the engine's transaction)."""
-    notices = [n for event in events for n in notices_for_event(event)]
+    notices = notices_for_events(events)
     Notification.objects.bulk_create(notices, ignore_conflicts=True)
     return len(notices)
 

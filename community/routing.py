@@ -102,6 +102,18 @@ def route_question(*, thread_id: int) -> list[int]:
 
 def answer_record(*, thread_id: int, member_id: int) -> None:
     """A routed member answered: the host sees whether routing works."""
-    QuestionRoute.objects.filter(
-        thread_id=thread_id, member_id=member_id, answered_at__isnull=True
-    ).update(answered_at=timezone.now())
+    answers_record([(thread_id, member_id)])
+
+
+def answers_record(pairs: list[tuple[int, int]]) -> None:
+    """Record the answers of a batch, ``(thread_id, member_id)`` pairs, in one query."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    if pairs:
+        QuestionRoute.objects.filter(
+            reduce(or_, (Q(thread_id=t, member_id=m) for t, m in pairs)),
+            answered_at__isnull=True,
+        ).update(answered_at=timezone.now())

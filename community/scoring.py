@@ -4,8 +4,9 @@ One definition serves both paths. The engagement engine calls :func:`rescore_thr
 :func:`rescore_members` with the ids an event batch touched; ``manage.py rescore`` calls them
 for everything, in batches. Each call recomputes the counters of the given rows with a few
 ``GROUP BY`` queries over posts, votes, threads and invitations and writes them with one
-``bulk_update``, so applying an event twice, or out of order, lands on the same numbers a
-full rescore gives. The formulas themselves live in :mod:`community.ranking`.
+statement (``UPDATE ... FROM (VALUES ...)`` on PostgreSQL, ``bulk_update`` elsewhere), so
+applying an event twice, or out of order, lands on the same numbers a full rescore gives.
+The formulas themselves live in :mod:`community.ranking`.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -102,7 +103,7 @@ def rescore_threads(thread_ids: Iterable[int] | None = None) -> int:
                 total_posts=c["total"],
                 started_by_staff=thread.author_is_staff,
             )
-        Thread.objects.bulk_update(threads, THREAD_SCORE_FIELDS, batch_size=BATCH)
+        write_rows(Thread, threads, THREAD_SCORE_FIELDS)
         done += len(threads)
     return done
 
@@ -164,6 +165,36 @@ def member_counters(user_ids: list[int]) -> dict[int, dict]:
     return counters
 
 
+def write_rows(model, objects: list, fields: list[str]) -> None:
+    """Store ``fields`` of ``objects`` in one statement.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN`` per row and field, which costs more
+    Python time than the database spends; on PostgreSQL the rows go in as one ``VALUES``
+    list joined on the primary key."""
+    from django.db import connection
+
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=BATCH)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    columns = [meta.get_field(f) for f in fields]
+    casts = ", ".join(f'{c.column} = v.{c.column}' for c in columns)
+    types = [c.db_type(connection) for c in columns]
+    template = "(%s::bigint, " + ", ".join(f"%s::{t}" for t in types) + ")"
+    names = ", ".join(["id"] + [c.column for c in columns])
+    # Table and column names come from the model, never from input.
+    sql = (f"UPDATE {meta.db_table} AS t SET {casts} FROM (VALUES %s) AS v ({names}) "  # noqa: S608
+           f"WHERE t.{meta.pk.column} = v.id")
+    rows = [[obj.pk] + [c.get_db_prep_save(getattr(obj, c.attname), connection)
+                        for c in columns] for obj in objects]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, template=template, page_size=BATCH)
+
+
 def rescore_members(user_ids: Iterable[int] | None = None) -> int:
     """Recompute and store members' help and engagement scores (all members if None)."""
     if user_ids is None:
@@ -189,6 +220,6 @@ def rescore_members(user_ids: Iterable[int] | None = None) -> int:
                 posts=c["posts"], votes_cast=c["votes"], help=user.peer_help
             )
             user.scored_at = now
-        User.objects.bulk_update(users, MEMBER_SCORE_FIELDS, batch_size=BATCH)
+        write_rows(User, users, MEMBER_SCORE_FIELDS)
         done += len(users)
     return done

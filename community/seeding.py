@@ -94,6 +94,9 @@ def seed_people() -> int:
             interests=", ".join(rng.sample(demo.INTERESTS, k=rng.randint(1, 3))),
         )
         created += new
+        if new:  # members of long standing; their friends (below) joined recently
+            User.objects.filter(pk=user.pk).update(
+                date_joined=timezone.now() - timedelta(days=rng.randint(40, 700)))
         members.append(user)
     # A few members brought friends: who invited whom feeds invitation growth.
     for inviter, invitees in ((members[0], members[30:34]), (members[6], members[34:37])):
@@ -104,7 +107,8 @@ def seed_people() -> int:
                     accepted_at=timezone.now(), emailed_at=timezone.now(),
                 )
                 friend.invited_by, friend.invitation = inviter, invitation
-                friend.save(update_fields=["invited_by", "invitation"])
+                friend.date_joined = timezone.now() - timedelta(days=rng.randint(3, 25))
+                friend.save(update_fields=["invited_by", "invitation", "date_joined"])
                 created += 1
     return created
 
@@ -161,6 +165,33 @@ def seed_threads() -> int:
     return created
 
 
+def seed_hosting() -> int:
+    """Work waiting for the hosts: newcomers to welcome and a flagged advert to review."""
+    from .models import Flag
+    from .services import moderation
+
+    created = 0
+    for name, days, products, interests in demo.NEWCOMERS:
+        user, new = _user(demo_handle(name), name, trust_level=User.Trust.NEW,
+                          products=products, interests=interests)
+        if new:
+            User.objects.filter(pk=user.pk).update(
+                date_joined=timezone.now() - timedelta(days=days))
+            created += 1
+    name, handle = demo.SPAM["author"]
+    spammer, _ = _user(handle, name, trust_level=User.Trust.NEW)
+    thread = Thread.objects.filter(title=demo.SPAM["thread"]).first()
+    if thread is None or Post.objects.filter(author=spammer).exists():
+        return created
+    post = conversations.post_create(author=spammer, thread=thread, body=demo.SPAM["body"],
+                                     created_at=timezone.now() - timedelta(hours=2))
+    for handle in demo.SPAM["flaggers"]:
+        flagger = User.objects.get(username=handle)
+        if not Flag.objects.filter(post=post, flagger=flagger).exists():
+            moderation.flag_create(flagger=flagger, post=post, reason=Flag.Reason.SPAM)
+    return created + 1
+
+
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
     from . import engagement
@@ -173,4 +204,5 @@ register("site", 0, seed_site)
 register("people", 10, seed_people)
 register("spaces", 20, seed_spaces)
 register("threads", 50, seed_threads)
+register("hosting", 60, seed_hosting)
 register("scores", 90, seed_scores)

@@ -82,3 +82,18 @@ def test_demo_dashboard_shows_trends_and_warns_about_the_brand_only_space(client
     assert page.count("<rect") >= 2 * 5  # a bar per day, for both charts
     assert "Fermentation: you are teaching" not in page
     assert "You are teaching a class" not in page  # the community as a whole is a party
+
+
+def test_demo_gives_the_hosts_work_to_do(client):
+    _seed()
+    _seed()  # idempotent: one advert, one pair of flags
+    client.force_login(User.objects.get(username="hana"))
+    welcome = client.get(reverse("welcome_queue")).content.decode()
+    assert "Priya Nair" in welcome and "Tomás Ruiz" in welcome
+    assert "Aisha Bello" not in welcome  # members of long standing are not newcomers
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert queue.count("cheap-kegs.example") == 1 and "Hidden by community flags." in queue
+    client.logout()
+    thread_page = client.get(
+        Thread.objects.get(title="Post your brew day photos").get_absolute_url())
+    assert "cheap-kegs" not in thread_page.content.decode()  # hidden from readers
