@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -110,8 +111,10 @@ class Thread(models.Model):
     class Meta:
         ordering = ["-last_activity_at"]
         indexes = [
+            # The Conversations order exactly (score, then latest activity): an index that
+            # stops at the score makes PostgreSQL sort every thread on each home page view.
             models.Index(
-                fields=["-social_score", "-id"],
+                fields=["-social_score", "-last_activity_at", "-id"],
                 condition=models.Q(is_deleted=False) & ~models.Q(kind="announcement"),
                 name="thread_social_idx",
             ),
@@ -126,7 +129,7 @@ class Thread(models.Model):
                 name="thread_space_latest_idx",
             ),
             models.Index(
-                fields=["space", "-social_score", "-id"],
+                fields=["space", "-social_score", "-last_activity_at", "-id"],
                 condition=models.Q(is_deleted=False),
                 name="thread_space_social_idx",
             ),
@@ -199,6 +202,9 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    body_format = models.CharField(
+        max_length=8, default="markdown",
+        help_text="markdown (written here) or html (imported, kept sanitised).")
     held_reason = models.CharField(max_length=200, blank=True)
     staff_edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -261,7 +267,7 @@ class Vote(models.Model):
         help_text="Empty for imported anonymous votes.",
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
