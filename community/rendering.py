@@ -165,3 +165,44 @@ def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None
         strip_comments=True,
     )
     return Rendered(html=html, text=_plain_text(tokens), mentions=found)
+
+
+_OLD_TAGS = re.compile(r"<(/?)(b|i|strike)(?:\s[^>]*)?>", re.I)
+_OLD_NAMES = {"b": "strong", "i": "em", "strike": "del"}
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def _image_to_link(match) -> str:
+    attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+             for m in _ATTR.finditer(match.group(0))}
+    src = attrs.get("src", "")
+    if _is_upload(src):
+        return match.group(0)
+    if not src:
+        return ""
+    label = nh3.clean_text(attrs.get("alt") or "image")
+    return f'<a href="{nh3.clean_text(src)}">{label}</a>'
+
+
+def sanitize_html(source: str) -> Rendered:
+    """Imported HTML (a Stack Exchange post body) made as safe as our own rendering: the
+    same allowlist, link rel and URL schemes; images not from our uploads lose their source.
+    """
+    import html as html_lib
+
+    source = (source or "").replace("\x00", "")
+    # Old forum HTML says <b> and <i>; images from other hosts become links to them.
+    marked = _OLD_TAGS.sub(lambda m: f"<{m.group(1)}{_OLD_NAMES[m.group(2).lower()]}>", source)
+    marked = _IMG_TAG.sub(_image_to_link, marked)
+    clean = nh3.clean(
+        marked,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+    text = html_lib.unescape(nh3.clean(source, tags=set(), strip_comments=True))
+    return Rendered(html=clean, text=" ".join(text.split()))

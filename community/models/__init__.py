@@ -12,6 +12,7 @@ from .conversations import (
     Vote,
 )
 from .events import EngagementEvent
+from .imports import ImportedObject
 from .invitations import Invitation
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .users import User
@@ -19,6 +20,7 @@ from .users import User
 __all__ = [
     "CommunitySettings",
     "Flag",
+    "ImportedObject",
     "ModerationLog",
     "Suspension",
     "EngagementEvent",

@@ -294,8 +294,10 @@ def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
     with transaction.atomic():
         PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
         post.body, post.body_html, post.render_version = body, rendered.html, rendered.version
+        post.body_format = "markdown"
         post.edited_at = now
-        post.save(update_fields=["body", "body_html", "render_version", "edited_at"])
+        post.save(update_fields=["body", "body_html", "render_version", "edited_at",
+                                 "body_format"])
         if post.kind == Post.Kind.OPENING:
             Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
             _update_search_vector(post.thread_id)

@@ -192,9 +192,10 @@ def review_edit(*, actor: User, post: Post, body: str, reason: str = "") -> Post
     with transaction.atomic():
         PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
         post.body, post.body_html, post.render_version = body, rendered.html, rendered.version
+        post.body_format = "markdown"
         post.edited_at = post.staff_edited_at = now
         post.save(update_fields=["body", "body_html", "render_version", "edited_at",
-                                 "staff_edited_at"])
+                                 "staff_edited_at", "body_format"])
         log(ModerationLog.Action.EDIT, actor=actor, target=post.author,
             thread_id=post.thread_id, post_id=post.pk, reason=reason.strip())
     return post

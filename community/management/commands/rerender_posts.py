@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 posts = list(Post.objects.select_for_update().filter(
                     pk__in=ids[start:start + BATCH]).order_by("pk"))
                 for post in posts:
-                    rendered = render_body(post.body)
+                    rendered = (rendering.sanitize_html(post.body) if post.body_format == "html"
+                                else render_body(post.body))
                     post.body_html, post.render_version = rendered.html, rendered.version
                 Post.objects.bulk_update(posts, ["body_html", "render_version"])
                 done += len(posts)
