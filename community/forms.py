@@ -354,3 +354,9 @@ class MergeForm(forms.Form):
         if thread is None:
             raise forms.ValidationError("There is no open thread at that address.")
         return thread
+
+
+class ClaimLinkForm(forms.Form):
+    email = forms.EmailField(label="Their email address",
+                             help_text="The link goes there; that address becomes the "
+                                       "account's, verified.")

@@ -4,6 +4,7 @@ from community.models import Thread
 
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
+    claims,
     feeds,
     health,
     host,
@@ -61,6 +62,7 @@ urlpatterns = [
          name="member_suspend"),
     path("host/members/<str:username>/unsuspend/", moderation.member_unsuspend,
          name="member_unsuspend"),
+    path("host/members/<str:username>/claim/", claims.claim_link, name="claim_link"),
     path("host/welcome/", moderation.welcome_queue, name="welcome_queue"),
     path("host/welcome/<int:pk>/", moderation.welcome_member, name="welcome_member"),
     path("host/log/", moderation.moderation_log, name="moderation_log"),
@@ -70,6 +72,9 @@ urlpatterns = [
     path("u/<str:username>/", profiles.profile_detail, name="profile"),
     path("settings/profile/", profiles.profile_edit, name="profile_edit"),
     path("settings/delete/", profiles.account_delete_view, name="account_delete"),
+    path("settings/data/", claims.my_data, name="my_data"),
+    path("settings/data.json", claims.my_data_download, name="my_data_download"),
+    path("claim/<str:token>/", claims.account_claim, name="account_claim"),
     path("invite/", invitations.invite, name="invite"),
     path("invite/<str:token>/", invitations.invite_accept, name="invite_accept"),
 ]

@@ -47,7 +47,12 @@ def _world():
     answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
     notice = Notification.objects.create(recipient=owner, kind=Notification.Kind.ANSWER,
                                          actor=answerer, thread=question, post=answer)
+    from community.services.users import claim_token
+
+    imported = factories.UserFactory(username="imported_se7", email=None, is_unclaimed=True)
     return {
+        "imported": imported,
+        "claim_token": claim_token(imported, "imported@example.com"),
         "notice": notice,
         "unsubscribe_token": notify.unsubscribe_token(owner.pk, notify.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
@@ -122,6 +127,11 @@ MATRIX: dict[str, Row] = {
     "member_unsuspend": Row(MEMBERS_ONLY_POST,
                             lambda w, u: {"username": w["owner"].username}),
     "welcome_queue": Row(HOSTS_ONLY),
+    "claim_link": Row(HOSTS_ONLY, lambda w, u: {"username": w["imported"].username}),
+    # The link is the key: whoever holds it sees the form.
+    "account_claim": Row(everyone(200), lambda w, u: {"token": w["claim_token"]}),
+    "my_data": Row(anon_then(302, 200)),
+    "my_data_download": Row(anon_then(302, 200)),
     "welcome_member": Row(MEMBERS_ONLY_POST,
                           lambda w, u: {"pk": w["owner"].pk}),
     "moderation_log": Row(HOSTS_ONLY),

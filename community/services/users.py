@@ -66,3 +66,71 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
         )
         user.delete()
     logout(request)
+
+
+# Claiming an imported account --------------------------------------------------------
+
+CLAIM_SALT = "community.claim"
+CLAIM_MAX_AGE_DAYS = 14
+
+
+def claim_token(member: User, email: str) -> str:
+    from django.core import signing
+
+    return signing.dumps({"u": member.pk, "e": email}, salt=CLAIM_SALT, compress=True)
+
+
+def claim_read(token: str) -> tuple[User, str] | None:
+    """The unclaimed account and the address a valid claim link was sent to (else None)."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT,
+                             max_age=CLAIM_MAX_AGE_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    member = User.objects.filter(pk=data.get("u"), is_unclaimed=True, is_active=True).first()
+    return (member, data.get("e", "")) if member else None
+
+
+def email_taken(email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return (User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists())
+
+
+def claim_link_send(*, actor: User, member: User, email: str) -> None:
+    """A host sends the person behind an imported account a link to claim it."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from community import emails
+
+    permissions.require(permissions.can_moderate(actor), "Only the host team sends claim links.")
+    if not member.is_unclaimed:
+        raise ValidationError("This account is already claimed.")
+    if email_taken(email):
+        raise ValidationError("Another account uses this email address.")
+    url = emails.absolute(reverse("account_claim", args=[claim_token(member, email)]))
+    emails.send_templated(to=email, template="claim", context={
+        "member": member, "claim_url": url, "max_age_days": CLAIM_MAX_AGE_DAYS,
+        "host": actor})
+
+
+def claim_complete(*, member: User, email: str, password: str) -> User:
+    """The link reached ``email``: it is verified, the account is theirs, it can log in."""
+    from allauth.account.models import EmailAddress
+    from django.core.exceptions import ValidationError
+
+    with transaction.atomic():
+        member = User.objects.select_for_update().get(pk=member.pk)
+        if not member.is_unclaimed:
+            raise ValidationError("This account is already claimed: log in instead.")
+        if email_taken(email):
+            raise ValidationError("Another account uses this email address.")
+        member.email, member.is_unclaimed = email, False
+        member.set_password(password)
+        member.save(update_fields=["email", "is_unclaimed", "password"])
+        EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
+    return member

@@ -211,3 +211,54 @@ def test_entity_bombs_are_refused(small):
     with pytest.raises(CommandError, match="declares entities or a DTD"):
         run(small)
     assert not User.objects.filter(is_unclaimed=True).exists()
+
+
+def test_an_imported_member_claims_the_account_through_their_email(small, client):
+    from django.core import mail
+
+    run(small)
+    zoe = User.objects.get(display_name="Zoë Brewer")
+    host = User.objects.create_user("hosty", "hosty@example.com", "pw-not-used-1", is_host=True)
+    client.force_login(host)
+    taken = client.post(reverse("claim_link", args=[zoe.username]),
+                        {"email": "hosty@example.com"})
+    assert taken.status_code == 400 and "Another account uses this email" in \
+        taken.content.decode()
+    client.post(reverse("claim_link", args=[zoe.username]), {"email": "zoe@example.com"})
+    assert mail.outbox[-1].to == ["zoe@example.com"]
+    link = next(w for w in mail.outbox[-1].body.split() if "/claim/" in w)
+    client.logout()
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and "Welcome back, Zoë Brewer" in page.content.decode()
+    weak = client.post("/" + path, {"new_password1": "1", "new_password2": "1"})
+    assert weak.status_code == 400
+    done = client.post("/" + path, {"new_password1": "Lager-for-6-weeks!",
+                                    "new_password2": "Lager-for-6-weeks!"})
+    assert done.status_code == 302
+    zoe.refresh_from_db()
+    assert not zoe.is_unclaimed and zoe.email == "zoe@example.com"
+    assert zoe.emailaddress_set.get().verified
+    assert client.get("/" + path).status_code == 404  # used up
+    client.logout()
+    login = client.post(reverse("account_login"), {"login": "zoe@example.com",
+                                                   "password": "Lager-for-6-weeks!"})
+    assert login.status_code == 302 and client.get(reverse("my_data")).status_code == 200
+
+
+def test_my_data_download(client, small):
+    run(small)
+    member = User.objects.create_user("dana", "dana@example.com", "pw-Dana-123")
+    thread = Thread.objects.get(title="How long should I lager?")
+    from community.services import conversations
+
+    conversations.post_create(author=member, thread=thread, body="Mine took five weeks.")
+    conversations.vote_cast(voter=member, post=thread.opening_post, kind="like")
+    client.force_login(member)
+    assert "Download my data" in client.get(reverse("my_data")).content.decode()
+    response = client.get(reverse("my_data_download"))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "dana@example.com"
+    assert [p["body"] for p in data["posts"]] == ["Mine took five weeks."]
+    assert data["votes"][0]["kind"] == "like" and "password" not in json.dumps(data)
