@@ -9,6 +9,7 @@ Hostile input is expected: no script, no event handlers, no ``javascript:``/``da
 links get ``rel="nofollow ugc noopener"``, and images are shown only when they come from our
 own uploads (``MEDIA_URL``); any other image becomes a plain link.
 """
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -81,53 +82,57 @@ def _image_rule(self, tokens, idx, options, env):
     return f'<a href="{nh3.clean_text(src)}">{escaped_alt}</a>'
 
 
-def _mention_rule_factory(known: set[str], found: set[str]):
-    def mention_rule(state):
-        for block in state.tokens:
-            if block.type != "inline" or not block.children:
+def _mention_rule(state):
+    """Turn ``@handle`` into a profile link when the handle is in ``env["known"]``."""
+    known, found = state.env.get("known") or (), state.env.setdefault("found", set())
+    if not known:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        link_depth = 0
+        for tok in block.children:
+            if tok.type == "link_open":
+                link_depth += 1
+            elif tok.type == "link_close":
+                link_depth -= 1
+            if tok.type != "text" or link_depth or "@" not in tok.content:
+                children.append(tok)
                 continue
-            children: list[Token] = []
-            link_depth = 0
-            for tok in block.children:
-                if tok.type == "link_open":
-                    link_depth += 1
-                elif tok.type == "link_close":
-                    link_depth -= 1
-                if tok.type != "text" or link_depth or "@" not in tok.content:
-                    children.append(tok)
+            pos = 0
+            for match in MENTION_RE.finditer(tok.content):
+                handle = match.group(1).lower()
+                if handle not in known:
                     continue
-                pos = 0
-                for match in MENTION_RE.finditer(tok.content):
-                    handle = match.group(1).lower()
-                    if handle not in known:
-                        continue
-                    found.add(handle)
-                    if match.start() > pos:
-                        text = Token("text", "", 0)
-                        text.content = tok.content[pos:match.start()]
-                        children.append(text)
-                    link = Token("link_open", "a", 1)
-                    link.attrs = {
-                        "href": reverse("profile", kwargs={"username": handle}),
-                        "class": "mention",
-                    }
-                    label = Token("text", "", 0)
-                    label.content = match.group(0)
-                    children.extend([link, label, Token("link_close", "a", -1)])
-                    pos = match.end()
-                if pos < len(tok.content):
-                    rest = Token("text", "", 0)
-                    rest.content = tok.content[pos:]
-                    children.append(rest)
-            block.children = children
-
-    return mention_rule
+                found.add(handle)
+                if match.start() > pos:
+                    text = Token("text", "", 0)
+                    text.content = tok.content[pos:match.start()]
+                    children.append(text)
+                link = Token("link_open", "a", 1)
+                link.attrs = {
+                    "href": reverse("profile", kwargs={"username": handle}),
+                    "class": "mention",
+                }
+                label = Token("text", "", 0)
+                label.content = match.group(0)
+                children.extend([link, label, Token("link_close", "a", -1)])
+                pos = match.end()
+            if pos < len(tok.content):
+                rest = Token("text", "", 0)
+                rest.content = tok.content[pos:]
+                children.append(rest)
+        block.children = children
 
 
-def _parser(known_mentions: set[str], found: set[str]) -> MarkdownIt:
+@functools.cache
+def _parser() -> MarkdownIt:
+    """One parser for every render (building one costs more than rendering a post);
+    what differs per post (the known handles) travels in the parse ``env``."""
     md = MarkdownIt("js-default")
     md.add_render_rule("image", _image_rule)
-    md.core.ruler.push("mentions", _mention_rule_factory(known_mentions, found))
+    md.core.ruler.push("mentions", _mention_rule)
     return md
 
 
@@ -151,10 +156,10 @@ def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None
     body = (body or "").replace("\x00", "")
     candidates = mention_candidates(body)
     known = existing_handles(candidates) if (existing_handles and candidates) else set()
-    found: set[str] = set()
-    md = _parser(known, found)
-    tokens = md.parse(body)
-    raw_html = md.renderer.render(tokens, md.options, {})
+    env: dict = {"known": known, "found": set()}
+    md = _parser()
+    tokens = md.parse(body, env)
+    raw_html = md.renderer.render(tokens, md.options, env)
     html = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -164,11 +169,12 @@ def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
-    return Rendered(html=html, text=_plain_text(tokens), mentions=found)
+    return Rendered(html=html, text=_plain_text(tokens), mentions=env["found"])
 
 
 _OLD_TAGS = re.compile(r"<(/?)(b|i|strike)(?:\s[^>]*)?>", re.I)
 _OLD_NAMES = {"b": "strong", "i": "em", "strike": "del"}
+_TAG = re.compile(r"<[^>]*>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
@@ -204,5 +210,6 @@ def sanitize_html(source: str) -> Rendered:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
-    text = html_lib.unescape(nh3.clean(source, tags=set(), strip_comments=True))
+    # The text (for search) from the cleaned HTML: its tags are well formed by now.
+    text = html_lib.unescape(_TAG.sub(" ", clean))
     return Rendered(html=clean, text=" ".join(text.split()))

@@ -19,15 +19,13 @@ post positions (by date) and scores are rebuilt at the end.
 from __future__ import annotations
 
 import csv
-import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.parsers import expat
 
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as SafeET
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Max
@@ -35,6 +33,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from community import rendering
+from community.importers.bulk import Rows
 from community.models import (
     ImportedObject,
     Post,
@@ -104,33 +103,58 @@ def as_int(value: str | None, name: str) -> int:
         raise Skip(f"{name} is not a number") from None
 
 
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*_args):
+    raise _Refused
+
+
 def rows(path: Path, root_tag: str) -> Iterator[dict]:
-    """The attributes of each ``<row>`` of ``path``; the tree is cleared as it goes."""
-    try:
-        # defusedxml: a hostile dump cannot expand entities or reach the network.
-        context = SafeET.iterparse(path, events=("start", "end"))
-        _, root = next(context)
-    except ET.ParseError as error:
-        raise DumpError(f"{path.name} is not XML ({error}).") from None
-    except DefusedXmlException:
-        raise DumpError(f"{path.name} declares entities or a DTD, which a dump never "
-                        "does: refused.") from None
-    except StopIteration:
-        raise DumpError(f"{path.name} is empty.") from None
-    if root.tag != root_tag:
-        raise DumpError(f"{path.name} is not a Stack Exchange dump file: its root element is "
-                        f"<{root.tag}>, not <{root_tag}>.")
-    try:
-        for event, elem in context:
-            if event == "end" and elem.tag == "row":
-                yield dict(elem.attrib)
-                root.clear()
-    except ET.ParseError as error:
-        raise DumpError(f"{path.name} is broken XML ({error}); rows before it were "
-                        "imported, run again after fixing the file.") from None
-    except DefusedXmlException:
-        raise DumpError(f"{path.name} declares entities or a DTD, which a dump never "
-                        "does: refused.") from None
+    """The attributes of each ``<row>`` of ``path``, read a megabyte at a time.
+
+    Plain expat with element handlers: no tree is built, so memory stays flat whatever the
+    file size. It refuses a DTD and every kind of entity declaration (a
+    dump never has one; an entity bomb or an external entity would)."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    found: list[dict] = []
+    root: list[str] = []
+
+    def start(tag, attrs):
+        if not root:
+            root.append(tag)
+        elif tag == "row":
+            found.append(attrs)
+
+    parser.StartElementHandler = start
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            try:
+                parser.Parse(chunk, not chunk)
+            except _Refused:
+                raise DumpError(f"{path.name} declares entities or a DTD, which a dump never "
+                                "does: refused.") from None
+            except expat.ExpatError as error:
+                if not root:
+                    raise DumpError(f"{path.name} is not XML ({error}).") from None
+                yield from found
+                raise DumpError(f"{path.name} is broken XML ({error}): fix the file and run "
+                                "again (what was imported stays, and nothing twice).") from None
+            if root and root[0] != root_tag:
+                raise DumpError(f"{path.name} is not a Stack Exchange dump file: its root "
+                                f"element is <{root[0]}>, not <{root_tag}>.")
+            yield from found
+            found.clear()
+            if not chunk:
+                break
+    if not root:
+        raise DumpError(f"{path.name} is empty.")
 
 
 def batched(items: Iterator[dict], size: int = BATCH) -> Iterator[list[dict]]:
@@ -149,7 +173,55 @@ def batched(items: Iterator[dict], size: int = BATCH) -> Iterator[list[dict]]:
         yield batch
 
 
+class Plan:
+    """What the first pass learns: each answer's and comment's position in its thread (by
+    date), each thread's counters and each post's up-votes. Keys: answers by their source
+    id, comments by minus theirs (the two files number independently)."""
+
+    def __init__(self):
+        self.asked: dict[int, str] = {}
+        self.parent: dict[int, int] = {}
+        self.items: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        self.votes: Counter = Counter()
+        self.positions: dict[int, int] = {}
+        self.threads: dict[int, tuple[int, int, str, int]] = {}
+
+    def question(self, source_id: int, when: str) -> None:
+        self.asked[source_id] = when
+
+    def answer(self, source_id: int, question: int, when: str) -> None:
+        self.parent[source_id] = question
+        self.items[question].append((when, source_id))
+
+    def comment(self, source_id: int, post: int, when: str) -> None:
+        question = post if post in self.asked else self.parent.get(post)
+        if question is not None:
+            self.items[question].append((when, -source_id))
+
+    def vote(self, post: int) -> None:
+        self.votes[post] += 1
+
+    def settle(self) -> None:
+        """Positions and counters; the raw lists are dropped."""
+        for question in self.asked:
+            items = self.items.get(question) or []
+            items.sort()
+            for position, (_, key) in enumerate(items, start=2):
+                self.positions[key] = position
+            answers = sum(1 for _, key in items if key > 0)
+            self.threads[question] = (1 + len(items), answers,
+                                      items[-1][0] if items else "", self.votes[question])
+        self.asked, self.parent, self.items = {}, {}, defaultdict(list)
+
+
 class StackExchangeImport:
+    """One import of one dump into one space.
+
+    What the import already made (source id -> our id) is kept in memory while it runs,
+    read back from :class:`ImportedObject` at the start (that is how a second run skips and
+    an interrupted one resumes); rows are written with :class:`~.bulk.Rows` (``COPY``).
+    """
+
     def __init__(self, directory: Path, *, space: Space, staff_ids: set[int] = frozenset(),
                  progress: bool = True, batch: int = BATCH):
         self.dir = Path(directory)
@@ -161,22 +233,50 @@ class StackExchangeImport:
         self.summary = Summary()
         self._former = None
         self._password = make_password(None)
+        self.members: dict[int, int] = {}       # source user -> member pk
+        self.hosts: set[int] = set()             # member pks of staff hosts
+        self.threads: dict[int, int] = {}       # source question -> thread pk
+        self.posts: dict[int, tuple[int, int, bool]] = {}  # source post -> (pk, thread, answer)
+        self.positions: dict[int, int] = {}     # thread pk -> last position used
+        self.plan = Plan()
+        self.earlier: set[int] = set()           # thread pks an earlier run made
+        self.touched: set[int] = set()           # ...that this run adds to
+        self.records = Rows(ImportedObject, source=self.source, extra=None)
+        self.post_rows = Rows(Post, parent_id=None, status=Post.Status.PUBLISHED)
 
-    # Lookups ---------------------------------------------------------------------------
+    # What earlier runs made ----------------------------------------------------------------
 
-    def _mapped(self, kind: str, source_ids) -> dict[int, int]:
-        ids = {i for i in source_ids if i is not None}
-        if not ids:
-            return {}
-        return dict(ImportedObject.objects.filter(
-            source=self.source, kind=kind, source_id__in=ids).values_list("source_id",
-                                                                          "object_id"))
+    def _load(self) -> None:
+        imported = ImportedObject.objects.filter(source=self.source)
+        for source_id, pk in imported.filter(kind="user").values_list(
+                "source_id", "object_id").iterator(chunk_size=10000):
+            self.members[source_id] = pk
+        self.hosts = set(User.objects.filter(is_host=True).values_list("pk", flat=True))
+        for source_id, pk in imported.filter(kind="thread").values_list(
+                "source_id", "object_id").iterator(chunk_size=10000):
+            self.threads[source_id] = pk
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                SELECT io.source_id, p.id, p.thread_id, p.kind
+                FROM community_importedobject io JOIN community_post p ON p.id = io.object_id
+                WHERE io.source = %s AND io.kind = 'post'""", [self.source])
+            while chunk := cursor.fetchmany(10000):
+                for source_id, pk, thread, kind in chunk:
+                    self.posts[source_id] = (pk, thread, kind == Post.Kind.ANSWER)
+        self.earlier = set(self.threads.values())
+        if self.threads:
+            self.positions = dict(
+                Post.objects.filter(thread__space=self.space).order_by()
+                .values("thread_id").annotate(m=Max("position")).values_list("thread_id", "m"))
+
+    def _done(self, kind: str) -> set[int]:
+        return set(ImportedObject.objects.filter(source=self.source, kind=kind)
+                   .values_list("source_id", flat=True).iterator(chunk_size=10000))
 
     def _record(self, kind: str, pairs: list[tuple[int, int, int | None]]) -> None:
-        ImportedObject.objects.bulk_create([
-            ImportedObject(source=self.source, kind=kind, source_id=s, object_id=o, extra=x)
-            for s, o, x in pairs
-        ])
+        ids = self.records.ids(len(pairs))
+        self.records.write([{"id": i, "kind": kind, "source_id": s, "object_id": o,
+                             "extra": x} for i, (s, o, x) in zip(ids, pairs, strict=True)])
 
     @property
     def former(self) -> User:
@@ -202,6 +302,8 @@ class StackExchangeImport:
     def run(self) -> Summary:
         self._file("Posts.xml")
         self._file("Users.xml")
+        self._load()
+        self.planned()
         self.users()
         self.questions()
         self.answers()
@@ -213,37 +315,89 @@ class StackExchangeImport:
         self.finish()
         return self.summary
 
+    def planned(self) -> None:
+        """A first, read-only pass: where each post goes and what each thread counts.
+
+        Answers and comments live in different files, so a thread's order by date is known
+        only once both are read. Knowing it first lets every post be written once in its
+        final form (position by date, vote counts) instead of rewritten afterwards, which
+        for a million posts costs more than writing them.
+        """
+        plan = self.plan
+        for batch in self._stream("Posts.xml", "posts", "Reading posts"):
+            for row in batch:
+                kind = row.get("PostTypeId")
+                try:
+                    source_id = as_int(row.get("Id"), "Id")
+                    when = row.get("CreationDate") or ""
+                    parse_date(when)
+                    if kind == "1" and (row.get("Title") or "").strip():
+                        plan.question(source_id, when)
+                    elif kind == "2":
+                        plan.answer(source_id, as_int(row.get("ParentId"), "ParentId"), when)
+                except Skip:
+                    continue
+        if (self.dir / "Comments.xml").is_file():
+            for batch in self._stream("Comments.xml", "comments", "Reading comments"):
+                for row in batch:
+                    try:
+                        if (row.get("Text") or "").strip():
+                            when = row.get("CreationDate") or ""
+                            parse_date(when)
+                            plan.comment(as_int(row.get("Id"), "Id"),
+                                         as_int(row.get("PostId"), "PostId"), when)
+                    except Skip:
+                        continue
+        if (self.dir / "Votes.xml").is_file():
+            for batch in self._stream("Votes.xml", "votes", "Reading votes"):
+                for row in batch:
+                    if row.get("VoteTypeId") == "2":
+                        try:
+                            as_int(row.get("Id"), "Id")
+                            parse_date(row.get("CreationDate"))
+                            plan.vote(as_int(row.get("PostId"), "PostId"))
+                        except Skip:
+                            continue
+        plan.settle()
+
     def users(self) -> None:
+        table = Rows(User, password=self._password, email=None, is_unclaimed=True,
+                     trust_level=User.Trust.MEMBER, is_active=True)
         for batch in self._stream("Users.xml", "users", "Users"):
             self.summary.read["users"] += len(batch)
-            valid = []
+            fresh = []
             for row in batch:
                 try:
                     source_id = as_int(row.get("Id"), "Id")
                     if source_id < 0:
                         raise Skip("system account (the Community bot)")
-                    valid.append((source_id, row, parse_date(row.get("CreationDate"))))
+                    joined = parse_date(row.get("CreationDate"))
                 except Skip as reason:
                     self.summary.skip("users", str(reason), row.get("Id"))
-            done = self._mapped("user", [s for s, _, _ in valid])
-            self.summary.already["users"] += len(done)
-            fresh = [(s, r, d) for s, r, d in valid if s not in done]
+                    continue
+                if source_id in self.members:
+                    self.summary.already["users"] += 1
+                else:
+                    fresh.append(self._user(source_id, row, joined))
             if not fresh:
                 continue
             with transaction.atomic():
-                users = [self._user(s, r, d) for s, r, d in fresh]
                 taken = set(User.objects.filter(
-                    username__in=[u.username for u in users]).values_list("username",
-                                                                         flat=True))
-                for user in users:
-                    if user.username in taken:
-                        user.username = (user.username[:26] + "_imp")[:30]
-                User.objects.bulk_create(users)
-                self._record("user", [(s, u.pk, None) for (s, _, _), u in zip(fresh, users,
-                                                                                strict=True)])
-            self.summary.imported["users"] += len(users)
+                    username__in=[u["username"] for u in fresh]).values_list("username",
+                                                                           flat=True))
+                for user, pk in zip(fresh, table.ids(len(fresh)), strict=True):
+                    user["id"] = pk
+                    if user["username"] in taken:
+                        user["username"] = (user["username"][:26] + "_imp")[:30]
+                table.write(fresh)
+                self._record("user", [(u["_source"], u["id"], None) for u in fresh])
+            for user in fresh:
+                self.members[user["_source"]] = user["id"]
+                if user["is_host"]:
+                    self.hosts.add(user["id"])
+            self.summary.imported["users"] += len(fresh)
 
-    def _user(self, source_id: int, row: dict, joined: datetime) -> User:
+    def _user(self, source_id: int, row: dict, joined: datetime) -> dict:
         name = (row.get("DisplayName") or f"User {source_id}").strip()[:60]
         base = slugify(name).replace("-", "_")[:20] or "member"
         about = rendering.sanitize_html(row.get("AboutMe") or "").text[:500]
@@ -251,336 +405,296 @@ class StackExchangeImport:
             reputation = int(row.get("Reputation") or 0)
         except ValueError:
             reputation = None
-        return User(
-            username=f"{base}_se{source_id}"[:30], display_name=name, email=None,
-            password=self._password, bio=about, location=(row.get("Location") or "")[:100],
-            date_joined=joined, is_unclaimed=True, imported_reputation=reputation,
-            is_host=source_id in self.staff_ids, trust_level=User.Trust.MEMBER,
-        )
+        return {
+            "_source": source_id, "username": f"{base}_se{source_id}"[:30],
+            "display_name": name, "bio": about, "location": (row.get("Location") or "")[:100],
+            "date_joined": joined, "imported_reputation": reputation,
+            "is_host": source_id in self.staff_ids,
+        }
 
-    def _authors(self, source_ids) -> dict[int, User]:
-        """Source user id -> (pk, is_host) of members, for a batch (1 query)."""
-        mapped = self._mapped("user", source_ids)
-        hosts = set(User.objects.filter(pk__in=mapped.values(), is_host=True)
-                    .values_list("pk", flat=True))
-        return {s: (pk, pk in hosts) for s, pk in mapped.items()}
-
-    def _owner(self, row: dict, key: str, authors) -> tuple[int, bool]:
+    def _owner(self, row: dict, key: str) -> tuple[int, bool]:
         try:
-            source = int(row.get(key) or "")
+            pk = self.members.get(int(row.get(key) or ""))
         except ValueError:
-            source = None
-        if source is not None and source in authors:
-            return authors[source]
-        return self.former.pk, False
+            pk = None
+        if pk is None:
+            return self.former.pk, False
+        return pk, pk in self.hosts
 
     def questions(self) -> None:
         for batch in self._stream("Posts.xml", "posts", "Questions"):
             batch = [r for r in batch if r.get("PostTypeId") == "1"]
             self.summary.read["questions"] += len(batch)
-            valid = []
+            fresh = []
             for row in batch:
                 try:
                     source_id = as_int(row.get("Id"), "Id")
                     created = parse_date(row.get("CreationDate"))
                     if not (row.get("Title") or "").strip():
                         raise Skip("no Title")
-                    valid.append((source_id, row, created))
                 except Skip as reason:
                     self.summary.skip("questions", str(reason), row.get("Id"))
-            done = self._mapped("thread", [s for s, _, _ in valid])
-            self.summary.already["questions"] += len(done)
-            fresh = [v for v in valid if v[0] not in done]
+                    continue
+                if source_id in self.threads:
+                    self.summary.already["questions"] += 1
+                else:
+                    fresh.append((source_id, row, created))
             if fresh:
                 self._questions_write(fresh)
 
     def _questions_write(self, fresh) -> None:
-        authors = self._authors(int(r["OwnerUserId"]) for _, r, _ in fresh
-                                if (r.get("OwnerUserId") or "").lstrip("-").isdigit())
+        thread_table = Rows(Thread, space_id=self.space.pk, kind=Thread.Kind.QUESTION)
+        tag_table = Rows(Thread.tags.through)
+        threads, posts, tag_names = [], [], []
         with transaction.atomic():
-            threads, posts, tag_names = [], [], []
-            for _source_id, row, created in fresh:
-                author_id, is_staff = self._owner(row, "OwnerUserId", authors)
+            thread_ids = thread_table.ids(len(fresh))
+            post_ids = self.post_rows.ids(len(fresh))
+            for (source_id, row, created), thread_id, post_id in zip(
+                    fresh, thread_ids, post_ids, strict=True):
+                author_id, is_staff = self._owner(row, "OwnerUserId")
                 body = rendering.sanitize_html(row.get("Body") or "")
                 title = " ".join(row["Title"].split())[:200]
                 closed = row.get("ClosedDate")
-                threads.append(Thread(
-                    space=self.space, kind=Thread.Kind.QUESTION, title=title,
-                    slug=slugify(title)[:80] or "thread", author_id=author_id,
-                    author_is_staff=is_staff, created_at=created, last_activity_at=created,
-                    post_count=1, search_body=body.text[:20000],
-                    closed_at=_maybe_date(closed), view_count=_int0(row.get("ViewCount")),
-                    closed_reason="Closed on the original site." if closed else "",
-                ))
-                posts.append(Post(
-                    kind=Post.Kind.OPENING, author_id=author_id,
-                    author_role=Post.Role.STAFF if is_staff else Post.Role.MEMBER, position=1,
-                    body=row.get("Body") or "", body_format="html", body_html=body.html,
-                    render_version=rendering.RENDER_VERSION, created_at=created,
-                ))
+                counts = self.plan.threads.get(source_id)
+                posts_in, answers_in, last, likes = counts or (1, 0, "", 0)
+                last_at = max(created, parse_date(last)) if last else created
+                threads.append({
+                    "post_count": posts_in, "answer_count": answers_in,
+                    "like_count": likes, "last_activity_at": last_at,
+                    "id": thread_id, "title": title, "slug": slugify(title)[:80] or "thread",
+                    "author_id": author_id, "author_is_staff": is_staff, "created_at": created,
+                    "search_body": body.text[:20000],
+                    "closed_at": _maybe_date(closed), "view_count": _int0(row.get("ViewCount")),
+                    "closed_reason": "Closed on the original site." if closed else "",
+                    "opening_post_id": post_id,
+                })
+                posts.append({
+                    "id": post_id, "thread_id": thread_id, "kind": Post.Kind.OPENING,
+                    "author_id": author_id,
+                    "author_role": Post.Role.STAFF if is_staff else Post.Role.MEMBER,
+                    "position": 1, "body": row.get("Body") or "", "body_format": "html",
+                    "body_html": body.html, "render_version": rendering.RENDER_VERSION,
+                    "created_at": created, "like_count": self.plan.votes.get(source_id, 0),
+                })
                 tag_names.append([t for t in (row.get("Tags") or "").replace(">", " ").replace(
                     "<", " ").split() if t])
-            Thread.objects.bulk_create(threads)
-            for thread, post in zip(threads, posts, strict=True):
-                post.thread = thread
-            Post.objects.bulk_create(posts)
-            for thread, post in zip(threads, posts, strict=True):
-                thread.opening_post = post
-            write_rows(Thread, threads, ["opening_post"])
-            resolved = {t.name: t for t in tags_resolve(
+            thread_table.write(threads)
+            self.post_rows.write(posts)
+            resolved = {t.name: t.pk for t in tags_resolve(
                 {n for names in tag_names for n in names})} if any(tag_names) else {}
-            through = Thread.tags.through
             links = []
-            for thread, names in zip(threads, tag_names, strict=True):
-                for name in dict.fromkeys(slugify(n)[:40] for n in names):
-                    if name in resolved:
-                        links.append(through(thread_id=thread.pk, tag_id=resolved[name].pk))
-            through.objects.bulk_create(links, ignore_conflicts=True)
+            for thread_id, names in zip(thread_ids, tag_names, strict=True):
+                tags = {resolved[n] for n in (slugify(n)[:40] for n in names) if n in resolved}
+                links += [{"thread_id": thread_id, "tag_id": tag} for tag in tags]
+            for link, pk in zip(links, tag_table.ids(len(links)), strict=True):
+                link["id"] = pk
+            tag_table.write(links)
             accepted = [_int_or_none(r.get("AcceptedAnswerId")) for _, r, _ in fresh]
-            self._record("thread", [(s, t.pk, a) for (s, _, _), t, a in zip(
-                fresh, threads, accepted, strict=True)])
-            self._record("post", [(s, p.pk, None) for (s, _, _), p in zip(fresh, posts,
-                                                                            strict=True)])
+            self._record("thread", [(s, t, a) for (s, _, _), t, a in zip(
+                fresh, thread_ids, accepted, strict=True)])
+            self._record("post", [(s, p, None) for (s, _, _), p in zip(fresh, post_ids,
+                                                                         strict=True)])
+        for (source_id, _, _), thread_id, post_id in zip(fresh, thread_ids, post_ids,
+                                                         strict=True):
+            self.threads[source_id] = thread_id
+            self.posts[source_id] = (post_id, thread_id, False)
         self.summary.imported["questions"] += len(fresh)
 
     def answers(self) -> None:
         for batch in self._stream("Posts.xml", "posts", "Answers"):
             batch = [r for r in batch if r.get("PostTypeId") == "2"]
             self.summary.read["answers"] += len(batch)
-            valid = []
+            fresh = []
             for row in batch:
                 try:
-                    valid.append((as_int(row.get("Id"), "Id"), row,
-                                  parse_date(row.get("CreationDate")),
-                                  as_int(row.get("ParentId"), "ParentId")))
+                    source_id = as_int(row.get("Id"), "Id")
+                    created = parse_date(row.get("CreationDate"))
+                    parent = as_int(row.get("ParentId"), "ParentId")
                 except Skip as reason:
                     self.summary.skip("answers", str(reason), row.get("Id"))
-            done = self._mapped("post", [v[0] for v in valid])
-            self.summary.already["answers"] += len(done)
-            threads = self._mapped("thread", [v[3] for v in valid])
-            fresh = []
-            for v in valid:
-                if v[0] in done:
                     continue
-                if v[3] not in threads:
-                    self.summary.skip("answers", "its question is not in the dump", v[0])
-                    continue
-                fresh.append(v)
+                if source_id in self.posts:
+                    self.summary.already["answers"] += 1
+                elif parent not in self.threads:
+                    self.summary.skip("answers", "its question is not in the dump", source_id)
+                else:
+                    fresh.append((source_id, row, created, self.threads[parent], None,
+                                  row.get("Body") or "", "OwnerUserId"))
             if fresh:
-                self._posts_write("answers", [
-                    (s, r, created, threads[parent], None, r.get("Body") or "", "OwnerUserId")
-                    for s, r, created, parent in fresh])
+                self._posts_write("answers", fresh)
 
     def _posts_write(self, kind: str, items) -> None:
         """Answers or replies: (source id, row, date, thread pk, parent pk, body, owner key)."""
-        authors = self._authors(
-            int(r[k]) for _, r, _, _, _, _, k in items if (r.get(k) or "").lstrip("-").isdigit())
+        answers = kind == "answers"
+        posts = []
         with transaction.atomic():
-            next_position = dict(
-                Post.objects.filter(thread_id__in={i[3] for i in items}).order_by()
-                .values("thread_id").annotate(m=Max("position")).values_list("thread_id", "m"))
-            posts = []
-            for _source_id, row, created, thread_id, parent_id, body, owner_key in items:
-                author_id, is_staff = self._owner(row, owner_key, authors)
-                next_position[thread_id] = next_position.get(thread_id, 0) + 1
-                if kind == "answers":
+            ids = self.post_rows.ids(len(items))
+            for (source, row, created, thread_id, parent_id, body, owner_key), pk in zip(
+                    items, ids, strict=True):
+                author_id, is_staff = self._owner(row, owner_key)
+                if thread_id in self.earlier:  # added to what an earlier run made
+                    self.touched.add(thread_id)
+                    position = self.positions[thread_id] = self.positions.get(thread_id, 0) + 1
+                else:
+                    position = self.plan.positions[source if answers else -source]
+                votes = self.plan.votes.get(source, 0) if answers else 0
+                if answers:
                     rendered, fmt = rendering.sanitize_html(body), "html"
                 else:
                     rendered, fmt = render_body(body), "markdown"
-                posts.append(Post(
-                    thread_id=thread_id, parent_id=parent_id,
-                    kind=Post.Kind.ANSWER if kind == "answers" else Post.Kind.REPLY,
-                    author_id=author_id,
-                    author_role=Post.Role.STAFF if is_staff else Post.Role.MEMBER,
-                    position=next_position[thread_id], body=body, body_format=fmt,
-                    body_html=rendered.html, render_version=rendering.RENDER_VERSION,
-                    created_at=created,
-                ))
-            Post.objects.bulk_create(posts)
-            self._record("post" if kind == "answers" else "comment",
-                         [(i[0], p.pk, None) for i, p in zip(items, posts, strict=True)])
+                posts.append({
+                    "id": pk, "thread_id": thread_id, "parent_id": parent_id,
+                    "kind": Post.Kind.ANSWER if answers else Post.Kind.REPLY,
+                    "author_id": author_id,
+                    "author_role": Post.Role.STAFF if is_staff else Post.Role.MEMBER,
+                    "position": position, "body": body, "body_format": fmt,
+                    "body_html": rendered.html, "render_version": rendering.RENDER_VERSION,
+                    "created_at": created, "helpful_count": votes,
+                })
+            self.post_rows.write(posts)
+            self._record("post" if answers else "comment",
+                         [(i[0], pk, None) for i, pk in zip(items, ids, strict=True)])
+        if answers:
+            for item, pk in zip(items, ids, strict=True):
+                self.posts[item[0]] = (pk, item[3], True)
         self.summary.imported[kind] += len(items)
 
     def comments(self) -> None:
+        done = self._done("comment")
         for batch in self._stream("Comments.xml", "comments", "Comments"):
             self.summary.read["comments"] += len(batch)
-            valid = []
+            fresh = []
             for row in batch:
                 try:
                     if not (row.get("Text") or "").strip():
                         raise Skip("no Text")
-                    valid.append((as_int(row.get("Id"), "Id"), row,
-                                  parse_date(row.get("CreationDate")),
-                                  as_int(row.get("PostId"), "PostId")))
+                    source_id = as_int(row.get("Id"), "Id")
+                    created = parse_date(row.get("CreationDate"))
+                    post_source = as_int(row.get("PostId"), "PostId")
                 except Skip as reason:
                     self.summary.skip("comments", str(reason), row.get("Id"))
-            done = self._mapped("comment", [v[0] for v in valid])
-            self.summary.already["comments"] += len(done)
-            parents = self._mapped("post", [v[3] for v in valid])
-            thread_of = dict(Post.objects.filter(pk__in=parents.values())
-                             .values_list("pk", "thread_id"))
-            fresh = []
-            for source_id, row, created, post_source in valid:
+                    continue
                 if source_id in done:
-                    continue
-                if post_source not in parents:
+                    self.summary.already["comments"] += 1
+                elif post_source not in self.posts:
                     self.summary.skip("comments", "its post is not in the dump", source_id)
-                    continue
-                parent = parents[post_source]
-                fresh.append((source_id, row, created, thread_of[parent], parent,
-                              row["Text"], "UserId"))
+                else:
+                    parent, thread, _ = self.posts[post_source]
+                    fresh.append((source_id, row, created, thread, parent, row["Text"],
+                                  "UserId"))
             if fresh:
                 self._posts_write("comments", fresh)
 
     def accepted(self) -> None:
         pending = ImportedObject.objects.filter(source=self.source, kind="thread",
                                                 extra__isnull=False)
-        last = 0
+        last = None
         while True:
-            chunk = list(pending.filter(source_id__gt=last).order_by("source_id")
+            page = pending if last is None else pending.filter(source_id__gt=last)
+            chunk = list(page.order_by("source_id")
                          .values_list("source_id", "object_id", "extra")[:self.batch])
             if not chunk:
                 break
             last = chunk[-1][0]
-            answers = self._mapped("post", [a for _, _, a in chunk])
             current = dict(Thread.objects.filter(pk__in=[t for _, t, _ in chunk])
                            .values_list("pk", "accepted_answer_id"))
             changes = []
             for source_id, thread_id, answer_source in chunk:
                 self.summary.read["accepted"] += 1
-                answer = answers.get(answer_source)
-                if answer is None:
+                answer = self.posts.get(answer_source)
+                if answer is None or not answer[2] or answer[1] != thread_id:
                     self.summary.skip("accepted", "the accepted answer is not in the dump",
                                       source_id)
-                elif current.get(thread_id) == answer:
+                elif current.get(thread_id) == answer[0]:
                     self.summary.already["accepted"] += 1
                 else:
-                    changes.append(Thread(pk=thread_id, accepted_answer_id=answer))
+                    changes.append(Thread(pk=thread_id, accepted_answer_id=answer[0]))
             with transaction.atomic():
                 write_rows(Thread, changes, ["accepted_answer"])
             self.summary.imported["accepted"] += len(changes)
 
     def votes(self) -> None:
+        done = self._done("vote")
+        table = Rows(Vote, voter_id=None)
         for batch in self._stream("Votes.xml", "votes", "Votes"):
             self.summary.read["votes"] += len(batch)
-            valid = []
+            fresh = []
             for row in batch:
                 try:
                     source_id = as_int(row.get("Id"), "Id")
                     if row.get("VoteTypeId") != "2":
                         raise Skip("not an up-vote (down-votes, favourites, bounties and "
                                    "moderation votes are not imported)")
-                    valid.append((source_id, parse_date(row.get("CreationDate")),
-                                  as_int(row.get("PostId"), "PostId")))
+                    created = parse_date(row.get("CreationDate"))
+                    post_source = as_int(row.get("PostId"), "PostId")
                 except Skip as reason:
                     self.summary.skip("votes", str(reason), row.get("Id"))
-            done = self._mapped("vote", [v[0] for v in valid])
-            self.summary.already["votes"] += len(done)
-            posts = self._mapped("post", [v[2] for v in valid])
-            kinds = dict(Post.objects.filter(pk__in=posts.values()).values_list("pk", "kind"))
-            fresh = []
-            for source_id, created, post_source in valid:
-                if source_id in done:
                     continue
-                if post_source not in posts:
+                if source_id in done:
+                    self.summary.already["votes"] += 1
+                elif post_source not in self.posts:
                     self.summary.skip("votes", "its post is not in the dump (deleted)",
                                       source_id)
-                    continue
-                fresh.append((source_id, created, posts[post_source]))
+                else:
+                    pk, thread, is_answer = self.posts[post_source]
+                    if thread in self.earlier:
+                        self.touched.add(thread)
+                    fresh.append({"_source": source_id, "post_id": pk, "created_at": created,
+                                  "kind": Vote.Kind.HELPFUL if is_answer else Vote.Kind.LIKE})
             if not fresh:
                 continue
             with transaction.atomic():
-                votes = [Vote(post_id=post, voter=None, created_at=created,
-                              kind=Vote.Kind.HELPFUL if kinds[post] == Post.Kind.ANSWER
-                              else Vote.Kind.LIKE)
-                         for _, created, post in fresh]
-                Vote.objects.bulk_create(votes)
-                self._record("vote", [(f[0], v.pk, None) for f, v in zip(fresh, votes,
-                                                                           strict=True)])
+                for vote, pk in zip(fresh, table.ids(len(fresh)), strict=True):
+                    vote["id"] = pk
+                table.write(fresh)
+                self._record("vote", [(v["_source"], v["id"], None) for v in fresh])
             self.summary.imported["votes"] += len(fresh)
 
     def finish(self) -> None:
-        """Positions by date, counters and search from the facts; then every score."""
+        """Threads an earlier run made and this one added to are counted and numbered
+        again; every score; then the search index of the new threads."""
         from community import engagement
 
         space = self.space.pk
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic():
+            if self.touched:
+                self._recount(sorted(self.touched))
             if connection.vendor == "postgresql":
-                # Posts of each thread numbered by date (answers and comments come from
-                # different files); shifted first so the unique pair never clashes.
-                cursor.execute("""
-                    UPDATE community_post p SET position = p.position + 1000000000
-                    FROM community_thread t WHERE p.thread_id = t.id AND t.space_id = %s""",
-                               [space])
-                cursor.execute("""
-                    UPDATE community_post p SET position = r.n FROM (
-                        SELECT p2.id, row_number() OVER (
-                            PARTITION BY p2.thread_id
-                            ORDER BY (p2.kind = 'opening') DESC, p2.created_at, p2.id) AS n
-                        FROM community_post p2 JOIN community_thread t ON t.id = p2.thread_id
-                        WHERE t.space_id = %s) r
-                    WHERE p.id = r.id""", [space])
-                cursor.execute("""
-                    UPDATE community_thread t SET
-                        post_count = c.posts, answer_count = c.answers,
-                        last_activity_at = GREATEST(t.created_at, c.last),
-                        like_count = c.likes
-                    FROM (SELECT p.thread_id,
-                                 count(*) FILTER (WHERE NOT p.is_deleted) AS posts,
-                                 count(*) FILTER (WHERE NOT p.is_deleted AND p.kind = 'answer')
-                                     AS answers,
-                                 max(p.created_at) AS last,
-                                 coalesce(sum(p.like_count), 0) AS likes
-                          FROM community_post p JOIN community_thread t2
-                               ON t2.id = p.thread_id
-                          WHERE t2.space_id = %s GROUP BY p.thread_id) c
-                    WHERE t.id = c.thread_id""", [space])
-                cursor.execute("""
-                    UPDATE community_post p SET
-                        like_count = v.likes, helpful_count = v.helpful
-                    FROM (SELECT v.post_id,
-                                 count(*) FILTER (WHERE v.kind = 'like') AS likes,
-                                 count(*) FILTER (WHERE v.kind = 'helpful') AS helpful
-                          FROM community_vote v JOIN community_post p2 ON p2.id = v.post_id
-                          JOIN community_thread t ON t.id = p2.thread_id
-                          WHERE t.space_id = %s GROUP BY v.post_id) v
-                    WHERE p.id = v.post_id""", [space])
-                cursor.execute("""
-                    UPDATE community_thread t SET like_count = c.likes FROM (
-                        SELECT p.thread_id, sum(p.like_count) AS likes FROM community_post p
-                        JOIN community_thread t2 ON t2.id = p.thread_id
-                        WHERE t2.space_id = %s GROUP BY p.thread_id) c
-                    WHERE t.id = c.thread_id""", [space])
-                cursor.execute("""
-                    UPDATE community_thread SET search_vector =
-                        setweight(to_tsvector('english', title), 'A')
-                        || setweight(to_tsvector('english', search_body), 'B')
-                    WHERE space_id = %s""", [space])
-            else:
-                self._finish_portable()
+                with connection.cursor() as cursor:
+                    # Fresh statistics, or the planner scores millions of rows blind.
+                    cursor.execute("ANALYZE community_post, community_thread, community_vote")
             Space.objects.filter(pk=space).update(
                 thread_count=Thread.objects.filter(space_id=space, is_deleted=False,
                                                    merged_into__isnull=True).count())
         engagement.rescore_all()
+        if connection.vendor == "postgresql":
+            # Last: until then the threads' rows carry no text vector, so the updates
+            # above do not rewrite their full-text index entries.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("""
+                    UPDATE community_thread SET search_vector =
+                        setweight(to_tsvector('english', title), 'A')
+                        || setweight(to_tsvector('english', search_body), 'B')
+                    WHERE space_id = %s AND search_vector IS NULL""", [space])
 
-    def _finish_portable(self) -> None:
-        """The same as the SQL above, row by row (SQLite: small imports only)."""
+    def _recount(self, threads: list[int]) -> None:
+        """Positions by date, vote and post counters of ``threads``, from the rows."""
         from django.db.models import Count, Q, Sum
 
-        for thread in Thread.objects.filter(space=self.space):
+        for thread in Thread.objects.filter(pk__in=threads):
             posts = list(thread.posts.order_by("created_at", "pk"))
             opening = [p for p in posts if p.kind == Post.Kind.OPENING]
             ordered = opening + [p for p in posts if p.kind != Post.Kind.OPENING]
-            for n, post in enumerate(ordered, start=1):
-                Post.objects.filter(pk=post.pk).update(position=1_000_000_000 + n)
-            for n, post in enumerate(ordered, start=1):
-                Post.objects.filter(pk=post.pk).update(position=n)
             for post in ordered:
+                post.position += 1_000_000_000
+            write_rows(Post, ordered, ["position"])  # out of the way of the unique pair
+            for n, post in enumerate(ordered, start=1):
                 counts = post.votes.aggregate(
                     likes=Count("pk", filter=Q(kind="like")),
                     helpful=Count("pk", filter=Q(kind="helpful")))
-                Post.objects.filter(pk=post.pk).update(like_count=counts["likes"],
-                                                       helpful_count=counts["helpful"])
+                post.position = n
+                post.like_count, post.helpful_count = counts["likes"], counts["helpful"]
+            write_rows(Post, ordered, ["position", "like_count", "helpful_count"])
             agg = thread.posts.filter(is_deleted=False).aggregate(
                 n=Count("pk"), answers=Count("pk", filter=Q(kind="answer")),
                 last=Max("created_at"), likes=Sum("like_count"))

@@ -130,17 +130,40 @@ def test_running_twice_imports_nothing_twice(small):
     assert "imported         0" in out
 
 
-def test_an_interrupted_run_continues(small):
+def test_a_broken_file_stops_the_run_before_anything_is_written(small):
     votes = (small / "Votes.xml").read_text(encoding="utf-8")
     (small / "Votes.xml").write_text(votes.replace('<row Id="1003"', '<row Id="1003" <<<'),
                                      encoding="utf-8")
     with pytest.raises(CommandError, match="Votes.xml is broken XML"):
         run(small)
-    assert Thread.objects.count() == 2 and Vote.objects.count() == 3  # batches before it
-    (small / "Votes.xml").write_text(votes, encoding="utf-8")
+    assert not Thread.objects.exists() and not User.objects.filter(is_unclaimed=True).exists()
+
+
+def test_an_interrupted_run_continues(small):
+    """A run that stopped part way (here: after the first answer and the first vote) is
+    finished by the next one: nothing twice, threads it had made counted and numbered again."""
+    posts = (small / "Posts.xml").read_text(encoding="utf-8")
+    votes = (small / "Votes.xml").read_text(encoding="utf-8")
+    comments = (small / "Comments.xml").read_text(encoding="utf-8")
+    cut = posts.index('  <row Id="12"')
+    (small / "Posts.xml").write_text(posts[:cut] + "</posts>\r\n", encoding="utf-8")
+    (small / "Votes.xml").write_text(votes[:votes.index('  <row Id="1001"')] + "</votes>",
+                                     encoding="utf-8")
+    (small / "Comments.xml").write_text(comments[:comments.index('  <row Id="101"')]
+                                        + "</comments>", encoding="utf-8")
+    run(small)
+    assert Vote.objects.count() == 1 and Post.objects.count() == 3
+    for name, text in (("Posts", posts), ("Votes", votes), ("Comments", comments)):
+        (small / f"{name}.xml").write_text(text, encoding="utf-8")
     run(small)
     assert Vote.objects.count() == 3
     assert ImportedObject.objects.filter(kind="vote").count() == 3
+    question = Thread.objects.get(title="How long should I lager?")
+    assert (question.answer_count, question.post_count) == (2, 5)
+    assert [p.kind for p in question.posts.order_by("position")] == \
+        ["opening", "reply", "answer", "answer", "reply"]
+    assert question.posts.get(kind="answer", body__contains="Four").helpful_count == 2
+    assert question.accepted_answer.body.startswith("<p>Four")
 
 
 @pytest.mark.parametrize("setup, message", [
