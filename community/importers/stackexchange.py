@@ -19,6 +19,10 @@ post positions (by date) and scores are rebuilt at the end.
 from __future__ import annotations
 
 import csv
+import gc
+import multiprocessing
+import os
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,7 +47,7 @@ from community.models import (
     Vote,
 )
 from community.scoring import write_rows
-from community.services.conversations import render_body, tags_resolve
+from community.services.conversations import existing_handles, render_body, tags_resolve
 from community.services.users import former_member_get
 
 BATCH = 2000
@@ -173,45 +177,199 @@ def batched(items: Iterator[dict], size: int = BATCH) -> Iterator[list[dict]]:
         yield batch
 
 
-class Plan:
-    """What the first pass learns: each answer's and comment's position in its thread (by
-    date), each thread's counters and each post's up-votes. Keys: answers by their source
-    id, comments by minus theirs (the two files number independently)."""
+def _render_many(job: tuple[str, list[str]]) -> list[tuple[str, str]]:
+    """``(html, text)`` of each body: dump HTML sanitised, or comment markdown rendered
+    (without @mention lookups: no database here). Runs in the render worker."""
+    kind, bodies = job
+    if kind == "html":
+        done = [rendering.sanitize_html(body) for body in bodies]
+    else:
+        done = [rendering.render(body) for body in bodies]
+    return [(r.html, r.text) for r in done]
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def get(self):
+        return self.value
+
+
+class IdMap:
+    """Source id -> int (0 meaning absent), in a growing array: dump ids are dense, so a
+    million entries take 8 MB and nothing for the garbage collector to walk, where a dict
+    takes ten times that. Ids far outside the dense range go to a small dict."""
+
+    def __init__(self, typecode: str = "q"):
+        self.values = array(typecode)
+        self.outliers: dict[int, int] = {}
+
+    def __setitem__(self, key: int, value: int) -> None:
+        size = len(self.values)
+        if 0 <= key < size:
+            self.values[key] = value
+        elif 0 <= key < 2 * size + 1_000_000:
+            grown = max(key + 1, 2 * size)
+            self.values.extend(array(self.values.typecode, [0]) * (grown - size))
+            self.values[key] = value
+        else:
+            self.outliers[key] = value
+
+    def get(self, key: int, default=None):
+        inside = 0 <= key < len(self.values)
+        value = self.values[key] if inside else self.outliers.get(key, 0)
+        return default if value == 0 else value
+
+    def __contains__(self, key: int) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: int) -> int:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+class PostMap:
+    """Source post id -> (post pk, thread pk, is an answer)."""
 
     def __init__(self):
-        self.asked: dict[int, str] = {}
-        self.parent: dict[int, int] = {}
-        self.items: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        self.votes: Counter = Counter()
-        self.positions: dict[int, int] = {}
-        self.threads: dict[int, tuple[int, int, str, int]] = {}
+        self.pk, self.thread, self.answer = IdMap(), IdMap(), IdMap("b")
 
-    def question(self, source_id: int, when: str) -> None:
-        self.asked[source_id] = when
+    def __setitem__(self, key: int, value: tuple[int, int, bool]) -> None:
+        self.pk[key], self.thread[key], self.answer[key] = value[0], value[1], int(value[2])
 
-    def answer(self, source_id: int, question: int, when: str) -> None:
+    def __contains__(self, key: int) -> bool:
+        return key in self.pk
+
+    def get(self, key: int, default=None):
+        pk = self.pk.get(key)
+        if pk is None:
+            return default
+        return pk, self.thread[key], bool(self.answer.get(key, 0))
+
+    def __getitem__(self, key: int):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+_MS_OFFSET = 1 << 46  # keeps times before 1970 positive
+_TIME_BITS = 50
+
+
+class Plan:
+    """What the first pass learns: each answer's and comment's position in its thread (by
+    date), each thread's counters and each post's up-votes.
+
+    A thread's items are packed into one int each (question, time, kind, id) and sorted
+    once: a million posts cost tens of megabytes, not the hundreds tuples would."""
+
+    def __init__(self):
+        self.asked: set[int] = set()
+        self.parent = IdMap()
+        self.items: list[int] = []
+        self.votes = IdMap("i")
+        self.answer_positions = IdMap("i")
+        self.comment_positions = IdMap("i")
+        self.threads: dict[int, tuple[int, int, int | None, int]] = {}
+        self.ascending = {"comment": True, "vote": True}
+        self._last = {"comment": -1, "vote": -1}
+
+    def seen(self, kind: str, source_id: int) -> None:
+        """Ids of Comments.xml and Votes.xml in file order (see :class:`Done`)."""
+        if source_id <= self._last[kind]:
+            self.ascending[kind] = False
+        self._last[kind] = source_id
+
+    @staticmethod
+    def _ms(when: datetime) -> int:
+        return int(when.timestamp() * 1000) + _MS_OFFSET
+
+    def _add(self, question: int, when: datetime, comment: bool, source_id: int) -> None:
+        if question >= 0 and 0 <= source_id < (1 << 32):
+            ms = min(max(self._ms(when), 0), (1 << _TIME_BITS) - 1)
+            self.items.append((((question << _TIME_BITS | ms) << 1 | comment) << 32)
+                              | source_id)
+
+    def question(self, source_id: int) -> None:
+        self.asked.add(source_id)
+
+    def answer(self, source_id: int, question: int, when: datetime) -> None:
         self.parent[source_id] = question
-        self.items[question].append((when, source_id))
+        self._add(question, when, False, source_id)
 
-    def comment(self, source_id: int, post: int, when: str) -> None:
+    def comment(self, source_id: int, post: int, when: datetime) -> None:
         question = post if post in self.asked else self.parent.get(post)
         if question is not None:
-            self.items[question].append((when, -source_id))
+            self._add(question, when, True, source_id)
 
     def vote(self, post: int) -> None:
-        self.votes[post] += 1
+        self.votes[post] = self.votes.get(post, 0) + 1
 
     def settle(self) -> None:
-        """Positions and counters; the raw lists are dropped."""
+        """Positions and counters; the raw items are dropped."""
+        items, self.items = self.items, []
+        items.sort()
+        current, count, answers, last = None, 1, 0, None
+
+        def close():
+            if current is not None and current in self.asked:
+                self.threads[current] = (count, answers, last, self.votes.get(current, 0))
+
+        for item in items:
+            source_id = item & 0xFFFFFFFF
+            comment = (item >> 32) & 1
+            rest = item >> 33
+            question, ms = rest >> _TIME_BITS, rest & ((1 << _TIME_BITS) - 1)
+            if question != current:
+                close()
+                current, count, answers = question, 1, 0
+            count += 1
+            (self.comment_positions if comment else self.answer_positions)[source_id] = count
+            answers += not comment
+            last = ms - _MS_OFFSET
+        close()
         for question in self.asked:
-            items = self.items.get(question) or []
-            items.sort()
-            for position, (_, key) in enumerate(items, start=2):
-                self.positions[key] = position
-            answers = sum(1 for _, key in items if key > 0)
-            self.threads[question] = (1 + len(items), answers,
-                                      items[-1][0] if items else "", self.votes[question])
-        self.asked, self.parent, self.items = {}, {}, defaultdict(list)
+            if question not in self.threads:
+                self.threads[question] = (1, 0, None, self.votes.get(question, 0))
+        self.asked, self.parent = set(), IdMap()
+
+
+class Done:
+    """Which rows of Comments.xml or Votes.xml earlier runs imported.
+
+    Dumps list them by ascending Id, so one watermark row says it (every Id up to it is
+    in), written in each batch's transaction: a million votes need no million bookkeeping
+    rows. A file in another order falls back to one :class:`ImportedObject` per row."""
+
+    def __init__(self, importer: StackExchangeImport, kind: str, ascending: bool):
+        self.importer, self.kind, self.ascending = importer, kind, ascending
+        self.mark = f"{kind}<="
+        found = ImportedObject.objects.filter(source=importer.source, kind=self.mark,
+                                              source_id=0).first()
+        self.upto = found.object_id if found else 0
+        self.ids = importer._done(kind)
+
+    def __contains__(self, source_id: int) -> bool:
+        return source_id <= self.upto or source_id in self.ids
+
+    def record(self, pairs: list[tuple[int, int]], upto: int) -> None:
+        """Inside the batch's transaction: ``(source id, pk)`` written, ``upto`` read."""
+        if not self.ascending:
+            self.importer._record(self.kind, [(s, pk, None) for s, pk in pairs])
+        elif upto > self.upto:
+            ImportedObject.objects.update_or_create(
+                source=self.importer.source, kind=self.mark, source_id=0,
+                defaults={"object_id": upto})
+            self.upto = upto
+
+
+def _max_id(batch: list[dict]) -> int:
+    ids = [int(v) for v in (row.get("Id") for row in batch) if v and v.lstrip("-").isdigit()]
+    return max(ids, default=0)
 
 
 class StackExchangeImport:
@@ -223,8 +381,10 @@ class StackExchangeImport:
     """
 
     def __init__(self, directory: Path, *, space: Space, staff_ids: set[int] = frozenset(),
-                 progress: bool = True, batch: int = BATCH):
+                 progress: bool = True, batch: int = BATCH, workers: int | None = None):
         self.dir = Path(directory)
+        self.workers = (1 if (os.cpu_count() or 1) > 1 else 0) if workers is None else workers
+        self.pool = None
         self.space = space
         self.staff_ids = set(staff_ids)
         self.progress = progress
@@ -233,10 +393,10 @@ class StackExchangeImport:
         self.summary = Summary()
         self._former = None
         self._password = make_password(None)
-        self.members: dict[int, int] = {}       # source user -> member pk
+        self.members = IdMap()                   # source user -> member pk
         self.hosts: set[int] = set()             # member pks of staff hosts
-        self.threads: dict[int, int] = {}       # source question -> thread pk
-        self.posts: dict[int, tuple[int, int, bool]] = {}  # source post -> (pk, thread, answer)
+        self.threads = IdMap()                   # source question -> thread pk
+        self.posts = PostMap()                   # source post -> (pk, thread, answer)
         self.positions: dict[int, int] = {}     # thread pk -> last position used
         self.plan = Plan()
         self.earlier: set[int] = set()           # thread pks an earlier run made
@@ -263,7 +423,8 @@ class StackExchangeImport:
             while chunk := cursor.fetchmany(10000):
                 for source_id, pk, thread, kind in chunk:
                     self.posts[source_id] = (pk, thread, kind == Post.Kind.ANSWER)
-        self.earlier = set(self.threads.values())
+        self.earlier = set(ImportedObject.objects.filter(
+            source=self.source, kind="thread").values_list("object_id", flat=True))
         if self.threads:
             self.positions = dict(
                 Post.objects.filter(thread__space=self.space).order_by()
@@ -302,17 +463,36 @@ class StackExchangeImport:
     def run(self) -> Summary:
         self._file("Posts.xml")
         self._file("Users.xml")
-        self._load()
-        self.planned()
-        self.users()
-        self.questions()
-        self.answers()
-        if (self.dir / "Comments.xml").is_file():
-            self.comments()
-        self.accepted()
-        if (self.dir / "Votes.xml").is_file():
-            self.votes()
-        self.finish()
+        if connection.vendor == "postgresql":
+            # Each batch is its own transaction, and a lost one is simply imported again
+            # (its ImportedObject rows go with it): waiting for every commit to reach the
+            # disk buys nothing here, and costs most of the time at a million posts.
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO off")
+        try:
+            self._load()
+            self.planned()
+            self.users()
+            # Workers fork now: they only render, and never touch the database connection.
+            self.pool = (multiprocessing.get_context("fork").Pool(self.workers)
+                         if self.workers else None)
+            try:
+                self.posts_pass()
+                if (self.dir / "Comments.xml").is_file():
+                    self.comments()
+            finally:
+                if self.pool is not None:
+                    self.pool.terminate()
+                    self.pool = None
+            self.accepted()
+            if (self.dir / "Votes.xml").is_file():
+                self.votes()
+            self.finish()
+        finally:
+            gc.unfreeze()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET synchronous_commit")
         return self.summary
 
     def planned(self) -> None:
@@ -329,10 +509,9 @@ class StackExchangeImport:
                 kind = row.get("PostTypeId")
                 try:
                     source_id = as_int(row.get("Id"), "Id")
-                    when = row.get("CreationDate") or ""
-                    parse_date(when)
+                    when = parse_date(row.get("CreationDate"))
                     if kind == "1" and (row.get("Title") or "").strip():
-                        plan.question(source_id, when)
+                        plan.question(source_id)
                     elif kind == "2":
                         plan.answer(source_id, as_int(row.get("ParentId"), "ParentId"), when)
                 except Skip:
@@ -341,9 +520,9 @@ class StackExchangeImport:
             for batch in self._stream("Comments.xml", "comments", "Reading comments"):
                 for row in batch:
                     try:
+                        plan.seen("comment", as_int(row.get("Id"), "Id"))
                         if (row.get("Text") or "").strip():
-                            when = row.get("CreationDate") or ""
-                            parse_date(when)
+                            when = parse_date(row.get("CreationDate"))
                             plan.comment(as_int(row.get("Id"), "Id"),
                                          as_int(row.get("PostId"), "PostId"), when)
                     except Skip:
@@ -351,14 +530,20 @@ class StackExchangeImport:
         if (self.dir / "Votes.xml").is_file():
             for batch in self._stream("Votes.xml", "votes", "Reading votes"):
                 for row in batch:
+                    try:
+                        plan.seen("vote", as_int(row.get("Id"), "Id"))
+                    except Skip:
+                        continue
                     if row.get("VoteTypeId") == "2":
                         try:
-                            as_int(row.get("Id"), "Id")
                             parse_date(row.get("CreationDate"))
                             plan.vote(as_int(row.get("PostId"), "PostId"))
                         except Skip:
                             continue
         plan.settle()
+        # What the plan and the maps hold lives to the end: the collector need not walk it.
+        gc.collect()
+        gc.freeze()
 
     def users(self) -> None:
         table = Rows(User, password=self._password, email=None, is_unclaimed=True,
@@ -421,12 +606,49 @@ class StackExchangeImport:
             return self.former.pk, False
         return pk, pk in self.hosts
 
-    def questions(self) -> None:
-        for batch in self._stream("Posts.xml", "posts", "Questions"):
-            batch = [r for r in batch if r.get("PostTypeId") == "1"]
-            self.summary.read["questions"] += len(batch)
-            fresh = []
-            for row in batch:
+    # Rendering runs in a worker process while the batch before is written ---------------
+
+    def _render(self, kind: str, bodies: list[str]):
+        if self.pool is None:
+            return _Done(_render_many((kind, bodies)))
+        return self.pool.apply_async(_render_many, ((kind, bodies),))
+
+    def _pipelined(self, batches, prepare, write) -> None:
+        """``prepare(batch)`` -> ``(payload, kind, bodies)`` or None, then
+        ``write(payload, rendered)``; batch N is written while N+1 is being rendered."""
+        pending = None
+        for batch in batches:
+            prepared = prepare(batch)
+            job = None
+            if prepared:
+                payload, kind, bodies = prepared
+                job = (payload, self._render(kind, bodies))
+            if pending:
+                write(pending[0], pending[1].get())
+            pending = job
+        if pending:
+            write(pending[0], pending[1].get())
+
+    # Questions and answers: one pass over Posts.xml ----------------------------------------
+
+    def posts_pass(self) -> None:
+        left: list = []  # answers read before their question (a dump sorted otherwise)
+        self._pipelined(self._stream("Posts.xml", "posts", "Posts"), self._posts_prepare,
+                        lambda payload, rendered: self._posts_store(payload, rendered, left))
+        ready = [(item, r) for item, r in left if item[3] in self.threads]
+        for item, _ in left:
+            if item[3] not in self.threads:
+                self.summary.skip("answers", "its question is not in the dump", item[0])
+        if ready:
+            self._posts_write("answers", [self._answer_at(i) for i, _ in ready],
+                              [r for _, r in ready])
+
+    def _posts_prepare(self, batch):
+        questions, answers = [], []
+        for row in batch:
+            kind = row.get("PostTypeId")
+            if kind == "1":
+                self.summary.read["questions"] += 1
                 try:
                     source_id = as_int(row.get("Id"), "Id")
                     created = parse_date(row.get("CreationDate"))
@@ -438,32 +660,68 @@ class StackExchangeImport:
                 if source_id in self.threads:
                     self.summary.already["questions"] += 1
                 else:
-                    fresh.append((source_id, row, created))
-            if fresh:
-                self._questions_write(fresh)
+                    questions.append((source_id, row, created))
+            elif kind == "2":
+                self.summary.read["answers"] += 1
+                try:
+                    source_id = as_int(row.get("Id"), "Id")
+                    created = parse_date(row.get("CreationDate"))
+                    parent = as_int(row.get("ParentId"), "ParentId")
+                except Skip as reason:
+                    self.summary.skip("answers", str(reason), row.get("Id"))
+                    continue
+                if source_id in self.posts:
+                    self.summary.already["answers"] += 1
+                elif parent not in self.threads and parent not in self.plan.threads:
+                    self.summary.skip("answers", "its question is not in the dump", source_id)
+                else:
+                    # Thread pk resolved when written: the question may be in this batch.
+                    answers.append((source_id, row, created, parent, None,
+                                    row.get("Body") or "", "OwnerUserId"))
+        if not questions and not answers:
+            return None
+        bodies = [r.get("Body") or "" for _, r, _ in questions] + [a[5] for a in answers]
+        return (questions, answers), "html", bodies
 
-    def _questions_write(self, fresh) -> None:
+    def _answer_at(self, item):
+        return item[:3] + (self.threads[item[3]],) + item[4:]
+
+    def _posts_store(self, payload, rendered, left) -> None:
+        questions, answers = payload
+        if questions:
+            self._questions_write(questions, rendered[:len(questions)])
+        ready, ready_rendered = [], []
+        for item, done in zip(answers, rendered[len(questions):], strict=True):
+            if item[3] in self.threads:
+                ready.append(self._answer_at(item))
+                ready_rendered.append(done)
+            else:
+                left.append((item, done))
+        if ready:
+            self._posts_write("answers", ready, ready_rendered)
+
+    def _questions_write(self, fresh, rendered) -> None:
         thread_table = Rows(Thread, space_id=self.space.pk, kind=Thread.Kind.QUESTION)
         tag_table = Rows(Thread.tags.through)
         threads, posts, tag_names = [], [], []
         with transaction.atomic():
             thread_ids = thread_table.ids(len(fresh))
             post_ids = self.post_rows.ids(len(fresh))
-            for (source_id, row, created), thread_id, post_id in zip(
-                    fresh, thread_ids, post_ids, strict=True):
+            for (source_id, row, created), (html, text), thread_id, post_id in zip(
+                    fresh, rendered, thread_ids, post_ids, strict=True):
                 author_id, is_staff = self._owner(row, "OwnerUserId")
-                body = rendering.sanitize_html(row.get("Body") or "")
                 title = " ".join(row["Title"].split())[:200]
                 closed = row.get("ClosedDate")
                 counts = self.plan.threads.get(source_id)
-                posts_in, answers_in, last, likes = counts or (1, 0, "", 0)
-                last_at = max(created, parse_date(last)) if last else created
+                posts_in, answers_in, last, likes = counts or (1, 0, None, 0)
+                last_at = created if last is None else max(
+                    created, datetime.fromtimestamp(last / 1000, UTC))
                 threads.append({
                     "post_count": posts_in, "answer_count": answers_in,
                     "like_count": likes, "last_activity_at": last_at,
                     "id": thread_id, "title": title, "slug": slugify(title)[:80] or "thread",
                     "author_id": author_id, "author_is_staff": is_staff, "created_at": created,
-                    "search_body": body.text[:20000],
+                    "search_body": text[:20000],
                     "closed_at": _maybe_date(closed), "view_count": _int0(row.get("ViewCount")),
                     "closed_reason": "Closed on the original site." if closed else "",
                     "opening_post_id": post_id,
@@ -473,7 +731,7 @@ class StackExchangeImport:
                     "author_id": author_id,
                     "author_role": Post.Role.STAFF if is_staff else Post.Role.MEMBER,
                     "position": 1, "body": row.get("Body") or "", "body_format": "html",
-                    "body_html": body.html, "render_version": rendering.RENDER_VERSION,
+                    "body_html": html, "render_version": rendering.RENDER_VERSION,
                     "created_at": created, "like_count": self.plan.votes.get(source_id, 0),
                 })
                 tag_names.append([t for t in (row.get("Tags") or "").replace(">", " ").replace(
@@ -500,68 +758,49 @@ class StackExchangeImport:
             self.posts[source_id] = (post_id, thread_id, False)
         self.summary.imported["questions"] += len(fresh)
 
-    def answers(self) -> None:
-        for batch in self._stream("Posts.xml", "posts", "Answers"):
-            batch = [r for r in batch if r.get("PostTypeId") == "2"]
-            self.summary.read["answers"] += len(batch)
-            fresh = []
-            for row in batch:
-                try:
-                    source_id = as_int(row.get("Id"), "Id")
-                    created = parse_date(row.get("CreationDate"))
-                    parent = as_int(row.get("ParentId"), "ParentId")
-                except Skip as reason:
-                    self.summary.skip("answers", str(reason), row.get("Id"))
-                    continue
-                if source_id in self.posts:
-                    self.summary.already["answers"] += 1
-                elif parent not in self.threads:
-                    self.summary.skip("answers", "its question is not in the dump", source_id)
-                else:
-                    fresh.append((source_id, row, created, self.threads[parent], None,
-                                  row.get("Body") or "", "OwnerUserId"))
-            if fresh:
-                self._posts_write("answers", fresh)
-
-    def _posts_write(self, kind: str, items) -> None:
-        """Answers or replies: (source id, row, date, thread pk, parent pk, body, owner key)."""
+    def _posts_write(self, kind: str, items, rendered, upto: int = 0) -> None:
+        """Answers or replies: (source id, row, date, thread pk, parent pk, body, owner key),
+        with their ``(html, text)``."""
         answers = kind == "answers"
         posts = []
         with transaction.atomic():
             ids = self.post_rows.ids(len(items))
-            for (source, row, created, thread_id, parent_id, body, owner_key), pk in zip(
-                    items, ids, strict=True):
+            for (source, row, created, thread_id, parent_id, body, owner_key), (html, _), pk \
+                    in zip(items, rendered, ids, strict=True):
                 author_id, is_staff = self._owner(row, owner_key)
                 if thread_id in self.earlier:  # added to what an earlier run made
                     self.touched.add(thread_id)
                     position = self.positions[thread_id] = self.positions.get(thread_id, 0) + 1
                 else:
-                    position = self.plan.positions[source if answers else -source]
-                votes = self.plan.votes.get(source, 0) if answers else 0
-                if answers:
-                    rendered, fmt = rendering.sanitize_html(body), "html"
-                else:
-                    rendered, fmt = render_body(body), "markdown"
+                    position = (self.plan.answer_positions if answers
+                                else self.plan.comment_positions)[source]
                 posts.append({
                     "id": pk, "thread_id": thread_id, "parent_id": parent_id,
                     "kind": Post.Kind.ANSWER if answers else Post.Kind.REPLY,
                     "author_id": author_id,
                     "author_role": Post.Role.STAFF if is_staff else Post.Role.MEMBER,
-                    "position": position, "body": body, "body_format": fmt,
-                    "body_html": rendered.html, "render_version": rendering.RENDER_VERSION,
-                    "created_at": created, "helpful_count": votes,
+                    "position": position, "body": body,
+                    "body_format": "html" if answers else "markdown",
+                    "body_html": html, "render_version": rendering.RENDER_VERSION,
+                    "created_at": created,
+                    "helpful_count": self.plan.votes.get(source, 0) if answers else 0,
                 })
             self.post_rows.write(posts)
-            self._record("post" if answers else "comment",
-                         [(i[0], pk, None) for i, pk in zip(items, ids, strict=True)])
+            if answers:
+                self._record("post", [(i[0], pk, None) for i, pk in zip(items, ids,
+                                                                         strict=True)])
+            else:
+                self.comments_done.record([(i[0], pk) for i, pk in zip(items, ids,
+                                                                        strict=True)], upto)
         if answers:
             for item, pk in zip(items, ids, strict=True):
                 self.posts[item[0]] = (pk, item[3], True)
         self.summary.imported[kind] += len(items)
 
     def comments(self) -> None:
-        done = self._done("comment")
-        for batch in self._stream("Comments.xml", "comments", "Comments"):
+        done = self.comments_done = Done(self, "comment", self.plan.ascending["comment"])
+
+        def prepare(batch):
             self.summary.read["comments"] += len(batch)
             fresh = []
             for row in batch:
@@ -582,8 +821,26 @@ class StackExchangeImport:
                     parent, thread, _ = self.posts[post_source]
                     fresh.append((source_id, row, created, thread, parent, row["Text"],
                                   "UserId"))
-            if fresh:
-                self._posts_write("comments", fresh)
+            if not fresh:
+                return None
+            return (fresh, _max_id(batch)), "markdown", [f[5] for f in fresh]
+
+        def write(payload, rendered):
+            fresh, upto = payload
+            # The worker renders without the member list: @mentions of members are
+            # rendered again here, where the database is.
+            wanted = [rendering.mention_candidates(f[5]) for f in fresh]
+            handles = set().union(*wanted)
+            known = existing_handles(handles) if handles else set()
+            if known:
+                rendered = list(rendered)
+                for index, names in enumerate(wanted):
+                    if names & known:
+                        again = render_body(fresh[index][5])
+                        rendered[index] = (again.html, again.text)
+            self._posts_write("comments", fresh, rendered, upto)
+
+        self._pipelined(self._stream("Comments.xml", "comments", "Comments"), prepare, write)
 
     def accepted(self) -> None:
         pending = ImportedObject.objects.filter(source=self.source, kind="thread",
@@ -614,7 +871,7 @@ class StackExchangeImport:
             self.summary.imported["accepted"] += len(changes)
 
     def votes(self) -> None:
-        done = self._done("vote")
+        done = Done(self, "vote", self.plan.ascending["vote"])
         table = Rows(Vote, voter_id=None)
         for batch in self._stream("Votes.xml", "votes", "Votes"):
             self.summary.read["votes"] += len(batch)
@@ -647,7 +904,7 @@ class StackExchangeImport:
                 for vote, pk in zip(fresh, table.ids(len(fresh)), strict=True):
                     vote["id"] = pk
                 table.write(fresh)
-                self._record("vote", [(v["_source"], v["id"], None) for v in fresh])
+                done.record([(v["_source"], v["id"]) for v in fresh], _max_id(batch))
             self.summary.imported["votes"] += len(fresh)
 
     def finish(self) -> None:
