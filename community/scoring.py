@@ -29,10 +29,11 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def thread_counters(thread_ids: list[int]) -> dict[int, dict]:
-    """Counters behind the social score of each thread in ``thread_ids`` (2 queries)."""
-    posts = Post.objects.filter(thread_id__in=thread_ids, is_deleted=False,
-                                status=Post.Status.PUBLISHED)
+def thread_counters(thread_ids: list[int] | None) -> dict[int, dict]:
+    """Counters behind the social score of each thread in ``thread_ids`` (2 queries);
+    ``None``: every thread, in one pass over posts and one over votes."""
+    among = {} if thread_ids is None else {"thread_id__in": thread_ids}
+    posts = Post.objects.filter(is_deleted=False, status=Post.Status.PUBLISHED, **among)
     reply_to_member = Q(kind=Post.Kind.REPLY) & _MEMBER_POST & (
         (
             Q(parent__isnull=False)
@@ -55,15 +56,14 @@ def thread_counters(thread_ids: list[int]) -> dict[int, dict]:
         ),
         member_replies=Count("id", filter=reply_to_member),
     )
-    counters = {
-        tid: {"total": 0, "staff": 0, "participants": 0, "peer_answers": 0,
-              "member_replies": 0, "votes": 0}
-        for tid in thread_ids
-    }
+    counters: dict[int, dict] = defaultdict(
+        lambda: {"total": 0, "staff": 0, "participants": 0, "peer_answers": 0,
+                 "member_replies": 0, "votes": 0})
     for row in rows:
         counters[row.pop("thread_id")].update(row)
     votes = (
-        Vote.objects.filter(post__thread_id__in=thread_ids, post__is_deleted=False)
+        Vote.objects.filter(post__is_deleted=False,
+                            **({} if thread_ids is None else {"post__thread_id__in": thread_ids}))
         .exclude(_STAFF_VOTER)
         .values("post__thread_id")
         .annotate(n=Count("id"))
@@ -73,15 +73,19 @@ def thread_counters(thread_ids: list[int]) -> dict[int, dict]:
     return counters
 
 
-def rescore_threads(thread_ids: Iterable[int] | None = None) -> int:
-    """Recompute and store the counters and social score of these threads (all if None)."""
+def rescore_threads(thread_ids: Iterable[int] | None = None, *, also: str = "") -> int:
+    """Recompute and store the counters and social score of these threads (all if None).
+
+    ``also``: SQL assignments written with the scores (see :func:`write_rows`)."""
     if thread_ids is None:
         ids = list(Thread.objects.order_by("pk").values_list("pk", flat=True))
+        every = thread_counters(None)
     else:
         ids = sorted(set(thread_ids))
+        every = None
     done = 0
     for batch in _batches(ids):
-        counters = thread_counters(batch)
+        counters = thread_counters(batch) if every is None else every
         threads = list(
             Thread.objects.filter(pk__in=batch).only("pk", "created_at", "author_is_staff")
         )
@@ -103,7 +107,7 @@ def rescore_threads(thread_ids: Iterable[int] | None = None) -> int:
                 total_posts=c["total"],
                 started_by_staff=thread.author_is_staff,
             )
-        write_rows(Thread, threads, THREAD_SCORE_FIELDS)
+        write_rows(Thread, threads, THREAD_SCORE_FIELDS, also)
         done += len(threads)
     return done
 
@@ -118,15 +122,21 @@ MEMBER_SCORE_FIELDS = [
 ]
 
 
-def member_counters(user_ids: list[int]) -> dict[int, dict]:
-    """What each member in ``user_ids`` gave the community (5 queries)."""
+def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
+    """What each member in ``user_ids`` gave the community (5 queries); ``None``: every
+    member, each query one pass over its table (a full rescore: far cheaper than batches
+    of ids, each of which would reach into every table again)."""
+
+    def among(field: str) -> dict:
+        return {} if user_ids is None else {f"{field}__in": user_ids}
+
     counters: dict[int, dict] = defaultdict(
         lambda: {"posts": 0, "answers": 0, "accepted": 0, "helpful": 0, "invites": 0,
                  "votes": 0}
     )
     live = Q(is_deleted=False, thread__is_deleted=False, status=Post.Status.PUBLISHED)
     for row in (
-        Post.objects.filter(live, author_id__in=user_ids)
+        Post.objects.filter(live, **among("author_id"))
         .values("author_id")
         .annotate(
             posts=Count("id"),
@@ -137,40 +147,43 @@ def member_counters(user_ids: list[int]) -> dict[int, dict]:
     ):
         counters[row["author_id"]].update(posts=row["posts"], answers=row["answers"])
     for row in (
-        Thread.objects.filter(is_deleted=False, accepted_answer__author_id__in=user_ids,
-                              accepted_answer__is_deleted=False)
+        Thread.objects.filter(is_deleted=False, accepted_answer__isnull=False,
+                              accepted_answer__is_deleted=False,
+                              **among("accepted_answer__author_id"))
         .exclude(author_id=F("accepted_answer__author_id"))
         .values("accepted_answer__author_id")
         .annotate(n=Count("id"))
     ):
         counters[row["accepted_answer__author_id"]]["accepted"] = row["n"]
     for row in (
-        Vote.objects.filter(kind=Vote.Kind.HELPFUL, post__author_id__in=user_ids,
-                            post__is_deleted=False)
+        Vote.objects.filter(kind=Vote.Kind.HELPFUL, post__is_deleted=False,
+                            **among("post__author_id"))
         .exclude(voter_id=F("post__author_id"))
         .values("post__author_id")
         .annotate(n=Count("id"))
     ):
         counters[row["post__author_id"]]["helpful"] = row["n"]
     for row in (
-        User.objects.filter(invited_by_id__in=user_ids, is_active=True)
+        User.objects.filter(is_active=True, invited_by__isnull=False, **among("invited_by_id"))
         .values("invited_by_id")
         .annotate(n=Count("id"))
     ):
         counters[row["invited_by_id"]]["invites"] = row["n"]
-    for row in Vote.objects.filter(voter_id__in=user_ids).values("voter_id").annotate(
+    for row in Vote.objects.filter(voter__isnull=False, **among("voter_id")).values(
+            "voter_id").annotate(
         n=Count("id")
     ):
         counters[row["voter_id"]]["votes"] = row["n"]
     return counters
 
 
-def write_rows(model, objects: list, fields: list[str]) -> None:
+def write_rows(model, objects: list, fields: list[str], also: str = "") -> None:
     """Store ``fields`` of ``objects`` in one statement.
 
     Django's ``bulk_update`` builds a ``CASE WHEN`` per row and field, which costs more
     Python time than the database spends; on PostgreSQL the rows go in as one ``VALUES``
-    list joined on the primary key."""
+    list joined on the primary key. ``also``: more ``column = SQL`` assignments for the
+    same statement (PostgreSQL only; the row is rewritten once instead of twice)."""
     from django.db import connection
 
     if not objects:
@@ -182,7 +195,7 @@ def write_rows(model, objects: list, fields: list[str]) -> None:
 
     meta = model._meta
     columns = [meta.get_field(f) for f in fields]
-    casts = ", ".join(f'{c.column} = v.{c.column}' for c in columns)
+    casts = ", ".join([f'{c.column} = v.{c.column}' for c in columns] + ([also] if also else []))
     types = [c.db_type(connection) for c in columns]
     template = "(%s::bigint, " + ", ".join(f"%s::{t}" for t in types) + ")"
     names = ", ".join(["id"] + [c.column for c in columns])
@@ -199,12 +212,14 @@ def rescore_members(user_ids: Iterable[int] | None = None) -> int:
     """Recompute and store members' help and engagement scores (all members if None)."""
     if user_ids is None:
         ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
+        every = member_counters(None)
     else:
         ids = sorted({pk for pk in user_ids if pk})
+        every = None
     now = timezone.now()
     done = 0
     for batch in _batches(ids):
-        counters = member_counters(batch)
+        counters = member_counters(batch) if every is None else every
         users = list(User.objects.filter(pk__in=batch).only("pk"))
         for user in users:
             c = counters[user.pk]

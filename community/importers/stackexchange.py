@@ -909,8 +909,8 @@ class StackExchangeImport:
 
     def finish(self) -> None:
         """Threads an earlier run made and this one added to are counted and numbered
-        again; every score; then the search index of the new threads."""
-        from community import engagement
+        again; then every score, and the search index of the new threads."""
+        from community import scoring
 
         space = self.space.pk
         with transaction.atomic():
@@ -923,16 +923,14 @@ class StackExchangeImport:
             Space.objects.filter(pk=space).update(
                 thread_count=Thread.objects.filter(space_id=space, is_deleted=False,
                                                    merged_into__isnull=True).count())
-        engagement.rescore_all()
-        if connection.vendor == "postgresql":
-            # Last: until then the threads' rows carry no text vector, so the updates
-            # above do not rewrite their full-text index entries.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("""
-                    UPDATE community_thread SET search_vector =
-                        setweight(to_tsvector('english', title), 'A')
-                        || setweight(to_tsvector('english', search_body), 'B')
-                    WHERE space_id = %s AND search_vector IS NULL""", [space])
+        # Every thread row is rewritten once with its score and, if new, its text vector:
+        # each rewrite of a thread re-inserts it into all its indexes, GIN included.
+        scoring.rescore_threads(also=(
+            "search_vector = COALESCE(t.search_vector, "
+            "setweight(to_tsvector('english', t.title), 'A') || "
+            "setweight(to_tsvector('english', t.search_body), 'B'))"
+        ) if connection.vendor == "postgresql" else "")
+        scoring.rescore_members()
 
     def _recount(self, threads: list[int]) -> None:
         """Positions by date, vote and post counters of ``threads``, from the rows."""

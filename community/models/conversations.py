@@ -65,7 +65,8 @@ class Thread(models.Model):
     space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="threads")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISCUSSION)
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, allow_unicode=False)
+    # Threads are found by id; the slug only makes the address readable: no index.
+    slug = models.SlugField(max_length=80, allow_unicode=False, db_index=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
     )
@@ -182,10 +183,14 @@ class Post(models.Model):
         HELD = "held", "Waiting for approval"
         HIDDEN = "hidden", "Hidden until reviewed"
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    # Indexed by post_position_unique (thread, position) and post_author_idx (author,
+    # -created_at): single-column indexes beside them only slow every write.
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts",
+                               db_index=False)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts",
+        db_index=False,
     )
     author_role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
     parent = models.ForeignKey(
@@ -258,12 +263,13 @@ class Vote(models.Model):
         HELPFUL = "helpful", "Helpful"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
-    voter = models.ForeignKey(
+    voter = models.ForeignKey(  # indexed by vote_voter_idx (voter, post)
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="votes",
+        db_index=False,
         help_text="Empty for imported anonymous votes.",
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
