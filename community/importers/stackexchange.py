@@ -18,6 +18,7 @@ post positions (by date) and scores are rebuilt at the end.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import multiprocessing
@@ -338,6 +339,15 @@ class Plan:
         self.asked, self.parent = set(), IdMap()
 
 
+def _no_commit_wait() -> None:
+    """Each batch is its own transaction, and a lost one is simply imported again (its
+    ImportedObject rows go with it): waiting for every commit to reach the disk buys
+    nothing here, and costs most of the time at a million posts."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
 class Done:
     """Which rows of Comments.xml or Votes.xml earlier runs imported.
 
@@ -463,29 +473,24 @@ class StackExchangeImport:
     def run(self) -> Summary:
         self._file("Posts.xml")
         self._file("Users.xml")
-        if connection.vendor == "postgresql":
-            # Each batch is its own transaction, and a lost one is simply imported again
-            # (its ImportedObject rows go with it): waiting for every commit to reach the
-            # disk buys nothing here, and costs most of the time at a million posts.
-            with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit TO off")
+        _no_commit_wait()
         try:
             self._load()
             self.planned()
             self.users()
-            # Workers fork now: they only render, and never touch the database connection.
-            self.pool = (multiprocessing.get_context("fork").Pool(self.workers)
-                         if self.workers else None)
-            try:
+            with self._render_workers():
                 self.posts_pass()
-                if (self.dir / "Comments.xml").is_file():
+            votes = (self.dir / "Votes.xml").is_file()
+            # Votes need only the posts, now all in: a second process writes them while
+            # this one writes comments (each process keeps one core's database busy).
+            beside = self._votes_beside() if votes and self._can_fork_writer() else None
+            if (self.dir / "Comments.xml").is_file():
+                with self._render_workers():
                     self.comments()
-            finally:
-                if self.pool is not None:
-                    self.pool.terminate()
-                    self.pool = None
             self.accepted()
-            if (self.dir / "Votes.xml").is_file():
+            if beside is not None:
+                self._votes_join(*beside)
+            elif votes:
                 self.votes()
             self.finish()
         finally:
@@ -494,6 +499,63 @@ class StackExchangeImport:
                 with connection.cursor() as cursor:
                     cursor.execute("RESET synchronous_commit")
         return self.summary
+
+    @contextlib.contextmanager
+    def _render_workers(self):
+        """Render workers fork here: they only render and never touch the database."""
+        self.pool = (multiprocessing.get_context("fork").Pool(self.workers)
+                     if self.workers else None)
+        try:
+            yield
+        finally:
+            if self.pool is not None:
+                self.pool.terminate()
+                self.pool.join()
+                self.pool = None
+
+    def _can_fork_writer(self) -> bool:
+        # A second writer needs its own connection, which sees only committed rows: not
+        # inside an enclosing transaction (a caller's, or a test's).
+        return (self.workers > 0 and connection.vendor == "postgresql"
+                and not connection.in_atomic_block)
+
+    def _votes_beside(self):
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        connection.close()  # each process opens its own; never one socket for two
+        child = context.Process(target=self._votes_child, args=(writer,), daemon=True)
+        child.start()
+        writer.close()
+        _no_commit_wait()
+        return child, reader
+
+    def _votes_child(self, writer) -> None:
+        try:
+            _no_commit_wait()
+            self.summary, self.touched = Summary(), set()
+            self.progress = False
+            self.votes()
+            writer.send(("done", self.summary, self.touched))
+        except BaseException as error:  # reported by the parent, which stops the run
+            writer.send(("failed", f"{type(error).__name__}: {error}", None))
+        finally:
+            connection.close()
+            writer.close()
+
+    def _votes_join(self, child, reader) -> None:
+        try:
+            outcome, found, touched = reader.recv()
+        except EOFError:
+            outcome, found, touched = "failed", "the vote writer stopped", None
+        child.join()
+        if outcome != "done":
+            raise DumpError(f"Votes were not imported ({found}); run again to finish them.")
+        for kind in ("read", "imported", "already"):
+            getattr(self.summary, kind)["votes"] += getattr(found, kind)["votes"]
+        self.summary.skipped["votes"].update(found.skipped["votes"])
+        for key, examples in found.samples.items():
+            self.summary.samples[key].extend(examples)
+        self.touched |= touched
 
     def planned(self) -> None:
         """A first, read-only pass: where each post goes and what each thread counts.

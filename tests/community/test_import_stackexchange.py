@@ -299,3 +299,16 @@ def test_my_data_download(client, small):
     assert data["profile"]["email"] == "dana@example.com"
     assert [p["body"] for p in data["posts"]] == ["Mine took five weeks."]
     assert data["votes"][0]["kind"] == "like" and "password" not in json.dumps(data)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_votes_written_by_a_second_process_beside_the_comments(small):
+    """Outside an enclosing transaction (as an operator runs it), votes are written by a
+    second process while comments are written: the same result as one process."""
+    out = run(small, "--workers", "1")
+    assert Vote.objects.count() == 3 and Vote.objects.filter(voter__isnull=True).count() == 3
+    question = Thread.objects.get(title="How long should I lager?")
+    assert question.accepted_answer.helpful_count == 2
+    assert "votes      read         6  imported         3" in out
+    again = run(small, "--workers", "1")
+    assert Vote.objects.count() == 3 and "imported         0" in again
