@@ -23,6 +23,7 @@ import csv
 import gc
 import multiprocessing
 import os
+import threading
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -461,8 +462,10 @@ class StackExchangeImport:
             raise DumpError(f"{self.dir} is not a Stack Exchange dump: {name} is missing.")
         return path
 
-    def _stream(self, name: str, root: str, desc: str) -> Iterator[list[dict]]:
-        bar = tqdm(desc=desc, unit=" rows", disable=not self.progress, mininterval=1)
+    def _stream(self, name: str, root: str, desc: str,
+                progress: bool | None = None) -> Iterator[list[dict]]:
+        shown = self.progress if progress is None else progress
+        bar = tqdm(desc=desc, unit=" rows", disable=not shown, mininterval=1)
         for batch in batched(rows(self._file(name), root), self.batch):
             yield batch
             bar.update(len(batch))
@@ -481,15 +484,15 @@ class StackExchangeImport:
             with self._render_workers():
                 self.posts_pass()
             votes = (self.dir / "Votes.xml").is_file()
-            # Votes need only the posts, now all in: a second process writes them while
-            # this one writes comments (each process keeps one core's database busy).
-            beside = self._votes_beside() if votes and self._can_fork_writer() else None
+            # Votes need only the posts, now all in: a second connection writes them while
+            # this one writes comments (each keeps one core's database busy).
+            beside = self._votes_beside() if votes and self._can_write_beside() else None
             if (self.dir / "Comments.xml").is_file():
                 with self._render_workers():
                     self.comments()
             self.accepted()
             if beside is not None:
-                self._votes_join(*beside)
+                beside()  # waits for the votes
             elif votes:
                 self.votes()
             self.finish()
@@ -513,13 +516,43 @@ class StackExchangeImport:
                 self.pool.join()
                 self.pool = None
 
-    def _can_fork_writer(self) -> bool:
-        # A second writer needs its own connection, which sees only committed rows: not
+    def _can_write_beside(self) -> bool:
+        # A second writer has its own connection, which sees only committed rows: not
         # inside an enclosing transaction (a caller's, or a test's).
-        return (self.workers > 0 and connection.vendor == "postgresql"
-                and not connection.in_atomic_block)
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
 
     def _votes_beside(self):
+        """Votes written by a second process when this one runs alone (the command line):
+        each process keeps a core busy. Forking a process in which other threads hold
+        database connections (a server embedding the importer, a test's live server) is
+        not safe, so there a thread with its own connection writes them: the database
+        still works on two cores, the Python side shares one."""
+        if self.workers > 0 and threading.active_count() == 1:
+            child, reader = self._votes_in_process()
+            return lambda: self._votes_process_join(child, reader)
+        outcome: dict = {}
+
+        def write_votes():
+            try:
+                _no_commit_wait()
+                self.votes(progress=False)
+            except BaseException as error:  # reported by the importer, which stops
+                outcome["error"] = error
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=write_votes, name="import-votes", daemon=True)
+        thread.start()
+        return lambda: self._votes_thread_join(thread, outcome)
+
+    def _votes_thread_join(self, thread, outcome) -> None:
+        thread.join()
+        if "error" in outcome:
+            error = outcome["error"]
+            raise DumpError(f"Votes were not imported ({type(error).__name__}: {error}); "
+                            "run again to finish them.")
+
+    def _votes_in_process(self):
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
         connection.close()  # each process opens its own; never one socket for two
@@ -542,7 +575,7 @@ class StackExchangeImport:
             connection.close()
             writer.close()
 
-    def _votes_join(self, child, reader) -> None:
+    def _votes_process_join(self, child, reader) -> None:
         try:
             outcome, found, touched = reader.recv()
         except EOFError:
@@ -932,10 +965,10 @@ class StackExchangeImport:
                 write_rows(Thread, changes, ["accepted_answer"])
             self.summary.imported["accepted"] += len(changes)
 
-    def votes(self) -> None:
+    def votes(self, progress: bool | None = None) -> None:
         done = Done(self, "vote", self.plan.ascending["vote"])
         table = Rows(Vote, voter_id=None)
-        for batch in self._stream("Votes.xml", "votes", "Votes"):
+        for batch in self._stream("Votes.xml", "votes", "Votes", progress):
             self.summary.read["votes"] += len(batch)
             fresh = []
             for row in batch:

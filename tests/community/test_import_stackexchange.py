@@ -302,9 +302,9 @@ def test_my_data_download(client, small):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_votes_written_by_a_second_process_beside_the_comments(small):
+def test_votes_written_by_a_second_connection_beside_the_comments(small):
     """Outside an enclosing transaction (as an operator runs it), votes are written by a
-    second process while comments are written: the same result as one process."""
+    second connection while comments are written: the same result as one."""
     out = run(small, "--workers", "1")
     assert Vote.objects.count() == 3 and Vote.objects.filter(voter__isnull=True).count() == 3
     question = Thread.objects.get(title="How long should I lager?")
