@@ -187,9 +187,9 @@ def _reset_sequences() -> None:
 
 def _rebuild() -> None:
     """Post HTML from the text (so the file cannot bring markup) and the search index."""
-    from community import rendering
     from community.models import Post
-    from community.services.conversations import render_body
+    from community.search import VECTOR_SQL
+    from community.services.conversations import render_stored
 
     last = 0
     while True:
@@ -197,14 +197,10 @@ def _rebuild() -> None:
         if not posts:
             break
         for post in posts:
-            rendered = (rendering.sanitize_html(post.body) if post.body_format == "html"
-                        else render_body(post.body))
+            rendered = render_stored(post.body, post.body_format)
             post.body_html, post.render_version = rendered.html, rendered.version
         Post.objects.bulk_update(posts, ["body_html", "render_version"])
         last = posts[-1].pk
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("""
-                UPDATE community_thread SET search_vector =
-                    setweight(to_tsvector('english', title), 'A')
-                    || setweight(to_tsvector('english', search_body), 'B')""")
+            cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608

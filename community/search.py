@@ -17,6 +17,10 @@ from django.utils.safestring import mark_safe
 
 from community.models import Thread
 
+# Thread.search_vector in SQL, for set-based writes (imports, loads); the same weights as
+# services.conversations._update_search_vector.
+VECTOR_SQL = ("setweight(to_tsvector('english', title), 'A') || "
+              "setweight(to_tsvector('english', search_body), 'B')")
 MAX_QUERY = 200
 MAX_WORDS = 12
 PAGE_SIZE = 20

@@ -1006,6 +1006,7 @@ class StackExchangeImport:
         """Threads an earlier run made and this one added to are counted and numbered
         again; then every score, and the search index of the new threads."""
         from community import scoring
+        from community.search import VECTOR_SQL
 
         space = self.space.pk
         with transaction.atomic():
@@ -1020,11 +1021,9 @@ class StackExchangeImport:
                                                    merged_into__isnull=True).count())
         # Every thread row is rewritten once with its score and, if new, its text vector:
         # each rewrite of a thread re-inserts it into all its indexes, GIN included.
-        scoring.rescore_threads(also=(
-            "search_vector = COALESCE(t.search_vector, "
-            "setweight(to_tsvector('english', t.title), 'A') || "
-            "setweight(to_tsvector('english', t.search_body), 'B'))"
-        ) if connection.vendor == "postgresql" else "")
+        scoring.rescore_threads(
+            also=f"search_vector = COALESCE(t.search_vector, {VECTOR_SQL})"
+            if connection.vendor == "postgresql" else "")
         scoring.rescore_members()
 
     def _recount(self, threads: list[int]) -> None:

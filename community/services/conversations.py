@@ -54,6 +54,11 @@ def render_body(body: str) -> rendering.Rendered:
     return rendering.render(body, existing_handles=existing_handles)
 
 
+def render_stored(body: str, body_format: str) -> rendering.Rendered:
+    """A stored body rendered again: imported HTML sanitised, our markdown rendered."""
+    return rendering.sanitize_html(body) if body_format == "html" else render_body(body)
+
+
 def tags_resolve(names: Iterable[str]) -> list[Tag]:
     """Tags for typed names: synonyms map to their tag, unknown names become new tags."""
     slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))[:MAX_TAGS]

@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from community import rendering
 from community.models import Post
-from community.services.conversations import render_body
+from community.services.conversations import render_stored
 
 BATCH = 500
 
@@ -29,8 +29,7 @@ class Command(BaseCommand):
                 posts = list(Post.objects.select_for_update().filter(
                     pk__in=ids[start:start + BATCH]).order_by("pk"))
                 for post in posts:
-                    rendered = (rendering.sanitize_html(post.body) if post.body_format == "html"
-                                else render_body(post.body))
+                    rendered = render_stored(post.body, post.body_format)
                     post.body_html, post.render_version = rendered.html, rendered.version
                 Post.objects.bulk_update(posts, ["body_html", "render_version"])
                 done += len(posts)
