@@ -1027,30 +1027,41 @@ class StackExchangeImport:
         scoring.rescore_members()
 
     def _recount(self, threads: list[int]) -> None:
-        """Positions by date, vote and post counters of ``threads``, from the rows."""
-        from django.db.models import Count, Q, Sum
+        """Positions by date, vote and post counters of ``threads``, from the rows (three
+        queries and two writes for them all; only threads an earlier run made get here)."""
+        from django.db.models import Count, Q
 
-        for thread in Thread.objects.filter(pk__in=threads):
-            posts = list(thread.posts.order_by("created_at", "pk"))
-            opening = [p for p in posts if p.kind == Post.Kind.OPENING]
-            ordered = opening + [p for p in posts if p.kind != Post.Kind.OPENING]
-            for post in ordered:
-                post.position += 1_000_000_000
-            write_rows(Post, ordered, ["position"])  # out of the way of the unique pair
+        votes = {row["post_id"]: row for row in Vote.objects.filter(
+            post__thread_id__in=threads).values("post_id").annotate(
+            likes=Count("pk", filter=Q(kind=Vote.Kind.LIKE)),
+            helpful=Count("pk", filter=Q(kind=Vote.Kind.HELPFUL)))}
+        by_thread: dict[int, list[Post]] = defaultdict(list)
+        for post in Post.objects.filter(thread_id__in=threads).order_by(
+                "thread_id", "created_at", "pk"):
+            by_thread[post.thread_id].append(post)
+        every = [post for posts in by_thread.values() for post in posts]
+        for post in every:
+            post.position += 1_000_000_000
+        write_rows(Post, every, ["position"])  # out of the way of the unique pair
+        changed = []
+        for thread in Thread.objects.filter(pk__in=threads).only("pk", "created_at"):
+            posts = by_thread[thread.pk]
+            ordered = ([p for p in posts if p.kind == Post.Kind.OPENING]
+                       + [p for p in posts if p.kind != Post.Kind.OPENING])
             for n, post in enumerate(ordered, start=1):
-                counts = post.votes.aggregate(
-                    likes=Count("pk", filter=Q(kind="like")),
-                    helpful=Count("pk", filter=Q(kind="helpful")))
+                counts = votes.get(post.pk, {})
                 post.position = n
-                post.like_count, post.helpful_count = counts["likes"], counts["helpful"]
-            write_rows(Post, ordered, ["position", "like_count", "helpful_count"])
-            agg = thread.posts.filter(is_deleted=False).aggregate(
-                n=Count("pk"), answers=Count("pk", filter=Q(kind="answer")),
-                last=Max("created_at"), likes=Sum("like_count"))
-            Thread.objects.filter(pk=thread.pk).update(
-                post_count=agg["n"], answer_count=agg["answers"],
-                last_activity_at=max(thread.created_at, agg["last"] or thread.created_at),
-                like_count=agg["likes"] or 0)
+                post.like_count = counts.get("likes", 0)
+                post.helpful_count = counts.get("helpful", 0)
+            live = [p for p in ordered if not p.is_deleted]
+            thread.post_count = len(live)
+            thread.answer_count = sum(p.kind == Post.Kind.ANSWER for p in live)
+            thread.last_activity_at = max([thread.created_at] + [p.created_at for p in live])
+            thread.like_count = sum(p.like_count for p in live)
+            changed.append(thread)
+        write_rows(Post, every, ["position", "like_count", "helpful_count"])
+        write_rows(Thread, changed, ["post_count", "answer_count", "last_activity_at",
+                                     "like_count"])
 
 
 def _int0(value) -> int:
