@@ -1,8 +1,12 @@
 """Profile changes and account deletion."""
+from allauth.account.models import EmailAddress
 from django.contrib.auth import logout
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from community import permissions
+from community import emails, permissions
 from community.models import EngagementEvent, User
 
 from .events import event_record
@@ -75,15 +79,11 @@ CLAIM_MAX_AGE_DAYS = 14
 
 
 def claim_token(member: User, email: str) -> str:
-    from django.core import signing
-
     return signing.dumps({"u": member.pk, "e": email}, salt=CLAIM_SALT, compress=True)
 
 
 def claim_read(token: str) -> tuple[User, str] | None:
     """The unclaimed account and the address a valid claim link was sent to (else None)."""
-    from django.core import signing
-
     try:
         data = signing.loads(token, salt=CLAIM_SALT,
                              max_age=CLAIM_MAX_AGE_DAYS * 86400)
@@ -94,19 +94,12 @@ def claim_read(token: str) -> tuple[User, str] | None:
 
 
 def email_taken(email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return (User.objects.filter(email__iexact=email).exists()
             or EmailAddress.objects.filter(email__iexact=email).exists())
 
 
 def claim_link_send(*, actor: User, member: User, email: str) -> None:
     """A host sends the person behind an imported account a link to claim it."""
-    from django.core.exceptions import ValidationError
-    from django.urls import reverse
-
-    from community import emails
-
     permissions.require(permissions.can_moderate(actor), "Only the host team sends claim links.")
     if not member.is_unclaimed:
         raise ValidationError("This account is already claimed.")
@@ -120,9 +113,6 @@ def claim_link_send(*, actor: User, member: User, email: str) -> None:
 
 def claim_complete(*, member: User, email: str, password: str) -> User:
     """The link reached ``email``: it is verified, the account is theirs, it can log in."""
-    from allauth.account.models import EmailAddress
-    from django.core.exceptions import ValidationError
-
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         if not member.is_unclaimed:
