@@ -246,6 +246,35 @@ def health(period: Period | None = None) -> dict:
     }
 
 
+# What members (not staff) did, by kind of engagement: talking, reacting, building together
+# (joining projects, pledging, voting on contributions) and contributing to projects.
+MIX = (
+    ("conversation", "Conversation", ("thread_created", "post_created")),
+    ("reactions", "Reactions", ("vote_cast",)),
+    ("collaboration", "Collaboration", ("project_joined", "pledged", "contribution_voted")),
+    ("contribution", "Contribution", ("contributed", "contribution_won", "project_proposed")),
+)
+
+
+def engagement_mix(period: Period) -> list[dict]:
+    """Members' engagement events in ``period`` by kind of engagement (1 query)."""
+    from community.models import EngagementEvent
+
+    counted = {kind: name for name, _, kinds in MIX for kind in kinds}
+    rows = (
+        EngagementEvent.objects.filter(period.q("created_at"), kind__in=counted,
+                                       actor__isnull=False)
+        .exclude(Q(actor__is_host=True) | Q(actor__is_superuser=True))
+        .values("kind").annotate(n=Count("pk"))
+    )
+    totals = dict.fromkeys((name for name, _, _ in MIX), 0)
+    for row in rows:
+        totals[counted[row["kind"]]] += row["n"]
+    everything = sum(totals.values())
+    return [{"name": name, "label": label, "count": totals[name],
+             "share": ratio(totals[name], everything)} for name, label, _ in MIX]
+
+
 def cli_health(period: Period | None = None) -> dict:
     """The figures ``community_health --json`` prints, in its documented keys."""
     figures = health(period)

@@ -38,9 +38,10 @@ from community.models import (
 
 Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
+PROJECT_NEWS = (EVENT.PROJECT_UPDATE, EVENT.PROJECT_STATUS, EVENT.CONTRIBUTION_WON)
 
 EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
-                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED}
+                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED, Kind.PROJECT}
 PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
 EMAIL_BATCH = 100
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -153,6 +154,10 @@ def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
     if event.kind == EVENT.ANSWER_ACCEPTED:
         if event.subject_user_id and event.subject_user_id != event.actor_id:
             return {event.subject_user_id: Kind.ACCEPTED}
+    elif event.kind in PROJECT_NEWS:
+        # The app that wrote the event names who hears of it (a project's followers).
+        return {pk: Kind.PROJECT for pk in (event.payload or {}).get("notify", [])
+                if pk != event.actor_id}
     elif event.kind == EVENT.VOTE_CAST:
         vote = (event.payload or {}).get("vote")
         if event.subject_user_id and event.subject_user_id != event.actor_id:
@@ -174,7 +179,9 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
     )
     return [
         Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
-                     thread_id=event.thread_id, post_id=event.post_id)
+                     thread_id=event.thread_id, post_id=event.post_id,
+                     message=str((event.payload or {}).get("message", ""))[:500],
+                     url=str((event.payload or {}).get("url", ""))[:300])
         for event, recipients in wanted for user_id, kind in recipients.items()
         if user_id in live
     ]
@@ -323,5 +330,6 @@ def describe(notice: Notification) -> str:
         Kind.MODERATED: notice.message or f"A host acted on your post in “{title}”",
         Kind.WELCOME: f"{who} welcomed you: {notice.message}",
         Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
+        Kind.PROJECT: notice.message,
     }.get(notice.kind, title)
 

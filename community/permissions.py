@@ -151,6 +151,72 @@ def can_reply(user, thread) -> bool:
     return not (thread.is_locked or thread.closed_at) or is_staff_host(user)
 
 
+# Shared purpose (the purpose app's objects, read by attribute: community imports no app).
+
+def can_edit_purpose(user) -> bool:
+    return is_staff_host(user)
+
+
+def can_propose_project(user) -> bool:
+    return can_take_part(user)
+
+
+def project_role(user, project) -> str:
+    """"lead", "contributor" or "" (one query, remembered on the project per user)."""
+    if not is_member(user):
+        return ""
+    cache = project.__dict__.setdefault("_roles", {})
+    if user.pk not in cache:
+        cache[user.pk] = (project.memberships.filter(user_id=user.pk)
+                          .values_list("role", flat=True).first() or "")
+    return cache[user.pk]
+
+
+def can_view_project(user, project) -> bool:
+    """A proposal waiting for approval is seen by its proposer and the hosts."""
+    if project.status != "proposed":
+        return True
+    return is_staff_host(user) or (is_member(user) and user.pk == project.proposed_by_id)
+
+
+def can_approve_project(user, project) -> bool:
+    """Hosts approve proposals, never their own."""
+    return (is_staff_host(user) and project.status == "proposed"
+            and project.proposed_by_id != user.pk)
+
+
+def can_manage_project(user, project) -> bool:
+    """Edit, needs, roles, voting date, updates, status: the project's leads and hosts."""
+    if is_staff_host(user):
+        return True
+    return can_take_part(user) and project_role(user, project) == "lead"
+
+
+def can_join_project(user, project) -> bool:
+    return can_take_part(user) and project.status in ("open", "building")
+
+
+def can_pledge(user, project) -> bool:
+    return can_take_part(user) and project.status in ("open", "building")
+
+
+def can_contribute(user, project) -> bool:
+    return can_take_part(user) and project.status in ("open", "building") and not (
+        project.voting_closed())
+
+
+def can_edit_contribution(user, contribution) -> bool:
+    return can_take_part(user) and contribution.author_id == user.pk
+
+
+def can_vote_contribution(user, contribution) -> bool:
+    return can_take_part(user) and contribution.author_id != user.pk
+
+
+def can_confirm_winner(user) -> bool:
+    return is_staff_host(user)
+
+
 def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):

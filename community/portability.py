@@ -37,10 +37,19 @@ CHUNK = 2000
 OWNED_APPS = ("community", "purpose", "partners")
 OWNED_EXTRA = ("account.EmailAddress", "socialaccount.SocialAccount")
 # Left out of the file: secrets and what is rebuilt from the rest on import.
+# Markdown rendered again on import, so a tampered file brings no markup: label -> (text
+# field, HTML field) pairs of the other apps (Post has its own, format-aware rebuild).
+RENDERED = {
+    "purpose.PurposeRevision": [("story", "story_html")],
+    "purpose.Project": [("description", "description_html")],
+    "purpose.ProjectUpdate": [("body", "body_html")],
+    "purpose.Contribution": [("body", "body_html")],
+}
 LEFT_OUT = {
     "community.User": {"password", "groups", "user_permissions"},
     "community.Post": {"body_html", "render_version"},
     "community.Thread": {"search_vector"},
+    **{label: {html for _, html in pairs} for label, pairs in RENDERED.items()},
 }
 # Rows an empty site already has (a singleton made on first use): replaced by the file's.
 REPLACED = ("community.CommunitySettings",)
@@ -189,7 +198,7 @@ def _rebuild() -> None:
     """Post HTML from the text (so the file cannot bring markup) and the search index."""
     from community.models import Post
     from community.search import VECTOR_SQL
-    from community.services.conversations import render_stored
+    from community.services.conversations import render_body, render_stored
 
     last = 0
     while True:
@@ -201,6 +210,13 @@ def _rebuild() -> None:
             post.body_html, post.render_version = rendered.html, rendered.version
         Post.objects.bulk_update(posts, ["body_html", "render_version"])
         last = posts[-1].pk
+    for label, pairs in RENDERED.items():
+        model = apps.get_model(label)
+        for text, html in pairs:
+            rows = list(model._base_manager.exclude(**{text: ""}).only("pk", text))
+            for row in rows:
+                setattr(row, html, render_body(getattr(row, text)).html)
+            model._base_manager.bulk_update(rows, [html], batch_size=CHUNK)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608

@@ -22,7 +22,12 @@ Member scores::
                + 10 * accepted_answers       # accepted on somebody else's question
                + 2 * helpful_received        # helpful votes from others
                + 5 * invites_joined          # friends who joined through their invites
-    engagement = posts + 0.5 * votes_cast + peer_help
+    collaboration = 1 * projects_joined      # building with others (the purpose app)
+                  + 1 * needs_pledged
+                  + 0.5 * contribution_votes_cast
+    contribution  = 2 * contributions        # ideas, designs, how-tos submitted
+                  + 10 * contributions_won
+    engagement = posts + 0.5 * votes_cast + peer_help + collaboration + contribution
 """
 import math
 from datetime import UTC, datetime
@@ -43,6 +48,11 @@ W_HELP_ACCEPTED = 10.0
 W_HELP_HELPFUL = 2.0
 W_HELP_INVITE = 5.0
 W_VOTE_CAST = 0.5
+W_PROJECT_JOINED = 1.0
+W_PLEDGED = 1.0
+W_PROJECT_VOTE = 0.5
+W_CONTRIBUTED = 2.0
+W_WON = 10.0
 
 
 def thread_activity(*, member_participants: int, member_replies: int, peer_answers: int,
@@ -85,5 +95,14 @@ def peer_help(*, peer_answers: int, accepted_answers: int, helpful_received: int
     )
 
 
-def engagement(*, posts: int, votes_cast: int, help: float) -> float:
-    return posts + W_VOTE_CAST * votes_cast + help
+def collaboration(*, joined: int, pledged: int, voted: int) -> float:
+    return W_PROJECT_JOINED * joined + W_PLEDGED * pledged + W_PROJECT_VOTE * voted
+
+
+def contribution(*, contributed: int, won: int) -> float:
+    return W_CONTRIBUTED * contributed + W_WON * won
+
+
+def engagement(*, posts: int, votes_cast: int, help: float, collaboration: float = 0.0,
+               contribution: float = 0.0) -> float:
+    return posts + W_VOTE_CAST * votes_cast + help + collaboration + contribution

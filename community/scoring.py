@@ -118,8 +118,19 @@ THREAD_SCORE_FIELDS = [
 ]
 MEMBER_SCORE_FIELDS = [
     "help_answers", "help_accepted", "help_helpful", "help_invites", "peer_help",
-    "engagement", "scored_at",
+    "collaboration", "contribution", "engagement", "scored_at",
 ]
+PROJECT_COUNTERS = ("joined", "pledged", "project_votes", "contributed", "won")
+
+# Other apps count what members do with them (``purpose`` counts project work) by
+# registering ``fn(user_ids | None) -> {user_id: {counter: n}}`` with PROJECT_COUNTERS keys,
+# from their AppConfig.ready(); community never imports them.
+_MEMBER_COUNTER_SOURCES: list = []
+
+
+def register_member_counters(fn) -> None:
+    if fn not in _MEMBER_COUNTER_SOURCES:
+        _MEMBER_COUNTER_SOURCES.append(fn)
 
 
 def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
@@ -132,7 +143,7 @@ def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
 
     counters: dict[int, dict] = defaultdict(
         lambda: {"posts": 0, "answers": 0, "accepted": 0, "helpful": 0, "invites": 0,
-                 "votes": 0}
+                 "votes": 0, **dict.fromkeys(PROJECT_COUNTERS, 0)}
     )
     live = Q(is_deleted=False, thread__is_deleted=False, status=Post.Status.PUBLISHED)
     for row in (
@@ -174,6 +185,9 @@ def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
         n=Count("id")
     ):
         counters[row["voter_id"]]["votes"] = row["n"]
+    for source in _MEMBER_COUNTER_SOURCES:
+        for user_id, extra in source(user_ids).items():
+            counters[user_id].update(extra)
     return counters
 
 
@@ -231,8 +245,13 @@ def rescore_members(user_ids: Iterable[int] | None = None) -> int:
                 peer_answers=c["answers"], accepted_answers=c["accepted"],
                 helpful_received=c["helpful"], invites_joined=c["invites"],
             )
+            user.collaboration = ranking.collaboration(
+                joined=c["joined"], pledged=c["pledged"], voted=c["project_votes"])
+            user.contribution = ranking.contribution(contributed=c["contributed"],
+                                                     won=c["won"])
             user.engagement = ranking.engagement(
-                posts=c["posts"], votes_cast=c["votes"], help=user.peer_help
+                posts=c["posts"], votes_cast=c["votes"], help=user.peer_help,
+                collaboration=user.collaboration, contribution=user.contribution,
             )
             user.scored_at = now
         write_rows(User, users, MEMBER_SCORE_FIELDS)

@@ -9,6 +9,7 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("purpose.urls")),
     path("", include("community.urls")),
     # Uploaded media is re-encoded at upload and served with nosniff; a CDN or the web server
     # takes this over in larger deployments.

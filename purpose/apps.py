@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class PurposeConfig(AppConfig):
     name = "purpose"
     verbose_name = "Shared purpose"
+
+    def ready(self):
+        from community import scoring, seeding
+
+        from .demo import seed_projects
+        from .selectors import member_counters
+
+        # Project work counts in members' collaboration and contribution scores.
+        scoring.register_member_counters(member_counters)
+        # After the demo's people and conversations exist.
+        seeding.register("projects", 80, seed_projects)

@@ -50,7 +50,23 @@ def _world():
     from community.services.users import claim_token
 
     imported = factories.UserFactory(username="imported_se7", email=None, is_unclaimed=True)
+    from purpose import services as purpose_services
+
+    brand = factories.HostFactory(username="brandhost")
+    revision = purpose_services.purpose_revise(editor=brand, statement="We brew together.",
+                                               story="Yes.")
+    project = purpose_services.project_propose(author=owner, title="Harvest ale",
+                                               goal="One recipe", description="Together",
+                                               space=space)
+    purpose_services.project_status_set(actor=brand, project=project, to_status="open")
+    need = purpose_services.need_add(actor=owner, project=project, kind="tool", name="Kettles",
+                                     wanted=5)
+    contribution = purpose_services.contribution_submit(author=owner, project=project,
+                                                        kind="idea", title="Numbered bottles",
+                                                        body="By kitchen")
     return {
+        "project": project, "need": need, "contribution": contribution,
+        "revision": revision,
         "imported": imported,
         "claim_token": claim_token(imported, "imported@example.com"),
         "notice": notice,
@@ -70,6 +86,18 @@ def thread_kw(w, u):
 
 def answer_kw(w, u):
     return {"pk": w["answer"].pk}
+
+
+def project_kw(w, u):
+    return {"slug": w["project"].slug}
+
+
+def need_kw(w, u):
+    return {"slug": w["project"].slug, "pk": w["need"].pk}
+
+
+def contribution_kw(w, u):
+    return {"pk": w["contribution"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -139,6 +167,35 @@ MATRIX: dict[str, Row] = {
     "thread_tool": Row(MEMBERS_ONLY_POST,
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
+    # Shared purpose and projects (someone else's project, need and contribution)
+    "purpose:purpose": Row(everyone(200)),
+    "purpose:purpose_edit": Row(HOSTS_ONLY),
+    "purpose:purpose_history": Row(everyone(200)),
+    "purpose:purpose_restore": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["revision"].pk}),
+    "purpose:projects": Row(everyone(200)),
+    "purpose:project_propose": Row(anon_then(302, 200)),
+    "purpose:my_projects": Row(anon_then(302, 200)),
+    "purpose:project": Row(everyone(200), project_kw),
+    "purpose:project_edit": Row(HOSTS_ONLY, project_kw),
+    "purpose:project_status": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_join": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_leave": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_follow": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_role": Row(MEMBERS_ONLY_POST, lambda w, u: {
+        "slug": w["project"].slug, "username": w["owner"].username}),
+    "purpose:need_add": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:need_remove": Row(MEMBERS_ONLY_POST, need_kw),
+    "purpose:need_pledge": Row(MEMBERS_ONLY_POST, need_kw),
+    "purpose:project_updates": Row(everyone(200), project_kw),
+    "purpose:project_update": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_discuss": Row(anon_then(302, 200), project_kw),
+    "purpose:project_voting": Row(MEMBERS_ONLY_POST, project_kw),
+    "purpose:project_contributions": Row(everyone(200), project_kw),
+    "purpose:contribute": Row(anon_then(302, 200), project_kw),
+    "purpose:contribution": Row(everyone(200), contribution_kw),
+    "purpose:contribution_edit": Row(anon_then(302, 403), contribution_kw),
+    "purpose:contribution_vote": Row(MEMBERS_ONLY_POST, contribution_kw),
+    "purpose:contribution_confirm": Row(MEMBERS_ONLY_POST, contribution_kw),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),
@@ -230,6 +287,33 @@ POST_MATRIX = {
                        lambda w, u: {"pk": w["owner"].pk}, {}),
     "thread_tool": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                     lambda w, u: {"pk": w["thread"].pk, "tool": "lock"}, {}),
+    # Projects: anyone taking part joins, pledges and votes; the lead (not the visitor)
+    # and hosts manage; only hosts edit the purpose and confirm winners.
+    "purpose:purpose_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {},
+                             {"statement": "Changed", "story": "Changed too"}),
+    "purpose:purpose_restore": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
+                                lambda w, u: {"pk": w["revision"].pk}, {}),
+    "purpose:project_join": (anon_then(302, 302), project_kw, {}),
+    "purpose:project_follow": (anon_then(302, 302), project_kw, {"follow": "1"}),
+    "purpose:project_status": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, project_kw,
+                               {"status": "building"}),
+    "purpose:project_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, project_kw,
+                             {"title": "Renamed", "goal": "g", "description": "d"}),
+    "purpose:project_role": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {
+        "slug": w["project"].slug, "username": w["owner"].username}, {"role": "lead"}),
+    "purpose:need_add": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, project_kw,
+                         {"kind": "tool", "name": "Pots", "wanted": "2"}),
+    "purpose:need_remove": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, need_kw, {}),
+    "purpose:need_pledge": (anon_then(302, 302), need_kw, {"quantity": "1"}),
+    "purpose:project_update": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, project_kw,
+                               {"body": "News", "nonce": "n"}),
+    "purpose:project_voting": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, project_kw,
+                               {"closes_at": ""}),
+    "purpose:contribution_vote": (anon_then(302, 302), contribution_kw, {}),
+    "purpose:contribution_edit": (anon_then(302, 403), contribution_kw,
+                                  {"title": "Hijacked", "body": "x"}),
+    "purpose:contribution_confirm": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
+                                     contribution_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",

@@ -333,6 +333,7 @@ class Notification(models.Model):
         MODERATED = "moderated", "A host acted on your post or account"
         WELCOME = "welcome", "A host welcomed you"
         INTRODUCED = "introduced", "A host introduced you to a question"
+        PROJECT = "project", "News from a project you follow"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -348,6 +349,9 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    url = models.CharField(
+        max_length=300, blank=True,
+        help_text="Where the notice leads when it is about no thread (a project page).")
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,6 +27,18 @@ class EngagementEvent(models.Model):
         VOTE_CAST = "vote_cast", "Vote cast"
         VOTE_WITHDRAWN = "vote_withdrawn", "Vote withdrawn"
         FOLLOWED = "followed", "Followed"
+        # Shared purpose (the purpose app): collaboration and contribution.
+        PROJECT_PROPOSED = "project_proposed", "Project proposed"
+        PROJECT_STATUS = "project_status", "Project status changed"
+        PROJECT_JOINED = "project_joined", "Joined a project"
+        PROJECT_LEFT = "project_left", "Left a project"
+        PLEDGED = "pledged", "Pledged to a need"
+        PLEDGE_WITHDRAWN = "pledge_withdrawn", "Pledge withdrawn"
+        PROJECT_UPDATE = "project_update", "Project update posted"
+        CONTRIBUTED = "contributed", "Contribution submitted"
+        CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
+        CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
+        CONTRIBUTION_WON = "contribution_won", "Contribution won"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     actor = models.ForeignKey(

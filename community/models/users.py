@@ -91,6 +91,10 @@ class User(AbstractUser):
     help_helpful = models.PositiveIntegerField(default=0)
     help_invites = models.PositiveIntegerField(default=0)
     peer_help = models.FloatField(default=0.0, db_index=True)
+    collaboration = models.FloatField(
+        default=0.0, help_text="Projects joined, needs pledged, project votes cast.")
+    contribution = models.FloatField(
+        default=0.0, help_text="Contributions to projects, and the ones that won.")
     engagement = models.FloatField(default=0.0)
     scored_at = models.DateTimeField(null=True, blank=True)
 

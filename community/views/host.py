@@ -53,6 +53,7 @@ def dashboard(request):
         "brand_talks": figures["social_ratio"] is not None
         and figures["social_ratio"] < metrics.PARTY_LINE,
         "advocates": metrics.advocates(period),
+        "mix": metrics.engagement_mix(period),
         "routing": advocate_selectors.routing_stats(),
         "query": request.GET.urlencode(),
     })
@@ -71,6 +72,8 @@ def dashboard_csv(request):
     writer.writerow(["section", "name", "value"])
     for key, value in metrics.health(period).items():
         writer.writerow(["community", key, "" if value is None else value])
+    for row in metrics.engagement_mix(period):
+        writer.writerow(["engagement_mix", row["name"], row["count"]])
     for row in metrics.spaces(period):
         writer.writerow(["space_social_ratio", _csv_safe(row["name"]), row["social_ratio"]])
     for row in metrics.trends(period):

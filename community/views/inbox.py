@@ -53,6 +53,8 @@ def notification_open(request, pk):
         return redirect("post_permalink", pk=notice.post_id)
     if notice.thread_id:
         return redirect(notice.thread)
+    if notice.url.startswith("/") and not notice.url.startswith("//"):
+        return redirect(notice.url)
     return redirect("notifications")
 
 

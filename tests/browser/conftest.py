@@ -69,6 +69,19 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
+def log_in(page, user) -> None:
+    """Sign in through the real form, as a person would."""
+    import re
+
+    from tests import factories
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for()
+
+
 def only_own_host(page, live_server) -> None:
     own = urlparse(live_server.url).netloc
     others = {h for h in page.requested_hosts if h and h != own}

@@ -5,15 +5,8 @@ from community.models import Thread
 from community.services import conversations
 from tests import factories
 
+from .conftest import log_in as _log_in
 from .conftest import only_own_host
-
-
-def _log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for()
 
 
 def test_ask_answer_accept_solved(page, live_server, browser):

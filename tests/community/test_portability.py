@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from community import portability
 from community.models import ModerationLog, Post, Thread, User, Vote
+from purpose.models import Project
 from tests.community.test_import_stackexchange import SMALL, run, write_dump
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,10 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
                   .values_list("title", "tags__name")) == tags
     # Post HTML is rendered again, pages and search work, and new rows get fresh ids.
     assert not Post.objects.filter(body_html="").exclude(body="").exists()
+    assert before["purpose.Project"] == 2 and before["purpose.ContributionVote"] > 0
+    project = Project.objects.get(title__startswith="Harvest Ale")
+    assert "<li>" in project.description_html and '"description_html"' not in text
+    assert "Chosen by the community" in client.get(project.get_absolute_url()).content.decode()
     thread = Thread.objects.get(title="How long should I lager?")
     page = client.get(thread.get_absolute_url())
     assert page.status_code == 200 and "Four to six weeks" in page.content.decode()
