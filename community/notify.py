@@ -38,10 +38,14 @@ from community.models import (
 
 Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
-PROJECT_NEWS = (EVENT.PROJECT_UPDATE, EVENT.PROJECT_STATUS, EVENT.CONTRIBUTION_WON)
+# Events whose payload names who hears of them ("notify"), with the notice kind they make.
+ADDRESSED = {EVENT.PROJECT_UPDATE: Kind.PROJECT, EVENT.PROJECT_STATUS: Kind.PROJECT,
+             EVENT.CONTRIBUTION_WON: Kind.PROJECT, EVENT.COAUTHOR_INVITED: Kind.PARTNER,
+             EVENT.PARTNER_DECIDED: Kind.PARTNER, EVENT.PARTNER_JOINED: Kind.PARTNER}
 
 EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
-                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED, Kind.PROJECT}
+                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED, Kind.PROJECT,
+                 Kind.PARTNER}
 PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
 EMAIL_BATCH = 100
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -154,9 +158,9 @@ def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
     if event.kind == EVENT.ANSWER_ACCEPTED:
         if event.subject_user_id and event.subject_user_id != event.actor_id:
             return {event.subject_user_id: Kind.ACCEPTED}
-    elif event.kind in PROJECT_NEWS:
+    elif event.kind in ADDRESSED:
         # The app that wrote the event names who hears of it (a project's followers).
-        return {pk: Kind.PROJECT for pk in (event.payload or {}).get("notify", [])
+        return {pk: ADDRESSED[event.kind] for pk in (event.payload or {}).get("notify", [])
                 if pk != event.actor_id}
     elif event.kind == EVENT.VOTE_CAST:
         vote = (event.payload or {}).get("vote")
@@ -331,5 +335,6 @@ def describe(notice: Notification) -> str:
         Kind.WELCOME: f"{who} welcomed you: {notice.message}",
         Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
         Kind.PROJECT: notice.message,
+        Kind.PARTNER: notice.message,
     }.get(notice.kind, title)
 

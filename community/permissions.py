@@ -217,6 +217,43 @@ def can_confirm_winner(user) -> bool:
     return is_staff_host(user)
 
 
+# Partners (the partners app's organisations, read by attribute).
+
+def is_partner_admin(user, organisation) -> bool:
+    """Admin of this organisation (verified or still applying)."""
+    return is_member(user) and user.partner_roles.get(organisation.pk, (False, ""))[0]
+
+
+def can_apply_partner(user) -> bool:
+    return can_take_part(user)
+
+
+def can_review_partners(user) -> bool:
+    """Verify or decline applications, remove a partner's people: hosts."""
+    return is_staff_host(user)
+
+
+def can_view_organisation(user, organisation) -> bool:
+    """A verified partner's page is public; an application is its people's and the hosts'."""
+    if organisation.status == "verified":
+        return True
+    return is_staff_host(user) or (is_member(user) and organisation.pk in user.partner_roles)
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Edit the page, invite and remove colleagues: the organisation's admins."""
+    return can_take_part(user) and is_partner_admin(user, organisation)
+
+
+def can_publish_partner(user, organisation) -> bool:
+    """Co-created content, for a verified organisation, by its own people only."""
+    return can_take_part(user) and is_partner(user, organisation)
+
+
+def can_view_partner_insights(user, organisation) -> bool:
+    return is_staff_host(user) or is_partner(user, organisation)
+
+
 def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):

@@ -10,6 +10,12 @@ Thread social score (the Conversations feed's order key)::
              + (created_at - EPOCH) / TAU    # newer threads start higher
              - STAFF_START_PENALTY  if staff started the thread
              - DOMINATED_PENALTY    if staff wrote more than half of 3 or more posts
+             - STAFF_START_PENALTY  if a partner started it, unless members carry it
+                                    (MEMBERS_CARRY distinct members or more posted)
+
+Partners are the brand's guests, not its customers: their posts count as the brand's here
+(not as member participants, replies or answers, and with staff towards "dominated"), so a
+partner's announcement ranks like the brand's until customers take the conversation over.
 
 Age enters only through the creation time, so a stored score never goes stale as the clock
 moves: every thread "decays" at the same rate relative to newer ones (two days of age
@@ -42,6 +48,7 @@ W_MEMBER_VOTE = 1.0
 STAFF_START_PENALTY = 1.0
 DOMINATED_PENALTY = 1.0
 DOMINATED_MIN_POSTS = 3
+MEMBERS_CARRY = 3
 
 W_HELP_ANSWER = 3.0
 W_HELP_ACCEPTED = 10.0
@@ -72,15 +79,16 @@ def is_brand_dominated(*, staff_posts: int, total_posts: int) -> bool:
 
 def social_score(*, created_at: datetime, member_participants: int, member_replies: int,
                  peer_answers: int, member_votes: int, staff_posts: int, total_posts: int,
-                 started_by_staff: bool) -> float:
+                 started_by_staff: bool, partner_posts: int = 0,
+                 started_by_partner: bool = False) -> float:
     activity = thread_activity(
         member_participants=member_participants, member_replies=member_replies,
         peer_answers=peer_answers, member_votes=member_votes,
     )
     score = math.log10(1.0 + activity) + (created_at - EPOCH).total_seconds() / TAU
-    if started_by_staff:
+    if started_by_staff or (started_by_partner and member_participants < MEMBERS_CARRY):
         score -= STAFF_START_PENALTY
-    if is_brand_dominated(staff_posts=staff_posts, total_posts=total_posts):
+    if is_brand_dominated(staff_posts=staff_posts + partner_posts, total_posts=total_posts):
         score -= DOMINATED_PENALTY
     return round(score, 6)
 

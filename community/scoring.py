@@ -20,7 +20,9 @@ from community.models import Post, Thread, User, Vote
 BATCH = 2000
 
 STAFF = Post.Role.STAFF
-_MEMBER_POST = ~Q(author_role=STAFF)
+PARTNER = Post.Role.PARTNER
+# For ranking, partners' posts weigh like the brand's (see ranking.py): customers only.
+_CUSTOMER_POST = Q(author_role=Post.Role.MEMBER)
 _STAFF_VOTER = Q(voter__is_host=True) | Q(voter__is_superuser=True)
 
 
@@ -34,31 +36,35 @@ def thread_counters(thread_ids: list[int] | None) -> dict[int, dict]:
     ``None``: every thread, in one pass over posts and one over votes."""
     among = {} if thread_ids is None else {"thread_id__in": thread_ids}
     posts = Post.objects.filter(is_deleted=False, status=Post.Status.PUBLISHED, **among)
-    reply_to_member = Q(kind=Post.Kind.REPLY) & _MEMBER_POST & (
+    reply_to_member = Q(kind=Post.Kind.REPLY) & _CUSTOMER_POST & (
         (
             Q(parent__isnull=False)
-            & ~Q(parent__author_role=STAFF)
+            & Q(parent__author_role=Post.Role.MEMBER)
             & ~Q(parent__author_id=F("author_id"))
         )
         | (
             Q(parent__isnull=True)
             & Q(thread__author_is_staff=False)
+            & ~Q(thread__opening_post__author_role=PARTNER)
             & ~Q(thread__author_id=F("author_id"))
         )
     )
     rows = posts.values("thread_id").annotate(
         total=Count("id"),
         staff=Count("id", filter=Q(author_role=STAFF)),
-        participants=Count("author_id", distinct=True, filter=_MEMBER_POST),
+        partner=Count("id", filter=Q(author_role=PARTNER)),
+        partner_started=Count("id", filter=Q(author_role=PARTNER, kind=Post.Kind.OPENING)),
+        participants=Count("author_id", distinct=True, filter=_CUSTOMER_POST),
         peer_answers=Count(
             "id",
-            filter=_MEMBER_POST & Q(kind=Post.Kind.ANSWER) & ~Q(author_id=F("thread__author_id")),
+            filter=_CUSTOMER_POST & Q(kind=Post.Kind.ANSWER)
+            & ~Q(author_id=F("thread__author_id")),
         ),
         member_replies=Count("id", filter=reply_to_member),
     )
     counters: dict[int, dict] = defaultdict(
-        lambda: {"total": 0, "staff": 0, "participants": 0, "peer_answers": 0,
-                 "member_replies": 0, "votes": 0})
+        lambda: {"total": 0, "staff": 0, "partner": 0, "partner_started": 0,
+                 "participants": 0, "peer_answers": 0, "member_replies": 0, "votes": 0})
     for row in rows:
         counters[row.pop("thread_id")].update(row)
     votes = (
@@ -106,6 +112,8 @@ def rescore_threads(thread_ids: Iterable[int] | None = None, *, also: str = "") 
                 staff_posts=c["staff"],
                 total_posts=c["total"],
                 started_by_staff=thread.author_is_staff,
+                partner_posts=c["partner"],
+                started_by_partner=bool(c["partner_started"]),
             )
         write_rows(Thread, threads, THREAD_SCORE_FIELDS, also)
         done += len(threads)

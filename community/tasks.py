@@ -34,6 +34,14 @@ def sweep_events() -> int:
     return engagement.process_pending(max_batches=1000)
 
 
+@shared_task(name="community.flush_views", queue="events")
+def flush_views() -> int:
+    """Write the thread views counted in Redis to the database (every minute)."""
+    from . import viewcount
+
+    return viewcount.flush()
+
+
 @shared_task(name="community.send_notification_emails", queue="notifications",
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails() -> int:

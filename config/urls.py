@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("purpose.urls")),
+    path("", include("partners.urls")),
     path("", include("community.urls")),
     # Uploaded media is re-encoded at upload and served with nosniff; a CDN or the web server
     # takes this over in larger deployments.

@@ -1,18 +1,40 @@
 from django.contrib import admin
 
-from .models import Organisation, PartnerMembership
+from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
 
 
 class MembershipInline(admin.TabularInline):
     model = PartnerMembership
-    raw_id_fields = ("user",)
+    fk_name = "organisation"
+    raw_id_fields = ("user", "invited_by")
     extra = 0
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "status", "created_at")
+    list_display = ("name", "status", "created_at", "decided_at")
     list_filter = ("status",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("applied_by", "decided_by")
     inlines = [MembershipInline]
+
+
+class CoAuthorInline(admin.TabularInline):
+    model = CoAuthor
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(PartnerPost)
+class PartnerPostAdmin(admin.ModelAdmin):
+    list_display = ("thread", "organisation", "kind", "created_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("thread", "project", "created_by")
+    inlines = [CoAuthorInline]
+
+
+@admin.register(PartnerInvitation)
+class PartnerInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "created_at", "accepted_at")
+    raw_id_fields = ("invited_by", "accepted_by")

@@ -1,7 +1,23 @@
-"""Partner organisations and their members (extended by the partners issue)."""
+"""Partner organisations, their people, and the content they create with the community.
+
+An organisation applies; a host verifies or declines it (with a reason). Its people are
+``PartnerMembership`` rows: the partner role exists only through them, so removing a row
+takes the role away on the member's next request. Co-created content is a thread of the
+conversation layer (members reply and vote as anywhere) with a ``PartnerPost`` that credits
+the organisation and the ``CoAuthor`` members who accepted.
+"""
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+
+
+def logo_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return f"partners/{timezone.now():%Y/%m}/{secrets.token_hex(10)}.{ext}"
 
 
 class Organisation(models.Model):
@@ -16,22 +32,53 @@ class Organisation(models.Model):
         error_messages={"unique": "An organisation with this name already exists."},
     )
     slug = models.SlugField(max_length=140, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     website = models.URLField(blank=True)
+    links = models.TextField(blank=True, max_length=2000,
+                             help_text="More links (shop, social, events), one per line.")
+    logo = models.ImageField(upload_to=logo_path, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     decline_reason = models.CharField(max_length=500, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    application_note = models.TextField(
+        blank=True, max_length=2000, help_text="Why the organisation wants to partner.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"),
+                                    name="organisation_name_ci_unique"),
+        ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:140] or "organisation"
+            base = slugify(self.name)[:130] or "organisation"
+            slug, n = base, 1
+            while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            self.slug = slug
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partners:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines()
+                if line.strip().startswith(("https://", "http://"))]
 
 
 class PartnerMembership(models.Model):
@@ -42,6 +89,8 @@ class PartnerMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_memberships"
     )
     is_admin = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,3 +100,72 @@ class PartnerMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.organisation}"
+
+
+class PartnerInvitation(models.Model):
+    """An organisation's admin invites a colleague by email; the signed link is the key."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation}"
+
+
+class PartnerPost(models.Model):
+    """A thread published by a partner, credited to its organisation."""
+
+    class Kind(models.TextChoices):
+        HOWTO = "howto", "How-to"
+        EVENT = "event", "Event"
+        OFFER = "offer", "Offer"
+        STORY = "story", "Story"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="posts")
+    thread = models.OneToOneField("community.Thread", on_delete=models.CASCADE,
+                                  related_name="partner_post")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    project = models.ForeignKey("purpose.Project", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="partner_posts")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.organisation}"
+
+
+class CoAuthor(models.Model):
+    """A member credited on partner content once they accept."""
+
+    post = models.ForeignKey(PartnerPost, on_delete=models.CASCADE, related_name="coauthors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="coauthorships")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_coauthor")]
+
+    def __str__(self):
+        return f"{self.user} on {self.post}"
+
+    def get_absolute_url(self):
+        return reverse("partners:coauthor", kwargs={"pk": self.pk})

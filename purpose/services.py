@@ -112,7 +112,8 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
                                     created_at=now,
                                     note="Opened by the host team" if staff else "Proposed")
         _lead(project, author)
-        _event(Kind.PROJECT_PROPOSED, actor=author, project=project, status=status)
+        _event(Kind.PROJECT_PROPOSED, actor=author, project=project, status=status,
+               organisation=project.organisation_id)
     return project
 
 

@@ -7,7 +7,9 @@ from django.core.cache import cache
 
 from . import factories
 
-ROLES = ["anonymous", "new_member", "member", "partner", "staff", "admin"]
+# "partner" belongs to the organisation a test's objects belong to (the matrix adds them to
+# it); "partner_other" belongs to another organisation only.
+ROLES = ["anonymous", "new_member", "member", "partner", "partner_other", "staff", "admin"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +66,7 @@ def make_role_user(role):
         "new_member": factories.NewMemberFactory,
         "member": factories.UserFactory,
         "partner": factories.PartnerFactory,
+        "partner_other": factories.PartnerFactory,
         "staff": factories.HostFactory,
         "admin": factories.AdminFactory,
     }[role]()

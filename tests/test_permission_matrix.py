@@ -16,8 +16,8 @@ from community.services import conversations
 from . import factories
 from .conftest import ROLES, make_role_user
 
-ANON, NEW, MEMBER, PARTNER, STAFF, ADMIN = ROLES
-SIGNED_IN = (NEW, MEMBER, PARTNER, STAFF, ADMIN)
+ANON, NEW, MEMBER, PARTNER, PARTNER_OTHER, STAFF, ADMIN = ROLES
+SIGNED_IN = (NEW, MEMBER, PARTNER, PARTNER_OTHER, STAFF, ADMIN)
 
 
 def everyone(status):
@@ -64,7 +64,22 @@ def _world():
     contribution = purpose_services.contribution_submit(author=owner, project=project,
                                                         kind="idea", title="Numbered bottles",
                                                         body="By kitchen")
+    from partners import services as partner_services
+    from partners.models import Organisation
+
+    organisation = factories.OrganisationFactory(name="Northfield Hop Farm")
+    applied = factories.OrganisationFactory(name="Still Applying Ltd",
+                                            status=Organisation.Status.APPLIED)
+    colleague = factories.PartnerFactory(username="colleague", organisation=organisation)
+    partner_post = partner_services.partner_publish(
+        author=colleague, organisation=organisation, kind="howto", space=space,
+        title="Growing hops on a balcony", body="Pots, strings, sun.", coauthors=[owner])
+    invitation = partner_services.PartnerInvitation.objects.create(
+        organisation=organisation, email="new.colleague@example.com", invited_by=colleague)
     return {
+        "organisation": organisation, "applied": applied, "colleague": colleague,
+        "coauthor": partner_post.coauthors.get(), "partner_thread": partner_post.thread,
+        "partner_invite_token": partner_services.invitation_token(invitation),
         "project": project, "need": need, "contribution": contribution,
         "revision": revision,
         "imported": imported,
@@ -88,6 +103,14 @@ def answer_kw(w, u):
     return {"pk": w["answer"].pk}
 
 
+def org_kw(w, u):
+    return {"slug": w["organisation"].slug}
+
+
+def colleague_kw(w, u):
+    return {"slug": w["organisation"].slug, "username": w["colleague"].username}
+
+
 def project_kw(w, u):
     return {"slug": w["project"].slug}
 
@@ -101,7 +124,12 @@ def contribution_kw(w, u):
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
-HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, STAFF: 200, ADMIN: 200}
+HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, PARTNER_OTHER: 403, STAFF: 200,
+              ADMIN: 200}
+# Pages of the world's partner organisation: its people (the "partner" role) and nobody
+# else, or its people and the hosts.
+ORG_PEOPLE = {**anon_then(302, 403), PARTNER: 200}
+ORG_PEOPLE_AND_HOSTS = {**ORG_PEOPLE, STAFF: 200, ADMIN: 200}
 
 
 MATRIX: dict[str, Row] = {
@@ -196,6 +224,23 @@ MATRIX: dict[str, Row] = {
     "purpose:contribution_edit": Row(anon_then(302, 403), contribution_kw),
     "purpose:contribution_vote": Row(MEMBERS_ONLY_POST, contribution_kw),
     "purpose:contribution_confirm": Row(MEMBERS_ONLY_POST, contribution_kw),
+    # Partners (the world's organisation; "partner" is one of its people, "partner_other"
+    # belongs to another organisation only)
+    "partners:organisations": Row(everyone(200)),
+    "partners:apply": Row(anon_then(302, 200)),
+    "partners:review": Row(HOSTS_ONLY),
+    "partners:organisation": Row(everyone(200), org_kw),
+    "partners:decide": Row(MEMBERS_ONLY_POST, org_kw),
+    "partners:edit": Row(ORG_PEOPLE, org_kw),
+    "partners:people": Row(ORG_PEOPLE, org_kw),
+    "partners:person_remove": Row(MEMBERS_ONLY_POST, colleague_kw),
+    "partners:person_admin": Row(MEMBERS_ONLY_POST, colleague_kw),
+    "partners:publish": Row(ORG_PEOPLE, org_kw),
+    "partners:insights": Row(ORG_PEOPLE_AND_HOSTS, org_kw),
+    # The link is the key for the page; accepting it checks the address (a POST).
+    "partners:invitation": Row(everyone(200), lambda w, u: {"token": w["partner_invite_token"]}),
+    # Someone else's co-author invitation: not found for everybody but its invitee.
+    "partners:coauthor": Row(anon_then(302, 404), lambda w, u: {"pk": w["coauthor"].pk}),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),
@@ -253,14 +298,32 @@ def test_every_url_has_a_row():
 def test_matrix(client, url_name, role):
     row = MATRIX[url_name]
     world = _world()
-    user = make_role_user(role)
+    user = _visitor(world, role)
     if user is not None:
         client.force_login(user)
     url = reverse(url_name, kwargs=row.kwargs(world, user))
     response = client.get(url)
-    assert response.status_code == row.expected[role], (
-        f"{role} GET {url} -> {response.status_code}, expected {row.expected[role]}"
+    expected = _expected(row.expected, role)
+    assert response.status_code == expected, (
+        f"{role} GET {url} -> {response.status_code}, expected {expected}"
     )
+
+
+def _visitor(world, role):
+    """The role's user; a "partner" is one of the world organisation's people (an admin)."""
+    from partners.models import PartnerMembership
+
+    user = make_role_user(role)
+    if role == PARTNER:
+        PartnerMembership.objects.create(user=user, organisation=world["organisation"],
+                                         is_admin=True)
+    return user
+
+
+def _expected(table: dict, role: str) -> int:
+    """A row that does not name "partner_other" expects for it what it expects for a
+    partner: only rows about an organisation tell the two apart."""
+    return table[role] if role in table else table[PARTNER]
 
 
 # Writes: who may POST what (someone else's question and answer).
@@ -314,6 +377,22 @@ POST_MATRIX = {
                                   {"title": "Hijacked", "body": "x"}),
     "purpose:contribution_confirm": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                                      contribution_kw, {}),
+    # Partners: only the organisation's people publish and manage it; hosts decide.
+    "partners:decide": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, org_kw,
+                        {"decision": "verify"}),
+    "partners:edit": ({**ORG_PEOPLE, PARTNER: 302}, org_kw,
+                      {"description": "Changed by someone", "website": "", "links": ""}),
+    "partners:people": ({**ORG_PEOPLE, PARTNER: 302}, org_kw,
+                        {"email": "someone@example.com"}),
+    # Removing a colleague: their admins and the hosts.
+    "partners:person_remove": ({**ORG_PEOPLE, PARTNER: 302, STAFF: 302, ADMIN: 302},
+                               colleague_kw, {}),
+    "partners:person_admin": ({**ORG_PEOPLE, PARTNER: 302}, colleague_kw, {}),
+    "partners:publish": ({**ORG_PEOPLE, PARTNER: 302}, org_kw, {
+        "kind": "howto", "space": "SPACE", "title": "A how-to from the farm",
+        "body": "Steps.", "nonce": "pub"}),
+    "partners:coauthor": (anon_then(302, 404), lambda w, u: {"pk": w["coauthor"].pk},
+                          {"answer": "accept"}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",
@@ -325,15 +404,16 @@ POST_MATRIX = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
 def test_post_matrix(client, url_name, role):
-    expected, kwargs, data = POST_MATRIX[url_name]
+    table, kwargs, data = POST_MATRIX[url_name]
     world = _world()
-    user = make_role_user(role)
+    user = _visitor(world, role)
     if user is not None:
         client.force_login(user)
     data = {k: (world["space"].pk if v == "SPACE" else v) for k, v in data.items()}
     response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
-    assert response.status_code == expected[role], (
-        f"{role} POST {url_name} -> {response.status_code}, expected {expected[role]}"
+    expected = _expected(table, role)
+    assert response.status_code == expected, (
+        f"{role} POST {url_name} -> {response.status_code}, expected {expected}"
     )
 
 

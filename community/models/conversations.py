@@ -334,6 +334,7 @@ class Notification(models.Model):
         WELCOME = "welcome", "A host welcomed you"
         INTRODUCED = "introduced", "A host introduced you to a question"
         PROJECT = "project", "News from a project you follow"
+        PARTNER = "partner", "News from a partner you work with"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

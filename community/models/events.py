@@ -39,6 +39,14 @@ class EngagementEvent(models.Model):
         CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
         CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
         CONTRIBUTION_WON = "contribution_won", "Contribution won"
+        # Partners (the partners app).
+        PARTNER_APPLIED = "partner_applied", "Organisation applied to be a partner"
+        PARTNER_DECIDED = "partner_decided", "Partner application verified or declined"
+        PARTNER_JOINED = "partner_joined", "Joined a partner organisation"
+        PARTNER_LEFT = "partner_left", "Left or removed from a partner organisation"
+        PARTNER_PUBLISHED = "partner_published", "Partner content published"
+        COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
+        COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     actor = models.ForeignKey(

@@ -42,6 +42,9 @@ class CommunitySettings(models.Model):
     min_fill_seconds = models.PositiveSmallIntegerField(
         "minimum seconds to fill a form", default=2,
         help_text="Sign-up and post forms sent faster than this are treated as bots.")
+    partner_posts_need_approval = models.BooleanField(
+        "partner content waits for approval", default=False,
+        help_text="Posts partners publish wait in the review queue until a host approves them.")
     blocked_words = models.TextField(
         blank=True, help_text="One word or phrase per line: posts containing one wait in the "
         "review queue.")

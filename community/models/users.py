@@ -129,15 +129,20 @@ class User(AbstractUser):
         return self.split_list(self.interests)
 
     @cached_property
-    def partner_organisation_ids(self) -> frozenset[int]:
-        """Verified partner organisations this member belongs to (one query, cached)."""
+    def partner_roles(self) -> dict[int, tuple[bool, str]]:
+        """``{organisation id: (is admin, organisation status)}`` (one query, cached per
+        request: a member removed from an organisation loses it on their next request)."""
         if not self.pk:
-            return frozenset()
-        return frozenset(
-            self.partner_memberships.filter(organisation__status="verified").values_list(
-                "organisation_id", flat=True
-            )
-        )
+            return {}
+        return {org: (admin, status) for org, admin, status in
+                self.partner_memberships.values_list("organisation_id", "is_admin",
+                                                     "organisation__status")}
+
+    @property
+    def partner_organisation_ids(self) -> frozenset[int]:
+        """Verified partner organisations this member belongs to."""
+        return frozenset(org for org, (_, status) in self.partner_roles.items()
+                         if status == "verified")
 
     @cached_property
     def active_suspension(self):

@@ -88,8 +88,9 @@ def _update_search_vector(thread_id: int) -> None:
 
 
 def thread_create(*, author: UserModel, space: Space, kind: str, title: str, body: str,
-                  tags: Iterable[str] = (), created_at=None) -> Thread:
-    """Open a thread with its first post. ``created_at`` is for imports and the demo."""
+                  tags: Iterable[str] = (), created_at=None, hold: str = "") -> Thread:
+    """Open a thread with its first post. ``created_at`` is for imports and the demo;
+    ``hold``: a reason to send it to the review queue whatever the author's standing."""
     permissions.require(
         permissions.can_start_thread(author, kind),
         "Only the host team can post announcements."
@@ -101,7 +102,8 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
     if created_at is None:
         limits.check(author, starting_thread=True, html=rendered.html,
                      mentions=rendered.mentions, now=now)
-    held = limits.hold_reason(author, f"{title}\n{body}") if created_at is None else ""
+    held = hold or (limits.hold_reason(author, f"{title}\n{body}") if created_at is None
+                    else "")
     with transaction.atomic():
         thread = Thread.objects.create(
             space=space,

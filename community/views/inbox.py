@@ -49,12 +49,12 @@ def notification_open(request, pk):
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
+    if notice.url.startswith("/") and not notice.url.startswith("//"):
+        return redirect(notice.url)  # a notice about a page of its own (a project, a partner)
     if notice.post_id:
         return redirect("post_permalink", pk=notice.post_id)
     if notice.thread_id:
         return redirect(notice.thread)
-    if notice.url.startswith("/") and not notice.url.startswith("//"):
-        return redirect(notice.url)
     return redirect("notifications")
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions, submissions
+from community import permissions, submissions, viewcount
 from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.search import similar_questions
@@ -67,6 +67,8 @@ def thread_detail(request, pk, slug):
         if request.GET.get("page"):
             url += f"?page={page_number(request.GET['page'])}"
         return redirect(url, permanent=True)
+    if not request.htmx:
+        viewcount.record(thread.pk)
     return _render_thread(request, thread, page=page_number(request.GET.get("page")))
 
 

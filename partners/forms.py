@@ -1,0 +1,120 @@
+from django import forms
+
+from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
+from community.images import clean_image
+from community.models import Space, User
+from purpose.models import Project
+
+from .models import PartnerPost
+from .services import name_taken
+
+LOGO_SIDE = 512
+
+
+class OrganisationFields(forms.Form):
+    description = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+                                  error_messages={"required": "Tell members who you are."})
+    # Not "website": that name is the bot guard's honeypot.
+    homepage = forms.URLField(required=False, assume_scheme="https", label="Website")
+    links = forms.CharField(required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="More links (shop, social, events), one https:// "
+                                      "address per line.")
+    logo = forms.ImageField(required=False, help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+
+    def clean_description(self):
+        value = self.cleaned_data["description"].strip()
+        if not value:
+            raise forms.ValidationError("Tell members who you are.")
+        return value
+
+    def clean_links(self):
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines()
+                 if line.strip()]
+        field = forms.URLField(assume_scheme="https")
+        bad = []
+        for line in lines:
+            try:
+                field.clean(line)
+            except forms.ValidationError:
+                bad.append(line)
+            else:
+                if not line.startswith(("https://", "http://")):
+                    bad.append(line)
+        if bad:
+            raise forms.ValidationError("These are not web addresses: %(bad)s",
+                                        params={"bad": ", ".join(bad[:5])})
+        return "\n".join(lines)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            return clean_image(logo, max_side=LOGO_SIDE)
+        return logo
+
+
+class ApplyForm(BotGuardMixin, OrganisationFields):
+    name = forms.CharField(max_length=120, label="Organisation name",
+                           error_messages={"required": "Give the organisation's name."})
+    note = forms.CharField(required=False, max_length=2000, label="Why partner with us?",
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    field_order = ["name", "description", "homepage", "links", "logo", "note"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(ch.isalnum() for ch in name):
+            raise forms.ValidationError("Give the organisation's name.")
+        if name_taken(name):
+            raise forms.ValidationError("An organisation with this name already exists.")
+        return name
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", "Verify"), ("decline", "Decline")])
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's email address",
+                             error_messages={"invalid": "Enter a valid email address."})
+
+
+class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
+    kind = forms.ChoiceField(choices=PartnerPost.Kind.choices, label="What is it?")
+    space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
+                                   empty_label="Choose a space")
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.filter(status__in=Project.ACTIVE), required=False,
+        empty_label="No project", help_text="Or post it in a project: it appears there too.")
+    title = forms.CharField(min_length=8, max_length=200, error_messages={
+        "min_length": "Give it a title of at least 8 characters.",
+        "required": "Give it a title."})
+    body = forms.CharField(label="Text", max_length=BODY_MAX,
+                           widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text="Markdown: **bold**, _italic_, lists, [link](https://…).",
+                           error_messages={"required": "Write the text."})
+    coauthors = forms.CharField(
+        required=False, max_length=300, label="Co-authors",
+        help_text="Members who made it with you, as @handles separated by commas. Each is "
+                  "asked; their name shows once they accept.")
+    field_order = ["kind", "space", "project", "title", "body", "coauthors", "nonce"]
+
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author = author
+
+    def clean_coauthors(self):
+        from .services import coauthors_resolve
+
+        handles = User.split_list(self.cleaned_data.get("coauthors", ""))
+        if len(handles) > 10:
+            raise forms.ValidationError("At most 10 co-authors.")
+        return coauthors_resolve(handles, author=self.author)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("space") and not data.get("project") and not self.errors.get("space"):
+            self.add_error("space", "Choose a space or a project.")
+        return data
+

@@ -1,0 +1,306 @@
+"""Pages of partner organisations: applying, the public page, people, publishing, insights.
+
+A partner acts only for its own organisation: every organisation-scoped page asks
+``community.permissions`` with that organisation, and no page shows a member's email.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community import permissions, submissions
+from community.models import User
+from community.selectors.feeds import page_number
+
+from . import selectors, services
+from .forms import ApplyForm, DecideForm, InviteForm, OrganisationFields, PublishForm
+from .models import CoAuthor, Organisation
+
+
+class _Page:
+    def __init__(self, number: int, has_next: bool):
+        self.number, self.has_next, self.has_previous = number, has_next, number > 1
+
+
+def _organisation_or_404(request, slug) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not permissions.can_view_organisation(request.user,
+                                                                     organisation):
+        raise Http404("No such partner.")
+    return organisation
+
+
+def _refused(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_GET
+def organisations(request):
+    """Verified partners. Template ``partners/organisations.html``."""
+    page = page_number(request.GET.get("page"))
+    rows, has_next = selectors.organisations_page(page=page)
+    mine = [] if not permissions.is_member(request.user) else list(
+        Organisation.objects.filter(pk__in=request.user.partner_roles))
+    return render(request, "partners/organisations.html", {
+        "organisations": rows, "page": _Page(page, has_next), "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    permissions.require(permissions.can_apply_partner(request.user),
+                        permissions.why_not(request.user))
+    if request.method == "POST":
+        form = ApplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                organisation = services.organisation_apply(
+                    user=request.user, name=data["name"], description=data["description"],
+                    website=data["homepage"], links=data["links"], note=data["note"],
+                    logo=data.get("logo"))
+            except ValidationError as error:
+                form.add_error("name", error)
+            else:
+                messages.success(request, "Thanks! A host reviews your application; we'll "
+                                          "tell you the decision.")
+                return redirect(organisation)
+    else:
+        form = ApplyForm()
+    return render(request, "partners/apply.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def review(request):
+    """Applications waiting for a host. Template ``partners/review.html``."""
+    permissions.require(permissions.can_review_partners(request.user),
+                        "Partner applications are for the host team.")
+    return render(request, "partners/review.html", {"applications": selectors.applications()})
+
+
+@login_required
+@require_POST
+def decide(request, slug):
+    organisation = _organisation_or_404(request, slug)
+    permissions.require(permissions.can_review_partners(request.user),
+                        "Only a host verifies partner organisations.")
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose verify or decline.")
+        return redirect("partners:review")
+    verify = form.cleaned_data["decision"] == "verify"
+    try:
+        services.organisation_decide(actor=request.user, organisation=organisation,
+                                     verify=verify, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+        return redirect("partners:review")
+    messages.success(request, f"{organisation.name} is verified." if verify else
+                     f"{organisation.name} is declined; its admins are told why.")
+    return redirect("partners:review")
+
+
+@require_GET
+def organisation(request, slug):
+    """A partner's page. Template ``partners/organisation.html``."""
+    organisation = _organisation_or_404(request, slug)
+    data = selectors.organisation_page(organisation=organisation, viewer=request.user)
+    return render(request, "partners/organisation.html", {
+        "organisation": organisation, "data": data,
+        "is_ours": permissions.is_partner(request.user, organisation),
+        "manage": permissions.can_manage_organisation(request.user, organisation),
+        "may_review": permissions.can_review_partners(request.user),
+        "leave": permissions.is_member(request.user)
+        and organisation.pk in request.user.partner_roles,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    organisation = _organisation_or_404(request, slug)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation),
+                        "Only this organisation's admins edit its page.")
+    if request.method == "POST":
+        form = OrganisationFields(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.organisation_edit(actor=request.user, organisation=organisation,
+                                       description=data["description"],
+                                       website=data["homepage"], links=data["links"],
+                                       logo=data.get("logo"),
+                                       remove_logo=data.get("logo") is False)
+            messages.success(request, "Your partner page is saved.")
+            return redirect(organisation)
+    else:
+        form = OrganisationFields(initial={
+            "description": organisation.description, "homepage": organisation.website,
+            "links": organisation.links, "logo": organisation.logo})
+    return render(request, "partners/edit.html", {"form": form, "organisation": organisation},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people(request, slug):
+    """The organisation's people and invitations; admins invite by email."""
+    organisation = _organisation_or_404(request, slug)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation),
+                        "Only this organisation's admins manage its people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_send(actor=request.user, organisation=organisation,
+                                     email=form.cleaned_data["email"])
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("partners:people", slug=organisation.slug)
+    return render(request, "partners/people.html", {
+        "organisation": organisation, "form": form,
+        **selectors.people_page(organisation=organisation),
+    }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def person_remove(request, slug, username):
+    organisation = _organisation_or_404(request, slug)
+    member = get_object_or_404(User, username=username)
+    leaving = member.pk == request.user.pk
+    try:
+        services.membership_remove(actor=request.user, organisation=organisation,
+                                   member=member)
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+        if not leaving and permissions.can_manage_organisation(request.user, organisation):
+            return redirect("partners:people", slug=organisation.slug)
+        return redirect(organisation)
+    if leaving:
+        messages.success(request, f"You left {organisation.name}.")
+        return redirect("partners:organisations")
+    messages.success(request, f"{member.name} no longer represents {organisation.name}.")
+    if permissions.can_manage_organisation(request.user, organisation):
+        return redirect("partners:people", slug=organisation.slug)
+    return redirect(organisation)
+
+
+@login_required
+@require_POST
+def person_admin(request, slug, username):
+    organisation = _organisation_or_404(request, slug)
+    member = get_object_or_404(User, username=username)
+    try:
+        services.membership_admin_set(actor=request.user, organisation=organisation,
+                                      member=member)
+    except ValidationError as error:
+        messages.error(request, _refused(error))
+    else:
+        messages.success(request, f"{member.name} is an admin of {organisation.name}.")
+    return redirect("partners:people", slug=organisation.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """Following an invitation: sign in (or join) with the invited address, then accept."""
+    try:
+        invitation = services.invitation_resolve(token)
+    except services.InvalidInvitation as error:
+        return render(request, "partners/invitation_invalid.html", {"reason": str(error)},
+                      status=400)
+    mismatch = permissions.is_member(request.user) and not services.owns_email(
+        request.user, invitation.email)
+    if request.method == "POST":
+        if not permissions.is_member(request.user):
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            services.invitation_accept(user=request.user, token=token)
+        except services.InvalidInvitation as error:
+            return render(request, "partners/invitation_invalid.html",
+                          {"reason": str(error)}, status=400)
+        messages.success(request, f"Welcome to {invitation.organisation.name}: you can "
+                                  "publish for it now.")
+        return redirect(invitation.organisation)
+    return render(request, "partners/invitation.html", {"invitation": invitation,
+                                                        "mismatch": mismatch})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coauthor(request, pk):
+    """A co-author invitation: only the invited member sees it."""
+    invited = (CoAuthor.objects.select_related("post__organisation", "post__thread", "user")
+               .filter(pk=pk, user=request.user).first())
+    if invited is None:
+        raise Http404("No such invitation.")
+    if request.method == "POST":
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.coauthor_respond(user=request.user, coauthor=invited, accept=accept)
+        except ValidationError as error:
+            messages.info(request, _refused(error))
+        else:
+            messages.success(request, "Thank you: your name is on it." if accept else
+                             "Declined: your name stays off it.")
+        return redirect(invited.post.thread)
+    return render(request, "partners/coauthor.html", {"invited": invited})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request, slug):
+    """Co-created content. Template ``partners/publish.html``."""
+    organisation = _organisation_or_404(request, slug)
+    if organisation.pk in getattr(request.user, "partner_roles", {}) and \
+            not organisation.is_verified:
+        messages.error(request, "Your organisation is not verified yet: a host must verify "
+                                "it before you publish.")
+        return redirect(organisation)
+    permissions.require(permissions.can_publish_partner(request.user, organisation),
+                        "Only this organisation's people publish for it.")
+    if request.method == "POST":
+        form = PublishForm(request.POST, author=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            first, url = submissions.claim(request.user, data["nonce"])
+            if not first:
+                return redirect(url or organisation)
+            try:
+                post = services.partner_publish(
+                    author=request.user, organisation=organisation, kind=data["kind"],
+                    title=data["title"], body=data["body"], space=data.get("space"),
+                    project=data.get("project"), coauthors=data["coauthors"])
+            except (ValidationError, PermissionDenied) as error:
+                submissions.release(request.user, data["nonce"])
+                if isinstance(error, PermissionDenied):
+                    raise
+                form.add_error(None, error)
+            else:
+                thread = post.thread
+                submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+                messages.success(request, "Published. It waits for a host's approval first."
+                                 if thread.is_hidden else
+                                 "Published: members can reply and vote now.")
+                return redirect(thread)
+    else:
+        form = PublishForm(author=request.user,
+                           initial={"project": request.GET.get("project") or None})
+    return render(request, "partners/publish.html", {"form": form,
+                                                     "organisation": organisation},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def insights(request, slug):
+    """Reach and conversation of the organisation's content. ``partners/insights.html``."""
+    organisation = _organisation_or_404(request, slug)
+    permissions.require(permissions.can_view_partner_insights(request.user, organisation),
+                        "Insights are for this organisation's people and the hosts.")
+    return render(request, "partners/insights.html", {
+        "organisation": organisation, **selectors.insights(organisation=organisation)})
