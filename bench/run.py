@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +29,10 @@ def _env() -> dict:
         "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Production-like: the shared cache, view counts and the broker in Redis (tasks wait
+        # for a worker there instead of running inside the request).
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
+        "CACHE_PREFIX": "bench",
     }
 
 
@@ -38,6 +41,7 @@ def _manage(*args):
 
 
 def _prepare() -> dict:
+    """The community (generated once) and the pages to load, by name."""
     from bench.generate import ensure_database
 
     ensure_database(DATABASE_URL)
@@ -47,7 +51,7 @@ def _prepare() -> dict:
     import django
 
     django.setup()
-    from community.models import Thread
+    from community.models import Thread, User
 
     if not Thread.objects.exists():
         from bench.generate import generate
@@ -57,14 +61,70 @@ def _prepare() -> dict:
         print(f"Generating {members} members and {threads} threads...", flush=True)
         print(generate(members=members, threads=threads), flush=True)
     big = Thread.objects.order_by("-post_count").first()
+    question = (Thread.objects.filter(kind="question", answer_count__gte=3, is_deleted=False)
+                .order_by("-answer_count").first() or big)
+    profile = User.objects.filter(username__startswith="bench", is_host=False).order_by(
+        "-pk").first()
     return {
-        "home": "/",
-        "home latest": "/?tab=latest",
-        "space": "/s/bench-space-3/",
-        "thread (first page)": big.get_absolute_url(),
-        "thread (last page)": big.get_absolute_url() + "?page=999",
-        "search": "/search/?q=kettle+yeast",
+        "home": ("anon", "/"),
+        "space": ("anon", "/s/bench-space-3/"),
+        "question": ("anon", question.get_absolute_url()),
+        "thread first page": ("anon", big.get_absolute_url()),
+        "thread last page": ("anon", big.get_absolute_url() + "?page=999"),
+        "search": ("anon", "/search/?q=kettle+yeast"),
+        "profile": ("anon", f"/u/{profile.username}/"),
+        "home (member)": ("member", "/"),
+        "thread first page (member)": ("member", big.get_absolute_url()),
+        "search (member)": ("member", "/search/?q=kettle+yeast"),
+        "reply (member)": ("member-post", f"/t/{question.pk}/reply/"),
     }
+
+
+def _member_cookies() -> str:
+    """A signed-in bench member's session and CSRF cookies, as a Cookie header."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from community.models import User
+
+    member = User.objects.filter(username__startswith="bench", is_host=False).order_by(
+        "pk").first()
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={CSRF}"
+
+
+CSRF = "benchbenchbenchbenchbenchbench12"  # a 32-character CSRF secret, sent as cookie+field
+
+
+def _queries(pages: dict) -> dict:
+    """Queries each page costs when rendered (the page cache off: its misses' cost)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from community.models import User
+
+    settings.PAGE_CACHE = False
+    settings.ALLOWED_HOSTS = ["*"]
+    anonymous, member = Client(), Client()
+    member.force_login(User.objects.filter(username__startswith="bench", is_host=False)
+                       .order_by("pk").first())
+    counts = {}
+    for name, (auth, path) in pages.items():
+        if auth == "member-post":
+            continue
+        client = member if auth == "member" else anonymous
+        client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path)
+        counts[name] = len(ctx.captured_queries)
+    return counts
 
 
 def _free_port() -> int:
@@ -73,76 +133,115 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _python_load(url: str) -> dict:
-    deadline = time.monotonic() + DURATION
-    latencies: list[float] = []
-
-    def worker():
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            with urllib.request.urlopen(url) as response:  # noqa: S310 (loopback)
-                response.read()
-            latencies.append(time.perf_counter() - started)
-
-    with ThreadPoolExecutor(CONNECTIONS) as pool:
-        for _ in range(CONNECTIONS):
-            pool.submit(worker)
-    latencies.sort()
-    return {
-        "requests_per_second": round(len(latencies) / DURATION, 1),
-        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
-        "tool": "python",
-    }
+REPLY_LUA = """
+local n = 0
+request = function()
+  n = n + 1
+  local body = "body=Bench+reply+" .. n .. "&nonce=bench" .. n .. "-" .. math.random(1e9)
+     .. "&csrfmiddlewaretoken=%(csrf)s"
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "%(cookie)s",
+    ["Referer"] = "%(referer)s",
+  }, body)
+end
+"""
 
 
-def _wrk_load(url: str) -> dict:
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout
+def _wrk_load(url: str, *, cookie: str = "", post: bool = False) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    script = None
+    if post:
+        import tempfile
+
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(REPLY_LUA % {"csrf": CSRF, "cookie": cookie, "referer": url})
+        command += ["-s", script.name]
+    elif cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    if script is not None:
+        os.unlink(script.name)
     result = {"tool": "wrk"}
     for line in out.splitlines():
         parts = line.split()
         if line.startswith("Requests/sec:"):
-            result["requests_per_second"] = float(parts[1])
-        elif parts[:1] == ["50%"]:
-            result["p50"] = parts[1]
-        elif parts[:1] == ["99%"]:
-            result["p99"] = parts[1]
+            result["rps"] = float(parts[1])
+        elif parts[:1] in (["50%"], ["99%"]):
+            result["p50_ms" if parts[0] == "50%" else "p99_ms"] = _ms(parts[1])
+        elif "Non-2xx or 3xx responses" in line:
+            result["errors"] = int(parts[-1])
     return result
+
+
+def _ms(text: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return round(float(text[: -len(unit)]) * factor, 2)
+    return float(text)
+
+
+def _serve(module: str, port: int, workers: str, env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", module, "-w", workers, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/")  # noqa: S310 (loopback)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
 
 
 def main():
     pages = _prepare()
-    port = _free_port()
+    queries = _queries(pages)
+    cookie = _member_cookies()
     workers = os.environ.get("BENCH_WORKERS", "4")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", workers, "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=_env(),
-    )
+    if not shutil.which("wrk"):
+        sys.exit("make bench needs wrk (apt-get install wrk).")
+    results = {}
+    port = _free_port()
+    bare = _serve("bench.bare:application", port, workers,
+                  {**_env(), "DJANGO_SETTINGS_MODULE": "bench.bare"})
+    try:
+        results["bare view"] = {"auth": "anon", "path": "/",
+                                **_wrk_load(f"http://127.0.0.1:{port}/"), "queries": 0}
+        print(f"{'bare view':28} {results['bare view']}", flush=True)
+    finally:
+        bare.terminate()
+        bare.wait(10)
+    port = _free_port()
+    server = _serve("config.wsgi", port, workers, _env())
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(base + "/healthz")  # noqa: S310 (loopback)
-                break
-            except OSError:
-                time.sleep(0.2)
-        load = _wrk_load if shutil.which("wrk") else _python_load
-        results = {}
-        for name, path in pages.items():
-            urllib.request.urlopen(base + path).read()  # noqa: S310 (warm up)
-            results[name] = {"path": path, **load(base + path)}
-            print(f"{name:22} {results[name]}", flush=True)
+        for name, (auth, path) in pages.items():
+            if auth != "member-post":
+                urllib.request.urlopen(base + path).read()  # noqa: S310 (warm up)
+            load = _wrk_load(base + path, cookie=cookie if auth != "anon" else "",
+                             post=auth == "member-post")
+            results[name] = {"auth": "member" if auth.startswith("member") else "anon",
+                             "path": path, **load, "queries": queries.get(name)}
+            print(f"{name:28} {results[name]}", flush=True)
     finally:
         server.terminate()
         server.wait(10)
+    ceiling = results["bare view"]["rps"]
+    for row in results.values():
+        row["ratio"] = round(row["rps"] / ceiling, 3) if ceiling else None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {"duration_s": DURATION, "connections": CONNECTIONS, "workers": workers,
+              "pages": results}
     out = ROOT / "bench" / "results" / f"{stamp}.json"
-    out.write_text(json.dumps({"duration_s": DURATION, "connections": CONNECTIONS,
-                               "workers": workers, "pages": results}, indent=2))
-    print(f"Results written to {out.relative_to(ROOT)}")
+    for target in (out, ROOT / "bench" / "results" / "latest.json"):
+        target.write_text(json.dumps(report, indent=2))
+    print(f"{'page':28} {'auth':6} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} ratio")
+    for name, row in results.items():
+        queries = "-" if row["queries"] is None else row["queries"]
+        print(f"{name:28} {row['auth']:6} {row['rps']:8.1f} {row.get('p50_ms', 0):8.1f} "
+              f"{row.get('p99_ms', 0):8.1f} {queries:>7} {row['ratio']}")
+    print(f"Results written to {out.relative_to(ROOT)} and bench/results/latest.json")
 
 
 if __name__ == "__main__":

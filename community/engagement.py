@@ -10,7 +10,7 @@ so an event applied twice, or after a later one, changes nothing further.
 from django.db import transaction
 from django.utils import timezone
 
-from community import notify, routing, scoring
+from community import notify, pagecache, routing, scoring
 from community.models import EngagementEvent, Post, Thread
 from community.queue import enqueue_once
 
@@ -72,6 +72,8 @@ def _apply(events: list[EngagementEvent]) -> None:
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )
+    # New scores reorder the thread lists: anonymous visitors get them once committed.
+    pagecache.invalidate_on_commit("feed", *(pagecache.thread_tag(pk) for pk in threads))
 
 
 def process_batch(*, limit: int = BATCH_SIZE) -> int:

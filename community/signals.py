@@ -1,9 +1,11 @@
 """Signal receivers, connected once from ``CommunityConfig.ready``."""
 from allauth.account.signals import user_signed_up
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import EngagementEvent
+from . import pagecache
+from .models import CommunitySettings, EngagementEvent, Space
 from .services.events import event_record
 from .services.invitations import invitation_accept
 
@@ -17,3 +19,11 @@ def member_joined(sender, request, user, **kwargs):
         invitation_id = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
         if invitation_id:
             invitation_accept(invitation_id=invitation_id, user=user)
+
+
+@receiver(post_save, sender=Space, dispatch_uid="community.space_saved_pages")
+@receiver(post_delete, sender=Space, dispatch_uid="community.space_deleted_pages")
+@receiver(post_save, sender=CommunitySettings, dispatch_uid="community.settings_pages")
+def site_changed(sender, **kwargs):
+    """Spaces and settings show on every page: cached pages are rendered again."""
+    pagecache.invalidate_on_commit("site")

@@ -218,6 +218,9 @@ STORAGES = {
     },
 }
 # Uploads: images only, checked and re-encoded by community.images.
+# Whole pages for anonymous visitors from the cache (community/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256

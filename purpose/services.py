@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from community import permissions
+from community import pagecache, permissions
 from community.models import EngagementEvent, Space
 from community.services import conversations
 from community.services.events import event_record
@@ -70,6 +70,7 @@ def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> Pur
     # Now, and again after commit: a reader between the two may have cached the old one.
     cache.delete(selectors.CURRENT_KEY)
     transaction.on_commit(lambda: cache.delete(selectors.CURRENT_KEY))
+    pagecache.invalidate_on_commit("site")  # the home page shows the statement
     return revision
 
 

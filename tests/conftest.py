@@ -26,6 +26,15 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(request, settings):
+    """Inside a test's transaction nothing commits, so the page cache would never hear of
+    the test's own writes: it is on only where commits are real (browser journeys against
+    the live server) and in the tests about it (``@pytest.mark.page_cache``)."""
+    settings.PAGE_CACHE = bool(request.node.get_closest_marker("page_cache")
+                               or "live_server" in request.fixturenames)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -12,6 +12,9 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
     from community.queue import enqueue_once
 
     enqueue_once(tasks.process_events)
+    _pages_change(kind=kind, thread_ids=[thread_id, *(payload or {}).get("threads", [])],
+                  user_ids=[getattr(actor, "pk", None),
+                            subject_user.pk if subject_user is not None else subject_user_id])
     return EngagementEvent.objects.create(
         kind=kind,
         actor=actor,
@@ -20,3 +23,25 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
         post_id=post_id,
         payload=payload or {},
     )
+
+
+SITE_WIDE = {EngagementEvent.Kind.PROFILE_UPDATED, EngagementEvent.Kind.ACCOUNT_DELETED}
+
+
+def _pages_change(*, kind: str, thread_ids, user_ids) -> None:
+    """After commit, the cached pages this event changes are rendered again: its threads,
+    the profiles of the people in it, every thread list; everything when a name changed."""
+    from django.db import transaction
+
+    from community import pagecache
+    from community.models import User
+
+    threads = [pagecache.thread_tag(pk) for pk in thread_ids if pk]
+    people = [pk for pk in user_ids if pk]
+
+    def bump():
+        handles = User.objects.filter(pk__in=people).values_list("username", flat=True)
+        pagecache.invalidate("feed", *threads, *(pagecache.member_tag(h) for h in handles),
+                             *(["site"] if kind in SITE_WIDE else []))
+
+    transaction.on_commit(bump)

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from community import permissions
+from community import pagecache, permissions
 from community.models import Space, SpaceFollow, User
 from community.selectors import feeds
 from community.services import conversations
@@ -22,6 +22,11 @@ def _feed_context(request, *, space=None):
     }
 
 
+def _feed_tags(request, **kwargs):
+    return ["feed"]
+
+
+@pagecache.anonymous_page(_feed_tags)
 def home(request):
     """The community's front page. Template ``community/home.html`` (``_feed.html`` on htmx)."""
     context = _feed_context(request)
@@ -40,6 +45,7 @@ def home(request):
     return render(request, "community/home.html", context)
 
 
+@pagecache.anonymous_page(_feed_tags)
 def space_detail(request, slug):
     """A space's own feed. Template ``community/space.html`` (``_feed.html`` on htmx)."""
     space = get_object_or_404(Space, slug=slug)

@@ -2,12 +2,14 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from community import pagecache
 from community import search as search_engine
 from community.models import Space, Tag, Thread
 from community.selectors.feeds import page_number
 
 
 @require_GET
+@pagecache.anonymous_page(lambda request, **kwargs: ["feed"])
 def search(request):
     """Full-text search with filters. Template ``community/search.html``."""
     query = request.GET.get("q", "")[: search_engine.MAX_QUERY]

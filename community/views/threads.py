@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions, submissions, viewcount
+from community import pagecache, permissions, submissions, viewcount
 from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.search import similar_questions
@@ -54,7 +54,16 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     return render(request, "community/thread.html", context, status=status)
 
 
+def _thread_tags(request, pk, **kwargs):
+    return [pagecache.thread_tag(pk)]
+
+
+def _count_view(request, pk, **kwargs):
+    viewcount.record(pk)
+
+
 @require_GET
+@pagecache.anonymous_page(_thread_tags, on_hit=_count_view)
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
     merged = Thread.objects.filter(pk=pk, merged_into__isnull=False).values_list(

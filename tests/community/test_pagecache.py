@@ -1,0 +1,97 @@
+"""Anonymous visitors get whole pages from Redis; every write shows at once, nobody gets a
+page meant for someone else, and a cache outage only costs speed."""
+import socket
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community import viewcount
+from community.services import conversations
+
+from .. import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+@pytest.fixture
+def thread(db):
+    return conversations.thread_create(author=factories.UserFactory(display_name="Ada Asker"),
+                                       space=factories.SpaceFactory(name="Kettles"),
+                                       kind="question", title="Which kettle for 20 litres?",
+                                       body="Advice please.")
+
+
+def test_a_second_anonymous_visit_is_served_without_the_database(client, thread):
+    url = thread.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit" and "Which kettle" in response.content.decode()
+    assert len(ctx.captured_queries) == 0
+    assert viewcount.pending() == {thread.pk: 2}  # views still counted on a hit
+    for name in ("home", "search"):
+        client.get(reverse(name))
+        assert client.get(reverse(name))["X-Page-Cache"] == "hit"
+
+
+def test_a_reply_shows_to_anonymous_readers_at_once(client, client_as, thread,
+                                                    django_capture_on_commit_callbacks):
+    url = thread.get_absolute_url()
+    anonymous = client.__class__()
+    anonymous.get(url)
+    anonymous.get(reverse("home"))
+    helper = factories.UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(helper).post(reverse("thread_reply", args=[thread.pk]),
+                               {"body": "The 30 litre one.", "nonce": "n1"})
+    response = anonymous.get(url)
+    assert response["X-Page-Cache"] == "miss" and "The 30 litre one." in response.content.decode()
+    assert anonymous.get(reverse("home"))["X-Page-Cache"] == "miss"
+
+
+def test_a_hidden_post_and_a_new_name_leave_the_cached_page(client, client_as, thread, host,
+                                                            django_capture_on_commit_callbacks):
+    answer = conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                       body="Buy from my spam shop")
+    url = thread.get_absolute_url()
+    anonymous = client.__class__()
+    assert "spam shop" in anonymous.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(host).post(reverse("review_action", args=[answer.pk, "hide"]))
+    assert "spam shop" not in anonymous.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(thread.author).post(reverse("profile_edit"), {
+            "display_name": "Ada Renamed", "bio": "", "location": "", "products": "",
+            "interests": ""})
+    assert "Ada Renamed" in anonymous.get(url).content.decode()
+
+
+def test_signed_in_members_and_visitors_with_a_session_never_get_a_cached_page(client_as,
+                                                                              thread, member):
+    url = thread.get_absolute_url()
+    anonymous = client_as(None).__class__()
+    anonymous.get(url)
+    anonymous.get(url)
+    client = client_as(member)
+    for _ in range(2):
+        response = client.get(url)
+        assert "X-Page-Cache" not in response and "Your reply" in response.content.decode()
+    # An anonymous page never carries a CSRF token or sets a cookie to be shared.
+    body = anonymous.get(url)
+    assert "csrfmiddlewaretoken" not in body.content.decode() and not body.cookies
+
+
+def test_pages_render_when_the_cache_is_down(client, thread, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings.CACHES = {"default": {**settings.CACHES["default"],
+                                   "LOCATION": f"redis://127.0.0.1:{dead}/0"}}
+    from django.core.cache import cache
+
+    cache.close()
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200 and "Which kettle" in response.content.decode()
