@@ -57,6 +57,23 @@ def member_tag(username: str) -> str:
     return f"member:{username.lower()}"
 
 
+def fragment_key(*parts, tags=("feed",)) -> str:
+    """A key for a rendered fragment that everyone sees alike (a thread list, say), under
+    the current versions of ``tags`` and ``site``; "" when the cache is unreachable (the
+    fragment is then rendered every time)."""
+    if not settings.PAGE_CACHE:
+        return ""
+    wanted = ["site", *tags]
+    try:
+        versions = cache.get_many([_version_key(t) for t in wanted])
+    except Exception as error:  # noqa: BLE001
+        log.warning("fragment cache unavailable: %s", error)
+        return ""
+    return "pc:frag:" + hashlib.sha256("|".join(
+        [str(part) for part in parts]
+        + [f"{t}={versions.get(_version_key(t), 0)}" for t in wanted]).encode()).hexdigest()
+
+
 def _anonymous_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import nh3
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -213,3 +215,17 @@ def sanitize_html(source: str) -> Rendered:
     # The text (for search) from the cleaned HTML: its tags are well formed by now.
     text = html_lib.unescape(_TAG.sub(" ", clean))
     return Rendered(html=clean, text=" ".join(text.split()))
+
+
+# The only two places that tell Django a string is markup (tests/test_security_basics.py
+# checks that no other module or template does).
+
+def stored_markup(html: str):
+    """HTML that :func:`render` or :func:`sanitize_html` produced and the database stored."""
+    return mark_safe(html or "")  # noqa: S308  (sanitised by nh3 at write time)
+
+
+def highlighted(text: str, start: str, stop: str):
+    """Plain ``text`` escaped, with the search's ``start``/``stop`` marks as ``<mark>``."""
+    return mark_safe(  # noqa: S308  (escaped first; only our <mark> tags remain)
+        escape(text).replace(start, "<mark>").replace(stop, "</mark>"))

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from . import pagecache
 from .models import CommunitySettings, EngagementEvent, Space
 from .services.events import event_record
-from .services.invitations import invitation_accept
+from .services.invitations import invitation_accept, invitation_link_get
 
 INVITATION_SESSION_KEY = "community_invitation"
 
@@ -16,6 +16,7 @@ INVITATION_SESSION_KEY = "community_invitation"
 def member_joined(sender, request, user, **kwargs):
     with transaction.atomic():
         event_record(kind=EngagementEvent.Kind.MEMBER_JOINED, actor=user)
+        invitation_link_get(inviter=user)  # ready on the invite page from the first day
         invitation_id = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
         if invitation_id:
             invitation_accept(invitation_id=invitation_id, user=user)

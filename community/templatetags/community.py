@@ -1,7 +1,8 @@
-from django import template
-from django.utils.safestring import mark_safe
+import contextlib
 
-from community import permissions
+from django import template
+
+from community import permissions, rendering
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def safe_html(value):
 
     Only for columns written by ``community.rendering.render``: never for raw input.
     """
-    return mark_safe(value or "")  # noqa: S308  (sanitised at write time)
+    return rendering.stored_markup(value)
 
 
 @register.simple_tag
@@ -49,3 +50,40 @@ def notice_text(notice):
     from community import notify
 
     return notify.describe(notice)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context):
+        from django.core.cache import cache
+
+        from community.pagecache import PAGE_TIMEOUT
+
+        key = self.key.resolve(context)
+        if not key:
+            return self.nodelist.render(context)
+        try:
+            hit = cache.get(key)
+        except Exception:  # noqa: BLE001  (cache down: render it)
+            return self.nodelist.render(context)
+        if hit is not None:
+            return hit
+        html = self.nodelist.render(context)
+        with contextlib.suppress(Exception):  # not stored: rendered again next time
+            cache.set(key, html, PAGE_TIMEOUT)
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment key %}...{% endfragment %}``: the block rendered once per ``key``
+    (see ``pagecache.fragment_key``) and then read from the shared cache; the queries the
+    block needs should be lazy, so a hit costs none. An empty key renders every time."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% fragment key %} takes one argument.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]))

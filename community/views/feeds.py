@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from community import pagecache, permissions
@@ -13,12 +14,16 @@ from community.services import conversations
 
 
 def _feed_context(request, *, space=None):
+    """The thread list is the same for every reader: it is rendered once per version of
+    the feed (``fragment_key``) and its queries run only when it is (lazy objects)."""
     tab = request.GET.get("tab", feeds.Tab.CONVERSATIONS)
-    page = feeds.feed_page(tab=tab, page=feeds.page_number(request.GET.get("page")), space=space)
+    tab = tab if tab in feeds.Tab.NAMES else feeds.Tab.CONVERSATIONS
+    number = feeds.page_number(request.GET.get("page"))
     return {
-        "page": page,
+        "page": SimpleLazyObject(lambda: feeds.feed_page(tab=tab, page=number, space=space)),
         "tabs": feeds.Tab.ALL,
-        "announcements": feeds.host_announcements(space=space),
+        "announcements": SimpleLazyObject(lambda: feeds.host_announcements(space=space)),
+        "feed_key": pagecache.fragment_key("feed", tab, number, space.pk if space else 0),
     }
 
 
@@ -33,14 +38,17 @@ def home(request):
     if request.htmx:
         return render(request, "community/_feed.html", context)
     members = User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
-    # Counting every member is a full scan: a few minutes' staleness is fine on the home page.
-    total = cache.get_or_set(
-        "home:member-count", lambda: members.aggregate(n=Count("id"))["n"], timeout=300
-    )
+
+    def member_total():
+        # Counting every member is a full scan: a few minutes' staleness is fine here.
+        return cache.get_or_set(
+            "home:member-count", lambda: members.aggregate(n=Count("id"))["n"], timeout=300)
+
     context.update(
-        spaces=feeds.spaces_list(),
+        spaces=SimpleLazyObject(feeds.spaces_list),
         newest_members=members.order_by("-date_joined")[:8],
-        stats={"members": total},
+        stats=SimpleLazyObject(lambda: {"members": member_total()}),
+        side_key=pagecache.fragment_key("home-side"),
     )
     return render(request, "community/home.html", context)
 
@@ -56,7 +64,7 @@ def space_detail(request, slug):
     context["following"] = permissions.is_member(request.user) and SpaceFollow.objects.filter(
         user=request.user, space=space
     ).exists()
-    context["spaces"] = feeds.spaces_list()
+    context["spaces"] = SimpleLazyObject(feeds.spaces_list)
     return render(request, "community/space.html", context)
 
 

@@ -21,6 +21,10 @@ def invite(request):
 
     Template ``community/invite.html``.
     """
+    if request.method == "POST" and "personal_link" in request.POST:
+        invitation_link_get(inviter=request.user)  # a GET never creates it
+        messages.success(request, "Your personal link is ready to share.")
+        return redirect("invite")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = invitations_send(
@@ -39,10 +43,10 @@ def invite(request):
                 request, f"Already members: {', '.join(result.already_members)}."
             )
         return redirect("invite")
-    link = invitation_link_get(inviter=request.user)
+    link = Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.LINK).first()
     context = {
         "form": form,
-        "personal_link": request.build_absolute_uri(link.get_absolute_url()),
+        "personal_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
         "joined": User.objects.filter(invited_by=request.user).order_by("-date_joined")[:50],
         "sent": Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.EMAIL)[:50],
     }

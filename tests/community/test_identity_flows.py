@@ -42,6 +42,7 @@ def test_signup_sends_verification_and_blocks_login_until_verified(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="new.member@example.com")
     assert user.display_name == "New Member"
+    assert user.invitations_sent.filter(kind="link").exists()  # their personal invite link
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.member@example.com"]
 

@@ -53,11 +53,15 @@ def test_invalid_addresses_are_named_and_the_text_is_kept(client, member):
     assert not Invitation.objects.filter(kind=Invitation.Kind.EMAIL).exists()
 
 
-def test_personal_link_is_shown(client, member):
+def test_personal_link_is_made_by_a_post_and_then_shown(client, member):
     client.force_login(member)
     body = client.get(reverse("invite")).content.decode()
+    assert "Create my personal link" in body  # an account older than links: a GET makes none
+    assert not Invitation.objects.filter(inviter=member).exists()
+    client.post(reverse("invite"), {"personal_link": "1"})
+    client.post(reverse("invite"), {"personal_link": "1"})
     link = Invitation.objects.get(inviter=member, kind=Invitation.Kind.LINK)
-    assert link.get_absolute_url() in body
+    assert link.get_absolute_url() in client.get(reverse("invite")).content.decode()
 
 
 def test_signing_up_through_an_invite_records_who_invited_whom(client, member,

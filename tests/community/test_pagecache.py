@@ -95,3 +95,18 @@ def test_pages_render_when_the_cache_is_down(client, thread, settings):
     cache.close()
     response = client.get(thread.get_absolute_url())
     assert response.status_code == 200 and "Which kettle" in response.content.decode()
+
+
+def test_members_share_the_rendered_thread_list_and_see_a_new_thread_at_once(
+        client_as, thread, member, other_member, django_capture_on_commit_callbacks):
+    client = client_as(member)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("home")).content.decode()
+    assert "Which kettle for 20 litres?" in page
+    assert not any("community_thread" in q["sql"] for q in ctx.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(other_member).post(reverse("discuss"), {
+            "space": thread.space.pk, "title": "Show us your brew day",
+            "body": "Photos welcome.", "nonce": "d1"})
+    assert "Show us your brew day" in client_as(member).get(reverse("home")).content.decode()
