@@ -1,10 +1,24 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
+
+    def pre_authenticate(self, request, **credentials):
+        """Failed sign-ins are limited per account and per address (settings); each time
+        the limit refuses one, the audit trail says so."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            from community import audit
+
+            audit.record("rate_limited", request=request,
+                         identifier=str(credentials.get("email") or credentials.get(
+                             "username") or ""), detail="failed sign-ins")
+            raise
 
     def pre_login(self, request, user, **kwargs):
         # Imported accounts stay closed until claimed through a verified email.

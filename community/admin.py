@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
 from .models import (
+    AuditRecord,
     CommunitySettings,
     EngagementEvent,
     Flag,
@@ -180,6 +181,25 @@ class ModerationLogAdmin(admin.ModelAdmin):
                     "post_id", "reason")
     list_filter = ("action",)
     search_fields = ("actor_name", "target_name", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """The security trail, read-only: nobody edits what happened."""
+
+    list_display = ("created_at", "kind", "user", "identifier", "ip", "path")
+    list_filter = ("kind",)
+    search_fields = ("identifier", "ip", "path", "user__username")
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

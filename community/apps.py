@@ -6,5 +6,5 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
-        from . import signals  # noqa: F401  (signals are wired here only)
+        from . import audit, signals  # noqa: F401  (signals are wired here only)
         from .services import conversations  # noqa: F401  (registers account-deletion handling)

@@ -63,6 +63,8 @@ urlpatterns = [
     path("host/members/<str:username>/unsuspend/", moderation.member_unsuspend,
          name="member_unsuspend"),
     path("host/members/<str:username>/claim/", claims.claim_link, name="claim_link"),
+    path("host/members/<str:username>/sessions/end/", moderation.member_sessions_end,
+         name="member_sessions_end"),
     path("host/welcome/", moderation.welcome_queue, name="welcome_queue"),
     path("host/welcome/<int:pk>/", moderation.welcome_member, name="welcome_member"),
     path("host/log/", moderation.moderation_log, name="moderation_log"),

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.UnconfiguredProviderMiddleware",
+    "community.audit.RateLimitAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

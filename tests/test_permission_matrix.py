@@ -184,6 +184,7 @@ MATRIX: dict[str, Row] = {
                             lambda w, u: {"username": w["owner"].username}),
     "welcome_queue": Row(HOSTS_ONLY),
     "claim_link": Row(HOSTS_ONLY, lambda w, u: {"username": w["imported"].username}),
+    "member_sessions_end": Row(MEMBERS_ONLY_POST, lambda w, u: {"username": w["owner"].username}),
     # The link is the key: whoever holds it sees the form.
     "account_claim": Row(everyone(200), lambda w, u: {"token": w["claim_token"]}),
     "my_data": Row(anon_then(302, 200)),
@@ -346,6 +347,8 @@ POST_MATRIX = {
                        {"reason": "Spam", "days": "7"}),
     "member_unsuspend": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                          lambda w, u: {"username": w["owner"].username}, {}),
+    "member_sessions_end": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
+                            lambda w, u: {"username": w["owner"].username}, {}),
     "welcome_member": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                        lambda w, u: {"pk": w["owner"].pk}, {}),
     "thread_tool": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},

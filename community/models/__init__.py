@@ -1,3 +1,4 @@
+from .audit import AuditRecord
 from .conversations import (
     Notification,
     Post,
@@ -18,6 +19,7 @@ from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .users import User
 
 __all__ = [
+    "AuditRecord",
     "CommunitySettings",
     "Flag",
     "ImportedObject",

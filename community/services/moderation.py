@@ -422,3 +422,18 @@ def introduce(*, actor: User, thread: Thread, member: User) -> bool:
              post_id=thread.opening_post_id)
         log(ModerationLog.Action.INTRODUCE, actor=actor, target=member, thread_id=thread.pk)
     return created
+
+
+def sessions_end(*, actor, member, request=None) -> int:
+    """End every session of ``member`` (hosts only); recorded in the audit trail."""
+    from allauth.usersessions.models import UserSession
+
+    from community import audit
+
+    permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
+    sessions = list(UserSession.objects.filter(user=member))
+    for session in sessions:
+        session.end()
+    audit.record("sessions_ended", request=request, user=member,
+                 detail=f"{len(sessions)} ended by {actor.username}")
+    return len(sessions)

@@ -9,7 +9,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    from community import audit
+
     message = str(exception) if exception and str(exception) else ""
+    audit.record("denied", request=request, detail=message)
     return render(request, "403.html", {"message": message}, status=403)
 
 

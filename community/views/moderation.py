@@ -160,6 +160,18 @@ def member_unsuspend(request, username):
     return redirect(member.get_absolute_url())
 
 
+@login_required
+@require_POST
+def member_sessions_end(request, username):
+    """Sign a member out everywhere (a stolen account, a shared computer)."""
+    _host(request)
+    member = get_object_or_404(User, username=username)
+    ended = moderation.sessions_end(actor=request.user, member=member, request=request)
+    messages.success(request, f"Ended {ended} session{'s' if ended != 1 else ''} of "
+                              f"{member.name}: they must sign in again.")
+    return redirect(member.get_absolute_url())
+
+
 # Thread tools ------------------------------------------------------------------------
 
 def _thread(pk) -> Thread:
