@@ -173,8 +173,21 @@ class SuspensionAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "reason")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: readable by admins, added, edited and deleted by nobody."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(ReadOnlyAdmin):
     """Readable by admins, editable by nobody."""
 
     list_display = ("created_at", "actor_name", "action", "target_name", "thread_id",
@@ -182,30 +195,12 @@ class ModerationLogAdmin(admin.ModelAdmin):
     list_filter = ("action",)
     search_fields = ("actor_name", "target_name", "reason")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """The security trail, read-only: nobody edits what happened."""
+class AuditRecordAdmin(ReadOnlyAdmin):
+    """The security trail."""
 
     list_display = ("created_at", "kind", "user", "identifier", "ip", "path")
     list_filter = ("kind",)
     search_fields = ("identifier", "ip", "path", "user__username")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -44,9 +44,44 @@ def invalidate(*tags: str) -> None:
         log.warning("page cache not invalidated (%s): %s", ", ".join(tags), error)
 
 
-def invalidate_on_commit(*tags: str) -> None:
-    """After the current transaction commits (at once outside one)."""
-    transaction.on_commit(functools.partial(invalidate, *tags))
+class _Pending:
+    """The tags (and people, by id) one transaction changed: one bump after it commits,
+    however many writes and events it held."""
+
+    def __init__(self):
+        self.tags: set[str] = set()
+        self.user_ids: set[int] = set()
+
+    def __call__(self):
+        tags = set(self.tags)
+        if self.user_ids:
+            from community.models import User
+
+            tags.update(member_tag(h) for h in User.objects.filter(
+                pk__in=self.user_ids).values_list("username", flat=True))
+        invalidate(*tags)
+
+
+def invalidate_on_commit(*tags: str, user_ids=()) -> None:
+    """After the current transaction commits (at once outside one): ``tags`` and the
+    profiles of ``user_ids``. Calls within one transaction are merged into one bump."""
+    from django.db import connection
+
+    pending = None
+    if connection.in_atomic_block:
+        # Merge only within the same savepoint: a rollback to it drops the bump with the
+        # writes it was for, and nothing registered outside it.
+        here = set(connection.savepoint_ids)
+        pending = next((func for sids, func, _ in connection.run_on_commit
+                        if isinstance(func, _Pending) and sids == here), None)
+    if pending is None:
+        pending = _Pending()
+        pending.tags.update(tags)
+        pending.user_ids.update(pk for pk in user_ids if pk)
+        transaction.on_commit(pending)
+        return
+    pending.tags.update(tags)
+    pending.user_ids.update(pk for pk in user_ids if pk)
 
 
 def thread_tag(thread_id) -> str:

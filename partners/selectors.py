@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from community import permissions
 from community.models import Post, User
+from community.selectors.paging import Slice, page_slice
 from purpose.models import Project
 
 from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
@@ -12,12 +13,10 @@ from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership
 PAGE_SIZE = 20
 
 
-def organisations_page(*, page: int) -> tuple[list[Organisation], bool]:
-    start = (page - 1) * PAGE_SIZE
-    rows = list(Organisation.objects.filter(status=Organisation.Status.VERIFIED)
-                .annotate(content=Count("posts", distinct=True))
-                .order_by("name")[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def organisations_page(*, page: int) -> Slice:
+    return page_slice(Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+                      .annotate(content=Count("posts", distinct=True)).order_by("name"),
+                      page=page, size=PAGE_SIZE)
 
 
 def applications() -> list[Organisation]:

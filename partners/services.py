@@ -24,6 +24,7 @@ from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership
 Kind = EngagementEvent.Kind
 INVITATION_SALT = "partners.invitation"
 HELD_FOR_APPROVAL = "Partner content waits for a host's approval (site setting)."
+UNVERIFIED = "Your organisation is not verified yet: a host must verify it before you publish."
 
 
 class InvalidInvitation(Exception):
@@ -226,15 +227,19 @@ def coauthors_resolve(handles: list[str], *, author) -> list[User]:
     return sorted((u for u in found.values() if u.pk != author.pk), key=lambda u: u.pk)
 
 
+def awaits_verification(user, organisation: Organisation) -> bool:
+    """One of the organisation's people, before a host has verified it."""
+    return (permissions.can_take_part(user) and organisation.pk in user.partner_roles
+            and not organisation.is_verified)
+
+
 def partner_publish(*, author, organisation: Organisation, kind: str, title: str, body: str,
                     space: Space | None = None, project: Project | None = None,
                     coauthors: list[User] = ()) -> PartnerPost:
     """Publish co-created content as a thread credited to the organisation. Co-authors are
     invited (their names show once they accept); the site may hold it for a host first."""
-    if permissions.can_take_part(author) and organisation.pk in author.partner_roles \
-            and not organisation.is_verified:
-        raise ValidationError("Your organisation is not verified yet: a host must verify it "
-                              "before you publish.")
+    if awaits_verification(author, organisation):
+        raise ValidationError(UNVERIFIED)
     permissions.require(permissions.can_publish_partner(author, organisation),
                         "Only this organisation's people publish for it.")
     if project is not None:

@@ -19,11 +19,6 @@ from .forms import ApplyForm, DecideForm, InviteForm, OrganisationFields, Publis
 from .models import CoAuthor, Organisation
 
 
-class _Page:
-    def __init__(self, number: int, has_next: bool):
-        self.number, self.has_next, self.has_previous = number, has_next, number > 1
-
-
 def _organisation_or_404(request, slug) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not permissions.can_view_organisation(request.user,
@@ -39,12 +34,11 @@ def _refused(error: ValidationError) -> str:
 @require_GET
 def organisations(request):
     """Verified partners. Template ``partners/organisations.html``."""
-    page = page_number(request.GET.get("page"))
-    rows, has_next = selectors.organisations_page(page=page)
+    page = selectors.organisations_page(page=page_number(request.GET.get("page")))
     mine = [] if not permissions.is_member(request.user) else list(
         Organisation.objects.filter(pk__in=request.user.partner_roles))
     return render(request, "partners/organisations.html", {
-        "organisations": rows, "page": _Page(page, has_next), "mine": mine})
+        "organisations": page.items, "page": page, "mine": mine})
 
 
 @login_required
@@ -256,10 +250,8 @@ def coauthor(request, pk):
 def publish(request, slug):
     """Co-created content. Template ``partners/publish.html``."""
     organisation = _organisation_or_404(request, slug)
-    if organisation.pk in getattr(request.user, "partner_roles", {}) and \
-            not organisation.is_verified:
-        messages.error(request, "Your organisation is not verified yet: a host must verify "
-                                "it before you publish.")
+    if services.awaits_verification(request.user, organisation):
+        messages.error(request, services.UNVERIFIED)
         return redirect(organisation)
     permissions.require(permissions.can_publish_partner(request.user, organisation),
                         "Only this organisation's people publish for it.")

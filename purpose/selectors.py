@@ -1,10 +1,11 @@
 """Reads of the purpose app: one function per page, a constant number of queries each."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from community import permissions
+from community.selectors.paging import Slice, page_slice
 
 from .models import (
     Contribution,
@@ -48,25 +49,16 @@ def purpose_current(*, cached: bool = False) -> PurposeRevision | None:
     return revision
 
 
-def purpose_history(*, page: int) -> tuple[list[PurposeRevision], bool]:
-    start = (page - 1) * PAGE_SIZE
-    rows = list(PurposeRevision.objects.select_related("editor")
-                .order_by("-created_at", "-id")[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def purpose_history(*, page: int) -> Slice:
+    return page_slice(PurposeRevision.objects.select_related("editor")
+                      .order_by("-created_at", "-id"), page=page, size=PAGE_SIZE)
 
 
 @dataclass
-class ProjectList:
-    projects: list[Project]
-    number: int
-    has_next: bool
-    status: str
-    sort: str
+class ProjectList(Slice):
+    status: str = ""
+    sort: str = ""
     waiting: int = 0  # proposals waiting for a host (hosts only)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 def _cards():
@@ -91,11 +83,9 @@ def projects_page(*, viewer, status: str = "", sort: str = Sort.ACTIVITY,
         status = ""
         qs = qs.filter(status__in=[Project.Status.OPEN, Project.Status.BUILDING,
                                    Project.Status.DONE])
-    start = (page - 1) * PAGE_SIZE
-    rows = list(qs.order_by(*Sort.ORDER[sort])[start:start + PAGE_SIZE + 1])
+    found = page_slice(qs.order_by(*Sort.ORDER[sort]), page=page, size=PAGE_SIZE)
     waiting = (Project.objects.filter(status=Project.Status.PROPOSED).count() if staff else 0)
-    return ProjectList(projects=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE,
-                       status=status, sort=sort, waiting=waiting)
+    return ProjectList(**vars(found), status=status, sort=sort, waiting=waiting)
 
 
 def project_get(slug: str) -> Project:
@@ -117,8 +107,6 @@ class ProjectPage:
     history: list[StatusChange]
     role: str = ""
     following: bool = False
-    my_pledges: dict = field(default_factory=dict)
-    my_votes: set = field(default_factory=set)
 
     @property
     def missing(self) -> int:
@@ -145,16 +133,13 @@ def project_page(*, project: Project, viewer) -> ProjectPage:
         winners = list(Contribution.objects.filter(project=project, is_winner=True)
                        .select_related("author").order_by("-vote_count", "id"))
     history = list(StatusChange.objects.filter(project=project).select_related("by"))
-    role, following, my_pledges, my_votes = "", False, {}, set()
+    role, following, my_pledges = "", False, {}
     if permissions.is_member(viewer):
         role = next((m.role for m in people if m.user_id == viewer.pk), "")
         project.__dict__.setdefault("_roles", {})[viewer.pk] = role
         following = ProjectFollow.objects.filter(project=project, user=viewer).exists()
         my_pledges = {p.need_id: p for n in needs for p in n.pledges.all()
                       if p.user_id == viewer.pk}
-        my_votes = set(ContributionVote.objects.filter(
-            voter=viewer, contribution__project=project).values_list("contribution_id",
-                                                                     flat=True))
     for need in needs:
         need.mine = my_pledges.get(need.pk)
     return ProjectPage(
@@ -166,22 +151,17 @@ def project_page(*, project: Project, viewer) -> ProjectPage:
         contributions=contributions[:CONTRIBUTIONS_SHOWN],
         more_contributions=len(contributions) > CONTRIBUTIONS_SHOWN,
         winners=winners, history=history, role=role, following=following,
-        my_pledges=my_pledges, my_votes=my_votes,
     )
 
 
-def contributions_page(*, project: Project, page: int) -> tuple[list[Contribution], bool]:
-    start = (page - 1) * PAGE_SIZE
-    rows = list(Contribution.objects.filter(project=project).select_related("author")
-                .order_by("-vote_count", "created_at", "id")[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def contributions_page(*, project: Project, page: int) -> Slice:
+    return page_slice(Contribution.objects.filter(project=project).select_related("author")
+                      .order_by("-vote_count", "created_at", "id"), page=page, size=PAGE_SIZE)
 
 
-def updates_page(*, project: Project, page: int) -> tuple[list[ProjectUpdate], bool]:
-    start = (page - 1) * PAGE_SIZE
-    rows = list(ProjectUpdate.objects.filter(project=project).select_related("author")
-                .order_by("-created_at", "-id")[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def updates_page(*, project: Project, page: int) -> Slice:
+    return page_slice(ProjectUpdate.objects.filter(project=project).select_related("author")
+                      .order_by("-created_at", "-id"), page=page, size=PAGE_SIZE)
 
 
 def contribution_get(pk: int) -> Contribution:

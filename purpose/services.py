@@ -336,14 +336,17 @@ def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> 
     project.save(update_fields=["voting_closes_at"])
 
 
+def contribution_refusal(project: Project) -> str:
+    """Why a member who may take part cannot contribute to ``project``."""
+    if project.voting_closed():
+        return "Voting on this project has closed: it takes no new contributions."
+    return f"This project is {project.get_status_display().lower()}: it takes no contributions."
+
+
 def contribution_submit(*, author, project: Project, kind: str, title: str, body: str = "",
                         image=None) -> Contribution:
     if permissions.can_take_part(author) and not permissions.can_contribute(author, project):
-        raise ValidationError(
-            "Voting on this project has closed: it takes no new contributions."
-            if project.voting_closed() else
-            f"This project is {project.get_status_display().lower()}: it takes no "
-            "contributions.")
+        raise ValidationError(contribution_refusal(project))
     permissions.require(permissions.can_contribute(author, project), permissions.why_not(author))
     with transaction.atomic():
         contribution = Contribution(project=project, author=author, kind=kind,

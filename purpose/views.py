@@ -62,7 +62,7 @@ def purpose(request):
     """The shared purpose and the projects that serve it. Template ``purpose/purpose.html``."""
     return render(request, "purpose/purpose.html", {
         "revision": selectors.purpose_current(),
-        "projects": selectors.projects_page(viewer=request.user, page=1).projects[:6],
+        "projects": selectors.projects_page(viewer=request.user, page=1).items[:6],
     })
 
 
@@ -89,10 +89,9 @@ def purpose_edit(request):
 @require_GET
 def purpose_history(request):
     """Every saved version of the purpose page, newest first."""
-    page = page_number(request.GET.get("page"))
-    revisions, has_next = selectors.purpose_history(page=page)
+    page = selectors.purpose_history(page=page_number(request.GET.get("page")))
     return render(request, "purpose/purpose_history.html", {
-        "revisions": revisions, "page": _Page(page, has_next),
+        "revisions": page.items, "page": page,
         "may_edit": permissions.can_edit_purpose(request.user),
     })
 
@@ -106,13 +105,6 @@ def purpose_restore(request, pk):
     services.purpose_restore(editor=request.user, revision=revision)
     messages.success(request, "That version is the purpose page again.")
     return redirect("purpose:purpose")
-
-
-class _Page:
-    """What ``components/_pagination.html`` needs."""
-
-    def __init__(self, number: int, has_next: bool):
-        self.number, self.has_next, self.has_previous = number, has_next, number > 1
 
 
 # Projects -----------------------------------------------------------------------------
@@ -368,10 +360,9 @@ def project_update(request, slug):
 def project_updates(request, slug):
     """The whole updates timeline, paged."""
     project = _project_or_404(request, slug)
-    page = page_number(request.GET.get("page"))
-    updates, has_next = selectors.updates_page(project=project, page=page)
+    page = selectors.updates_page(project=project, page=page_number(request.GET.get("page")))
     return render(request, "purpose/updates.html", {
-        "project": project, "updates": updates, "page": _Page(page, has_next)})
+        "project": project, "updates": page.items, "page": page})
 
 
 @login_required
@@ -430,11 +421,11 @@ def project_voting(request, slug):
 def project_contributions(request, slug):
     """Every contribution, ranked by votes."""
     project = _project_or_404(request, slug)
-    page = page_number(request.GET.get("page"))
-    rows, has_next = selectors.contributions_page(project=project, page=page)
+    page = selectors.contributions_page(project=project,
+                                        page=page_number(request.GET.get("page")))
     return render(request, "purpose/contributions.html", {
-        "project": project, "contributions": rows, "page": _Page(page, has_next),
-        "offset": (page - 1) * selectors.PAGE_SIZE})
+        "project": project, "contributions": page.items, "page": page,
+        "offset": page.offset})
 
 
 @login_required
@@ -453,10 +444,7 @@ def contribute(request, slug):
     project = _project_or_404(request, slug)
     if not permissions.can_contribute(request.user, project):
         if permissions.can_take_part(request.user):
-            messages.error(request, "Voting on this project has closed: it takes no new "
-                                    "contributions." if project.voting_closed() else
-                           f"This project is {project.get_status_display().lower()}: "
-                           "it takes no contributions.")
+            messages.error(request, services.contribution_refusal(project))
             return redirect(project)
         raise PermissionDenied(permissions.why_not(request.user))
     if request.method == "POST":

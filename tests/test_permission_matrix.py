@@ -65,7 +65,7 @@ def _world():
                                                         kind="idea", title="Numbered bottles",
                                                         body="By kitchen")
     from partners import services as partner_services
-    from partners.models import Organisation
+    from partners.models import Organisation, PartnerInvitation
 
     organisation = factories.OrganisationFactory(name="Northfield Hop Farm")
     applied = factories.OrganisationFactory(name="Still Applying Ltd",
@@ -74,7 +74,7 @@ def _world():
     partner_post = partner_services.partner_publish(
         author=colleague, organisation=organisation, kind="howto", space=space,
         title="Growing hops on a balcony", body="Pots, strings, sun.", coauthors=[owner])
-    invitation = partner_services.PartnerInvitation.objects.create(
+    invitation = PartnerInvitation.objects.create(
         organisation=organisation, email="new.colleague@example.com", invited_by=colleague)
     return {
         "organisation": organisation, "applied": applied, "colleague": colleague,

@@ -31,17 +31,8 @@ SITE_WIDE = {EngagementEvent.Kind.PROFILE_UPDATED, EngagementEvent.Kind.ACCOUNT_
 def _pages_change(*, kind: str, thread_ids, user_ids) -> None:
     """After commit, the cached pages this event changes are rendered again: its threads,
     the profiles of the people in it, every thread list; everything when a name changed."""
-    from django.db import transaction
-
     from community import pagecache
-    from community.models import User
 
-    threads = [pagecache.thread_tag(pk) for pk in thread_ids if pk]
-    people = [pk for pk in user_ids if pk]
-
-    def bump():
-        handles = User.objects.filter(pk__in=people).values_list("username", flat=True)
-        pagecache.invalidate("feed", *threads, *(pagecache.member_tag(h) for h in handles),
-                             *(["site"] if kind in SITE_WIDE else []))
-
-    transaction.on_commit(bump)
+    pagecache.invalidate_on_commit(
+        "feed", *(pagecache.thread_tag(pk) for pk in thread_ids if pk),
+        *(["site"] if kind in SITE_WIDE else []), user_ids=user_ids)

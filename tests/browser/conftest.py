@@ -82,6 +82,14 @@ def log_in(page, user) -> None:
     page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for()
 
 
+def signed_in_tab(browser, live_server, user):
+    """A second person at the same time: their own browser context, signed in."""
+    tab = browser.new_context(base_url=live_server.url).new_page()
+    tab.set_default_timeout(10_000)
+    log_in(tab, user)
+    return tab
+
+
 def only_own_host(page, live_server) -> None:
     own = urlparse(live_server.url).netloc
     others = {h for h in page.requested_hosts if h and h != own}

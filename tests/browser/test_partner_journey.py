@@ -6,14 +6,7 @@ from django.core import mail
 
 from tests import factories
 
-from .conftest import log_in, only_own_host
-
-
-def _tab(browser, live_server, user):
-    tab = browser.new_context(base_url=live_server.url).new_page()
-    tab.set_default_timeout(10_000)
-    log_in(tab, user)
-    return tab
+from .conftest import log_in, only_own_host, signed_in_tab
 
 
 def test_apply_verify_invite_publish_coauthor_reply_insights(page, live_server, browser):
@@ -37,7 +30,7 @@ def test_apply_verify_invite_publish_coauthor_reply_insights(page, live_server, 
     organisation_url = page.url
 
     # A host verifies it.
-    staff = _tab(browser, live_server, host)
+    staff = signed_in_tab(browser, live_server, host)
     staff.goto("/host/")
     staff.get_by_role("navigation", name="Host tools").get_by_role(
         "link", name="Partner applications").click()
@@ -52,7 +45,7 @@ def test_apply_verify_invite_publish_coauthor_reply_insights(page, live_server, 
     page.get_by_text("Invitation sent to cole@riverside.example.").wait_for()
     message = next(m for m in mail.outbox if "cole@riverside.example" in m.to)
     link = re.search(r"https?://\S+/partners/join/\S+", message.body).group(0)
-    cole = _tab(browser, live_server, colleague)
+    cole = signed_in_tab(browser, live_server, colleague)
     cole.goto(link[link.index("/partners/join/"):])
     cole.get_by_role("button", name="Join Riverside Maltings").click()
     cole.get_by_text("Welcome to Riverside Maltings").wait_for()
@@ -70,7 +63,7 @@ def test_apply_verify_invite_publish_coauthor_reply_insights(page, live_server, 
     assert cole.get_by_text("Partner").first.is_visible()
 
     # The member accepts from the notification; their name shows.
-    author = _tab(browser, live_server, coauthor)
+    author = signed_in_tab(browser, live_server, coauthor)
     author.get_by_role("link", name=re.compile("Notifications, 1 unread")).click()
     author.get_by_role("link", name=re.compile("invites you to co-author")).click()
     author.get_by_role("button", name="Accept: put my name on it").click()
@@ -78,7 +71,7 @@ def test_apply_verify_invite_publish_coauthor_reply_insights(page, live_server, 
     assert "made with Aisha Author" in author.locator(".partner-credit").inner_text()
 
     # Members reply.
-    ben = _tab(browser, live_server, replier)
+    ben = signed_in_tab(browser, live_server, replier)
     for tab, words in ((ben, "Tried it: the kiln step is key."),
                        (author, "Thanks Ben! 50 °C, no higher.")):
         tab.goto(thread_url)

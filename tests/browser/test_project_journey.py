@@ -10,20 +10,13 @@ from PIL import Image
 from purpose.models import Project
 from tests import factories
 
-from .conftest import log_in, only_own_host
+from .conftest import log_in, only_own_host, signed_in_tab
 
 
 def _png() -> dict:
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), (212, 160, 23)).save(buffer, "PNG")
     return {"name": "label.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-def _as(browser, live_server, user):
-    tab = browser.new_context(base_url=live_server.url).new_page()
-    tab.set_default_timeout(10_000)
-    log_in(tab, user)
-    return tab
 
 
 def test_propose_approve_join_pledge_design_vote_win(page, live_server, browser):
@@ -45,7 +38,7 @@ def test_propose_approve_join_pledge_design_vote_win(page, live_server, browser)
     project_url = page.url
 
     # A host approves it and lists what it needs.
-    staff = _as(browser, live_server, host)
+    staff = signed_in_tab(browser, live_server, host)
     staff.goto("/projects/")
     staff.get_by_role("link", name=re.compile("1 proposal waits")).click()
     staff.get_by_role("link", name="Label for the harvest ale").click()
@@ -60,7 +53,7 @@ def test_propose_approve_join_pledge_design_vote_win(page, live_server, browser)
     # Two members join and pledge.
     tabs = {}
     for person in (builder, helper):
-        tab = _as(browser, live_server, person)
+        tab = signed_in_tab(browser, live_server, person)
         tab.goto(project_url)
         tab.get_by_role("button", name="Join this project").click()
         tab.get_by_text("You joined the project.").wait_for()

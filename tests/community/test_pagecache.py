@@ -110,3 +110,16 @@ def test_members_share_the_rendered_thread_list_and_see_a_new_thread_at_once(
             "space": thread.space.pk, "title": "Show us your brew day",
             "body": "Photos welcome.", "nonce": "d1"})
     assert "Show us your brew day" in client_as(member).get(reverse("home")).content.decode()
+
+
+def test_the_events_of_one_write_bump_the_pages_once(member,
+                                                     django_capture_on_commit_callbacks):
+    from community import pagecache
+    from community.services.invitations import invitations_send
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitations_send(inviter=member, emails=["a@example.com", "b@example.com",
+                                                 "c@example.com"])
+    bumps = [c for c in callbacks if isinstance(c, pagecache._Pending)]
+    assert len(bumps) == 1  # three events, one bump (and one name lookup) after commit
+    assert "feed" in bumps[0].tags and bumps[0].user_ids == {member.pk}

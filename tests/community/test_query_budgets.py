@@ -8,11 +8,10 @@ from django.utils import timezone
 from community.models import Post, Thread, Vote
 from community.services import conversations
 
-from .. import factories
+from .. import budgets, factories
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 15
 
 
 def _grow(space, members, threads: int, posts_in_big_thread: int) -> Thread:
@@ -47,13 +46,6 @@ def _grow(space, members, threads: int, posts_in_big_thread: int) -> Thread:
     return Thread.objects.get(pk=big.pk)
 
 
-def _count(client, url) -> int:
-    client.get(url)  # warm: cached figures (the home page's member total) are filled first
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
 
 def _pages(big: Thread, space) -> dict[str, str]:
     return {
@@ -78,18 +70,16 @@ def test_pages_cost_the_same_at_two_sizes(client, viewer):
         client.force_login(members[1])
 
     big = _grow(space, members, threads=3, posts_in_big_thread=30)
-    small = {name: _count(client, url) for name, url in _pages(big, space).items()}
+    small = {name: budgets.queries(client, url) for name, url in _pages(big, space).items()}
 
     big = _grow(space, members, threads=40, posts_in_big_thread=1000)
     Vote.objects.bulk_create(
         Vote(post=p, voter=members[1], kind=Vote.Kind.LIKE)
         for p in Post.objects.filter(thread=big).exclude(author=members[1])[:500]
     )
-    large = {name: _count(client, url) for name, url in _pages(big, space).items()}
+    large = {name: budgets.queries(client, url) for name, url in _pages(big, space).items()}
 
-    for name in small:
-        assert large[name] <= BUDGET, f"{name}: {large[name]} queries"
-        assert large[name] == small[name], f"{name}: {small[name]} -> {large[name]} queries"
+    budgets.assert_flat(small, large)
 
 
 def test_last_page_of_a_1000_post_thread_shows_its_last_posts(client):
@@ -98,4 +88,4 @@ def test_last_page_of_a_1000_post_thread_shows_its_last_posts(client):
     with CaptureQueriesContext(connection) as ctx:
         body = client.get(big.get_absolute_url() + "?page=50").content.decode()
     assert "Post 1000" in body and "Post 981" in body and "Post 980" not in body
-    assert len(ctx.captured_queries) <= BUDGET
+    assert len(ctx.captured_queries) <= budgets.BUDGET

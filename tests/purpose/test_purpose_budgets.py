@@ -1,16 +1,13 @@
 """Project pages cost the same number of queries with 2 projects or 30, 2 people or 60."""
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from purpose import services
 
-from .. import factories
+from .. import budgets, factories
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 15
 
 
 def _grow(project, lead, host, n: int) -> None:
@@ -28,13 +25,6 @@ def _grow(project, lead, host, n: int) -> None:
         services.project_propose(author=host, title=f"Side project {n}-{i}", goal="g",
                                  description="d")
 
-
-def _count(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member"])
@@ -54,9 +44,7 @@ def test_project_pages_cost_the_same_at_two_sizes(client, project, lead, host, m
         "profile": reverse("profile", args=[lead.username]),
     }
     _grow(project, lead, host, 2)
-    small = {name: _count(client, url) for name, url in pages.items()}
+    small = {name: budgets.queries(client, url) for name, url in pages.items()}
     _grow(project, lead, host, 30)
-    large = {name: _count(client, url) for name, url in pages.items()}
-    for name in small:
-        assert large[name] <= BUDGET, f"{name}: {large[name]} queries"
-        assert large[name] == small[name], f"{name}: {small[name]} -> {large[name]} queries"
+    large = {name: budgets.queries(client, url) for name, url in pages.items()}
+    budgets.assert_flat(small, large)

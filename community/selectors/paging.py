@@ -1,0 +1,22 @@
+"""One page of a list: the rows and whether more follow (one query, ``size + 1`` rows)."""
+from dataclasses import dataclass
+
+
+@dataclass
+class Slice:
+    """What ``components/_pagination.html`` needs, plus the rows."""
+
+    items: list
+    number: int
+    has_next: bool
+    offset: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_slice(queryset, *, page: int, size: int) -> Slice:
+    start = (page - 1) * size
+    rows = list(queryset[start:start + size + 1])
+    return Slice(items=rows[:size], number=page, has_next=len(rows) > size, offset=start)
