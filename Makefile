@@ -41,6 +41,7 @@ deploy-check: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r community purpose partners config bench
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q events,notifications,routing,celery -l INFO

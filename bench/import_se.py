@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _psql(server: str, sql: str) -> None:
-    subprocess.run(["psql", f"{server}/postgres", "-qc", sql], check=True,
+    subprocess.run(["psql", f"{server}/postgres", "-qc", sql], check=True,  # nosec B607
                    capture_output=True)
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
-    dump = args.dump or Path(f"/tmp/gravity-se-{args.posts}")
+    dump = args.dump or Path(f"/tmp/gravity-se-{args.posts}")  # nosec B108
     if not (dump / "Votes.xml").is_file():
         from bench.se_dump import generate
 

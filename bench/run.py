@@ -187,7 +187,8 @@ def _serve(module: str, port: int, workers: str, env: dict) -> subprocess.Popen:
          "--log-level", "warning"], cwd=ROOT, env=env)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/")  # noqa: S310 (loopback)
+            # Loopback.
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/")  # noqa: S310  # nosec B310
             break
         except OSError:
             time.sleep(0.2)
@@ -218,7 +219,8 @@ def main():
         base = f"http://127.0.0.1:{port}"
         for name, (auth, path) in pages.items():
             if auth != "member-post":
-                urllib.request.urlopen(base + path).read()  # noqa: S310 (warm up)
+                # Warm up.
+                urllib.request.urlopen(base + path).read()  # noqa: S310  # nosec B310
             load = _wrk_load(base + path, cookie=cookie if auth != "anon" else "",
                              post=auth == "member-post")
             results[name] = {"auth": "member" if auth.startswith("member") else "anon",

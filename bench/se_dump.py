@@ -15,7 +15,7 @@ import argparse
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import quoteattr  # nosec B406
 
 START = datetime(2012, 1, 1)
 SPAN_SECONDS = 5 * 365 * 86400

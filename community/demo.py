@@ -7,7 +7,7 @@ talking alone (the host dashboard should show both).
 
 # Published in the README: demo accounts exist only on development machines (seed_demo refuses
 # to run with DEBUG off unless told otherwise).
-DEMO_PASSWORD = "gravity-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "gravity-demo-2026"  # noqa: S105  # nosec B105
 
 HOSTS = [
     ("hana", "Hana Okafor", "Community host. Brewer of saisons, collector of yeast strains."),

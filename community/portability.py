@@ -219,4 +219,4 @@ def _rebuild() -> None:
             model._base_manager.bulk_update(rows, [html], batch_size=CHUNK)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608
+            cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608  # nosec B608

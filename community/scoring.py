@@ -222,7 +222,7 @@ def write_rows(model, objects: list, fields: list[str], also: str = "") -> None:
     template = "(%s::bigint, " + ", ".join(f"%s::{t}" for t in types) + ")"
     names = ", ".join(["id"] + [c.column for c in columns])
     # Table and column names come from the model, never from input.
-    sql = (f"UPDATE {meta.db_table} AS t SET {casts} FROM (VALUES %s) AS v ({names}) "  # noqa: S608
+    sql = (f"UPDATE {meta.db_table} AS t SET {casts} FROM (VALUES %s) AS v ({names}) "  # noqa: S608  # nosec B608
            f"WHERE t.{meta.pk.column} = v.id")
     rows = [[obj.pk] + [c.get_db_prep_save(getattr(obj, c.attname), connection)
                         for c in columns] for obj in objects]

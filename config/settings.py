@@ -32,7 +32,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY: it is required when DEBUG=0.")
-    SECRET_KEY = "development-only-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
+    SECRET_KEY = "development-only-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105  # nosec B105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -175,10 +175,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_FORMS = {"signup": "community.forms.SignupForm"}
+RESET_RATE = "20/m/ip,5/m/key"  # password resets: per address, per email
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/d/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": RESET_RATE,
     "confirm_email": "1/3m/key",
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False

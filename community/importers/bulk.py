@@ -68,7 +68,7 @@ class Rows:
                     "FROM generate_series(1, %s)", [self.table, self.pk, count])
                 return [row[0] for row in cursor.fetchall()]
             # Names from the model's own metadata, never from input.
-            cursor.execute(f'SELECT max("{self.pk}") FROM "{self.table}"')  # noqa: S608
+            cursor.execute(f'SELECT max("{self.pk}") FROM "{self.table}"')  # noqa: S608  # nosec B608
             start = max((cursor.fetchone()[0] or 0) + 1, self._next)
         self._next = start + count
         return list(range(start, start + count))
@@ -100,5 +100,5 @@ class Rows:
                         for row in values]
             marks = ", ".join(["%s"] * len(names))
             cursor.executemany(
-                f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks})',  # noqa: S608
+                f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks})',  # noqa: S608  # nosec B608
                 prepared)
