@@ -4,12 +4,15 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from . import factories
 
 # "partner" belongs to the organisation a test's objects belong to (the matrix adds them to
-# it); "partner_other" belongs to another organisation only.
-ROLES = ["anonymous", "new_member", "member", "partner", "partner_other", "staff", "admin"]
+# it); "partner_other" belongs to another organisation only; "unverified" signed up but has
+# not followed the verification link.
+ROLES = ["anonymous", "unverified", "new_member", "member", "partner", "partner_other", "staff",
+         "admin"]
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +75,7 @@ def partner(db):
 def make_role_user(role):
     return {
         "anonymous": lambda: None,
+        "unverified": lambda: factories.UserFactory(verified=False),
         "new_member": factories.NewMemberFactory,
         "member": factories.UserFactory,
         "partner": factories.PartnerFactory,
@@ -79,6 +83,17 @@ def make_role_user(role):
         "staff": factories.HostFactory,
         "admin": factories.AdminFactory,
     }[role]()
+
+
+def sign_in_as(client, role, user):
+    """Sign ``client`` in as ``user`` the way ``role`` can: an unverified account goes
+    through the real login form, which must not give it a session."""
+    if role == "unverified":
+        client.post(reverse("account_login"), {"login": user.email,
+                                               "password": factories.PASSWORD})
+        assert "_auth_user_id" not in client.session, "an unverified account signed in"
+    elif user is not None:
+        client.force_login(user)
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from community.models import Invitation, Notification, Thread
 from community.services import conversations
 
 from . import factories
-from .conftest import ROLES, make_role_user
+from .conftest import ROLES, make_role_user, sign_in_as
 
-ANON, NEW, MEMBER, PARTNER, PARTNER_OTHER, STAFF, ADMIN = ROLES
+ANON, UNVERIFIED, NEW, MEMBER, PARTNER, PARTNER_OTHER, STAFF, ADMIN = ROLES
 SIGNED_IN = (NEW, MEMBER, PARTNER, PARTNER_OTHER, STAFF, ADMIN)
 
 
@@ -300,8 +300,7 @@ def test_matrix(client, url_name, role):
     row = MATRIX[url_name]
     world = _world()
     user = _visitor(world, role)
-    if user is not None:
-        client.force_login(user)
+    sign_in_as(client, role, user)
     url = reverse(url_name, kwargs=row.kwargs(world, user))
     response = client.get(url)
     expected = _expected(row.expected, role)
@@ -323,7 +322,10 @@ def _visitor(world, role):
 
 def _expected(table: dict, role: str) -> int:
     """A row that does not name "partner_other" expects for it what it expects for a
-    partner: only rows about an organisation tell the two apart."""
+    partner: only rows about an organisation tell the two apart. An unverified account
+    cannot sign in, so it is anonymous everywhere."""
+    if role == UNVERIFIED:
+        return table[ANON]
     return table[role] if role in table else table[PARTNER]
 
 
@@ -410,8 +412,7 @@ def test_post_matrix(client, url_name, role):
     table, kwargs, data = POST_MATRIX[url_name]
     world = _world()
     user = _visitor(world, role)
-    if user is not None:
-        client.force_login(user)
+    sign_in_as(client, role, user)
     data = {k: (world["space"].pk if v == "SPACE" else v) for k, v in data.items()}
     response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
     expected = _expected(table, role)
@@ -424,7 +425,6 @@ def test_post_matrix(client, url_name, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_is_admin_only(client, role):
     user = make_role_user(role)
-    if user is not None:
-        client.force_login(user)
+    sign_in_as(client, role, user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == (200 if role == ADMIN else 302)
