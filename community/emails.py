@@ -15,7 +15,8 @@ def absolute(path: str) -> str:
 
 def send_templated(*, to: str, template: str, context: dict, headers: dict | None = None):
     context = {"site_name": settings.SITE_NAME, "brand": settings.BRAND, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    # One line, whatever names and titles hold: a line break in a header is refused.
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(

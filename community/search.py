@@ -16,10 +16,11 @@ from django.db.models import F, Q, QuerySet
 from community import rendering
 from community.models import Thread
 
-# Thread.search_vector in SQL, for set-based writes (imports, loads); the same weights as
-# services.conversations._update_search_vector.
-VECTOR_SQL = ("setweight(to_tsvector('english', title), 'A') || "
-              "setweight(to_tsvector('english', search_body), 'B')")
+# Thread.search_vector in SQL, for every write of it. PostgreSQL's parser reads "<...>" as
+# markup and skips whatever follows "<style>" or "<script>": a member who writes about
+# HTML would lose the rest of the text from search, so angle brackets become spaces first.
+VECTOR_SQL = ("setweight(to_tsvector('english', translate(title, '<>', '  ')), 'A') || "
+              "setweight(to_tsvector('english', translate(search_body, '<>', '  ')), 'B')")
 MAX_QUERY = 200
 MAX_WORDS = 12
 PAGE_SIZE = 20

@@ -79,12 +79,11 @@ def _update_search_vector(thread_id: int) -> None:
 
     if connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.search import SearchVector
+    from community.search import VECTOR_SQL
 
-    Thread.objects.filter(pk=thread_id).update(
-        search_vector=SearchVector("title", weight="A", config="english")
-        + SearchVector("search_body", weight="B", config="english")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL} "  # noqa: S608  # nosec B608
+                       "WHERE id = %s", [thread_id])
 
 
 def thread_create(*, author: UserModel, space: Space, kind: str, title: str, body: str,

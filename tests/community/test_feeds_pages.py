@@ -243,6 +243,16 @@ def test_search_finds_a_thread_by_a_word_in_its_body(client, member, space):
     assert "<mark>condensation</mark>" in response.content.decode()
 
 
+def test_text_after_markup_is_still_found(client, member, space):
+    """Members write about HTML: words after a "<style>" or "<script>" are words too."""
+    start(member, space, "Escaping <style> tags in templates",
+          body="My <script> block broke the condensation chart.")
+
+    for word in ("templates", "condensation"):
+        assert result_titles(client.get(reverse("search"), {"q": word})) == [
+            "Escaping <style> tags in templates"]
+
+
 def test_title_matches_rank_above_body_matches(client, member, space):
     start(member, space, "Some general pitching tips", body="Mind the groundsheet here.")
     start(member, space, "Groundsheet sizing for two people", body="Which size do I need?")

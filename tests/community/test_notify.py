@@ -109,6 +109,18 @@ def test_email_has_unsubscribe_link_and_headers_that_work(client, space, member,
     assert _kinds(member) == ["answer", "answer"]
 
 
+def test_line_breaks_in_names_and_titles_do_not_stop_the_mail(space, member):
+    """A form field can carry a line break; a mail header cannot. The mail still goes."""
+    answerer = factories.UserFactory(display_name="Bcc: victim@example.com\nMallory")
+    thread = conversations.thread_create(author=member, space=space, kind=Thread.Kind.QUESTION,
+                                         title="Two\r\nlines", body="x")
+    conversations.post_create(author=answerer, thread=thread, body="An answer")
+    _run()
+    assert mail.outbox[0].subject.count("\n") == 0
+    assert "Two lines" in mail.outbox[0].subject
+    assert mail.outbox[0].to == [member.email]
+
+
 def test_forged_unsubscribe_link_is_refused(client):
     response = client.post(reverse("unsubscribe", args=["forged"]))
     assert response.status_code == 400

@@ -1,0 +1,202 @@
+"""Hostile content in a real browser.
+
+Every payload of ``xss_payloads.txt`` goes into every text a user can write (thread title,
+body and tags, reply, display name, bio, location, products and interests, project title,
+goal, description, need, update and contribution, organisation name, description and links,
+partner content, the purpose statement and story, search terms); then every page that shows
+them is opened in headless Chromium with a tripwire:
+
+- ``alert``/``confirm``/``prompt`` record a call, real dialogs are recorded too;
+- a ``securitypolicyviolation`` listener and the console record any CSP violation;
+- the DOM is searched for ``on*`` attributes, ``javascript:``/``vbscript:``/``data:`` URLs,
+  ``srcdoc``, scripts without a source file, frames, objects, ``<base>`` and CSS ``url()``;
+- and each payload's neighbouring token must be visible, so content that silently vanished
+  (held for review, refused) cannot pass as safe.
+"""
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from community.models import Thread
+from community.services import conversations
+from partners import services as partner_services
+from purpose import services as purpose_services
+from tests import factories
+
+from .conftest import only_own_host
+
+PAYLOADS = [line.replace("\\n", "\n") for line in
+            (Path(__file__).with_name("xss_payloads.txt")).read_text().splitlines()
+            if line and not line.startswith("#")]
+
+TRIPWIRE = """
+window.__xss = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__xss.push(name + "(" + args.join(",") + ")"); };
+}
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__xss.push("csp " + e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+DOM_SCAN = """() => {
+  const found = [];
+  const dangerous = /^(javascript|vbscript|data):/;
+  const urlish = ["href", "src", "action", "formaction", "xlink:href", "background",
+                  "poster", "data", "codebase", "to", "values", "from", "by"];
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.tagName.toLowerCase();
+    if (["iframe", "frame", "object", "embed", "base", "applet"].includes(tag)) {
+      found.push("<" + tag + ">");
+    }
+    if (tag === "meta" && el.hasAttribute("http-equiv")) found.push("<meta http-equiv>");
+    if (tag === "script" && !el.src && el.type !== "application/json") {
+      found.push("inline <script>: " + el.textContent.slice(0, 60));
+    }
+    if (tag === "script" && el.src && new URL(el.src).origin !== location.origin) {
+      found.push("foreign script " + el.src);
+    }
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.replace(/[\\s\\u0000-\\u001f]+/g, "").toLowerCase();
+      if (name.startsWith("on")) found.push(tag + " " + name + "=" + attr.value.slice(0, 40));
+      if (name === "srcdoc" || name.startsWith("hx-on")) found.push(tag + " " + name);
+      if (urlish.includes(name) && dangerous.test(value)) {
+        found.push(tag + " " + name + "=" + attr.value.slice(0, 40));
+      }
+      if (name === "style" && /url\\(|expression\\(/.test(value)) {
+        found.push(tag + " style=" + attr.value.slice(0, 40));
+      }
+    }
+  }
+  for (const sheet of document.querySelectorAll("style")) {
+    if (/url\\(|expression\\(/i.test(sheet.textContent)) found.push("<style> with url()");
+  }
+  return found;
+}"""
+
+
+def _token(i: int) -> str:
+    return f"tok{i:03d}x"
+
+
+@pytest.fixture
+def hostile_community():
+    """Every payload in every field, written through the services the forms call."""
+    host = factories.HostFactory(display_name="Hana Host")
+    space = factories.SpaceFactory(name="Everything")
+    rows = []
+    purpose_services.purpose_revise(
+        editor=host, statement=PAYLOADS[0][:280],
+        story="\n\n".join(f"{p}\n\n{_token(i)}" for i, p in enumerate(PAYLOADS)))
+    for i, payload in enumerate(PAYLOADS):
+        token = _token(i)
+        text = f"{payload}\n\n{token}"
+        author = factories.UserFactory(
+            username=f"hostile{i}", display_name=payload[:60], bio=text[:500],
+            location=payload[:100], products=payload[:300], interests=payload[:300])
+        thread = conversations.thread_create(
+            author=author, space=space,
+            kind=Thread.Kind.QUESTION if i % 2 else Thread.Kind.DISCUSSION,
+            title=f"{payload[:180]} {token}", body=text, tags=[payload, "safe"])
+        conversations.post_create(author=factories.UserFactory(display_name=payload[:60]),
+                                  thread=thread, body=text)
+        project = purpose_services.project_propose(
+            author=author, title=f"{payload[:100]} {token}", goal=payload[:280],
+            description=text, space=space)
+        purpose_services.project_status_set(actor=host, project=project, to_status="open")
+        purpose_services.need_add(actor=host, project=project, kind="tool",
+                                  name=payload[:120], wanted=2)
+        purpose_services.update_post(actor=host, project=project, body=text)
+        purpose_services.contribution_submit(author=author, project=project, kind="idea",
+                                             title=payload[:120], body=text)
+        organisation = partner_services.organisation_apply(
+            user=author, name=f"{payload[:100]} {token}", description=text,
+            website="https://partner.example", links=f"{payload}\nhttps://ok.example")
+        partner_services.organisation_decide(actor=host, organisation=organisation,
+                                             verify=True)
+        organisation.refresh_from_db()
+        partner_post = partner_services.partner_publish(
+            author=type(author).objects.get(pk=author.pk),  # now one of its people
+            organisation=organisation, kind="howto", space=space,
+            title=f"{payload[:150]} {token} how-to", body=text)
+        rows.append({"token": token, "payload": payload, "thread": thread,
+                     "author": author, "project": project, "organisation": organisation,
+                     "partner_thread": partner_post.thread})
+    return rows
+
+
+class Tripwire:
+    def __init__(self, page):
+        self.page = page
+        self.dialogs = []
+        self.console = []
+        page.add_init_script(TRIPWIRE)
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("console", lambda m: self.console.append(m.text)
+                if "Content Security Policy" in m.text else None)
+
+    def visit(self, url: str, *, expect: tuple[str, ...] = ()) -> list[str]:
+        self.console.clear()
+        self.dialogs.clear()
+        try:
+            response = self.page.goto(url)
+        except Exception as error:  # a navigation the page started itself  # noqa: BLE001
+            return [f"{url}: {str(error).splitlines()[0]}"]
+        self.page.wait_for_load_state("load")
+        problems = [f"status {response.status}"] if response and response.status >= 400 else []
+        problems += self.page.evaluate("window.__xss || []")
+        problems += [f"dialog {m}" for m in self.dialogs] + self.console
+        problems += self.page.evaluate(DOM_SCAN)
+        text = self.page.inner_text("body")
+        problems += [f"{token} not shown" for token in expect if token not in text]
+        return [f"{url}: {p}" for p in problems]
+
+
+def test_no_payload_runs_on_any_page(page, live_server, hostile_community):
+    wire = Tripwire(page)
+    rows = hostile_community
+    problems = []
+    for row in rows:
+        token, thread = row["token"], row["thread"]
+        problems += wire.visit(reverse("thread", args=[thread.pk, thread.slug]),
+                               expect=(token,))
+        problems += wire.visit(reverse("profile", args=[row["author"].username]),
+                               expect=(token,))
+        problems += wire.visit(reverse("purpose:project", args=[row["project"].slug]),
+                               expect=(token,))
+        problems += wire.visit(
+            reverse("purpose:project_contributions", args=[row["project"].slug]),
+            expect=(token,))
+        problems += wire.visit(
+            reverse("partners:organisation", args=[row["organisation"].slug]),
+            expect=(token,))
+        partner_thread = row["partner_thread"]
+        problems += wire.visit(reverse("thread", args=[partner_thread.pk, partner_thread.slug]),
+                               expect=(token,))
+        # Found by its token (the title's payload comes back highlighted), then searched
+        # for by the payload itself (echoed into the search box and the empty-result text).
+        problems += wire.visit(f"{reverse('search')}?q={token}", expect=(token,))
+        problems += wire.visit(f"{reverse('search')}?{urlencode({'q': row['payload']})}")
+    pages = [reverse("purpose:purpose"), reverse("partners:organisations")]
+    pages += [f"{reverse('home')}?page={n}" for n in (1, 2, 3)]
+    pages += [f"{reverse('purpose:projects')}?page={n}" for n in (1, 2, 3)]
+    pages += [f"{reverse('home')}?tab=latest&page={n}" for n in (1, 2, 3, 4, 5, 6)]
+    for url in pages:
+        problems += wire.visit(url)
+    # Each list page shows its payloads: between them every token appears.
+    seen = ""
+    for url in pages:
+        wire.page.goto(url)
+        seen += wire.page.inner_text("body")
+    missing = [row["token"] for row in rows if row["token"] not in seen]
+    assert not missing, f"tokens missing from every list page: {missing}"
+    only_own_host(page, live_server)
+    assert not problems, "\n".join(problems[:60])
+
+
+def test_the_corpus_is_large_enough():
+    assert len(PAYLOADS) >= 50
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
