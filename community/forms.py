@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from .images import clean_image
+from .images import ImageUploadField
 from .models import Flag, Space, Thread, User
 
 GUARD_SALT = "community.form-guard"
@@ -71,26 +71,18 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    avatar = ImageUploadField(required=False, max_side=settings.AVATAR_SIZE)
+
     class Meta:
         model = User
         fields = ["display_name", "avatar", "bio", "location", "products", "interests"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
-            "avatar": forms.ClearableFileInput(
-                attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
-            ),
         }
         help_texts = {
             "products": "Comma-separated, e.g. Trail 2 tent, Summit stove. We ask owners for help.",
             "interests": "Comma-separated topics you like to talk about.",
-            "avatar": "JPEG, PNG, GIF or WebP, at most 4 MB.",
         }
-
-    def clean_avatar(self):
-        avatar = self.cleaned_data.get("avatar")
-        if avatar and hasattr(avatar, "content_type"):  # a new upload, not the stored file
-            return clean_image(avatar, max_side=settings.AVATAR_SIZE)
-        return avatar
 
     def _clean_list(self, name):
         items = User.split_list(self.cleaned_data.get(name, ""))

@@ -1,7 +1,7 @@
 from django import forms
 
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
-from community.images import clean_image
+from community.images import ImageUploadField
 from community.models import Space, User
 from purpose.models import Project
 
@@ -20,8 +20,7 @@ class OrganisationFields(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="More links (shop, social, events), one https:// "
                                       "address per line.")
-    logo = forms.ImageField(required=False, help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    logo = ImageUploadField(required=False, max_side=LOGO_SIDE)
 
     def clean_description(self):
         value = self.cleaned_data["description"].strip()
@@ -46,12 +45,6 @@ class OrganisationFields(forms.Form):
             raise forms.ValidationError("These are not web addresses: %(bad)s",
                                         params={"bad": ", ".join(bad[:5])})
         return "\n".join(lines)
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):
-            return clean_image(logo, max_side=LOGO_SIDE)
-        return logo
 
 
 class ApplyForm(BotGuardMixin, OrganisationFields):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
-from community.images import clean_image
+from community.images import ImageUploadField
 from community.models import Space
 
 from .models import Contribution, Need, Project, ProjectMember
@@ -24,12 +24,6 @@ def _text(value: str, message: str) -> str:
     if not value:
         raise forms.ValidationError(message)
     return value
-
-
-def _image(upload):
-    if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
-        return clean_image(upload, max_side=IMAGE_SIDE)
-    return upload
 
 
 class PurposeForm(forms.Form):
@@ -61,8 +55,8 @@ class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         error_messages={"required": "Describe the project in a few words."})
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
                                    label="Space for its discussions", empty_label="Default")
-    cover = forms.ImageField(required=False, label="Cover image", help_text=IMAGE_HELP,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    cover = ImageUploadField(required=False, label="Cover image", help_text=IMAGE_HELP,
+                             max_side=IMAGE_SIDE)
     field_order = ["title", "goal", "description", "space", "cover", "nonce"]
 
     def clean_title(self):
@@ -73,9 +67,6 @@ class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 
     def clean_description(self):
         return _text(self.cleaned_data["description"], "Describe the project in a few words.")
-
-    def clean_cover(self):
-        return _image(self.cleaned_data.get("cover"))
 
 
 class StatusForm(forms.Form):
@@ -148,8 +139,8 @@ class ContributionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
                             error_messages={"required": "Give your contribution a title."})
     body = forms.CharField(label="Description", max_length=BODY_MAX, required=False,
                            help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 8}))
-    image = forms.ImageField(required=False, label="Design image", help_text=IMAGE_HELP,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    image = ImageUploadField(required=False, label="Design image", help_text=IMAGE_HELP,
+                             max_side=IMAGE_SIDE)
     field_order = ["kind", "title", "body", "image", "nonce"]
 
     def __init__(self, *args, editing: Contribution | None = None, **kwargs):
@@ -160,9 +151,6 @@ class ContributionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 
     def clean_title(self):
         return _words(self.cleaned_data["title"], "The title needs some words.")
-
-    def clean_image(self):
-        return _image(self.cleaned_data.get("image"))
 
     def clean(self):
         data = super().clean()

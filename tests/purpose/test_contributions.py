@@ -47,10 +47,10 @@ def test_a_design_is_an_image_checked_resized_and_renamed(client_as, project, me
 
 @pytest.mark.parametrize("upload, message", [
     (SimpleUploadedFile("design.png", b"<html><body>not an image</body></html>",
-                        content_type="image/png"), "Upload a valid image"),
+                        content_type="image/png"), "web page or SVG code"),
     (SimpleUploadedFile("design.svg", b'<svg xmlns="http://www.w3.org/2000/svg" '
                         b'onload="alert(1)"/>', content_type="image/svg+xml"),
-     "Upload a valid image"),
+     "web page or SVG code"),
     (None, "A design needs an image."),
 ])
 def test_a_design_that_is_not_an_image_is_refused_and_the_text_stays(client_as, project,

@@ -81,7 +81,7 @@ def test_bad_proposals_keep_what_was_typed(client_as, member):
     assert response.status_code == 400
     body = response.content.decode()
     assert "Say what the project will achieve." in body
-    assert "Upload a valid image" in body
+    assert "web page or SVG code" in body
     assert "Each brewed twice before it goes in." in body
     assert not Project.objects.exists()
 
