@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test lint deploy-check worker beat bench clean
+.PHONY: install run test lint deploy-check worker beat bench scan clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,5 +52,13 @@ beat: install
 bench: install
 	$(PY) -m bench.run
 
+# Wapiti against the site under production settings (its own virtualenv); see SECURITY.md.
+.venv-scan/bin/wapiti:
+	$(PYTHON) -m venv .venv-scan
+	.venv-scan/bin/pip install --quiet 'wapiti3>=3.2,<4'
+
+scan: install .venv-scan/bin/wapiti
+	$(PY) -m bench.scan
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-scan db.sqlite3 staticfiles .pytest_cache

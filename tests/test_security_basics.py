@@ -43,8 +43,11 @@ def test_a_post_without_the_csrf_token_is_refused(url_name):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     data = {k: (world["space"].pk if v == "SPACE" else v) for k, v in data.items()}
-    response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
+    url = reverse(url_name, kwargs=kwargs(world, user))
+    response = client.post(url, data)
     assert response.status_code == 403, f"{url_name} accepted a POST without a CSRF token"
+    for unsafe in (client.put, client.patch, client.delete):
+        assert unsafe(url).status_code == 403, f"{url_name} accepted {unsafe.__name__}"
 
 
 def _rows() -> dict[str, int]:
