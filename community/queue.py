@@ -2,10 +2,14 @@
 
 The fact (and, for domain writes, its ``EngagementEvent`` row) is already in PostgreSQL when
 the message is sent, so a broker that is down must not turn a successful write into an error
-page: the failure is logged and the periodic sweep does the work later.
+page: the failure is logged and the periodic sweep does the work later. The same holds where
+tasks run in-process (``make run``, ``TASKS_EAGER=1``): a task that asks to be retried, or
+finds the database gone just after the write committed, leaves its events pending.
 """
 import logging
 
+from celery.exceptions import Retry
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -18,6 +22,9 @@ def _send(task, args, kwargs):
         task.apply_async(args=args, kwargs=kwargs)
     except (OperationalError, RedisConnectionError, OSError):  # broker unreachable
         log.warning("Could not enqueue %s%s; left for the sweep", task.name, args, exc_info=True)
+    except (Retry, DatabaseOperationalError):  # in-process task, database gone mid-way
+        log.warning("In-process %s%s did not finish; left for the sweep", task.name, args,
+                    exc_info=True)
 
 
 def enqueue(task, *args, **kwargs) -> None:

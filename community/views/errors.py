@@ -1,5 +1,8 @@
 """Friendly error pages that still work when the database is down."""
-from django.http import HttpResponseServerError
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -20,6 +23,18 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# Seconds a client is asked to wait while the database comes back (a restart, a failover).
+RETRY_AFTER = 5
+
+
 def server_error(request):
+    """500, or 503 when the database could not be reached: that is an outage the site
+    recovers from by itself (connections are health-checked on the next request), so the
+    visitor is told to try again shortly rather than that something broke."""
     # No request context: context processors could touch the database that just failed.
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -44,6 +44,7 @@ def test_flag_hide_review_and_suspend(page, live_server, browser):
                                                                   name="Review queue").click()
     item = page.locator("[data-review-item]", has_text="cheap watches")
     item.get_by_text("Hidden by community flags.").wait_for()
+    page.wait_for_load_state("load")  # the keyboard handler is a deferred script
     page.locator("body").press("j")  # keyboard: focus the first item, then hide it
     page.keyboard.press("h")
     page.get_by_text("Hidden: only its author and the hosts see it.").wait_for()
