@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test lint deploy-check worker beat bench scan clean
+.PHONY: install checkers run test lint deploy-check worker beat bench scan clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Front-end checkers for the test suite (axe-core, the Nu HTML checker, Lighthouse); the
+# site itself ships no Node code. Without npm the accessibility tests are skipped.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+checkers: node_modules/.package-lock.json
+
 # Development server: SQLite file, tasks in-process, mail printed to this terminal.
 run: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py seed_demo
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install checkers
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m tests.preflight
 	@$(MAKE) --no-print-directory deploy-check

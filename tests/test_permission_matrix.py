@@ -248,6 +248,9 @@ MATRIX: dict[str, Row] = {
     "account_logout": Row(anon_then(302, 200)),
     "account_inactive": Row(everyone(200)),
     "account_reauthenticate": Row(anon_then(302, 200)),
+    # Or by a code mailed to the member's address; the confirm step needs a code sent first.
+    "account_request_reauthentication_code": Row(anon_then(302, 200)),
+    "account_confirm_reauthentication_code": Row(anon_then(302, 302)),
     "account_email": Row(anon_then(302, 200)),
     "account_email_verification_sent": Row(everyone(200)),
     "account_change_password": Row(anon_then(302, 200)),

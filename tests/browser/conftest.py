@@ -69,7 +69,7 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
-def log_in(page, user) -> None:
+def log_in(page, user, password: str | None = None) -> None:
     """Sign in through the real form, as a person would."""
     import re
 
@@ -77,7 +77,7 @@ def log_in(page, user) -> None:
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(factories.PASSWORD)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password or factories.PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for()
 

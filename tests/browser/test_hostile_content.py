@@ -62,7 +62,7 @@ DOM_SCAN = """() => {
       const name = attr.name.toLowerCase();
       const value = attr.value.replace(/[\\s\\u0000-\\u001f]+/g, "").toLowerCase();
       if (name.startsWith("on")) found.push(tag + " " + name + "=" + attr.value.slice(0, 40));
-      if (name === "srcdoc" || name.startsWith("hx-on")) found.push(tag + " " + name);
+      if (name === "srcdoc" || /^(data-)?hx-on/.test(name)) found.push(tag + " " + name);
       if (urlish.includes(name) && dangerous.test(value)) {
         found.push(tag + " " + name + "=" + attr.value.slice(0, 40));
       }

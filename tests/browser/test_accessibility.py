@@ -1,0 +1,211 @@
+"""Accessibility and valid HTML on the pages members and hosts use most.
+
+On the demo community: axe-core (npm, injected into Debian's Chromium) finds no serious or
+critical violation; at 320 px nothing sticks out sideways; the Nu HTML checker (npm
+``vnu-jar``, run with java, the HTML piped in) finds no error; Lighthouse 12 scores
+accessibility and best practices at 0.95 or more on home, thread and ask; and a member asks
+a question with the keyboard alone. The checkers come from ``npm ci`` (``package.json``);
+without them these tests are skipped, unless ``REQUIRE_BROWSER=1`` (CI).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from community.demo import DEMO_PASSWORD
+
+from .conftest import CHROMIUM, FLAGS, log_in
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+
+
+def _need(*paths):
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"missing {missing}: run npm ci")
+        pytest.skip(f"missing {missing}: run npm ci")
+
+
+@pytest.fixture
+def demo(db):
+    from community.models import Space, Thread, User
+    from partners.models import Organisation
+    from purpose.models import Project
+
+    call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
+    question = (Thread.objects.filter(kind="question", is_deleted=False, is_hidden=False)
+                .order_by("-answer_count").first())
+    return {
+        "host": User.objects.filter(is_host=True).first(),
+        "member": User.objects.filter(is_host=False, is_staff=False, trust_level__gte=1,
+                                      partner_memberships__isnull=True).first(),
+        "space": Space.objects.order_by("position").first(),
+        "question": question,
+        "project": Project.objects.exclude(status="proposed").first(),
+        "organisation": Organisation.objects.filter(status="verified").first(),
+    }
+
+
+def _pages(demo):
+    """(name, path, who): the pages the issue names, as their usual visitor."""
+    return [
+        ("home", reverse("home"), None),
+        ("space", reverse("space", args=[demo["space"].slug]), None),
+        ("thread", demo["question"].get_absolute_url(), None),
+        ("search", reverse("search") + "?q=yeast", None),
+        ("profile", reverse("profile", args=[demo["member"].username]), None),
+        ("sign up", reverse("account_signup"), None),
+        ("log in", reverse("account_login"), None),
+        ("project", reverse("purpose:project", args=[demo["project"].slug]), None),
+        ("partner", reverse("partners:organisation", args=[demo["organisation"].slug]), None),
+        ("ask", reverse("ask"), "host"),
+        ("host dashboard", reverse("host_dashboard"), "host"),
+        ("review queue", reverse("review_queue"), "host"),
+        ("home (member)", reverse("home"), "host"),
+        ("thread (member)", demo["question"].get_absolute_url(), "host"),
+    ]
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1 && getComputedStyle(el).position !== "fixed"
+        && !el.closest("[data-scrolls], pre, table, .table-scroll")) {
+      wide.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+                + " " + Math.round(box.right) + "px");
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+}"""
+
+
+def test_axe_narrow_screens_and_valid_html(browser, live_server, demo, settings, tmp_path):
+    _need(AXE, VNU)
+    if not shutil.which("java"):
+        pytest.fail("java is needed for the Nu HTML checker")
+    settings.ALLOWED_HOSTS = ["*"]
+    contexts = {}
+    problems, html_files = [], []
+    for name, path, who in _pages(demo):
+        if who not in contexts:
+            # CSP would refuse the injected axe script: this context alone bypasses it.
+            context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+            context.set_default_timeout(10_000)
+            if who:
+                log_in(context.new_page(), demo[who], DEMO_PASSWORD)
+            contexts[who] = context
+        page = contexts[who].new_page()
+        response = page.goto(path)
+        assert response.status == 200, (name, response.status)
+        html = response.text()
+        html_file = tmp_path / (re.sub(r"\W+", "-", name) + ".html")
+        html_file.write_text(html)
+        html_files.append(html_file)
+
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, "
+                               "{resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"][:3]]
+                problems.append(f"{name}: axe {violation['id']} ({violation['impact']}): "
+                                f"{violation['help']} at {targets}")
+
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.reload()
+        fit = page.evaluate(OVERFLOW)
+        if fit["scroll"] > fit["width"] + 1:
+            problems.append(f"{name}: {fit['scroll']}px wide at 320px: {fit['wide']}")
+        page.close()
+    for context in contexts.values():
+        context.close()
+
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+         *map(str, html_files)], capture_output=True, text=True, timeout=180)
+    for message in json.loads(checked.stderr or '{"messages": []}')["messages"]:
+        if message.get("type") == "error":
+            problems.append(f"{Path(message.get('url', '')).stem}: html line "
+                            f"{message.get('lastLine')}: {message.get('message')}")
+    assert not problems, "\n".join(problems)
+
+
+def _lighthouse(url: str, cookie: str = "") -> dict:
+    command = [str(LIGHTHOUSE), url, "--only-categories=accessibility,best-practices",
+               "--output=json", "--output-path=stdout", "--quiet",
+               "--chrome-flags=" + " ".join(FLAGS)]
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    scores = {k: v["score"] for k, v in report["categories"].items()}
+    failing = [f"{a['id']}: {a['title']}" for a in report["audits"].values()
+               if a.get("score") is not None and a["score"] < 1
+               and a.get("scoreDisplayMode") == "binary"]
+    return {"scores": scores, "failing": failing}
+
+
+def test_lighthouse_accessibility_and_best_practices(page, live_server, demo):
+    _need(LIGHTHOUSE)
+    log_in(page, demo["host"], DEMO_PASSWORD)
+    session = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    results = {
+        "home": _lighthouse(live_server.url + reverse("home")),
+        "thread": _lighthouse(live_server.url + demo["question"].get_absolute_url()),
+        "ask": _lighthouse(live_server.url + reverse("ask"),
+                           cookie=f"sessionid={session['value']}"),
+    }
+    low = {name: r for name, r in results.items()
+           if min(r["scores"].values()) < 0.95}
+    assert not low, json.dumps(low, indent=1)
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_a_member_asks_a_question_with_the_keyboard_alone(page, demo):
+    member = demo["member"]
+    page.goto(reverse("account_login"))
+    _tab_to(page, "input[name=login]")
+    page.keyboard.type(member.email)
+    _tab_to(page, "input[name=password]")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("navigation", name="Main").get_by_text(member.name).wait_for()
+
+    _tab_to(page, "a.skip-link")  # the first stop skips the navigation
+    _tab_to(page, "nav a[href='/ask/']")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused link shows no focus ring"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ask/")
+    _tab_to(page, "select[name=space]")
+    page.keyboard.press("ArrowDown")
+    _tab_to(page, "input[name=title]")
+    page.keyboard.type("Which hops suit a cold-climate garden?")
+    _tab_to(page, "textarea[name=body]")
+    page.keyboard.type("We get frost in May. Has anyone grown hops that cope with it?")
+    _tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Which hops suit a cold-climate garden?").wait_for()
