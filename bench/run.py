@@ -56,10 +56,11 @@ def _prepare() -> dict:
     if not Thread.objects.exists():
         from bench.generate import generate
 
-        members = int(os.environ.get("BENCH_MEMBERS", "5000"))
-        threads = int(os.environ.get("BENCH_THREADS", "20000"))
-        print(f"Generating {members} members and {threads} threads...", flush=True)
-        print(generate(members=members, threads=threads), flush=True)
+        sizes = {name: int(os.environ.get(f"BENCH_{name.upper()}", default)) for name, default in
+                 (("members", 100_000), ("threads", 100_000), ("posts", 1_000_000),
+                  ("votes", 2_000_000), ("long_thread", 5_000))}
+        print(f"Generating {sizes}...", flush=True)
+        print(generate(**sizes), flush=True)
     big = Thread.objects.order_by("-post_count").first()
     question = (Thread.objects.filter(kind="question", answer_count__gte=3, is_deleted=False)
                 .order_by("-answer_count").first() or big)

@@ -84,7 +84,7 @@ def _serve(port: int, env: dict, cert: Path, key: Path) -> subprocess.Popen:
         cwd=ROOT, env=env)
     import ssl
 
-    context = ssl._create_unverified_context()  # noqa: S323  # nosec B323 (our own cert)
+    context = ssl._create_unverified_context()  # noqa: S323  # nosec B323
     for _ in range(150):
         try:
             urllib.request.urlopen(f"https://127.0.0.1:{port}/healthz",  # noqa: S310  # nosec B310
