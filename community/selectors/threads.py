@@ -30,8 +30,17 @@ class ThreadPage:
         return self.number < self.num_pages
 
     @property
-    def page_range(self):
-        return range(1, self.num_pages + 1)
+    def page_links(self) -> list[int | None]:
+        """The first and last pages and two either side of this one; None for a gap. Worked
+        out here: a template loop over every page of a 250-page thread cost more than the
+        posts."""
+        shown = {1, self.num_pages, *range(self.number - 2, self.number + 3)}
+        links: list[int | None] = []
+        for n in sorted(p for p in shown if 1 <= p <= self.num_pages):
+            if links and n - (links[-1] or 0) > 1:
+                links.append(None)
+            links.append(n)
+        return links
 
 
 def thread_get(pk: int) -> Thread:
@@ -64,7 +73,9 @@ def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
         # Held and hidden posts: their author sees them (marked), nobody else does.
         mine = Q(author_id=viewer.pk) if permissions.is_member(viewer) else Q(pk__in=[])
         window = window.filter(Q(status=Post.Status.PUBLISHED) | mine)
-    posts = list(window.select_related(*_POST_RELATED).order_by("position"))
+    # The LIMIT tells the planner what the range means: without it PostgreSQL guesses
+    # thousands of rows for a long thread and starts parallel workers to sort twenty.
+    posts = list(window.select_related(*_POST_RELATED).order_by("position")[:POSTS_PER_PAGE])
     accepted = None
     if thread.accepted_answer_id and number == 1:
         accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (

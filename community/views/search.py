@@ -1,5 +1,6 @@
 """Search page."""
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from community import pagecache
@@ -22,10 +23,12 @@ def search(request):
     )
     page = page_number(request.GET.get("page"))
     tag = Tag.objects.filter(name=filters.tag).first() if filters.tag else None
+    # Results are the same for every visitor: rendered once per version of the feed (any
+    # change to threads bumps it), their queries run only when the fragment is rendered.
     if query.strip():
-        results = search_engine.search(query, filters, page=page)
+        results = SimpleLazyObject(lambda: search_engine.search(query, filters, page=page))
     elif tag is not None:
-        results = search_engine.tagged(tag, filters, page=page)
+        results = SimpleLazyObject(lambda: search_engine.tagged(tag, filters, page=page))
     else:
         results = None
     params = request.GET.copy()
@@ -34,6 +37,9 @@ def search(request):
         "query": query,
         "filters": filters,
         "results": results,
+        "results_key": pagecache.fragment_key(
+            "search", search_engine.words_of(query), filters, page, tag and tag.pk,
+            params.urlencode()),
         "tag": tag,
         "spaces": Space.objects.only("name", "slug"),
         "kinds": Thread.Kind.choices,

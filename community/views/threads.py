@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import pagecache, permissions, submissions, viewcount
+from community import pagecache, permissions, postcards, submissions, viewcount
 from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.search import similar_questions
@@ -42,12 +42,15 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     reply_to = _reply_target(request, thread, form)
     if form is None:
         form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
+    may_reply = permissions.can_reply(request.user, thread)
     context = {
         "thread": thread,
         "page": data,
+        "cards": postcards.render_cards(request, thread=thread, page=data, may_reply=may_reply,
+                                        viewer_role=permissions.role_of(request.user)),
         "form": form,
         "reply_to": reply_to,
-        "may_reply": permissions.can_reply(request.user, thread),
+        "may_reply": may_reply,
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
     }

@@ -123,3 +123,19 @@ def test_the_events_of_one_write_bump_the_pages_once(member,
     bumps = [c for c in callbacks if isinstance(c, pagecache._Pending)]
     assert len(bumps) == 1  # three events, one bump (and one name lookup) after commit
     assert "feed" in bumps[0].tags and bumps[0].user_ids == {member.pk}
+
+
+def test_members_share_search_results_and_see_a_new_thread_at_once(
+        client_as, thread, member, other_member, django_capture_on_commit_callbacks):
+    client = client_as(member)
+    url = reverse("search") + "?q=kettle"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert "Which kettle for 20 litres?" in page
+    assert not any("search_vector" in q["sql"] for q in ctx.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(other_member).post(reverse("discuss"), {
+            "space": thread.space.pk, "title": "Descaling a kettle with citric acid",
+            "body": "Works well.", "nonce": "d2"})
+    assert "Descaling a kettle" in client_as(member).get(url).content.decode()

@@ -1,0 +1,103 @@
+"""Cached post cards: shared where they can be, never stale, never someone else's."""
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from community.models import Thread
+from community.services import conversations
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread():
+    question = conversations.thread_create(
+        author=factories.UserFactory(display_name="Asker"), space=factories.SpaceFactory(),
+        kind=Thread.Kind.QUESTION, title="Which yeast for a cold cellar?", body="It is 12°C.")
+    conversations.post_create(author=factories.UserFactory(display_name="Answerer"),
+                              thread=question, body="A kölsch strain copes.")
+    return question
+
+
+def _signed_in(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+def _card_keys() -> int:
+    import redis
+    from django.conf import settings
+
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return sum(1 for _ in server.scan_iter(f"{prefix}:*card:*"))
+
+
+def test_members_alike_share_cards_but_each_gets_their_own_token(thread):
+    first, second = factories.UserFactory(), factories.UserFactory()
+    one = _signed_in(first).get(thread.get_absolute_url()).content.decode()
+    cached = _card_keys()
+    two_client = _signed_in(second)
+    two = two_client.get(thread.get_absolute_url()).content.decode()
+    assert cached == 2 and _card_keys() == 2  # the second member rendered nothing new
+    assert "A kölsch strain copes." in one and "A kölsch strain copes." in two
+    assert "card-csrf-slot" not in one + two
+    assert _tokens(one) and _tokens(two)
+    # The second member's token works: their vote is accepted with CSRF checks on.
+    answer = thread.posts.get(position=2)
+    token = _tokens(two).pop()
+    voted = two_client.post(reverse("post_vote", args=[answer.pk, "like"]),
+                            {"csrfmiddlewaretoken": token})
+    assert voted.status_code == 302
+
+
+def test_a_vote_an_edit_and_a_new_name_show_at_once(thread, client):
+    answer = thread.posts.get(position=2)
+    voter = factories.UserFactory()
+    client.force_login(voter)
+    assert 'aria-pressed="false"' in client.get(thread.get_absolute_url()).content.decode()
+    conversations.vote_cast(voter=voter, post=answer, kind="like")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in page
+
+    conversations.post_edit(actor=answer.author, post=answer, body="A kölsch or a lager strain.")
+    answer.author.display_name = "Renamed Answerer"
+    answer.author.save()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "A kölsch or a lager strain." in page and "Renamed Answerer" in page
+    assert "A kölsch strain copes." not in page
+
+
+def test_your_own_post_and_a_hosts_view_are_their_own_cards(thread, client):
+    answer = thread.posts.get(position=2)
+    client.force_login(answer.author)
+    own = client.get(thread.get_absolute_url()).content.decode()
+    assert f'href="{reverse("post_edit", args=[answer.pk])}"' in own
+    client.force_login(factories.UserFactory())
+    other = client.get(thread.get_absolute_url()).content.decode()
+    assert f'href="{reverse("post_edit", args=[answer.pk])}"' not in other
+    client.force_login(factories.HostFactory())
+    host = client.get(thread.get_absolute_url()).content.decode()
+    assert "Edit as host" in host and "Edit as host" not in other
+
+
+def test_the_accepted_answer_is_second_on_page_one(thread, client):
+    answer = thread.posts.get(position=2)
+    conversations.post_create(author=factories.UserFactory(), thread=thread, body="Or ale.")
+    conversations.answer_accept(actor=thread.author, answer=answer)
+    cache.clear()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    order = [m for m in re.findall(r'<article id="post-(\d+)"', page)]
+    assert order[:2] == [str(thread.opening_post_id), str(answer.pk)]
+    assert order.count(str(answer.pk)) == 1
+    assert "Other answers and replies" in page
