@@ -34,8 +34,10 @@ def main():
         from bench.generate import generate
 
         started = time.perf_counter()
-        print(generate(members=int(os.environ.get("BENCH_MEMBERS", "20000")),
-                       threads=int(os.environ.get("BENCH_THREADS", "210000"))), flush=True)
+        sizes = {name: int(os.environ[f"BENCH_{name.upper()}"]) for name in
+                 ("members", "threads", "posts", "votes", "long_thread")
+                 if os.environ.get(f"BENCH_{name.upper()}")}
+        print(generate(**sizes), flush=True)  # the million-post defaults unless sizes are set
         print(f"generated in {time.perf_counter() - started:.0f}s", flush=True)
     posts = Post.objects.count()
     if os.environ.get("BENCH_SKIP_RESCORE") != "1":
