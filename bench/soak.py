@@ -134,20 +134,26 @@ def _wait(predicate, timeout: float, what: str) -> float:
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def seed(env: dict, members: int) -> list[tuple[int, str, int]]:
+    """Members ``soak<n>@example.com`` (password ``PASSWORD``), three spaces and twelve
+    threads, made through the services; returns (id, address, opening post id) per thread."""
+    made = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                           SETUP % {"members": members, "password": PASSWORD}],
+                          cwd=ROOT, env={**env, "TASKS_EAGER": "1"}, check=True,
+                          capture_output=True, text=True).stdout
+    return [(int(a), b, int(c)) for a, b, c in re.findall(r"^THREAD (\d+) (\S+) (\d+)$",
+                                                             made, re.M)]
+
+
 def _prepare() -> list[tuple[int, str, int]]:
     server, name = DATABASE_URL.rsplit("/", 1)
     for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         _psql(sql, f"{server}/postgres")
     subprocess.run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], check=True,  # nosec B607
                    capture_output=True)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=_env(), check=True)
-    made = subprocess.run([*manage, "shell", "-c", SETUP % {"members": MEMBERS,
-                                                              "password": PASSWORD}],
-                          cwd=ROOT, env={**_env(), "TASKS_EAGER": "1"}, check=True,
-                          capture_output=True, text=True).stdout
-    return [(int(a), b, int(c)) for a, b, c in re.findall(r"^THREAD (\d+) (\S+) (\d+)$",
-                                                             made, re.M)]
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
+                   env=_env(), check=True)
+    return seed(_env(), MEMBERS)
 
 
 def _member_load(member: Member, threads, stop: threading.Event, accepted: list,

@@ -10,28 +10,25 @@ With Redis stopped, pages still render and replies still save.
 """
 import contextlib
 import glob
-import http.cookiejar
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.soak import PASSWORD, Member, seed
 
 from .conftest import ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.worker
 
 PG_BIN = Path(max(glob.glob("/usr/lib/postgresql/*/bin"), default="/usr/lib/postgresql/15/bin"))
-PASSWORD = "an outage-proof passphrase 12"
 
 
 def _as_postgres(*command, **kwargs):
@@ -86,70 +83,6 @@ def _env(database_url: str, redis_url: str) -> dict:
             "CACHE_PREFIX": "outage", "DJANGO_SETTINGS_MODULE": "config.settings"}
 
 
-SETUP = """
-from allauth.account.models import EmailAddress
-from community.models import CommunitySettings, Space, User
-from community.services import conversations
-s = CommunitySettings.get(); s.min_fill_seconds = 0; s.save()
-space = Space.objects.create(name="Outages", slug="outages")
-people = []
-for n in range(4):
-    u = User.objects.create_user(f"member{n}", f"member{n}@example.com", %(password)r,
-                                 trust_level=User.Trust.MEMBER)
-    EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)
-    people.append(u)
-for n in range(4):
-    t = conversations.thread_create(author=people[n], space=space, kind="discussion",
-                                    title=f"Outage thread {n}", body="Still here?")
-    print(t.pk, t.get_absolute_url())
-"""
-
-
-class Member:
-    """A member's browser: a cookie jar, the CSRF token, and a record of every answer."""
-
-    def __init__(self, base: str, email: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
-                                                  _NoRedirect)
-        self.answers: list[tuple[float, str, int, str]] = []
-        self.get("/accounts/login/")
-        self.post("/accounts/login/", {"login": email, "password": PASSWORD})
-        assert any(c.name == "sessionid" for c in self.jar), "could not sign in"
-
-    def _token(self) -> str:
-        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
-
-    def _send(self, request) -> tuple[int, str, dict]:
-        try:
-            with self.opener.open(request, timeout=15) as response:
-                return response.status, response.read().decode(), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(), dict(error.headers)
-        except OSError as error:  # the server itself did not answer
-            return 0, str(error), {}
-
-    def get(self, path):
-        status, body, headers = self._send(urllib.request.Request(self.base + path))
-        self.answers.append((time.monotonic(), "GET " + path, status, body))
-        return status, body, headers
-
-    def post(self, path, data):
-        data = {**data, "csrfmiddlewaretoken": self._token()}
-        request = urllib.request.Request(
-            self.base + path, data=urllib.parse.urlencode(data).encode(),
-            headers={"Referer": self.base + path, "X-CSRFToken": self._token()})
-        status, body, headers = self._send(request)
-        self.answers.append((time.monotonic(), "POST " + path, status, body))
-        return status, body, headers
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def _load(member: Member, threads: list, stop: threading.Event, accepted: list, prefix: str):
     n = 0
     while not stop.is_set():
@@ -181,9 +114,7 @@ def test_database_restart_and_redis_stop_under_load(postgres_server, redis_serve
     env = _env(database_url, redis_server.url)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    made = subprocess.run([*manage, "shell", "-c", SETUP % {"password": PASSWORD}], cwd=ROOT,
-                          env=env, check=True, capture_output=True, text=True).stdout
-    threads = [(int(pk), url) for pk, url in re.findall(r"^(\d+) (/t/\S+)$", made, re.M)]
+    threads = [(pk, url) for pk, url, _ in seed(env, 4)]
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
@@ -192,7 +123,7 @@ def test_database_restart_and_redis_stop_under_load(postgres_server, redis_serve
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _up(base), what="gunicorn")
-        members = [Member(base, f"member{n}@example.com") for n in range(3)]
+        members = [Member([base], f"soak{n}@example.com", PASSWORD) for n in range(3)]
 
         # 1. PostgreSQL restarts while three members read and reply.
         stop, accepted = threading.Event(), []
