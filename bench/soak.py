@@ -134,6 +134,13 @@ def _wait(predicate, timeout: float, what: str) -> float:
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def build(env: dict) -> None:
+    """Migrate the database and collect the static files, as a deploy does (production
+    settings serve hashed static names and refuse to render without the manifest)."""
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
 def seed(env: dict, members: int) -> list[tuple[int, str, int]]:
     """Members ``soak<n>@example.com`` (password ``PASSWORD``), three spaces and twelve
     threads, made through the services; returns (id, address, opening post id) per thread."""
@@ -151,8 +158,7 @@ def _prepare() -> list[tuple[int, str, int]]:
         _psql(sql, f"{server}/postgres")
     subprocess.run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], check=True,  # nosec B607
                    capture_output=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
-                   env=_env(), check=True)
+    build(_env())
     return seed(_env(), MEMBERS)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.soak import PASSWORD, Member, seed
+from bench.soak import PASSWORD, Member, build, seed
 
 from .conftest import ROOT, free_port, wait_for
 
@@ -112,8 +112,7 @@ def test_database_restart_and_redis_stop_under_load(postgres_server, redis_serve
     subprocess.run(["psql", postgres_server.url("postgres"), "-qc",
                     "CREATE DATABASE gravity_outage"], check=True, capture_output=True)
     env = _env(database_url, redis_server.url)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    build(env)
     threads = [(pk, url) for pk, url, _ in seed(env, 4)]
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
