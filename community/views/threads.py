@@ -69,11 +69,14 @@ def _count_view(request, pk, **kwargs):
 @pagecache.anonymous_page(_thread_tags, on_hit=_count_view)
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
-    merged = Thread.objects.filter(pk=pk, merged_into__isnull=False).values_list(
-        "merged_into", flat=True).first()
-    if merged:  # a duplicate merged away: its address sends readers to the thread it joined
-        return redirect(get_object_or_404(Thread, pk=merged), permanent=True)
-    thread = _thread_or_404(request, pk)
+    try:
+        thread = thread_selectors.thread_get(pk)
+    except Thread.DoesNotExist:
+        raise Http404("No such thread.") from None
+    if thread.merged_into_id:  # merged away: its address sends readers to the thread it joined
+        return redirect(get_object_or_404(Thread, pk=thread.merged_into_id), permanent=True)
+    if not permissions.can_view_thread(request.user, thread):
+        raise Http404("This thread was deleted.")
     if slug != thread.slug:
         url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
         if request.GET.get("page"):
