@@ -8,6 +8,7 @@ sign-up limits are not counted, a double-clicked form may post twice rather than
 lost (``community.submissions`` claims its nonce with ``add``), and a page cached before
 the outage is refreshed when its tags change again or its time runs out.
 """
+import functools
 import logging
 import time
 
@@ -27,80 +28,37 @@ def _away(operation: str, error: Exception) -> None:
         log.warning("Cache unreachable (%s: %s); serving without it", operation, error)
 
 
+def _tolerant(method, fallback):
+    """``method`` of the Redis client, answering ``fallback(*args)`` when Redis is away."""
+
+    @functools.wraps(method)
+    def call(self, *args):
+        try:
+            return method(self, *args)
+        except AWAY as error:
+            _away(method.__name__, error)
+            return fallback(*args)
+
+    return call
+
+
+def _incr_refused(*args):
+    raise ValueError("the cache is unreachable")  # what incr says of a missing key
+
+
 class _TolerantClient(RedisCacheClient):
-    def add(self, key, value, timeout):
-        try:
-            return super().add(key, value, timeout)
-        except AWAY as error:
-            _away("add", error)
-            return True  # nobody holds the key, as far as anyone can tell
-
-    def get(self, key, default):
-        try:
-            return super().get(key, default)
-        except AWAY as error:
-            _away("get", error)
-            return default
-
-    def set(self, key, value, timeout):
-        try:
-            super().set(key, value, timeout)
-        except AWAY as error:
-            _away("set", error)
-
-    def touch(self, key, timeout):
-        try:
-            return super().touch(key, timeout)
-        except AWAY as error:
-            _away("touch", error)
-            return False
-
-    def delete(self, key):
-        try:
-            return super().delete(key)
-        except AWAY as error:
-            _away("delete", error)
-            return False
-
-    def get_many(self, keys):
-        try:
-            return super().get_many(keys)
-        except AWAY as error:
-            _away("get_many", error)
-            return {}
-
-    def has_key(self, key):
-        try:
-            return super().has_key(key)
-        except AWAY as error:
-            _away("has_key", error)
-            return False
-
-    def incr(self, key, delta):
-        try:
-            return super().incr(key, delta)
-        except AWAY as error:
-            _away("incr", error)
-            raise ValueError("the cache is unreachable") from error
-
-    def set_many(self, data, timeout):
-        try:
-            super().set_many(data, timeout)
-        except AWAY as error:
-            _away("set_many", error)
-
-    def delete_many(self, keys):
-        try:
-            super().delete_many(keys)
-        except AWAY as error:
-            _away("delete_many", error)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except AWAY as error:
-            _away("clear", error)
-            return False
+    get = _tolerant(RedisCacheClient.get, lambda key, default: default)
+    get_many = _tolerant(RedisCacheClient.get_many, lambda *_: {})
+    has_key = _tolerant(RedisCacheClient.has_key, lambda *_: False)
+    set = _tolerant(RedisCacheClient.set, lambda *_: None)
+    set_many = _tolerant(RedisCacheClient.set_many, lambda *_: [])
+    touch = _tolerant(RedisCacheClient.touch, lambda *_: False)
+    delete = _tolerant(RedisCacheClient.delete, lambda *_: False)
+    delete_many = _tolerant(RedisCacheClient.delete_many, lambda *_: None)
+    clear = _tolerant(RedisCacheClient.clear, lambda *_: False)
+    # Nobody holds the key, as far as anyone can tell: a form's nonce claim succeeds.
+    add = _tolerant(RedisCacheClient.add, lambda *_: True)
+    incr = _tolerant(RedisCacheClient.incr, _incr_refused)
 
 
 class TolerantRedisCache(RedisCache):
