@@ -35,7 +35,7 @@ def _templates_version() -> str:
     return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
-def _permissions(user, post, thread, voted, viewer_role) -> dict:
+def _permissions(user, post, thread, voted) -> dict:
     return {
         "may_vote": permissions.can_vote(user, post),
         "liked": (post.pk, "like") in voted,
@@ -45,7 +45,7 @@ def _permissions(user, post, thread, voted, viewer_role) -> dict:
         "may_delete": permissions.can_delete_post(user, post),
         "may_flag": permissions.can_flag(user, post),
         "may_history": bool(post.edited_at) and permissions.can_view_post_history(user, post),
-        "host_tools": viewer_role in ("staff", "admin"),
+        "host_tools": permissions.is_staff_host(user),
     }
 
 
@@ -63,18 +63,12 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
     return "card:" + hashlib.blake2b(repr(facts).encode(), digest_size=20).hexdigest()
 
 
-def render_cards(request, *, thread, page, may_reply, viewer_role) -> list:
-    """The page's cards in reading order (the accepted answer second on page one)."""
+def render_cards(request, *, thread, page, may_reply) -> list:
+    """The page's cards in reading order (``ThreadPage.reading_order``)."""
     user = request.user
-    order = []
-    for post in page.posts:
-        if not (page.accepted and post.pk == page.accepted.pk and page.number == 1):
-            order.append((post, False))
-        if len(order) == 1 and page.number == 1 and page.accepted:
-            order.append((page.accepted, True))
     wanted = []
-    for post, accepted_slot in order:
-        allowed = _permissions(user, post, thread, page.voted, viewer_role)
+    for post, accepted_slot in page.reading_order:
+        allowed = _permissions(user, post, thread, page.voted)
         wanted.append((post, accepted_slot, allowed,
                        _key(post, thread, page, may_reply, accepted_slot, allowed)))
     found = cache.get_many([key for *_, key in wanted])

@@ -30,6 +30,15 @@ class ThreadPage:
         return self.number < self.num_pages
 
     @property
+    def reading_order(self) -> list[tuple[Post, bool]]:
+        """(post, shown as the accepted answer): on page one the accepted answer comes
+        second, right after the question, and not again in its own place."""
+        if not (self.accepted and self.number == 1):
+            return [(post, False) for post in self.posts]
+        rest = [(post, False) for post in self.posts if post.pk != self.accepted.pk]
+        return rest[:1] + [(self.accepted, True)] + rest[1:]
+
+    @property
     def page_links(self) -> list[int | None]:
         """The first and last pages and two either side of this one; None for a gap. Worked
         out here: a template loop over every page of a 250-page thread cost more than the

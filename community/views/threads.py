@@ -16,14 +16,21 @@ from community.selectors.feeds import page_number
 from community.services import conversations
 
 
-def _thread_or_404(request, pk) -> Thread:
+def _fetched_or_404(pk) -> Thread:
     try:
-        thread = thread_selectors.thread_get(pk)
+        return thread_selectors.thread_get(pk)
     except Thread.DoesNotExist:
         raise Http404("No such thread.") from None
+
+
+def _visible_or_404(request, thread) -> Thread:
     if not permissions.can_view_thread(request.user, thread):
         raise Http404("This thread was deleted.")
     return thread
+
+
+def _thread_or_404(request, pk) -> Thread:
+    return _visible_or_404(request, _fetched_or_404(pk))
 
 
 def _reply_target(request, thread, form) -> Post | None:
@@ -46,8 +53,7 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     context = {
         "thread": thread,
         "page": data,
-        "cards": postcards.render_cards(request, thread=thread, page=data, may_reply=may_reply,
-                                        viewer_role=permissions.role_of(request.user)),
+        "cards": postcards.render_cards(request, thread=thread, page=data, may_reply=may_reply),
         "form": form,
         "reply_to": reply_to,
         "may_reply": may_reply,
@@ -69,14 +75,10 @@ def _count_view(request, pk, **kwargs):
 @pagecache.anonymous_page(_thread_tags, on_hit=_count_view)
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
-    try:
-        thread = thread_selectors.thread_get(pk)
-    except Thread.DoesNotExist:
-        raise Http404("No such thread.") from None
+    thread = _fetched_or_404(pk)
     if thread.merged_into_id:  # merged away: its address sends readers to the thread it joined
         return redirect(get_object_or_404(Thread, pk=thread.merged_into_id), permanent=True)
-    if not permissions.can_view_thread(request.user, thread):
-        raise Http404("This thread was deleted.")
+    _visible_or_404(request, thread)
     if slug != thread.slug:
         url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
         if request.GET.get("page"):
