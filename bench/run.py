@@ -8,18 +8,19 @@ Results go to ``bench/results/<timestamp>.json`` and a table on stdout.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.serving import free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
                               "postgres://postgres@127.0.0.1:5432/gravity_bench")
 DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
+QUIET = ("--log-level", "warning")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 
 
@@ -128,12 +129,6 @@ def _queries(pages: dict) -> dict:
     return counts
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 REPLY_LUA = """
 local n = 0
 request = function()
@@ -182,20 +177,6 @@ def _ms(text: str) -> float:
     return float(text)
 
 
-def _serve(module: str, port: int, workers: str, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", module, "-w", workers, "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            # Loopback.
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/")  # noqa: S310  # nosec B310
-            break
-        except OSError:
-            time.sleep(0.2)
-    return server
-
-
 def main():
     pages = _prepare()
     queries = _queries(pages)
@@ -204,9 +185,9 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (apt-get install wrk).")
     results = {}
-    port = _free_port()
-    bare = _serve("bench.bare:application", port, workers,
-                  {**_env(), "DJANGO_SETTINGS_MODULE": "bench.bare"})
+    port = free_port()
+    bare = gunicorn("bench.bare:application", port, workers=workers, extra=QUIET,
+                    env={**_env(), "DJANGO_SETTINGS_MODULE": "bench.bare"})
     try:
         results["bare view"] = {"auth": "anon", "path": "/",
                                 **_wrk_load(f"http://127.0.0.1:{port}/"), "queries": 0}
@@ -214,8 +195,8 @@ def main():
     finally:
         bare.terminate()
         bare.wait(10)
-    port = _free_port()
-    server = _serve("config.wsgi", port, workers, _env())
+    port = free_port()
+    server = gunicorn("config.wsgi", port, workers=workers, env=_env(), extra=QUIET)
     try:
         base = f"http://127.0.0.1:{port}"
         for name, (auth, path) in pages.items():

@@ -11,13 +11,12 @@ apart from the site's dependencies.
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from bench.serving import free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("SCAN_DATABASE_URL",
@@ -41,12 +40,6 @@ def _env(port: int) -> dict:
         "CACHE_PREFIX": "scan", "TASKS_EAGER": "1",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(env: dict) -> None:
@@ -78,22 +71,12 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def _serve(port: int, env: dict, cert: Path, key: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}",
-         "--certfile", str(cert), "--keyfile", str(key), "--log-level", "warning"],
-        cwd=ROOT, env=env)
     import ssl
 
     context = ssl._create_unverified_context()  # noqa: S323  # nosec B323
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"https://127.0.0.1:{port}/healthz",  # noqa: S310  # nosec B310
-                                   context=context)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("the site did not start")
+    return gunicorn("config.wsgi", port, workers=3, env=env, ready="/healthz", scheme="https",
+                    context=context, extra=("--certfile", str(cert), "--keyfile", str(key),
+                                            "--log-level", "warning"))
 
 
 def summarise(report: dict) -> tuple[dict, list]:
@@ -114,7 +97,7 @@ def main() -> None:
     if not WAPITI.exists():
         sys.exit(f"{WAPITI} is missing: python3 -m venv .venv-scan && "
                  ".venv-scan/bin/pip install wapiti3 (or make scan)")
-    port = _free_port()
+    port = free_port()
     env = _env(port)
     _prepare(env)
     base = f"https://127.0.0.1:{port}/"

@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from bench.serving import free_port, gunicorn, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("SOAK_DATABASE_URL",
@@ -86,12 +87,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env() -> dict:
     return {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
             "DEBUG": "0", "SECRET_KEY": "soak-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
@@ -123,15 +118,6 @@ def _psql(sql: str, url: str | None = None) -> str:
     return subprocess.run(["psql", url or DATABASE_URL, "-Atc", sql], check=True,  # nosec B607
                           capture_output=True,
                           text=True).stdout.strip()
-
-
-def _wait(predicate, timeout: float, what: str) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def build(env: dict) -> None:
@@ -202,10 +188,8 @@ def run(seconds: int, *, log_dir: Path) -> dict:
         for port in ports:
             log = open(log_dir / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed below)
             logs.append(log)
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2",
-                 "-b", f"127.0.0.1:{port}", "--timeout", "60"],
-                cwd=ROOT, env=env, stdout=log, stderr=log))
+            processes.append(gunicorn("config.wsgi", port, workers=2, env=env, log=log,
+                                      ready="/healthz", extra=("--timeout", "60")))
         for n in range(2):
             log = open(log_dir / f"worker-{n}.log", "w")  # noqa: SIM115 (closed below)
             logs.append(log)
@@ -215,8 +199,6 @@ def run(seconds: int, *, log_dir: Path) -> dict:
                  "-l", "WARNING", "--without-gossip", "--without-mingle"],
                 cwd=ROOT, env=env, stdout=log, stderr=log))
         bases = [f"http://127.0.0.1:{port}" for port in ports]
-        for base in bases:
-            _wait(lambda b=base: _answers(b + "/healthz"), 60, f"gunicorn at {base}")
         members = [Member(bases, f"soak{n}@example.com", PASSWORD) for n in range(MEMBERS)]
         for member in members:
             member.answers.clear()
@@ -232,9 +214,9 @@ def run(seconds: int, *, log_dir: Path) -> dict:
         for w in workers:
             w.join(60)
         elapsed = time.monotonic() - started
-        drained = _wait(lambda: _psql(
+        drained = wait_until(lambda: _psql(
             "SELECT count(*) FROM community_engagementevent WHERE processed_at IS NULL") == "0",
-            120, "the workers to apply every event")
+            timeout=120, what="the workers to apply every event")
         answers = [a for m in members for a in m.answers]
         stored = dict(line.split("|") for line in _psql(
             "SELECT body, count(*) FROM community_post WHERE body LIKE 'soak %' "
@@ -270,14 +252,6 @@ def run(seconds: int, *, log_dir: Path) -> dict:
         "read_gap_p50_ms": _percentile(gaps, 0.5) if gaps else None,
         "read_gap_p99_ms": _percentile(gaps, 0.99) if gaps else None,
     }
-
-
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=2)  # noqa: S310  # nosec B310
-        return True
-    except OSError:
-        return False
 
 
 def check(result: dict) -> list[str]:

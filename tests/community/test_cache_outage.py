@@ -3,9 +3,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from bench.serving import free_port
 from community import submissions
-
-from ..workers.conftest import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ import glob
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.serving import free_port, gunicorn
 from bench.soak import PASSWORD, Member, build, seed
-
-from .conftest import ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -116,12 +114,10 @@ def test_database_restart_and_redis_stop_under_load(postgres_server, redis_serve
     threads = [(pk, url) for pk, url, _ in seed(env, 4)]
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "30"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    server = gunicorn("config.wsgi", port, workers=2, env=env, log=log, ready="/healthz",
+                      extra=("--timeout", "30"))
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _up(base), what="gunicorn")
         members = [Member([base], f"soak{n}@example.com", PASSWORD) for n in range(3)]
 
         # 1. PostgreSQL restarts while three members read and reply.
@@ -189,9 +185,3 @@ def test_database_restart_and_redis_stop_under_load(postgres_server, redis_serve
         log.close()
 
 
-def _up(base: str) -> bool:
-    try:
-        urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310
-        return True
-    except OSError:
-        return False
