@@ -15,7 +15,7 @@ from partners import services as partner_services
 from purpose import services as purpose_services
 
 from . import factories
-from .conftest import sign_in_as
+from .conftest import make_role_user, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -113,15 +113,9 @@ def _objects(w):
     }
 
 
-def _visitor(role):
-    from .conftest import make_role_user
-
-    return make_role_user(role)
-
-
 @pytest.mark.parametrize("role", VISITORS)
 def test_no_list_feed_or_search_shows_a_hidden_object(client, world, role):
-    sign_in_as(client, role, _visitor(role))
+    sign_in_as(client, role, make_role_user(role))
     leaks = []
     for url in _lists(world):
         response = client.get(url)
@@ -133,7 +127,7 @@ def test_no_list_feed_or_search_shows_a_hidden_object(client, world, role):
 
 @pytest.mark.parametrize("role", VISITORS)
 def test_a_hidden_objects_own_address_is_not_found(client, world, role):
-    sign_in_as(client, role, _visitor(role))
+    sign_in_as(client, role, make_role_user(role))
     shown = {}
     for name, url in _objects(world).items():
         response = client.get(url, follow=True)
