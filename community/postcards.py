@@ -55,7 +55,7 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
         _templates_version(), settings.BRAND.get("name"), post.pk, post.kind, post.author_role,
         post.status, post.held_reason, post.is_deleted, post.body_html, post.created_at,
         post.edited_at, post.staff_edited_at, post.like_count, post.helpful_count,
-        author.pk, author.name, str(author.avatar), author.get_absolute_url(),
+        author.pk, author.username, author.name, str(author.avatar),
         parent and (parent.pk, parent.is_deleted, parent.author.name, parent.body[:200]),
         thread.accepted_answer_id == post.pk, accepted_slot, page.num_pages, may_reply,
         tuple(sorted(allowed.items())),
