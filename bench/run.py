@@ -94,7 +94,7 @@ def _member_cookies() -> str:
         "pk").first()
     session = SessionStore()
     session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={CSRF}"
@@ -179,6 +179,9 @@ def _ms(text: str) -> float:
 
 def main():
     pages = _prepare()
+    only = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+    if only:  # a subset while working on some pages: latest.json keeps the last full run
+        pages = {name: page for name, page in pages.items() if any(w in name for w in only)}
     queries = _queries(pages)
     cookie = _member_cookies()
     workers = os.environ.get("BENCH_WORKERS", "4")
@@ -218,14 +221,15 @@ def main():
     report = {"duration_s": DURATION, "connections": CONNECTIONS, "workers": workers,
               "pages": results}
     out = ROOT / "bench" / "results" / f"{stamp}.json"
-    for target in (out, ROOT / "bench" / "results" / "latest.json"):
+    for target in (out, *(() if only else (ROOT / "bench" / "results" / "latest.json",))):
         target.write_text(json.dumps(report, indent=2))
     print(f"{'page':28} {'auth':6} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} ratio")
     for name, row in results.items():
         queries = "-" if row["queries"] is None else row["queries"]
         print(f"{name:28} {row['auth']:6} {row['rps']:8.1f} {row.get('p50_ms', 0):8.1f} "
               f"{row.get('p99_ms', 0):8.1f} {queries:>7} {row['ratio']}")
-    print(f"Results written to {out.relative_to(ROOT)} and bench/results/latest.json")
+    print(f"Results written to {out.relative_to(ROOT)}"
+          + ("" if only else " and bench/results/latest.json"))
 
 
 if __name__ == "__main__":

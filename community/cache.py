@@ -47,6 +47,17 @@ def _incr_refused(*args):
 
 
 class _TolerantClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per connection pool, made once. Django makes a new one for
+        every command, and redis-py builds its table of ~170 reply handlers each time: about
+        a millisecond of every member's page went there."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(pool)
+        if client is None:
+            client = clients[pool] = self._client(connection_pool=pool)
+        return client
+
     get = _tolerant(RedisCacheClient.get, lambda key, default: default)
     get_many = _tolerant(RedisCacheClient.get_many, lambda *_: {})
     has_key = _tolerant(RedisCacheClient.has_key, lambda *_: False)

@@ -218,6 +218,8 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 
 
 class PostForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
+    renders_once = True  # fixed fields: rendered once per shape ({% form_fields %})
+
     body = forms.CharField(
         label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Markdown and @mentions work here.",

@@ -12,11 +12,20 @@ anonymous readers as soon as it is committed. Old entries simply expire.
 Only requests that carry no session and no messages are served from here, and only
 responses that set no cookie and vary by nothing else are stored, so a page meant for one
 person is never handed to another. When the cache is down, pages are rendered as usual.
+
+Round trips to Redis are what a page waits on under load, so a request reads each tag's
+version once (``RequestVersionsMiddleware``), and values under keys that name their
+versions (fragments, remembered data, post cards) are kept in the process as well
+(``recent``): such a key never changes meaning, so a hit there is as good as one in Redis.
 """
+import contextvars
 import functools
 import hashlib
 import logging
+import pickle  # nosec B403
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,11 +42,104 @@ def _version_key(tag: str) -> str:
     return f"pc:v:{tag}"
 
 
+_versions_seen: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "pagecache_versions", default=None)
+
+
+class RequestVersionsMiddleware:
+    """Tag versions read once per request: a thread page that asks for the thread's version
+    for its header, its posts and its partner credit makes one round trip, not three."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _versions_seen.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _versions_seen.reset(token)
+
+
+def _versions(tags) -> dict[str, int]:
+    seen = _versions_seen.get()
+    memo = seen if seen is not None else {}
+    missing = [tag for tag in tags if tag not in memo]
+    if missing:
+        found = cache.get_many([_version_key(tag) for tag in missing])
+        memo.update({tag: found.get(_version_key(tag), 0) for tag in missing})
+    return {tag: memo[tag] for tag in tags}
+
+
+class Recent:
+    """Values under versioned keys, kept in this process too: least recently used out
+    first, within ``budget`` characters, each for as long as the shared entry lives."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used = budget, 0
+        self.items: OrderedDict[str, tuple[float, object, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, keys) -> dict:
+        now, found = time.monotonic(), {}
+        with self.lock:
+            for key in keys:
+                item = self.items.get(key)
+                if item is not None and item[0] > now:
+                    self.items.move_to_end(key)
+                    found[key] = item[1]
+        return found
+
+    def set_many(self, values: dict, timeout: float) -> None:
+        expires = time.monotonic() + timeout
+        with self.lock:
+            for key, value in values.items():
+                size = len(value)
+                if size > self.budget // 8:
+                    continue
+                old = self.items.pop(key, None)
+                self.used += size - (old[2] if old else 0)
+                self.items[key] = (expires, value, size)
+            while self.used > self.budget:
+                _, (_, _, size) = self.items.popitem(last=False)
+                self.used -= size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
+recent = Recent(budget=32 * 1024 * 1024)
+
+
+def versioned_get_many(keys) -> dict:
+    """Values (str or bytes) under keys that name their versions: this process first,
+    then Redis (one round trip for what is missing)."""
+    names = {key: cache.make_key(key) for key in keys}  # the test's or site's prefix
+    local = recent.get_many(names.values())
+    found = {key: local[name] for key, name in names.items() if name in local}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        recent.set_many({names[key]: value for key, value in shared.items()}, PAGE_TIMEOUT)
+        found.update(shared)
+    return found
+
+
+def versioned_set_many(values: dict, timeout: float = PAGE_TIMEOUT) -> None:
+    cache.set_many(values, timeout)
+    recent.set_many({cache.make_key(key): value for key, value in values.items()}, timeout)
+
+
 def invalidate(*tags: str) -> None:
     """Give ``tags`` new versions now (pages that depend on them are rendered again)."""
     if not tags:
         return
     stamp = time.time_ns()
+    seen = _versions_seen.get()
+    if seen is not None:  # later reads in this request see the new versions
+        seen.update(dict.fromkeys(tags, stamp))
     try:
         cache.set_many({_version_key(tag): stamp for tag in set(tags)}, timeout=None)
     except Exception as error:  # noqa: BLE001  (the cache being down must not fail a write)
@@ -100,13 +202,28 @@ def fragment_key(*parts, tags=("feed",)) -> str:
         return ""
     wanted = ["site", *tags]
     try:
-        versions = cache.get_many([_version_key(t) for t in wanted])
+        versions = _versions(wanted)
     except Exception as error:  # noqa: BLE001
         log.warning("fragment cache unavailable: %s", error)
         return ""
     return "pc:frag:" + hashlib.sha256("|".join(
         [str(part) for part in parts]
-        + [f"{t}={versions.get(_version_key(t), 0)}" for t in wanted]).encode()).hexdigest()
+        + [f"{t}={versions[t]}" for t in wanted]).encode()).hexdigest()
+
+
+def remember(parts, compute, *, tags=("feed",)):
+    """``compute()``, kept in the cache under ``parts`` and the current versions of
+    ``tags`` and ``site``, like a fragment: data every reader sees alike (one page of a
+    thread, say), fresh after every write that bumps those tags. Computed every time when
+    the cache is off or unreachable."""
+    key = fragment_key("remembered", *parts, tags=tags)
+    kept = versioned_get_many([key]).get(key) if key else None
+    if kept is not None:  # pickled by this function, so no two requests share one object
+        return pickle.loads(kept)  # noqa: S301  # nosec B301
+    value = compute()
+    if key:
+        versioned_set_many({key: pickle.dumps(value)})
+    return value
 
 
 def _anonymous_request(request) -> bool:
@@ -141,26 +258,27 @@ def anonymous_page(tags, *, on_hit=None):
                 return view(request, *args, **kwargs)
             wanted = ["site", *tags(request, **kwargs)]
             try:
-                versions = cache.get_many([_version_key(t) for t in wanted])
-                key = "pc:page:" + hashlib.sha256("|".join(
+                versions = _versions(wanted)
+                key = "pc:page:2:" + hashlib.sha256("|".join(
                     [request.path, request.META.get("QUERY_STRING", "")]
-                    + [f"{t}={versions.get(_version_key(t), 0)}" for t in wanted]
+                    + [f"{t}={versions[t]}" for t in wanted]
                 ).encode()).hexdigest()
-                hit = cache.get(key)
+                hit = versioned_get_many([key]).get(key)
             except Exception as error:  # noqa: BLE001  (cache down: render as usual)
                 log.warning("page cache unavailable: %s", error)
                 return view(request, *args, **kwargs)
             if hit is not None:
-                content, content_type = hit
+                content_type, _, content = hit.partition(b"\n")
                 if on_hit is not None:
                     on_hit(request, **kwargs)
-                response = HttpResponse(content, content_type=content_type)
+                response = HttpResponse(content, content_type=content_type.decode())
                 response[HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)
             if _storable(response):
                 try:
-                    cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                    versioned_set_many(
+                        {key: response["Content-Type"].encode() + b"\n" + response.content})
                 except Exception as error:  # noqa: BLE001
                     log.warning("page not cached: %s", error)
                 response[HEADER] = "miss"

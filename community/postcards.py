@@ -16,11 +16,10 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 
-from community import permissions, rendering
+from community import pagecache, permissions, rendering
 
 TTL = 24 * 3600
 CSRF_SLOT = "card-csrf-slot"
@@ -65,13 +64,13 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
 
 def render_cards(request, *, thread, page, may_reply) -> list:
     """The page's cards in reading order (``ThreadPage.reading_order``)."""
-    user = request.user
+    user = getattr(request.user, '_wrapped', request.user)
     wanted = []
     for post, accepted_slot in page.reading_order:
         allowed = _permissions(user, post, thread, page.voted)
         wanted.append((post, accepted_slot, allowed,
                        _key(post, thread, page, may_reply, accepted_slot, allowed)))
-    found = cache.get_many([key for *_, key in wanted])
+    found = pagecache.versioned_get_many([key for *_, key in wanted])
     fresh = {}
     cards = []
     for post, accepted_slot, allowed, key in wanted:
@@ -85,8 +84,8 @@ def render_cards(request, *, thread, page, may_reply) -> list:
             fresh[key] = card
         cards.append(card)
     if fresh:
-        cache.set_many(fresh, TTL)
+        pagecache.versioned_set_many(fresh, TTL)
     if not any(CSRF_SLOT in card for card in cards):  # nothing to post: no token to hand out
         return cards
     token = get_token(request)
-    return [rendering.with_token(card, CSRF_SLOT, token) for card in cards]
+    return [rendering.with_values(card, {CSRF_SLOT: token}) for card in cards]

@@ -233,10 +233,12 @@ def highlighted(text: str, start: str, stop: str):
         escape(text).replace(start, "<mark>").replace(stop, "</mark>"))
 
 
-def with_token(card, placeholder: str, token: str):
-    """A cached card (template output, escaped when it was rendered) with the request's CSRF
-    token in place of ``placeholder`` (``community.postcards``)."""
-    if placeholder not in card:
-        return card
-    # The card was escaped by the template engine; the token is escaped here.
-    return mark_safe(str(card).replace(placeholder, escape(token)))  # noqa: S308  # nosec B703, B308
+def with_values(html, values: dict[str, str]):
+    """Template output rendered once and cached (escaped when it was rendered), with each
+    placeholder of ``values`` replaced by its per-request value, escaped here: the CSRF
+    token in post cards (``community.postcards``), a form's nonce and start time
+    (``{% form_fields %}``)."""
+    html = str(html)
+    for placeholder, value in values.items():
+        html = html.replace(placeholder, escape(value))
+    return mark_safe(html)  # noqa: S308  # nosec B703, B308

@@ -145,11 +145,37 @@ class User(AbstractUser):
                          if status == "verified")
 
     @cached_property
-    def active_suspension(self):
-        """The suspension in force now, if any (one query, cached per request)."""
+    def standing(self) -> dict:
+        """What every page asks about the signed-in member: ``suspension``, the id of the
+        suspension in force or None, and ``unread``, the number of unread notices. Read
+        with the member on every request (``community.adapters.StandingMixin``), or in one
+        query of its own, once per request."""
         if not self.pk:
-            return None
-        from django.utils import timezone
+            return {"suspension": None, "unread": 0}
+        if "standing_unread" not in self.__dict__:
+            self.__dict__.update(type(self).objects.filter(pk=self.pk).values(
+                **standing_annotations()).get())
+        return {"suspension": self.standing_suspension, "unread": self.standing_unread}
 
-        return (self.suspensions.filter(lifted_at__isnull=True, ends_at__gt=timezone.now())
-                .order_by("-ends_at").first())
+    @cached_property
+    def active_suspension(self):
+        """The suspension in force now, if any (read only for suspended members)."""
+        pk = self.standing["suspension"]
+        return self.suspensions.get(pk=pk) if pk else None
+
+
+def standing_annotations() -> dict:
+    """``User.standing`` as annotations of a query of users (see there)."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Now
+
+    from .conversations import Notification
+    from .moderation import Suspension
+
+    in_force = (Suspension.objects.filter(user=OuterRef("pk"), lifted_at__isnull=True,
+                                          ends_at__gt=Now())
+                .order_by("-ends_at").values("pk")[:1])
+    unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+              .order_by().values("recipient").annotate(n=Count("pk")).values("n"))
+    return {"standing_suspension": Subquery(in_force),
+            "standing_unread": Coalesce(Subquery(unread), 0)}

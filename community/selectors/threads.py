@@ -1,9 +1,9 @@
 """The thread page: one page of posts by position range, with the viewer's own flags."""
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import CharField, Prefetch, Value
 
-from community import permissions
+from community import pagecache, permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
 
 POSTS_PER_PAGE = 20
@@ -55,20 +55,33 @@ class ThreadPage:
 def thread_get(pk: int) -> Thread:
     """The thread with what its header needs (1 query + 1 for tags)."""
     return (
-        Thread.objects.select_related("space", "author")
+        Thread.objects.select_related("space").defer("search_vector")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         .get(pk=pk)
     )
+
+
+def thread_shown(pk: int) -> Thread:
+    """:func:`thread_get` for reading pages, kept in the shared cache under the thread's
+    version (never for writes, which read the row itself)."""
+    return pagecache.remember(("thread", pk), lambda: thread_get(pk),
+                              tags=(pagecache.thread_tag(pk),))
 
 
 def page_of_position(position: int) -> int:
     return (max(position, 1) - 1) // POSTS_PER_PAGE + 1
 
 
-def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
-    """Posts ``page`` of ``thread``. Positions are dense per thread, so a page is an index
-    range, not an OFFSET: the last page of a 100,000-post thread costs what the first does.
-    Deleted posts keep their position (and show as deleted) so permalinks never move."""
+@dataclass
+class _Window:
+    """One page of a thread as every reader of one kind (hosts, everyone else) sees it."""
+    posts: list[Post]
+    accepted: Post | None
+    number: int
+    num_pages: int
+
+
+def _window(thread: Thread, page: int, *, everything: bool) -> _Window:
     last_position = (
         Post.objects.filter(thread=thread).order_by("-position").values_list("position", flat=True)
         .first() or 1
@@ -76,30 +89,87 @@ def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
     num_pages = page_of_position(last_position)
     number = min(max(page, 1), num_pages)
     low = (number - 1) * POSTS_PER_PAGE + 1
-    window = Post.objects.filter(thread=thread, position__gte=low,
-                                 position__lt=low + POSTS_PER_PAGE)
-    if not permissions.is_staff_host(viewer):
-        # Held and hidden posts: their author sees them (marked), nobody else does.
-        mine = Q(author_id=viewer.pk) if permissions.is_member(viewer) else Q(pk__in=[])
-        window = window.filter(Q(status=Post.Status.PUBLISHED) | mine)
+    window = _cards(Post.objects.filter(thread=thread, position__gte=low,
+                                        position__lt=low + POSTS_PER_PAGE))
+    if not everything:
+        window = window.filter(status=Post.Status.PUBLISHED)
     # The LIMIT tells the planner what the range means: without it PostgreSQL guesses
     # thousands of rows for a long thread and starts parallel workers to sort twenty.
-    posts = list(window.select_related(*_POST_RELATED).order_by("position")[:POSTS_PER_PAGE])
+    posts = list(window.order_by("position")[:POSTS_PER_PAGE])
     accepted = None
     if thread.accepted_answer_id and number == 1:
         accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
-            Post.objects.select_related(*_POST_RELATED).filter(pk=thread.accepted_answer_id)
-            .first()
-        )
+            _cards(Post.objects.filter(pk=thread.accepted_answer_id)).first())
+    return _Window(posts=posts, accepted=accepted, number=number, num_pages=num_pages)
+
+
+def _cards(posts):
+    """What a post card shows: the post, its author and the post it quotes (no password
+    hashes or emails: windows are kept in the shared cache)."""
+    return posts.select_related(*_POST_RELATED).only(*_CARD_FIELDS)
+
+
+_CARD_FIELDS = (
+    "thread_id", "kind", "author_id", "author_role", "parent_id", "position", "body_html",
+    "created_at", "edited_at", "is_deleted", "like_count", "helpful_count", "status",
+    "held_reason", "staff_edited_at", "render_version",
+    "author__username", "author__display_name", "author__avatar",
+    "parent__is_deleted", "parent__body", "parent__author_id",
+    "parent__author__username", "parent__author__display_name",
+)
+
+
+def _viewer_marks(viewer, thread, ids, low, *, held: bool):
+    """The viewer's votes on ``ids``, their follow of ``thread`` and (``held``) their own
+    unpublished posts on the page from position ``low``: (mark, id, kind) rows, one query
+    for what used to be three round trips on every member's thread page."""
+    text = CharField()
+    marks = [
+        Vote.objects.filter(voter=viewer, post_id__in=ids).order_by()
+        .values_list(Value("vote", output_field=text), "post_id", "kind"),
+        ThreadFollow.objects.filter(user=viewer, thread=thread).order_by()
+        .values_list(Value("follow", output_field=text), "thread_id",
+                     Value("", output_field=text)),
+    ]
+    if held:
+        marks.append(
+            Post.objects.filter(thread=thread, author_id=viewer.pk, position__gte=low,
+                                position__lt=low + POSTS_PER_PAGE)
+            .exclude(status=Post.Status.PUBLISHED).order_by()
+            .values_list(Value("own", output_field=text), "pk", Value("", output_field=text)))
+    return marks[0].union(*marks[1:], all=True)
+
+
+def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
+    """Posts ``page`` of ``thread``. Positions are dense per thread, so a page is an index
+    range, not an OFFSET: the last page of a 100,000-post thread costs what the first does.
+    Deleted posts keep their position (and show as deleted) so permalinks never move.
+
+    The page as hosts or as everyone else sees it is kept in the shared cache under the
+    thread's version (every event about the thread bumps it, ``community.pagecache``);
+    the viewer's own votes, follow and held posts are read for each request."""
+    staff = permissions.is_staff_host(viewer)
+    shared = pagecache.remember(
+        ("thread-page", thread.pk, page, staff),
+        lambda: _window(thread, page, everything=staff), tags=(pagecache.thread_tag(thread.pk),))
+    posts = shared.posts
     voted: set[tuple[int, str]] = set()
     following = False
     if permissions.is_member(viewer):
-        ids = [p.pk for p in posts] + ([accepted.pk] if accepted else [])
-        voted = set(
-            Vote.objects.filter(voter=viewer, post_id__in=ids).values_list("post_id", "kind")
-        )
-        following = ThreadFollow.objects.filter(user=viewer, thread=thread).exists()
+        low = (shared.number - 1) * POSTS_PER_PAGE + 1
+        ids = [p.pk for p in posts] + ([shared.accepted.pk] if shared.accepted else [])
+        own: list[int] = []
+        for mark, pk, kind in _viewer_marks(viewer, thread, ids, low, held=not staff):
+            if mark == "vote":
+                voted.add((pk, kind))
+            elif mark == "follow":
+                following = True
+            else:
+                own.append(pk)
+        if own:  # held and hidden posts: their author sees them (marked), nobody else does
+            posts = sorted(posts + list(_cards(Post.objects.filter(pk__in=own))),
+                           key=lambda post: post.position)
     return ThreadPage(
-        thread=thread, posts=posts, accepted=accepted, number=number, num_pages=num_pages,
-        voted=voted, following=following,
+        thread=thread, posts=posts, accepted=shared.accepted, number=shared.number,
+        num_pages=shared.num_pages, voted=voted, following=following,
     )

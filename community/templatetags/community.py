@@ -1,6 +1,9 @@
 import contextlib
+import copy
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 
 from community import permissions, rendering
 
@@ -38,11 +41,42 @@ def voted_flag(voted, post, kind):
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context):
-    """Unread count for the bell (one indexed COUNT per page for signed-in members)."""
-    from community import notify
-
+    """Unread count for the bell (part of the member's ``standing``, read once a page)."""
     user = context["request"].user
-    return notify.unread_count(user) if user.is_authenticated else 0
+    return user.standing["unread"] if user.is_authenticated else 0
+
+
+_FORMS_RENDERED: dict = {}
+_PER_RENDER = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin
+
+
+@register.simple_tag
+def form_fields(form):
+    """``{% form_fields form %}``: the form through ``components/_form.html``.
+
+    An unbound form whose fields are fixed (``renders_once``: no choices from the database)
+    is rendered once per process and shape, with slots for the values that differ on every
+    render (its nonce and signed start time), filled in as it is served: the reply box under
+    a thread cost more to render than the twenty posts above it. In DEBUG templates change
+    under a running server, so every render is fresh there.
+    """
+    if form.is_bound or not getattr(form, "renders_once", False) or settings.DEBUG:
+        return render_to_string("components/_form.html", {"form": form})
+    values = {f"form-slot-{name}": str(form.initial[name])
+              for name in _PER_RENDER if name in form.initial}
+    shape = (type(form), form.prefix, form.auto_id, tuple(sorted(
+        (name, repr(value)) for name, value in form.initial.items()
+        if name not in _PER_RENDER)))
+    html = _FORMS_RENDERED.get(shape)
+    if html is None:
+        slotted = copy.copy(form)
+        slotted.initial = {**form.initial, **{name: f"form-slot-{name}" for name in
+                                              _PER_RENDER if name in form.initial}}
+        slotted._bound_fields_cache = {}
+        html = render_to_string("components/_form.html", {"form": slotted})
+        if len(_FORMS_RENDERED) < 512:  # shapes are few; a reply_to per post is not
+            _FORMS_RENDERED[shape] = html
+    return rendering.with_values(html, values)
 
 
 @register.filter
@@ -57,22 +91,20 @@ class FragmentNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context):
-        from django.core.cache import cache
-
-        from community.pagecache import PAGE_TIMEOUT
+        from community import pagecache
 
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)
         try:
-            hit = cache.get(key)
+            hit = pagecache.versioned_get_many([key]).get(key)
         except Exception:  # noqa: BLE001  (cache down: render it)
             return self.nodelist.render(context)
         if hit is not None:
             return hit
         html = self.nodelist.render(context)
         with contextlib.suppress(Exception):  # not stored: rendered again next time
-            cache.set(key, html, PAGE_TIMEOUT)
+            pagecache.versioned_set_many({key: html})
         return html
 
 

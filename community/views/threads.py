@@ -16,8 +16,10 @@ from community.selectors.feeds import page_number
 from community.services import conversations
 
 
-def _fetched_or_404(pk) -> Thread:
+def _fetched_or_404(pk, *, reading=False) -> Thread:
     try:
+        if reading:
+            return thread_selectors.thread_shown(pk)
         return thread_selectors.thread_get(pk)
     except Thread.DoesNotExist:
         raise Http404("No such thread.") from None
@@ -75,7 +77,7 @@ def _count_view(request, pk, **kwargs):
 @pagecache.anonymous_page(_thread_tags, on_hit=_count_view)
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
-    thread = _fetched_or_404(pk)
+    thread = _fetched_or_404(pk, reading=True)
     if thread.merged_into_id:  # merged away: its address sends readers to the thread it joined
         return redirect(get_object_or_404(Thread, pk=thread.merged_into_id), permanent=True)
     _visible_or_404(request, thread)
