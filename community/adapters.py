@@ -21,10 +21,7 @@ class StandingMixin:
 
         sql, params, slot = _member_query()
         params = list(params)
-        try:
-            params[slot] = User._meta.pk.to_python(user_id)
-        except ValidationError:
-            return None
+        params[slot] = user_id  # already the pk's type (django.contrib.auth.get_user)
         user = next(iter(User.objects.raw(sql, params)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
