@@ -19,11 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 
 @pytest.fixture
-def thread(db):
-    return conversations.thread_create(author=factories.UserFactory(display_name="Ada Asker"),
-                                       space=factories.SpaceFactory(name="Kettles"),
-                                       kind="question", title="Which kettle for 20 litres?",
-                                       body="Advice please.")
+def thread(kettle_question):
+    return kettle_question
 
 
 def test_a_reply_shows_to_a_member_at_once(client_as, thread,

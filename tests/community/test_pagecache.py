@@ -16,11 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 
 @pytest.fixture
-def thread(db):
-    return conversations.thread_create(author=factories.UserFactory(display_name="Ada Asker"),
-                                       space=factories.SpaceFactory(name="Kettles"),
-                                       kind="question", title="Which kettle for 20 litres?",
-                                       body="Advice please.")
+def thread(kettle_question):
+    return kettle_question
 
 
 def test_a_second_anonymous_visit_is_served_without_the_database(client, thread):
