@@ -204,8 +204,11 @@ def main():
         base = f"http://127.0.0.1:{port}"
         for name, (auth, path) in pages.items():
             if auth != "member-post":
-                # Warm up.
-                urllib.request.urlopen(base + path).read()  # noqa: S310  # nosec B310
+                # Warm up every worker, as the reader the page is loaded for.
+                warm = urllib.request.Request(  # noqa: S310
+                    base + path, headers={"Cookie": cookie} if auth == "member" else {})
+                for _ in range(2 * int(workers)):
+                    urllib.request.urlopen(warm).read()  # noqa: S310  # nosec B310
             load = _wrk_load(base + path, cookie=cookie if auth != "anon" else "",
                              post=auth == "member-post")
             results[name] = {"auth": "member" if auth.startswith("member") else "anon",

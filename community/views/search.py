@@ -41,7 +41,10 @@ def search(request):
             "search", search_engine.words_of(query), filters, page, tag and tag.pk,
             params.urlencode()),
         "tag": tag,
-        "spaces": Space.objects.only("name", "slug"),
+        # Every space, for the filter: the same for everyone until a space changes (which
+        # bumps "site").
+        "spaces": pagecache.remember(
+            ("search-spaces",), lambda: list(Space.objects.only("name", "slug")), tags=()),
         "kinds": Thread.Kind.choices,
         "query_prefix": params.urlencode(),
     })

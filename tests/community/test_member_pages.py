@@ -131,3 +131,34 @@ def test_recent_values_stay_within_their_budget_and_time():
     assert recent.used <= 100 and "a" not in recent.get_many(["a"])
     recent.set_many({"old": "w"}, timeout=-1)
     assert recent.get_many(["old"]) == {}
+
+
+def test_the_header_is_each_members_own_and_its_log_out_form_works(client, thread):
+    ada = factories.UserFactory(display_name="Ada")
+    bob = factories.UserFactory(display_name="Bob")
+    pages = {}
+    for member in (ada, bob, ada):
+        client.force_login(member)
+        pages[member.pk] = client.get(thread.get_absolute_url()).content.decode()
+        client.logout()
+    assert 'class="nav-me">Ada<' in pages[ada.pk] and 'class="nav-me">Bob<' in pages[bob.pk]
+    ada.display_name = "Ada Lovelace"
+    ada.save(update_fields=["display_name"])
+    client.force_login(ada)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'class="nav-me">Ada Lovelace<' in page and "csrf-slot" not in page
+    csrf = client.__class__(enforce_csrf_checks=True)
+    csrf.force_login(bob)
+    page = csrf.get(reverse("home")).content.decode()
+    token = page.split('action="/accounts/logout/"')[1].split('value="')[1].split('"')[0]
+    assert csrf.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "_auth_user_id" not in csrf.session
+
+
+def test_a_new_space_shows_in_the_search_filter_at_once(client_as,
+                                                       django_capture_on_commit_callbacks):
+    reader = client_as(factories.UserFactory())
+    assert "Homebrew gear" not in reader.get(reverse("search")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SpaceFactory(name="Homebrew gear")
+    assert "Homebrew gear" in reader.get(reverse("search")).content.decode()
