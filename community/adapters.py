@@ -1,10 +1,10 @@
-import functools
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+
+from community.prepared import bind, prepared
 
 
 class StandingMixin:
@@ -13,30 +13,25 @@ class StandingMixin:
 
     It is the one query every member's page runs, and building its SQL through the ORM
     cost more than running it (a hundred columns and two subqueries, compiled anew on
-    every request), so the ORM compiles it once per process and each request runs that
-    SQL with its own id."""
+    every request), so its SQL is prepared once per process (``community.prepared``)."""
 
     def get_user(self, user_id):
         from community.models import User
 
-        sql, params, slot = _member_query()
-        params = list(params)
-        params[slot] = user_id  # already the pk's type (django.contrib.auth.get_user)
-        user = next(iter(User.objects.raw(sql, params)), None)
+        sql, params = prepared(_member, _MEMBER)
+        # user_id is already the pk's type (django.contrib.auth.get_user converted it).
+        user = next(iter(User.objects.raw(sql, bind(params, {_MEMBER: user_id}))), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-@functools.cache
-def _member_query() -> tuple[str, tuple, int]:
-    """The SQL of one member with their standing, its parameters, and which of them is the
-    member's id."""
+_MEMBER = -(2**31) + 7  # the stand-in for the member's id (community.prepared)
+
+
+def _member(pk):
     from community.models import User
     from community.models.users import standing_annotations
 
-    marker = -(2**31) + 7  # an id no row has, to find its place among the parameters
-    sql, params = (User.objects.annotate(**standing_annotations()).filter(pk=marker)
-                   .order_by().query.sql_with_params())
-    return sql, params, params.index(marker)
+    return User.objects.annotate(**standing_annotations()).filter(pk=pk).order_by()
 
 
 class MemberModelBackend(StandingMixin, ModelBackend):

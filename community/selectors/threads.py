@@ -1,5 +1,4 @@
 """The thread page: one page of posts by position range, with the viewer's own flags."""
-import functools
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -7,6 +6,7 @@ from django.db.models import CharField, Prefetch, Value
 
 from community import pagecache, permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
+from community.prepared import bind, prepared
 
 POSTS_PER_PAGE = 20
 
@@ -124,43 +124,37 @@ _CARD_FIELDS = (
 def _viewer_marks(viewer, thread, ids, low, *, held: bool) -> list[tuple[str, int, str]]:
     """The viewer's votes on ``ids``, their follow of ``thread`` and (``held``) their own
     unpublished posts on the page from position ``low``: (mark, id, kind) rows, one query
-    for what used to be three round trips on every member's thread page. Its SQL is built
-    by the ORM once per shape (how many ids, held or not) and run with this page's values:
-    building it cost more than running it."""
-    sql, params = _marks_query(len(ids), held)
-    values = {_STAND_IN["viewer"]: viewer.pk, _STAND_IN["thread"]: thread.pk,
-              _STAND_IN["low"]: low, _STAND_IN["low"] + POSTS_PER_PAGE: low + POSTS_PER_PAGE,
-              **{_STAND_IN["ids"] + i: pk for i, pk in enumerate(ids)}}
+    for what used to be three round trips on every member's thread page, its SQL prepared
+    once per shape (how many ids, held or not; ``community.prepared``)."""
+    sql, params = prepared(_marks, len(ids), held)
+    values = {_VIEWER: viewer.pk, _THREAD: thread.pk, _LOW: low,
+              _LOW + POSTS_PER_PAGE: low + POSTS_PER_PAGE,
+              **{_IDS + i: pk for i, pk in enumerate(ids)}}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values.get(p, p) if isinstance(p, int) else p for p in params])
+        cursor.execute(sql, bind(params, values))
         return cursor.fetchall()
 
 
-# Stand-ins no row has, far apart, to find each value's place among the parameters; each
-# within its column's range (Django drops a condition that is out of range as empty).
-_STAND_IN = {"viewer": -(10**9), "thread": -2 * 10**9, "low": 2 * 10**9 + 7,
-             "ids": -4 * 10**9}
+# Stand-ins for the viewer, the thread, the page's first position and the post ids.
+_VIEWER, _THREAD, _LOW, _IDS = -(10**9), -2 * 10**9, 2 * 10**9 + 7, -4 * 10**9
 
 
-@functools.lru_cache(maxsize=128)
-def _marks_query(how_many: int, held: bool) -> tuple[str, tuple]:
+def _marks(how_many: int, held: bool):
     text = CharField()
-    viewer, thread, low = _STAND_IN["viewer"], _STAND_IN["thread"], _STAND_IN["low"]
     marks = [
-        Vote.objects.filter(voter_id=viewer,
-                            post_id__in=[_STAND_IN["ids"] + i for i in range(how_many)])
+        Vote.objects.filter(voter_id=_VIEWER, post_id__in=[_IDS + i for i in range(how_many)])
         .order_by().values_list(Value("vote", output_field=text), "post_id", "kind"),
-        ThreadFollow.objects.filter(user_id=viewer, thread_id=thread).order_by()
+        ThreadFollow.objects.filter(user_id=_VIEWER, thread_id=_THREAD).order_by()
         .values_list(Value("follow", output_field=text), "thread_id",
                      Value("", output_field=text)),
     ]
     if held:
         marks.append(
-            Post.objects.filter(thread_id=thread, author_id=viewer, position__gte=low,
-                                position__lt=low + POSTS_PER_PAGE)
+            Post.objects.filter(thread_id=_THREAD, author_id=_VIEWER, position__gte=_LOW,
+                                position__lt=_LOW + POSTS_PER_PAGE)
             .exclude(status=Post.Status.PUBLISHED).order_by()
             .values_list(Value("own", output_field=text), "pk", Value("", output_field=text)))
-    return marks[0].union(*marks[1:], all=True).query.sql_with_params()
+    return marks[0].union(*marks[1:], all=True)
 
 
 def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
