@@ -104,11 +104,6 @@ class Recent:
                 _, (_, _, size) = self.items.popitem(last=False)
                 self.used -= size
 
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.used = 0
-
 
 recent = Recent(budget=32 * 1024 * 1024)
 

@@ -64,7 +64,7 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
 
 def render_cards(request, *, thread, page, may_reply) -> list:
     """The page's cards in reading order (``ThreadPage.reading_order``)."""
-    user = getattr(request.user, '_wrapped', request.user)
+    user = request.user
     wanted = []
     for post, accepted_slot in page.reading_order:
         allowed = _permissions(user, post, thread, page.voted)

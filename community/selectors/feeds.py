@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from community import pagecache
 from community.models import Space, Tag, Thread
 
 PAGE_SIZE = 25
@@ -106,4 +107,6 @@ def host_announcements(*, space: Space | None = None, limit: int = 5) -> list[Th
 
 
 def spaces_list() -> list[Space]:
-    return list(Space.objects.all())
+    """Every space, in order: the same for everyone until a space changes, which bumps the
+    "site" version (``community.signals``)."""
+    return pagecache.remember(("spaces",), lambda: list(Space.objects.all()), tags=())

@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from community import permissions, rendering
+from community import pagecache, permissions, rendering
 
 register = template.Library()
 
@@ -46,7 +46,23 @@ def unread_notifications(context):
     return user.standing["unread"] if user.is_authenticated else 0
 
 
-_FORMS_RENDERED: dict = {}
+# Template output rendered once per process for each shape (the reply form, the site
+# header), with slots for what differs on every render.
+_RENDERED = pagecache.Recent(budget=4 * 1024 * 1024)
+
+
+def _rendered_once(shape: str, render) -> str:
+    """``render()``'s output for ``shape``, from this process's store after the first time;
+    fresh every time in DEBUG, where templates change under a running server."""
+    if settings.DEBUG:
+        return render()
+    html = _RENDERED.get_many([shape]).get(shape)
+    if html is None:
+        html = render()
+        _RENDERED.set_many({shape: html}, pagecache.PAGE_TIMEOUT)
+    return html
+
+
 _PER_RENDER = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin
 
 
@@ -55,61 +71,49 @@ def form_fields(form):
     """``{% form_fields form %}``: the form through ``components/_form.html``.
 
     An unbound form whose fields are fixed (``renders_once``: no choices from the database)
-    is rendered once per process and shape, with slots for the values that differ on every
-    render (its nonce and signed start time), filled in as it is served: the reply box under
-    a thread cost more to render than the twenty posts above it. In DEBUG templates change
-    under a running server, so every render is fresh there.
+    is rendered once per shape, with slots for the values that differ on every render (its
+    nonce and signed start time), filled in as it is served: the reply box under a thread
+    cost more to render than the twenty posts above it.
     """
-    if form.is_bound or not getattr(form, "renders_once", False) or settings.DEBUG:
+    if form.is_bound or not getattr(form, "renders_once", False):
         return render_to_string("components/_form.html", {"form": form})
-    values = {f"form-slot-{name}": str(form.initial[name])
-              for name in _PER_RENDER if name in form.initial}
-    shape = (type(form), form.prefix, form.auto_id, tuple(sorted(
-        (name, repr(value)) for name, value in form.initial.items()
-        if name not in _PER_RENDER)))
-    html = _FORMS_RENDERED.get(shape)
-    if html is None:
+    slots = {name: f"form-slot-{name}" for name in _PER_RENDER if name in form.initial}
+
+    def render():
         slotted = copy.copy(form)
-        slotted.initial = {**form.initial, **{name: f"form-slot-{name}" for name in
-                                              _PER_RENDER if name in form.initial}}
+        slotted.initial = {**form.initial, **slots}
         slotted._bound_fields_cache = {}
-        html = render_to_string("components/_form.html", {"form": slotted})
-        if len(_FORMS_RENDERED) < 512:  # shapes are few; a reply_to per post is not
-            _FORMS_RENDERED[shape] = html
-    return rendering.with_values(html, values)
+        return render_to_string("components/_form.html", {"form": slotted})
+
+    shape = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id,
+                  sorted((name, repr(value)) for name, value in form.initial.items()
+                         if name not in slots)))
+    return rendering.with_values(_rendered_once(shape, render),
+                                 {slot: str(form.initial[name]) for name, slot in slots.items()})
 
 
-_HEADERS = None
 _CSRF_SLOT = "csrf-slot-site-header"
 
 
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """``{% site_header %}``: the site's header and navigation
-    (``components/_site_header.html``), rendered once per process for each shape of
-    viewer: who is signed in (their name, handle, unread count, host and admin links) and
-    which section the page is in. The log-out form's CSRF token is filled in as it is
-    served. Every page has it, and it cost a fifth of a member's home page."""
-    global _HEADERS
+    (``components/_site_header.html``), rendered once for each shape of viewer: who is
+    signed in (their name, handle, unread count, host and admin links) and which section
+    the page is in. The log-out form's CSRF token is filled in as it is served. Every page
+    has it, and it cost a fifth of a member's home page."""
     from django.middleware.csrf import get_token
-
-    from community import pagecache
 
     request = context["request"]
     user = request.user
     match = request.resolver_match
     member = user.is_authenticated
     shape = repr((
-        match and match.url_name, match and match.namespace, member,
+        "site-header", match and match.url_name, match and match.namespace, member,
         member and (user.pk, user.username, user.name, user.standing["unread"],
                     permissions.can_use_host_tools(user), user.is_superuser)))
-    if _HEADERS is None:
-        _HEADERS = pagecache.Recent(budget=4 * 1024 * 1024)
-    html = None if settings.DEBUG else _HEADERS.get_many([shape]).get(shape)
-    if html is None:
-        html = render_to_string("components/_site_header.html", {
-            **context.flatten(), "csrf_token": _CSRF_SLOT}, request=None)
-        _HEADERS.set_many({shape: html}, pagecache.PAGE_TIMEOUT)
+    html = _rendered_once(shape, lambda: render_to_string(
+        "components/_site_header.html", {**context.flatten(), "csrf_token": _CSRF_SLOT}))
     return rendering.with_values(html, {_CSRF_SLOT: get_token(request)} if member else {})
 
 
@@ -125,8 +129,6 @@ class FragmentNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context):
-        from community import pagecache
-
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)

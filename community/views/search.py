@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET
 
 from community import pagecache
 from community import search as search_engine
-from community.models import Space, Tag, Thread
-from community.selectors.feeds import page_number
+from community.models import Tag, Thread
+from community.selectors.feeds import page_number, spaces_list
 
 
 @require_GET
@@ -41,10 +41,7 @@ def search(request):
             "search", search_engine.words_of(query), filters, page, tag and tag.pk,
             params.urlencode()),
         "tag": tag,
-        # Every space, for the filter: the same for everyone until a space changes (which
-        # bumps "site").
-        "spaces": pagecache.remember(
-            ("search-spaces",), lambda: list(Space.objects.only("name", "slug")), tags=()),
+        "spaces": spaces_list(),
         "kinds": Thread.Kind.choices,
         "query_prefix": params.urlencode(),
     })
