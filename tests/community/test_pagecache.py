@@ -94,6 +94,13 @@ def test_pages_render_when_the_cache_is_down(client, thread, settings):
     assert response.status_code == 200 and "Which kettle" in response.content.decode()
 
 
+def _discuss(client, space, title, capture_on_commit):
+    """``client`` starts a discussion in ``space`` and the transaction commits."""
+    with capture_on_commit(execute=True):
+        client.post(reverse("discuss"), {"space": space.pk, "title": title,
+                                         "body": "Photos welcome.", "nonce": title.split()[-1]})
+
+
 def test_members_share_the_rendered_thread_list_and_see_a_new_thread_at_once(
         client_as, thread, member, other_member, django_capture_on_commit_callbacks):
     client = client_as(member)
@@ -102,10 +109,8 @@ def test_members_share_the_rendered_thread_list_and_see_a_new_thread_at_once(
         page = client.get(reverse("home")).content.decode()
     assert "Which kettle for 20 litres?" in page
     assert not any("community_thread" in q["sql"] for q in ctx.captured_queries)
-    with django_capture_on_commit_callbacks(execute=True):
-        client_as(other_member).post(reverse("discuss"), {
-            "space": thread.space.pk, "title": "Show us your brew day",
-            "body": "Photos welcome.", "nonce": "d1"})
+    _discuss(client_as(other_member), thread.space, "Show us your brew day",
+             django_capture_on_commit_callbacks)
     assert "Show us your brew day" in client_as(member).get(reverse("home")).content.decode()
 
 
@@ -131,8 +136,6 @@ def test_members_share_search_results_and_see_a_new_thread_at_once(
         page = client.get(url).content.decode()
     assert "Which kettle for 20 litres?" in page
     assert not any("search_vector" in q["sql"] for q in ctx.captured_queries)
-    with django_capture_on_commit_callbacks(execute=True):
-        client_as(other_member).post(reverse("discuss"), {
-            "space": thread.space.pk, "title": "Descaling a kettle with citric acid",
-            "body": "Works well.", "nonce": "d2"})
+    _discuss(client_as(other_member), thread.space, "Descaling a kettle with citric acid",
+             django_capture_on_commit_callbacks)
     assert "Descaling a kettle" in client_as(member).get(url).content.decode()
