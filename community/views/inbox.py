@@ -33,9 +33,10 @@ def inbox(request):
 @login_required
 @require_GET
 def bell(request):
-    """htmx: the bell with its unread count. Template ``components/_bell.html``."""
+    """htmx: the bell with its unread count (read with the member, ``User.standing``).
+    Template ``components/_bell.html``."""
     return render(request, "components/_bell.html",
-                  {"unread": notify.unread_count(request.user)})
+                  {"unread": request.user.standing["unread"]})
 
 
 @login_required
