@@ -4,7 +4,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
-from community.prepared import bind, prepared
+from community.prepared import statement
 
 
 class StandingMixin:
@@ -13,14 +13,15 @@ class StandingMixin:
 
     It is the one query every member's page runs, and building its SQL through the ORM
     cost more than running it (a hundred columns and two subqueries, compiled anew on
-    every request), so its SQL is prepared once per process (``community.prepared``)."""
+    every request), so its SQL is built once per process and prepared once per connection
+    (``community.prepared``)."""
 
     def get_user(self, user_id):
         from community.models import User
 
-        sql, params = prepared(_member, _MEMBER)
         # user_id is already the pk's type (django.contrib.auth.get_user converted it).
-        user = next(iter(User.objects.raw(sql, bind(params, {_MEMBER: user_id}))), None)
+        sql, params = statement(_member, _MEMBER, values={_MEMBER: user_id})
+        user = next(iter(User.objects.raw(sql, params)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -6,7 +6,7 @@ from django.db.models import CharField, Prefetch, Value
 
 from community import pagecache, permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
-from community.prepared import bind, prepared
+from community.prepared import statement
 
 POSTS_PER_PAGE = 20
 
@@ -126,12 +126,12 @@ def _viewer_marks(viewer, thread, ids, low, *, held: bool) -> list[tuple[str, in
     unpublished posts on the page from position ``low``: (mark, id, kind) rows, one query
     for what used to be three round trips on every member's thread page, its SQL prepared
     once per shape (how many ids, held or not; ``community.prepared``)."""
-    sql, params = prepared(_marks, len(ids), held)
-    values = {_VIEWER: viewer.pk, _THREAD: thread.pk, _LOW: low,
-              _LOW + POSTS_PER_PAGE: low + POSTS_PER_PAGE,
-              **{_IDS + i: pk for i, pk in enumerate(ids)}}
+    sql, params = statement(_marks, len(ids), held, values={
+        _VIEWER: viewer.pk, _THREAD: thread.pk, _LOW: low,
+        _LOW + POSTS_PER_PAGE: low + POSTS_PER_PAGE,
+        **{_IDS + i: pk for i, pk in enumerate(ids)}})
     with connection.cursor() as cursor:
-        cursor.execute(sql, bind(params, values))
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 

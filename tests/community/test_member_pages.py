@@ -92,9 +92,11 @@ def test_the_member_and_their_standing_are_one_query(client_as, thread):
     with CaptureQueriesContext(connection) as ctx:
         page = reader.get(reverse("home")).content.decode()
     assert '<span class="bell-count">1</span>' in page
-    user_queries = [q for q in ctx.captured_queries if 'FROM "community_user"' in q["sql"]
-                    and "community_suspension" in q["sql"]]
+    # Run as a statement prepared on the connection (community.prepared).
+    user_queries = [q for q in ctx.captured_queries
+                    if q["sql"].startswith("EXECUTE gravity_member_")]
     assert len(user_queries) == 1
+    assert not any("community_suspension" in q["sql"] for q in ctx.captured_queries)
     assert not any(q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "community_notif')
                    for q in ctx.captured_queries)
 
@@ -162,3 +164,14 @@ def test_a_new_space_shows_in_the_search_filter_at_once(client_as,
     with django_capture_on_commit_callbacks(execute=True):
         factories.SpaceFactory(name="Homebrew gear")
     assert "Homebrew gear" in reader.get(reverse("search")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_connection_gets_the_prepared_statements_again(client_as,
+                                                                      kettle_question):
+    reader = client_as(factories.UserFactory(display_name="Pat"))
+    url = kettle_question.get_absolute_url()
+    assert 'class="nav-me">Pat<' in reader.get(url).content.decode()
+    connection.close()  # as after a database restart: the next request opens a new one
+    page = reader.get(url)
+    assert page.status_code == 200 and 'class="nav-me">Pat<' in page.content.decode()
