@@ -1,4 +1,4 @@
-"""Post cards for members, rendered once and kept in the shared cache.
+"""Post cards and the thread page's content, rendered once and kept in the shared cache.
 
 A thread page for a signed-in member used to render every post card through the template
 engine on every request: twenty cards, each with its includes, URL reversals and seven
@@ -11,7 +11,11 @@ changes it, so a change anywhere makes a new key and stale cards simply expire. 
 ``get_many`` fetches a page's cards. The CSRF token is the one thing that differs between
 members with the same permissions: cards are stored with a placeholder that is swapped for
 the request's token as they are served.
+
+The content around the cards (the thread's header, pagination, the reply box) is kept the
+same way, whole, for each shape of reader (``render_body``).
 """
+import copy
 import functools
 import hashlib
 
@@ -20,6 +24,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 
 from community import pagecache, permissions, rendering
+from community.templatetags.community import FORM_SLOTS, form_slot
 
 TTL = 24 * 3600
 CSRF_SLOT = "card-csrf-slot"
@@ -62,14 +67,19 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
     return "card:" + hashlib.blake2b(repr(facts).encode(), digest_size=20).hexdigest()
 
 
-def render_cards(request, *, thread, page, may_reply) -> list:
-    """The page's cards in reading order (``ThreadPage.reading_order``)."""
-    user = request.user
-    wanted = []
-    for post, accepted_slot in page.reading_order:
-        allowed = _permissions(user, post, thread, page.voted)
-        wanted.append((post, accepted_slot, allowed,
-                       _key(post, thread, page, may_reply, accepted_slot, allowed)))
+def _plan(user, thread, page) -> list:
+    """(post, shown as the accepted answer, what the viewer may do with it) in reading
+    order (``ThreadPage.reading_order``)."""
+    return [(post, accepted_slot, _permissions(user, post, thread, page.voted))
+            for post, accepted_slot in page.reading_order]
+
+
+def render_cards(request, *, thread, page, may_reply, plan=None, token=None) -> list:
+    """The page's cards in reading order, each form's CSRF token ``token`` (the request's
+    when None)."""
+    wanted = [(post, accepted_slot, allowed,
+               _key(post, thread, page, may_reply, accepted_slot, allowed))
+              for post, accepted_slot, allowed in plan or _plan(request.user, thread, page)]
     found = pagecache.versioned_get_many([key for *_, key in wanted])
     fresh = {}
     cards = []
@@ -87,5 +97,61 @@ def render_cards(request, *, thread, page, may_reply) -> list:
         pagecache.versioned_set_many(fresh, TTL)
     if not any(CSRF_SLOT in card for card in cards):  # nothing to post: no token to hand out
         return cards
-    token = get_token(request)
-    return [rendering.with_values(card, {CSRF_SLOT: token}) for card in cards]
+    values = {CSRF_SLOT: token or get_token(request)}
+    return [rendering.with_values(card, values) for card in cards]
+
+
+BODY_TEMPLATE = "community/_thread_body.html"
+
+
+@functools.cache
+def _body_version() -> str:
+    source = get_template(BODY_TEMPLATE).template.source
+    return hashlib.blake2b((_templates_version() + source + repr(settings.BRAND)).encode(),
+                           digest_size=8).hexdigest()
+
+
+def render_body(request, context: dict) -> str:
+    """The thread page's content (``community/_thread_body.html``: header, cards,
+    pagination, reply box), rendered once for each shape of reader and kept under the
+    thread's version like the cards.
+
+    Members mostly read pages they have neither written on nor voted on, so most of them
+    share one shape: what each may do with each post (``_permissions``, which holds their
+    votes), their follow, host tools, whether and how they may reply. With the cards cached,
+    the template around them still cost a third of a member's thread page. The CSRF token
+    and the reply form's nonce and start time are slots filled in as the body is served. A
+    form sent back with errors is rendered as it is, never kept."""
+    user, thread, page, form = (request.user, context["thread"], context["page"],
+                                context["form"])
+    plan = _plan(user, thread, page)
+    key = "" if form.is_bound else pagecache.fragment_key(
+        "thread-body", _body_version(), thread.pk, page.number, page.num_pages,
+        [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
+         in plan],
+        page.following, permissions.can_use_host_tools(user), context["may_reply"],
+        user.is_authenticated or request.get_full_path(),
+        (suspension := context["suspension"]) and (suspension.ends_at, suspension.reason),
+        (reply_to := context["reply_to"]) and (reply_to.pk, reply_to.author.name),
+        sorted((name, repr(value)) for name, value in form.initial.items()
+               if name not in FORM_SLOTS),
+        tags=(pagecache.thread_tag(thread.pk),))
+    per_render = [name for name in FORM_SLOTS if name in form.initial]
+    html = pagecache.versioned_get_many([key]).get(key) if key else None
+    if html is None:
+        slotted = form
+        if key:  # kept: the reply form's per-render values as slots too
+            slotted = copy.copy(form)
+            slotted.initial = {**form.initial, **{name: form_slot(name) for name in per_render}}
+            slotted._bound_fields_cache = {}
+        html = render_to_string(BODY_TEMPLATE, {
+            **context, "form": slotted, "csrf_token": CSRF_SLOT,
+            "cards": render_cards(request, thread=thread, page=page, plan=plan,
+                                  may_reply=context["may_reply"], token=CSRF_SLOT),
+        }, request=request)
+        if key:
+            pagecache.versioned_set_many({key: html}, TTL)
+    values = {form_slot(name): str(form.initial[name]) for name in per_render}
+    if CSRF_SLOT in html:
+        values[CSRF_SLOT] = get_token(request)
+    return rendering.with_values(html, values)

@@ -63,7 +63,12 @@ def _rendered_once(shape: str, render) -> str:
     return html
 
 
-_PER_RENDER = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin
+FORM_SLOTS = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin: new every render
+
+
+def form_slot(name: str) -> str:
+    """The placeholder a form's per-render value ``name`` is rendered as, to fill in later."""
+    return f"form-slot-{name}"
 
 
 @register.simple_tag
@@ -77,7 +82,7 @@ def form_fields(form):
     """
     if form.is_bound or not getattr(form, "renders_once", False):
         return render_to_string("components/_form.html", {"form": form})
-    slots = {name: f"form-slot-{name}" for name in _PER_RENDER if name in form.initial}
+    slots = {name: form_slot(name) for name in FORM_SLOTS if name in form.initial}
 
     def render():
         slotted = copy.copy(form)

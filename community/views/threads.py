@@ -55,13 +55,13 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     context = {
         "thread": thread,
         "page": data,
-        "cards": postcards.render_cards(request, thread=thread, page=data, may_reply=may_reply),
         "form": form,
         "reply_to": reply_to,
         "may_reply": may_reply,
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
     }
+    context["body"] = postcards.render_body(request, context)
     return render(request, "community/thread.html", context, status=status)
 
 

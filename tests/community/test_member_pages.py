@@ -166,6 +166,34 @@ def test_a_new_space_shows_in_the_search_filter_at_once(client_as,
     assert "Homebrew gear" in reader.get(reverse("search")).content.decode()
 
 
+def test_members_alike_share_the_page_body_but_each_sees_their_own_follow(client_as, thread):
+    follower, reader = factories.UserFactory(), factories.UserFactory()
+    conversations.thread_follow_set(user=follower, thread=thread, follow=True)
+    url = thread.get_absolute_url()
+    first = client_as(reader).get(url)
+    assert "community/_thread_body.html" in [t.name for t in first.templates]
+    again = client_as(factories.UserFactory()).get(url)  # same shape: the body as it was kept
+    assert "community/_thread_body.html" not in [t.name for t in again.templates]
+    assert "Advice please." in again.content.decode()
+    assert "Following ✓" in client_as(follower).get(url).content.decode()
+    assert "Following ✓" not in client_as(reader).get(url).content.decode()
+
+
+def test_a_kept_body_sends_visitors_back_to_the_page_they_were_on(client, thread):
+    url = thread.get_absolute_url()
+    client.get(url, HTTP_HX_REQUEST="true")  # not from the anonymous page cache
+    page = client.get(url + "?page=1", HTTP_HX_REQUEST="true").content.decode()
+    assert "?next=" + url + "%3Fpage%3D1" in page
+
+
+def test_a_reply_with_errors_keeps_the_text_and_is_not_kept_for_others(client_as, thread):
+    writer = client_as(factories.UserFactory())
+    sent = writer.post(reverse("thread_reply", args=[thread.pk]), {"body": "", "nonce": "n2"})
+    assert sent.status_code == 400
+    page = client_as(factories.UserFactory()).get(thread.get_absolute_url()).content.decode()
+    assert "This field is required" not in page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_new_database_connection_gets_the_prepared_statements_again(client_as,
                                                                       kettle_question):
