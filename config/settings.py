@@ -218,7 +218,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "community.storage.StaticStorage"
     },
 }
 # Uploads: images only, checked and re-encoded by community.images.

@@ -37,16 +37,17 @@ def home(request):
     context = _feed_context(request)
     if request.htmx:
         return render(request, "community/_feed.html", context)
-    members = User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
+    def members():  # built only when the side column is rendered (not kept in the cache)
+        return User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
 
     def member_total():
         # Counting every member is a full scan: a few minutes' staleness is fine here.
         return cache.get_or_set(
-            "home:member-count", lambda: members.aggregate(n=Count("id"))["n"], timeout=300)
+            "home:member-count", lambda: members().aggregate(n=Count("id"))["n"], timeout=300)
 
     context.update(
         spaces=SimpleLazyObject(feeds.spaces_list),
-        newest_members=members.order_by("-date_joined")[:8],
+        newest_members=SimpleLazyObject(lambda: list(members().order_by("-date_joined")[:8])),
         stats=SimpleLazyObject(lambda: {"members": member_total()}),
         side_key=pagecache.fragment_key("home-side"),
     )
