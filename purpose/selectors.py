@@ -1,10 +1,9 @@
 """Reads of the purpose app: one function per page, a constant number of queries each."""
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
-from community import permissions
+from community import pagecache, permissions
 from community.selectors.paging import Slice, page_slice
 
 from .models import (
@@ -33,20 +32,13 @@ class Sort:
              PEOPLE: ("-member_count", "-last_activity_at", "-id")}
 
 
-CURRENT_KEY = "purpose:current"
-
-
 def purpose_current(*, cached: bool = False) -> PurposeRevision | None:
-    """The newest revision; ``cached``: from the shared cache (the home page shows it on
-    every view; a new revision replaces the cached one)."""
+    """The newest revision; ``cached``: kept under the site's version (the home page shows
+    it on every view; a new revision bumps the site, ``services.purpose_revise``)."""
     if cached:
-        found = cache.get(CURRENT_KEY, default=False)
-        if found is not False:
-            return found
-    revision = (PurposeRevision.objects.select_related("editor")
-                .order_by("-created_at", "-id").first())
-    cache.set(CURRENT_KEY, revision, timeout=3600)
-    return revision
+        return pagecache.remember(("purpose-current",), purpose_current, tags=())
+    return (PurposeRevision.objects.select_related("editor")
+            .order_by("-created_at", "-id").first())
 
 
 def purpose_history(*, page: int) -> Slice:

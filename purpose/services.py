@@ -6,7 +6,6 @@ the sentence to show), writes in one transaction, bumps counters with ``F()`` an
 """
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -17,7 +16,6 @@ from community.models import EngagementEvent, Space
 from community.services import conversations
 from community.services.events import event_record
 
-from . import selectors
 from .models import (
     Contribution,
     ContributionVote,
@@ -67,9 +65,6 @@ def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> Pur
         statement=statement.strip(), story=story.strip(), story_html=_render(story),
         editor=editor, note=note.strip(),
     )
-    # Now, and again after commit: a reader between the two may have cached the old one.
-    cache.delete(selectors.CURRENT_KEY)
-    transaction.on_commit(lambda: cache.delete(selectors.CURRENT_KEY))
     pagecache.invalidate_on_commit("site")  # the home page shows the statement
     return revision
 
