@@ -130,7 +130,7 @@ def render_body(request, context: dict) -> str:
         [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
          in plan],
         page.following, permissions.can_use_host_tools(user), context["may_reply"],
-        user.is_authenticated or request.get_full_path(),
+        user.is_authenticated,
         (suspension := context["suspension"]) and (suspension.ends_at, suspension.reason),
         (reply_to := context["reply_to"]) and (reply_to.pk, reply_to.author.name),
         sorted((name, repr(value)) for name, value in form.initial.items()
@@ -150,7 +150,9 @@ def render_body(request, context: dict) -> str:
                                   may_reply=context["may_reply"], token=CSRF_SLOT),
         }, request=request)
         if key:
-            pagecache.versioned_set_many({key: html}, TTL)
+            # Bodies are large and every event about the thread makes new ones: kept as
+            # long as an anonymous page, not as long as a card.
+            pagecache.versioned_set_many({key: html}, pagecache.PAGE_TIMEOUT)
     values = {form_slot(name): str(form.initial[name]) for name in per_render}
     if CSRF_SLOT in html:
         values[CSRF_SLOT] = get_token(request)

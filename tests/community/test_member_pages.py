@@ -180,10 +180,14 @@ def test_members_alike_share_the_page_body_but_each_sees_their_own_follow(client
 
 
 def test_a_kept_body_sends_visitors_back_to_the_page_they_were_on(client, thread):
+    for n in range(20):  # two pages
+        conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                  body=f"Reply {n}.")
     url = thread.get_absolute_url()
-    client.get(url, HTTP_HX_REQUEST="true")  # not from the anonymous page cache
-    page = client.get(url + "?page=1", HTTP_HX_REQUEST="true").content.decode()
-    assert "?next=" + url + "%3Fpage%3D1" in page
+    for query, back in (("", url), ("?page=2", url + "%3Fpage%3D2"),
+                        ("?page=2&utm_source=x", url + "%3Fpage%3D2")):
+        page = client.get(url + query, HTTP_HX_REQUEST="true").content.decode()  # no page cache
+        assert f'href="/accounts/login/?next={back}"' in page
 
 
 def test_a_reply_with_errors_keeps_the_text_and_is_not_kept_for_others(client_as, thread):
