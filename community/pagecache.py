@@ -206,19 +206,36 @@ def fragment_key(*parts, tags=("feed",)) -> str:
         + [f"{t}={versions[t]}" for t in wanted]).encode()).hexdigest()
 
 
+def kept(key: str, make, timeout: float = PAGE_TIMEOUT):
+    """What ``make()`` returns (str or bytes), kept under ``key``, a key that names its
+    versions (``fragment_key``): from this process or Redis when there, else made and
+    stored. Made every time when ``key`` is "" (the cache off or unreachable) or the cache
+    fails."""
+    if not key:
+        return make()
+    try:
+        hit = versioned_get_many([key]).get(key)
+    except Exception as error:  # noqa: BLE001  (cache down: make it)
+        log.warning("cache unavailable: %s", error)
+        hit = None
+    if hit is not None:
+        return hit
+    value = make()
+    try:
+        versioned_set_many({key: value}, timeout)
+    except Exception as error:  # noqa: BLE001  (not stored: made again next time)
+        log.warning("not cached: %s", error)
+    return value
+
+
 def remember(parts, compute, *, tags=("feed",)):
     """``compute()``, kept in the cache under ``parts`` and the current versions of
     ``tags`` and ``site``, like a fragment: data every reader sees alike (one page of a
     thread, say), fresh after every write that bumps those tags. Computed every time when
     the cache is off or unreachable."""
-    key = fragment_key("remembered", *parts, tags=tags)
-    kept = versioned_get_many([key]).get(key) if key else None
-    if kept is not None:  # pickled by this function, so no two requests share one object
-        return pickle.loads(kept)  # noqa: S301  # nosec B301
-    value = compute()
-    if key:
-        versioned_set_many({key: pickle.dumps(value)})
-    return value
+    # Pickled here and unpickled for each request, so no two requests share one object.
+    return pickle.loads(kept(  # noqa: S301  # nosec B301
+        fragment_key("remembered", *parts, tags=tags), lambda: pickle.dumps(compute())))
 
 
 def _anonymous_request(request) -> bool:

@@ -1,4 +1,3 @@
-import contextlib
 import copy
 
 from django import template
@@ -134,19 +133,7 @@ class FragmentNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context):
-        key = self.key.resolve(context)
-        if not key:
-            return self.nodelist.render(context)
-        try:
-            hit = pagecache.versioned_get_many([key]).get(key)
-        except Exception:  # noqa: BLE001  (cache down: render it)
-            return self.nodelist.render(context)
-        if hit is not None:
-            return hit
-        html = self.nodelist.render(context)
-        with contextlib.suppress(Exception):  # not stored: rendered again next time
-            pagecache.versioned_set_many({key: html})
-        return html
+        return pagecache.kept(self.key.resolve(context), lambda: self.nodelist.render(context))
 
 
 @register.tag
