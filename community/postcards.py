@@ -15,27 +15,26 @@ the request's token as they are served.
 The content around the cards (the thread's header, pagination, the reply box) is kept the
 same way, whole, for each shape of reader (``render_body``).
 """
-import copy
 import functools
 import hashlib
 
 from django.conf import settings
-from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 
 from community import pagecache, permissions, rendering
-from community.templatetags.community import FORM_SLOTS, form_slot
+from community.rendering import CSRF_SLOT
+from community.templatetags.community import FORM_SLOTS, slotted
 
 TTL = 24 * 3600
-CSRF_SLOT = "card-csrf-slot"
 TEMPLATES = ("components/_post_card.html", "community/_vote_button.html",
              "components/_avatar.html")
 
 
 @functools.cache
 def _templates_version() -> str:
-    """Changes whenever the card's templates do: a deploy never serves old cards."""
-    source = "".join(get_template(name).template.source for name in TEMPLATES)
+    """Changes whenever the card's templates (or their CSRF slot) do: a deploy never serves
+    old cards."""
+    source = CSRF_SLOT + "".join(get_template(name).template.source for name in TEMPLATES)
     return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
@@ -74,12 +73,11 @@ def _plan(user, thread, page) -> list:
             for post, accepted_slot in page.reading_order]
 
 
-def render_cards(request, *, thread, page, may_reply, plan=None, token=None) -> list:
-    """The page's cards in reading order, each form's CSRF token ``token`` (the request's
-    when None)."""
+def _render_cards(*, thread, page, may_reply, plan) -> list:
+    """The page's cards in reading order, a CSRF slot in each form."""
     wanted = [(post, accepted_slot, allowed,
                _key(post, thread, page, may_reply, accepted_slot, allowed))
-              for post, accepted_slot, allowed in plan or _plan(request.user, thread, page)]
+              for post, accepted_slot, allowed in plan]
     found = pagecache.versioned_get_many([key for *_, key in wanted])
     fresh = {}
     cards = []
@@ -92,13 +90,10 @@ def render_cards(request, *, thread, page, may_reply, plan=None, token=None) -> 
                 "brand": settings.BRAND,
             })
             fresh[key] = card
-        cards.append(card)
+        cards.append(rendering.with_values(card, {}))  # template output, escaped then
     if fresh:
         pagecache.versioned_set_many(fresh, TTL)
-    if not any(CSRF_SLOT in card for card in cards):  # nothing to post: no token to hand out
-        return cards
-    values = {CSRF_SLOT: token or get_token(request)}
-    return [rendering.with_values(card, values) for card in cards]
+    return cards
 
 
 BODY_TEMPLATE = "community/_thread_body.html"
@@ -121,7 +116,9 @@ def render_body(request, context: dict) -> str:
     votes), their follow, host tools, whether and how they may reply. With the cards cached,
     the template around them still cost a third of a member's thread page. The CSRF token
     and the reply form's nonce and start time are slots filled in as the body is served. A
-    form sent back with errors is rendered as it is, never kept."""
+    form sent back with errors is rendered as it is, never kept. Bodies are large and every
+    event about the thread makes new ones: they are kept as long as an anonymous page, not
+    as long as a card."""
     user, thread, page, form = (request.user, context["thread"], context["page"],
                                 context["form"])
     plan = _plan(user, thread, page)
@@ -136,24 +133,10 @@ def render_body(request, context: dict) -> str:
         sorted((name, repr(value)) for name, value in form.initial.items()
                if name not in FORM_SLOTS),
         tags=(pagecache.thread_tag(thread.pk),))
-    per_render = [name for name in FORM_SLOTS if name in form.initial]
-    html = pagecache.versioned_get_many([key]).get(key) if key else None
-    if html is None:
-        slotted = form
-        if key:  # kept: the reply form's per-render values as slots too
-            slotted = copy.copy(form)
-            slotted.initial = {**form.initial, **{name: form_slot(name) for name in per_render}}
-            slotted._bound_fields_cache = {}
-        html = render_to_string(BODY_TEMPLATE, {
-            **context, "form": slotted, "csrf_token": CSRF_SLOT,
-            "cards": render_cards(request, thread=thread, page=page, plan=plan,
-                                  may_reply=context["may_reply"], token=CSRF_SLOT),
-        }, request=request)
-        if key:
-            # Bodies are large and every event about the thread makes new ones: kept as
-            # long as an anonymous page, not as long as a card.
-            pagecache.versioned_set_many({key: html}, pagecache.PAGE_TIMEOUT)
-    values = {form_slot(name): str(form.initial[name]) for name in per_render}
-    if CSRF_SLOT in html:
-        values[CSRF_SLOT] = get_token(request)
-    return rendering.with_values(html, values)
+    copied, values = slotted(form)
+    html = pagecache.kept(key, lambda: render_to_string(BODY_TEMPLATE, {
+        **context, "form": copied, "csrf_token": CSRF_SLOT,
+        "cards": _render_cards(thread=thread, page=page, may_reply=context["may_reply"],
+                               plan=plan),
+    }, request=request))
+    return rendering.with_values(html, values, request)

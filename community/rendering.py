@@ -233,12 +233,20 @@ def highlighted(text: str, start: str, stop: str):
         escape(text).replace(start, "<mark>").replace(stop, "</mark>"))
 
 
-def with_values(html, values: dict[str, str]):
+CSRF_SLOT = "csrf-slot"  # where a request's CSRF token goes in output kept across requests
+
+
+def with_values(html, values: dict[str, str], request=None):
     """Template output rendered once and cached (escaped when it was rendered), with each
-    placeholder of ``values`` replaced by its per-request value, escaped here: the CSRF
-    token in post cards (``community.postcards``), a form's nonce and start time
+    placeholder of ``values`` replaced by its per-request value, escaped here, and, given
+    the ``request``, its CSRF token where ``CSRF_SLOT`` is: the thread page's cards and
+    body (``community.postcards``), the site header, a form's nonce and start time
     (``{% form_fields %}``)."""
     html = str(html)
+    if request is not None and CSRF_SLOT in html:
+        from django.middleware.csrf import get_token
+
+        values = {**values, CSRF_SLOT: get_token(request)}
     for placeholder, value in values.items():
         html = html.replace(placeholder, escape(value))
     return mark_safe(html)  # noqa: S308  # nosec B703, B308

@@ -70,6 +70,17 @@ def form_slot(name: str) -> str:
     return f"form-slot-{name}"
 
 
+def slotted(form):
+    """A copy of ``form`` that renders a slot in place of each per-render value, and those
+    values by slot (``rendering.with_values`` puts them back). A bound form shows what was
+    sent, so its copy renders just like it."""
+    names = [name for name in FORM_SLOTS if name in form.initial]
+    copied = copy.copy(form)
+    copied.initial = {**form.initial, **{name: form_slot(name) for name in names}}
+    copied._bound_fields_cache = {}
+    return copied, {form_slot(name): str(form.initial[name]) for name in names}
+
+
 @register.simple_tag
 def form_fields(form):
     """``{% form_fields form %}``: the form through ``components/_form.html``.
@@ -81,22 +92,12 @@ def form_fields(form):
     """
     if form.is_bound or not getattr(form, "renders_once", False):
         return render_to_string("components/_form.html", {"form": form})
-    slots = {name: form_slot(name) for name in FORM_SLOTS if name in form.initial}
-
-    def render():
-        slotted = copy.copy(form)
-        slotted.initial = {**form.initial, **slots}
-        slotted._bound_fields_cache = {}
-        return render_to_string("components/_form.html", {"form": slotted})
-
+    copied, values = slotted(form)
     shape = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id,
                   sorted((name, repr(value)) for name, value in form.initial.items()
-                         if name not in slots)))
-    return rendering.with_values(_rendered_once(shape, render),
-                                 {slot: str(form.initial[name]) for name, slot in slots.items()})
-
-
-_CSRF_SLOT = "csrf-slot-site-header"
+                         if name not in FORM_SLOTS)))
+    return rendering.with_values(_rendered_once(shape, lambda: render_to_string(
+        "components/_form.html", {"form": copied})), values)
 
 
 @register.simple_tag(takes_context=True)
@@ -106,8 +107,6 @@ def site_header(context):
     signed in (their name, handle, unread count, host and admin links) and which section
     the page is in. The log-out form's CSRF token is filled in as it is served. Every page
     has it, and it cost a fifth of a member's home page."""
-    from django.middleware.csrf import get_token
-
     request = context["request"]
     user = request.user
     match = request.resolver_match
@@ -117,8 +116,9 @@ def site_header(context):
         member and (user.pk, user.username, user.name, user.standing["unread"],
                     permissions.can_use_host_tools(user), user.is_superuser)))
     html = _rendered_once(shape, lambda: render_to_string(
-        "components/_site_header.html", {**context.flatten(), "csrf_token": _CSRF_SLOT}))
-    return rendering.with_values(html, {_CSRF_SLOT: get_token(request)} if member else {})
+        "components/_site_header.html",
+        {**context.flatten(), "csrf_token": rendering.CSRF_SLOT}))
+    return rendering.with_values(html, {}, request)
 
 
 @register.filter
