@@ -52,21 +52,6 @@ def can_moderate(user) -> bool:
     return is_staff_host(user)
 
 
-def role_of(user) -> str:
-    """The single role name shown in badges and used by the permission matrix."""
-    if not is_member(user):
-        return "anonymous"
-    if is_admin(user):
-        return "admin"
-    if is_staff_host(user):
-        return "staff"
-    if is_partner(user):
-        return "partner"
-    if is_new_member(user):
-        return "new_member"
-    return "member"
-
-
 def can_view_profile(user, member) -> bool:
     return member.is_active and not member.is_former_member
 
