@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, Prefetch, Value
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 
 from community import pagecache, permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
@@ -55,9 +55,12 @@ class ThreadPage:
 
 
 def thread_get(pk: int) -> Thread:
-    """The thread with what its header needs (1 query + 1 for tags)."""
+    """The thread with what its header needs and ``last_position``, its last post's place,
+    which says how many pages it has (1 query + 1 for tags)."""
+    last = Post.objects.filter(thread=OuterRef("pk")).order_by("-position").values("position")
     return (
         Thread.objects.select_related("space").defer("search_vector")
+        .annotate(last_position=Subquery(last[:1]))
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
         .get(pk=pk)
     )
@@ -74,23 +77,24 @@ def page_of_position(position: int) -> int:
     return (max(position, 1) - 1) // POSTS_PER_PAGE + 1
 
 
+def last_page(thread: Thread) -> int:
+    """The number of ``thread``'s last page (a thread from :func:`thread_get`)."""
+    return page_of_position(thread.last_position or 1)
+
+
 @dataclass
 class _Window:
     """One page of a thread as every reader of one kind (hosts, everyone else) sees it."""
     posts: list[Post]
     accepted: Post | None
-    number: int
-    num_pages: int
 
 
-def _window(thread: Thread, page: int, *, everything: bool) -> _Window:
-    last_position = (
-        Post.objects.filter(thread=thread).order_by("-position").values_list("position", flat=True)
-        .first() or 1
-    )
-    num_pages = page_of_position(last_position)
-    number = min(max(page, 1), num_pages)
-    low = (number - 1) * POSTS_PER_PAGE + 1
+def _first_position(number: int) -> int:
+    return (number - 1) * POSTS_PER_PAGE + 1
+
+
+def _window(thread: Thread, number: int, *, everything: bool) -> _Window:
+    low = _first_position(number)
     window = _cards(Post.objects.filter(thread=thread, position__gte=low,
                                         position__lt=low + POSTS_PER_PAGE))
     if not everything:
@@ -102,7 +106,7 @@ def _window(thread: Thread, page: int, *, everything: bool) -> _Window:
     if thread.accepted_answer_id and number == 1:
         accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
             _cards(Post.objects.filter(pk=thread.accepted_answer_id)).first())
-    return _Window(posts=posts, accepted=accepted, number=number, num_pages=num_pages)
+    return _Window(posts=posts, accepted=accepted)
 
 
 def _cards(posts):
@@ -166,14 +170,17 @@ def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
     thread's version (every event about the thread bumps it, ``community.pagecache``);
     the viewer's own votes, follow and held posts are read for each request."""
     staff = permissions.is_staff_host(viewer)
+    num_pages = last_page(thread)
+    number = min(max(page, 1), num_pages)  # before the cache: ?page=N past the end is the last
     shared = pagecache.remember(
-        ("thread-page", thread.pk, page, staff),
-        lambda: _window(thread, page, everything=staff), tags=(pagecache.thread_tag(thread.pk),))
+        ("thread-page", thread.pk, number, staff),
+        lambda: _window(thread, number, everything=staff),
+        tags=(pagecache.thread_tag(thread.pk),))
     posts = shared.posts
     voted: set[tuple[int, str]] = set()
     following = False
     if permissions.is_member(viewer):
-        low = (shared.number - 1) * POSTS_PER_PAGE + 1
+        low = _first_position(number)
         ids = [p.pk for p in posts] + ([shared.accepted.pk] if shared.accepted else [])
         own: list[int] = []
         for mark, pk, kind in _viewer_marks(viewer, thread, ids, low, held=not staff):
@@ -187,6 +194,6 @@ def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
             posts = sorted(posts + list(_cards(Post.objects.filter(pk__in=own))),
                            key=lambda post: post.position)
     return ThreadPage(
-        thread=thread, posts=posts, accepted=shared.accepted, number=shared.number,
-        num_pages=shared.num_pages, voted=voted, following=following,
+        thread=thread, posts=posts, accepted=shared.accepted, number=number,
+        num_pages=num_pages, voted=voted, following=following,
     )

@@ -176,8 +176,8 @@ def thread_reply(request, pk):
         raise PermissionDenied(permissions.why_not(request.user, thread))
     form = PostForm(request.POST)
     if not form.is_valid():
-        last_page = thread_selectors.page_of_position(thread.post_count)
-        return _render_thread(request, thread, page=last_page, form=form, status=400)
+        return _render_thread(request, thread, page=thread_selectors.last_page(thread),
+                              form=form, status=400)
     data = form.cleaned_data
     first, url = submissions.claim(request.user, data["nonce"])
     if not first:
@@ -196,8 +196,8 @@ def thread_reply(request, pk):
     except ValidationError as error:  # a new member's limit: the draft stays in the box
         submissions.release(request.user, data["nonce"])
         form.add_error(None, error)
-        last_page = thread_selectors.page_of_position(thread.post_count)
-        return _render_thread(request, thread, page=last_page, form=form, status=400)
+        return _render_thread(request, thread, page=thread_selectors.last_page(thread),
+                              form=form, status=400)
     url = post.get_absolute_url()
     submissions.complete(request.user, data["nonce"], url)
     if post.status == Post.Status.HELD:

@@ -207,3 +207,17 @@ def test_a_new_database_connection_gets_the_prepared_statements_again(client_as,
     connection.close()  # as after a database restart: the next request opens a new one
     page = reader.get(url)
     assert page.status_code == 200 and 'class="nav-me">Pat<' in page.content.decode()
+
+
+def test_pages_past_the_end_are_the_last_page_and_share_its_cache_entry(client_as, thread):
+    for n in range(20):  # two pages
+        conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                  body=f"Reply {n}.")
+    reader = client_as(factories.UserFactory())
+    url = thread.get_absolute_url()
+    assert "Reply 19." in reader.get(url + "?page=3").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        page = reader.get(url + "?page=4").content.decode()
+    assert "Reply 19." in page and '<span aria-current="page">2</span>' in page
+    assert not any('FROM "community_post"' in q["sql"] and "body_html" in q["sql"]
+                   for q in ctx.captured_queries)
