@@ -4,6 +4,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
+from community import identity
 from community.prepared import statement
 
 
@@ -47,6 +48,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
 
+    def clean_username(self, username, shallow=False):
+        """Reserved handles ("former_member", "admin", the site's name…) and look-alikes of
+        a host's handle are refused, whatever their case, accents or look-alike letters."""
+        username = super().clean_username(username, shallow=shallow)
+        if problem := identity.handle_problem(username):
+            raise ValidationError(problem, code="username_reserved")
+        return username
+
     def pre_authenticate(self, request, **credentials):
         """Failed sign-ins are limited per account and per address (settings); each time
         the limit refuses one, the audit trail says so."""
@@ -74,7 +83,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
-        if name and not user.display_name:
+        # A provider's name that would pass for the host team's is left out (the handle
+        # shows instead); the member can pick another one on their profile.
+        if name and not user.display_name and not identity.display_name_problem(name[:60]):
             user.display_name = name[:60]
         return user
 

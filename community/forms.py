@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from . import identity
 from .images import ImageUploadField
 from .models import Flag, Space, Thread, User
 
@@ -62,6 +63,12 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
     )
     field_order = ["email", "username", "display_name", "password1", "password2"]
 
+    def clean_display_name(self):
+        name = self.cleaned_data.get("display_name", "")
+        if problem := identity.display_name_problem(name):
+            raise forms.ValidationError(problem)
+        return name
+
     def save(self, request):
         user = super().save(request)
         if self.cleaned_data.get("display_name"):
@@ -83,6 +90,12 @@ class ProfileForm(forms.ModelForm):
             "products": "Comma-separated, e.g. Trail 2 tent, Summit stove. We ask owners for help.",
             "interests": "Comma-separated topics you like to talk about.",
         }
+
+    def clean_display_name(self):
+        name = self.cleaned_data.get("display_name", "")
+        if problem := identity.display_name_problem(name, user=self.instance):
+            raise forms.ValidationError(problem)
+        return name
 
     def _clean_list(self, name):
         items = User.split_list(self.cleaned_data.get(name, ""))

@@ -109,10 +109,19 @@ def export(out: IO[str], *, progress: Callable[[str, int], None] | None = None) 
     return counts
 
 
+def _former_members():
+    """The "Former member" account a fresh site already has (migration 0017): the file's
+    takes its place."""
+    return apps.get_model("community.User")._base_manager.filter(is_former_member=True)
+
+
 def occupied() -> list[str]:
     """Labels of owned models that already hold rows (an empty site has none)."""
+    user = apps.get_model("community.User")
     return [m._meta.label for m in owned_models()
-            if m._meta.label not in REPLACED and m._base_manager.exists()]
+            if m._meta.label not in REPLACED and (
+                m._base_manager.exclude(pk__in=_former_members()) if m is user
+                else m._base_manager).exists()]
 
 
 def _read_header(lines: Iterator[str]) -> dict:
@@ -142,6 +151,7 @@ def load(lines: Iterable[str], *,
     with transaction.atomic():
         for label in REPLACED:
             apps.get_model(label)._base_manager.all().delete()
+        _former_members().delete()
         batch: list = []
         for number, line in enumerate(lines, start=2):
             if not line.strip():
@@ -164,6 +174,7 @@ def load(lines: Iterable[str], *,
             _save(batch, counts, progress)
         _reset_sequences()
         _rebuild()
+        _former_member_settle()
     return counts
 
 
@@ -184,6 +195,18 @@ def _save(batch: list, counts: Counter, progress) -> None:
     counts[model._meta.label] += len(objects)
     if progress:
         progress(model._meta.label, len(objects))
+
+
+def _former_member_settle() -> None:
+    """The file's "Former member" account (found by its flag, as everywhere) gets the handle
+    nobody can sign up with and cannot sign in, as on any site since migration 0017."""
+    from community.services.users import FORMER_MEMBER_USERNAME
+
+    former = _former_members().order_by("pk").first()
+    if former is not None:
+        former.username, former.is_active = FORMER_MEMBER_USERNAME, False
+        former.set_unusable_password()
+        former.save(update_fields=["username", "is_active", "password"])
 
 
 def _reset_sequences() -> None:

@@ -11,18 +11,26 @@ from community.models import EngagementEvent, User
 
 from .events import event_record
 
-FORMER_MEMBER_USERNAME = "former_member"
+# The handle of the shared account that keeps the posts of deleted accounts. Nobody can sign
+# up with it: a handle is letters, digits and underscores (models.users.handle_validator).
+# The account is found by its flag, never by this name (migration 0017 makes it).
+FORMER_MEMBER_USERNAME = "former-member"
 
 
 def former_member_get() -> User:
-    """The shared account that keeps the posts of members who deleted their account."""
-    user, created = User.objects.get_or_create(
-        username=FORMER_MEMBER_USERNAME,
-        defaults={"display_name": "Former member", "is_former_member": True, "email": None},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    """The shared account that keeps the posts of members who deleted their account.
+
+    Found by ``is_former_member``: an account that only has a similar handle is somebody
+    else's. It cannot sign in (inactive, no usable password, refused by the adapter)."""
+    user = User.objects.filter(is_former_member=True).order_by("pk").first()
+    if user is None:
+        user, created = User.objects.get_or_create(
+            username=FORMER_MEMBER_USERNAME, is_former_member=True,
+            defaults={"display_name": "Former member", "email": None, "is_active": False},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
     return user
 
 
