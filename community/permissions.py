@@ -57,7 +57,8 @@ def can_view_profile(user, member) -> bool:
 
 
 def can_edit_profile(user, member) -> bool:
-    return is_member(user) and user.pk == member.pk
+    """One's own public profile (name, avatar, bio, links), not while suspended."""
+    return is_member(user) and user.pk == member.pk and not is_suspended(user)
 
 
 def can_invite(user) -> bool:
@@ -66,6 +67,13 @@ def can_invite(user) -> bool:
 
 def can_delete_account(user) -> bool:
     return is_member(user) and not user.is_superuser
+
+
+def can_end_sessions(user, member) -> bool:
+    """Sign a member out everywhere: hosts for members, admins for anyone (a host's or an
+    admin's sessions are not a host's to end)."""
+    return can_moderate(user) and (is_admin(user) or not (
+        member.is_host or member.is_superuser))
 
 
 def can_use_host_tools(user) -> bool:
@@ -251,6 +259,15 @@ def why_not(user, thread=None) -> str:
     if thread is not None and thread.is_locked:
         return "This thread is locked: no new replies."
     return "You cannot post here."
+
+
+def why_not_edit_profile(user) -> str:
+    """The sentence shown when ``user`` may not change their public profile."""
+    if is_suspended(user):
+        s = user.active_suspension
+        return (f"Your account is suspended until {s.ends_at:%d %B %Y}: {s.reason}. "
+                "Your public profile cannot be changed until then.")
+    return "You can change only your own profile."
 
 
 PREDICATES = {

@@ -425,12 +425,15 @@ def introduce(*, actor: User, thread: Thread, member: User) -> bool:
 
 
 def sessions_end(*, actor, member, request=None) -> int:
-    """End every session of ``member`` (hosts only); recorded in the audit trail."""
+    """End every session of ``member`` (hosts for members, admins for anyone); recorded in
+    the audit trail."""
     from allauth.usersessions.models import UserSession
 
     from community import audit
 
     permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
+    permissions.require(permissions.can_end_sessions(actor, member),
+                        "Only an admin ends the sessions of a host or an admin.")
     sessions = list(UserSession.objects.filter(user=member))
     for session in sessions:
         session.end()

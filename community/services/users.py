@@ -36,7 +36,8 @@ def former_member_get() -> User:
 
 def profile_update(*, actor: User, form) -> User:
     """Save a validated ProfileForm of ``actor``'s own profile."""
-    permissions.require(permissions.can_edit_profile(actor, form.instance))
+    permissions.require(permissions.can_edit_profile(actor, form.instance),
+                        permissions.why_not_edit_profile(actor))
     with transaction.atomic():
         user = form.save()
         event_record(kind=EngagementEvent.Kind.PROFILE_UPDATED, actor=user)

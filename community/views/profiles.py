@@ -45,8 +45,10 @@ def profile_detail(request, username):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
-    """Edit one's own profile. Template ``community/profile_edit.html``."""
+    """Edit one's own profile (not while suspended). Template ``community/profile_edit.html``."""
     user = request.user
+    permissions.require(permissions.can_edit_profile(user, user),
+                        permissions.why_not_edit_profile(user))
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=user)
         if form.is_valid():

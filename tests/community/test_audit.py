@@ -63,3 +63,32 @@ def test_a_host_signs_a_member_out_everywhere(client, client_as, member, host):
     other = factories.UserFactory()
     assert client_as(other).post(reverse("member_sessions_end",
                                          args=[member.username])).status_code == 403
+
+
+def _signed_in(user):
+    from django.test import Client
+
+    browser = Client()
+    browser.post(reverse("account_login"), {"login": user.email,
+                                            "password": factories.PASSWORD})
+    assert browser.get(reverse("notifications")).status_code == 200
+    return browser
+
+
+def test_only_an_admin_signs_a_host_or_an_admin_out(client_as, host, admin_user):
+    other_host = factories.HostFactory()
+    admin_browser, host_browser = _signed_in(admin_user), _signed_in(other_host)
+    client = client_as(host)
+    for target in (admin_user, other_host):
+        response = client.post(reverse("member_sessions_end", args=[target.username]))
+        assert response.status_code == 403
+        assert "Only an admin" in response.content.decode()
+    assert admin_browser.get(reverse("notifications")).status_code == 200
+    assert host_browser.get(reverse("notifications")).status_code == 200
+    profile = client.get(reverse("profile", args=[admin_user.username])).content.decode()
+    assert "out everywhere" not in profile
+
+    response = client_as(admin_user).post(
+        reverse("member_sessions_end", args=[other_host.username]))
+    assert response.status_code == 302
+    assert host_browser.get(reverse("notifications")).status_code == 302

@@ -1,12 +1,15 @@
 """Public profiles and editing one's own, including hostile avatar uploads."""
 import io
 import os
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from community.services import moderation
 from community.services.users import former_member_get
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +112,16 @@ def test_bad_avatar_is_refused_and_nothing_is_lost(client, member, upload, messa
     assert 'value="Changed"' in body  # what they typed is still there
     member.refresh_from_db()
     assert member.avatar.name == previous and member.display_name == "Ada Brewer"
+
+
+def test_a_suspended_member_cannot_change_their_profile(client, member, host):
+    moderation.suspend(actor=host, user=member, reason="Spam links",
+                       ends_at=timezone.now() + timedelta(days=7))
+    client.force_login(member)
+    page = client.get(reverse("profile_edit"))
+    assert page.status_code == 403 and "Spam links" in page.content.decode()
+    response = client.post(reverse("profile_edit"),
+                           {**PROFILE, "display_name": "Buy cheap pills"})
+    assert response.status_code == 403 and "suspended" in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name != "Buy cheap pills" and member.bio != "Lagers, mostly."
