@@ -34,13 +34,27 @@ def former_member_get() -> User:
     return user
 
 
+def _avatar_delete_on_commit(name: str) -> None:
+    """Delete a stored avatar once the change that dropped it is committed (a rolled-back
+    change keeps it)."""
+    if name:
+        storage = User._meta.get_field("avatar").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def profile_update(*, actor: User, form) -> User:
-    """Save a validated ProfileForm of ``actor``'s own profile."""
+    """Save a validated ProfileForm of ``actor``'s own profile.
+
+    A replaced or removed avatar's file is deleted from storage after the commit."""
     permissions.require(permissions.can_edit_profile(actor, form.instance),
                         permissions.why_not_edit_profile(actor))
     with transaction.atomic():
+        before = (User.objects.select_for_update().filter(pk=form.instance.pk)
+                  .values_list("avatar", flat=True).get())
         user = form.save()
         event_record(kind=EngagementEvent.Kind.PROFILE_UPDATED, actor=user)
+        if before != user.avatar.name:
+            _avatar_delete_on_commit(before)
     return user
 
 
@@ -77,6 +91,7 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
                 "threads": threads, "members": [former.pk],
             },
         )
+        _avatar_delete_on_commit(user.avatar.name)
         user.delete()
     logout(request)
 

@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from community.models import User
 from community.services import moderation
 from community.services.users import former_member_get
+
+from .. import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,39 @@ def test_a_suspended_member_cannot_change_their_profile(client, member, host):
     assert response.status_code == 403 and "suspended" in response.content.decode()
     member.refresh_from_db()
     assert member.display_name != "Buy cheap pills" and member.bio != "Lagers, mostly."
+
+
+def _avatar(client, member, **extra):
+    """Save the profile form with ``extra``; the stored avatar's name."""
+    client.post(reverse("profile_edit"), {**PROFILE, **extra})
+    member.refresh_from_db()
+    return member.avatar.name
+
+
+def test_replaced_and_removed_avatars_leave_storage(client, member, settings,
+                                                   django_capture_on_commit_callbacks):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _avatar(client, member, avatar=_image(name="first.png"))
+    assert (settings.MEDIA_ROOT / first).is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _avatar(client, member, avatar=_image(name="second.png"))
+    assert second != first
+    assert not (settings.MEDIA_ROOT / first).exists()
+    assert (settings.MEDIA_ROOT / second).is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _avatar(client, member, **{"avatar-clear": "on"}) == ""
+    assert not (settings.MEDIA_ROOT / second).exists()
+
+
+def test_a_deleted_account_leaves_no_avatar(client, member, settings,
+                                            django_capture_on_commit_callbacks):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = _avatar(client, member, avatar=_image(name="me.png"))
+    assert (settings.MEDIA_ROOT / stored).is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_delete"),
+                    {"posts": "anonymise", "password": factories.PASSWORD})
+    assert not User.objects.filter(pk=member.pk).exists()
+    assert not (settings.MEDIA_ROOT / stored).exists()
