@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from community import emails, permissions
+from community import emails, identity, permissions
 from community.models import EngagementEvent, User
 
 from .events import event_record
@@ -144,7 +144,11 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
         if email_taken(email):
             raise ValidationError("Another account uses this email address.")
         member.email, member.is_unclaimed = email, False
+        # A name brought from the earlier community that would pass for the host team's
+        # (a host's, "... team") is not kept: the handle shows until they choose one.
+        if identity.display_name_problem(member.display_name, user=member):
+            member.display_name = ""
         member.set_password(password)
-        member.save(update_fields=["email", "is_unclaimed", "password"])
+        member.save(update_fields=["email", "is_unclaimed", "password", "display_name"])
         EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
     return member

@@ -163,3 +163,16 @@ def test_the_migration_keeps_an_existing_former_member_account_and_locks_it():
     assert not old.has_usable_password()
     assert Post.objects.get(pk=kept.opening_post_id).author_id == old.pk
     assert former_member_get().pk == old.pk
+
+
+def test_a_claimed_import_does_not_keep_a_host_look_alike_name(client, hana):
+    from community.services.users import claim_token
+
+    imported = factories.UserFactory(username="hana_se12", display_name="Hana 0kafor",
+                                     email=None, is_unclaimed=True, verified=False)
+    url = reverse("account_claim", args=[claim_token(imported, "hana.k@example.com")])
+    response = client.post(url, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.status_code == 302
+    imported.refresh_from_db()
+    assert not imported.is_unclaimed and imported.email == "hana.k@example.com"
+    assert imported.display_name == "" and imported.name == "hana_se12"
