@@ -10,10 +10,12 @@ links get ``rel="nofollow ugc noopener"``, and images are shown only when they c
 own uploads (``MEDIA_URL``); any other image becomes a plain link.
 """
 import functools
+import posixpath
 import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: images only from addresses shaped like our uploads' names
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{2,30})\b")
 
@@ -56,9 +58,34 @@ def mention_candidates(body: str) -> set[str]:
     return {m.lower() for m in MENTION_RE.findall(body or "")}
 
 
+# The names uploads are stored under, below MEDIA_URL: a folder or two of plain names and a
+# file the server named (``community.images``: random hex and the extension it re-encoded
+# to; ``avatars/<id>/<name>``). Nothing else under MEDIA_URL is an image of ours.
+_UPLOAD_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,64}/){1,3}[A-Za-z0-9_-]{1,64}"
+                          r"\.(?:png|jpe?g|gif|webp)", re.I)
+
+
+def _decoded(src: str) -> str | None:
+    """``src`` percent-decoded until nothing is left to decode (None if it never ends)."""
+    for _ in range(8):
+        plain = unquote(src)
+        if plain == src:
+            return plain
+        src = plain
+    return None
+
+
 def _is_upload(src: str) -> bool:
+    """Whether an image address is one of our uploads, and only that: a browser decodes
+    ``%2e%2e`` and ``\\`` and resolves ``..``, so an address that needs decoding or
+    normalising (or has a query, a fragment or an empty segment) is refused, and what is
+    left must be shaped like an upload's name."""
     media = settings.MEDIA_URL
-    return src.startswith(media) and "//" not in src[len(media):] and ".." not in src
+    if not src.startswith(media) or _decoded(src) != src:
+        return False
+    if any(char in src for char in "\\?#") or posixpath.normpath(src) != src:
+        return False
+    return bool(_UPLOAD_NAME.fullmatch(src[len(media):]))
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
