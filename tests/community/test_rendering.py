@@ -116,6 +116,7 @@ IMAGE_ADDRESS_TRICKS = [
     "/media/posts/a.png#frag", "/media/posts/a%2Epng", "/media/posts/", "/media/",
     "/media/%70osts/a.png", "/media/posts/a.png/..", "/media/posts/a.svg",
     "/media/posts/a.png.html", "/media/posts%2fa.png", "/media/a/b/c/d/e.png",
+    "/media/&#46;&#46;/x/y.png", "/media/posts/%00.png", "/media/posts/a%20b.png",
 ]
 
 
