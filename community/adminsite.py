@@ -14,6 +14,7 @@ from functools import update_wrapper
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as BaseAdminConfig
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -52,6 +53,11 @@ class AdminSite(admin.AdminSite):
         was posted here is not looked at."""
         index = reverse("admin:index", current_app=self.name)
         next_url = _safe_next(request, request.GET.get("next", ""), index)
+        if request.user.is_authenticated:
+            # Signed in already: the site's sign-in would send them straight back here.
+            if not self.has_permission(request):
+                raise PermissionDenied("The admin is only for the site's administrators.")
+            return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
     def admin_view(self, view, cacheable=False):

@@ -88,3 +88,11 @@ def test_an_old_sign_in_confirms_the_password_before_the_admin_changes_anything(
     assert confirmed.status_code == 302 and confirmed["Location"] == change
     assert client.get(change).status_code == 200
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_member_who_is_not_an_admin_is_told_so_not_sent_round_in_circles(client, member):
+    client.force_login(member)
+    answer = client.get(reverse("admin:index"), follow=True)
+    assert answer.status_code == 403
+    assert "The admin is only for the site" in answer.content.decode()
+    assert len(answer.redirect_chain) <= 2
