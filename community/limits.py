@@ -109,3 +109,48 @@ def promote_if_earned(user: User) -> bool:
         action=ModerationLog.Action.PROMOTE, target_user_id=user.pk, target_name=user.name,
         reason="Took part enough to earn full rights.")
     return True
+
+
+# Invitations: every address is a mail we send in the member's name, with their note.
+
+TEXT_LINK_RE = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|\b))",
+    re.I)
+
+
+def invitations_left(inviter: User, now=None) -> int:
+    """How many more invitations ``inviter`` may send today (in the last 24 hours)."""
+    from community.models import Invitation
+
+    s = CommunitySettings.get()
+    most = (s.new_member_invitations_per_day if permissions.is_new_member(inviter)
+            else s.invitations_per_day)
+    since = (now or timezone.now()) - timedelta(days=1)
+    sent = Invitation.objects.filter(inviter=inviter, kind=Invitation.Kind.EMAIL,
+                                     created_at__gte=since).count()
+    return max(most - sent, 0)
+
+
+def check_invitations(inviter: User, *, count: int, message: str, now=None) -> None:
+    """Raise ``ValidationError`` with a clear sentence when ``count`` invitations with
+    ``message`` may not be sent: a blocked word in the note, a link in a new member's note,
+    more invitations than are left today. Hosts have no limits."""
+    if permissions.is_staff_host(inviter):
+        return
+    s = CommunitySettings.get()
+    lowered = message.lower()
+    if any(word in lowered for word in s.blocked()):
+        raise ValidationError(
+            "Your note contains a word this community does not allow. Change the note, or "
+            "send the invitations without one.", code="blocked_word")
+    if permissions.is_new_member(inviter) and TEXT_LINK_RE.search(message):
+        raise ValidationError(
+            "New members cannot put links or web addresses in an invitation note. Your "
+            "friends get a link to join with the invitation.", code="new_member_limit")
+    left = invitations_left(inviter, now)
+    if count > left:
+        raise ValidationError(
+            f"You can send {_plural(left, 'more invitation')} today and these are {count}. "
+            + ("New members can send a few a day until they have taken part for a little "
+               "while." if permissions.is_new_member(inviter) else "Try again tomorrow."),
+            code="invitations_per_day")

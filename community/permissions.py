@@ -62,7 +62,8 @@ def can_edit_profile(user, member) -> bool:
 
 
 def can_invite(user) -> bool:
-    return is_member(user)
+    """Invitations are mail sent in the member's name: not while suspended."""
+    return can_take_part(user)
 
 
 def can_delete_account(user) -> bool:

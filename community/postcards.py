@@ -26,15 +26,16 @@ from community.rendering import CSRF_SLOT
 from community.templatetags.community import FORM_SLOTS, slotted
 
 TTL = 24 * 3600
+SLOTS_KEPT = "marked-2"  # how cards and bodies keep their slots (``rendering.to_keep``)
 TEMPLATES = ("components/_post_card.html", "community/_vote_button.html",
              "components/_avatar.html")
 
 
 @functools.cache
 def _templates_version() -> str:
-    """Changes whenever the card's templates (or their CSRF slot) do: a deploy never serves
-    old cards."""
-    source = CSRF_SLOT + "".join(get_template(name).template.source for name in TEMPLATES)
+    """Changes whenever the card's templates (or how slots are kept) do: a deploy never
+    serves old cards."""
+    source = SLOTS_KEPT + "".join(get_template(name).template.source for name in TEMPLATES)
     return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
@@ -82,14 +83,14 @@ def _render_cards(*, thread, page, may_reply, plan) -> list:
     fresh = {}
     cards = []
     for post, accepted_slot, allowed, key in wanted:
-        card = found.get(key)
+        card = rendering.from_kept(found.get(key))
         if card is None:
             card = render_to_string("components/_post_card.html", {
                 "post": post, "thread": thread, "page": page, "may_reply": may_reply,
                 "accepted_slot": accepted_slot, "card": allowed, "csrf_token": CSRF_SLOT,
                 "brand": settings.BRAND,
             })
-            fresh[key] = card
+            fresh[key] = rendering.to_keep(card)
         cards.append(rendering.with_values(card, {}))  # template output, escaped then
     if fresh:
         pagecache.versioned_set_many(fresh, TTL)
@@ -134,9 +135,14 @@ def render_body(request, context: dict) -> str:
                if name not in FORM_SLOTS),
         tags=(pagecache.thread_tag(thread.pk),))
     copied, values = slotted(form)
-    html = pagecache.kept(key, lambda: render_to_string(BODY_TEMPLATE, {
-        **context, "form": copied, "csrf_token": CSRF_SLOT,
-        "cards": _render_cards(thread=thread, page=page, may_reply=context["may_reply"],
-                               plan=plan),
-    }, request=request))
+    def make():
+        return rendering.to_keep(render_to_string(BODY_TEMPLATE, {
+            **context, "form": copied, "csrf_token": CSRF_SLOT,
+            "cards": _render_cards(thread=thread, page=page, may_reply=context["may_reply"],
+                                   plan=plan),
+        }, request=request))
+
+    html = rendering.from_kept(pagecache.kept(key, make))
+    if html is None:  # not what ``to_keep`` stores: rendered again, not kept
+        html = rendering.from_kept(make())
     return rendering.with_values(html, values, request)

@@ -10,9 +10,12 @@ links get ``rel="nofollow ugc noopener"``, and images are shown only when they c
 own uploads (``MEDIA_URL``); any other image becomes a plain link.
 """
 import functools
+import posixpath
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
@@ -22,7 +25,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: images only from addresses shaped like our uploads' names
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{2,30})\b")
 
@@ -55,9 +58,34 @@ def mention_candidates(body: str) -> set[str]:
     return {m.lower() for m in MENTION_RE.findall(body or "")}
 
 
+# The names uploads are stored under, below MEDIA_URL: a folder or two of plain names and a
+# file the server named (``community.images``: random hex and the extension it re-encoded
+# to; ``avatars/<id>/<name>``). Nothing else under MEDIA_URL is an image of ours.
+_UPLOAD_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,64}/){1,3}[A-Za-z0-9_-]{1,64}"
+                          r"\.(?:png|jpe?g|gif|webp)", re.I)
+
+
+def _decoded(src: str) -> str | None:
+    """``src`` percent-decoded until nothing is left to decode (None if it never ends)."""
+    for _ in range(8):
+        plain = unquote(src)
+        if plain == src:
+            return plain
+        src = plain
+    return None
+
+
 def _is_upload(src: str) -> bool:
+    """Whether an image address is one of our uploads, and only that: a browser decodes
+    ``%2e%2e`` and ``\\`` and resolves ``..``, so an address that needs decoding or
+    normalising (or has a query, a fragment or an empty segment) is refused, and what is
+    left must be shaped like an upload's name."""
     media = settings.MEDIA_URL
-    return src.startswith(media) and "//" not in src[len(media):] and ".." not in src
+    if not src.startswith(media) or _decoded(src) != src:
+        return False
+    if any(char in src for char in "\\?#") or posixpath.normpath(src) != src:
+        return False
+    return bool(_UPLOAD_NAME.fullmatch(src[len(media):]))
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
@@ -233,7 +261,36 @@ def highlighted(text: str, start: str, stop: str):
         escape(text).replace(start, "<mark>").replace(stop, "</mark>"))
 
 
-CSRF_SLOT = "csrf-slot"  # where a request's CSRF token goes in output kept across requests
+# Slots: where the values that differ on every request (the CSRF token, a form's nonce and
+# start time) go in output that is rendered once and kept. Member-written text is part of
+# that output, so a slot's marker must be one no member can write: it is random, new for
+# every process, and never served (every slot is filled before a response leaves). Output
+# kept in the shared cache is stored with the marker it was rendered with (``to_keep``), and
+# another process's marker is swapped for this one's as it is read back (``from_kept``).
+SLOT_MARK = "slot-" + secrets.token_hex(16)
+_MARK_SHAPE = re.compile(r"slot-[0-9a-f]{32}")
+
+
+def slot(name: str) -> str:
+    """The marker for the per-request value ``name`` in output kept across requests."""
+    return f"{SLOT_MARK}-{name}"
+
+
+CSRF_SLOT = slot("csrf")  # where a request's CSRF token goes in output kept across requests
+
+
+def to_keep(html) -> str:
+    """``html`` as it is stored in the shared cache: with the marker its slots use."""
+    return f"{SLOT_MARK}\n{html}"
+
+
+def from_kept(stored: str | None) -> str | None:
+    """What ``to_keep`` stored, its slots in this process's marker; None (render it again)
+    for anything else."""
+    mark, newline, html = (stored or "").partition("\n")
+    if not newline or not _MARK_SHAPE.fullmatch(mark):
+        return None
+    return html if mark == SLOT_MARK else html.replace(mark, SLOT_MARK)
 
 
 def with_values(html, values: dict[str, str], request=None):

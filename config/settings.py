@@ -46,7 +46,7 @@ BRAND = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "community.adminsite.AdminConfig",  # the admin behind the site's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -174,6 +174,10 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The admin asks for the password again when this session's last sign-in (or password
+# check) is older than this (community/adminsite.py).
+ADMIN_RECENT_AUTHENTICATION_MINUTES = int(os.environ.get("ADMIN_RECENT_AUTHENTICATION_MINUTES",
+                                                         "30"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_FORMS = {"signup": "community.forms.SignupForm"}

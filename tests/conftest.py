@@ -92,17 +92,30 @@ def sign_in_as(client, role, user):
         client.post(reverse("account_login"), {"login": user.email,
                                                "password": factories.PASSWORD})
         assert "_auth_user_id" not in client.session, "an unverified account signed in"
+    elif user is not None and user.is_staff:
+        sign_in(client, user)
     elif user is not None:
         client.force_login(user)
 
 
+def sign_in(client, user):
+    """Sign ``client`` in through the site's sign-in form, as a person does: the session
+    then records when, which the admin asks about (``community/adminsite.py``)."""
+    client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
+    assert client.session.get("_auth_user_id") == str(user.pk), "the sign-in failed"
+    return client
+
+
 @pytest.fixture
 def client_as(client):
-    """``client_as(user)`` logs the test client in as ``user`` (None stays anonymous)."""
+    """``client_as(user)`` logs the test client in as ``user`` (None stays anonymous); an
+    admin signs in through the form, so the admin takes the sign-in as recent."""
 
     def login(user):
         client.logout()
-        if user is not None:
+        if user is not None and user.is_staff:
+            sign_in(client, user)
+        elif user is not None:
             client.force_login(user)
         return client
 

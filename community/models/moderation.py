@@ -36,6 +36,13 @@ class CommunitySettings(models.Model):
     hold_first_posts = models.PositiveSmallIntegerField(
         "first posts held for approval", default=0,
         help_text="A new member's first N posts wait in the review queue (0: none).")
+    invitations_per_day = models.PositiveSmallIntegerField(
+        "invitations a day", default=20,
+        help_text="Email invitations a member may send in 24 hours.")
+    new_member_invitations_per_day = models.PositiveSmallIntegerField(
+        "invitations a day for new members", default=3,
+        help_text="Email invitations a new member may send in 24 hours; their invitation "
+        "notes may not hold links.")
     flag_hide_weight = models.FloatField(
         "flag weight that hides a post", default=3.0,
         help_text="A new member's flag weighs 1, a member's 2, a host's 3.")

@@ -20,8 +20,10 @@ class InvalidInvitation(Exception):
 
 @dataclass(frozen=True)
 class SendResult:
+    """What the member is told: how many addresses were invited now, and which ones they
+    had invited recently already. Whether an address belongs to an account is not told."""
+
     sent: list[str]
-    already_members: list[str]
     already_invited: list[str]
 
 
@@ -31,20 +33,37 @@ def invitation_link_get(*, inviter: User) -> Invitation:
     return invitation
 
 
+def _with_accounts(emails: list[str]) -> set[str]:
+    """Those of ``emails`` (lower-cased) that an account signs in with or has added."""
+    from allauth.account.models import EmailAddress
+    from django.db.models.functions import Lower
+
+    found = set(User.objects.annotate(address=Lower("email")).filter(
+        address__in=emails).values_list("address", flat=True))
+    found.update(EmailAddress.objects.annotate(address=Lower("email")).filter(
+        address__in=emails).values_list("address", flat=True))
+    return found
+
+
 def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> SendResult:
     """Create one single-use invitation per address and queue the emails after commit.
 
-    Addresses of members, and addresses this member invited less than the invitation's
-    lifetime ago, are reported instead of mailed again: a form posted twice sends once.
+    Addresses this member invited less than the invitation's lifetime ago are reported
+    instead of mailed again: a form posted twice sends once. An address that already has
+    an account is treated like any other in what the member sees (the invitation is listed
+    as waiting, and counts towards their limit) but is sent no mail: the form tells nobody
+    who has an account, and mails nobody who already has one. Raises ``ValidationError``
+    at a limit (``limits.check_invitations``: invitations a day, the note's words and
+    links) and 403 for a member who may not invite (suspended).
     """
-    from community import tasks
+    from community import limits, tasks
 
-    permissions.require(permissions.can_invite(inviter), "Sign in to invite friends.")
-    existing = set(
-        User.objects.filter(email__in=emails).values_list("email", flat=True)
-    )
+    permissions.require(permissions.can_invite(inviter), permissions.why_not(inviter))
+    emails = list(dict.fromkeys(email.strip().lower() for email in emails))
+    existing = _with_accounts(emails)
     with transaction.atomic():
-        # Serialise one member's concurrent submissions (a double click sends two requests).
+        # Serialise one member's concurrent submissions (a double click sends two requests,
+        # a script many): the day's count below sees every invitation sent before.
         User.objects.select_for_update().filter(pk=inviter.pk).values_list("pk").first()
         fresh_since = timezone.now() - timedelta(days=settings.INVITE_MAX_AGE_DAYS)
         pending = set(
@@ -53,7 +72,9 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
                 accepted_at__isnull=True, created_at__gte=fresh_since,
             ).values_list("email", flat=True)
         )
-        sent = [email for email in emails if email not in existing and email not in pending]
+        sent = [email for email in emails if email not in pending]
+        if sent:
+            limits.check_invitations(inviter, count=len(sent), message=message)
         invitations = [
             Invitation.objects.create(
                 inviter=inviter, kind=Invitation.Kind.EMAIL, email=email, message=message
@@ -61,15 +82,15 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
             for email in sent
         ]
         for invitation in invitations:
+            mailed = invitation.email not in existing
             event_record(
                 kind=EngagementEvent.Kind.INVITE_SENT,
                 actor=inviter,
-                payload={"invitation": invitation.pk},
+                payload={"invitation": invitation.pk, "mailed": mailed},
             )
-            enqueue(tasks.send_invitation_email, invitation.pk)
-    return SendResult(
-        sent=sent, already_members=sorted(existing), already_invited=sorted(pending)
-    )
+            if mailed:
+                enqueue(tasks.send_invitation_email, invitation.pk)
+    return SendResult(sent=sent, already_invited=sorted(pending))
 
 
 def invitation_resolve(token: str) -> Invitation:

@@ -67,7 +67,7 @@ FORM_SLOTS = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin: new ev
 
 def form_slot(name: str) -> str:
     """The placeholder a form's per-render value ``name`` is rendered as, to fill in later."""
-    return f"form-slot-{name}"
+    return rendering.slot(f"form-{name}")
 
 
 def slotted(form):

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from community import limits, permissions
 from community.forms import InviteForm
 from community.models import Invitation, User
 from community.services.invitations import (
@@ -21,34 +23,39 @@ def invite(request):
 
     Template ``community/invite.html``.
     """
+    permissions.require(permissions.can_invite(request.user),
+                        permissions.why_not(request.user))
     if request.method == "POST" and "personal_link" in request.POST:
         invitation_link_get(inviter=request.user)  # a GET never creates it
         messages.success(request, "Your personal link is ready to share.")
         return redirect("invite")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = invitations_send(
-            inviter=request.user,
-            emails=form.cleaned_data["emails"],
-            message=form.cleaned_data["message"],
-        )
-        if result.sent:
-            messages.success(request, f"Invitation sent to {', '.join(result.sent)}.")
-        if result.already_invited:
-            messages.info(
-                request, f"Already invited recently: {', '.join(result.already_invited)}."
+        try:
+            result = invitations_send(
+                inviter=request.user,
+                emails=form.cleaned_data["emails"],
+                message=form.cleaned_data["message"],
             )
-        if result.already_members:
-            messages.info(
-                request, f"Already members: {', '.join(result.already_members)}."
-            )
-        return redirect("invite")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if result.sent:
+                count = len(result.sent)
+                messages.success(request, f"Invitation{'s' if count != 1 else ''} sent to "
+                                          f"{count} address{'es' if count != 1 else ''}.")
+            if result.already_invited:
+                messages.info(
+                    request, f"Already invited recently: {', '.join(result.already_invited)}."
+                )
+            return redirect("invite")
     link = Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.LINK).first()
     context = {
         "form": form,
         "personal_link": request.build_absolute_uri(link.get_absolute_url()) if link else "",
         "joined": User.objects.filter(invited_by=request.user).order_by("-date_joined")[:50],
         "sent": Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.EMAIL)[:50],
+        "invitations_left": limits.invitations_left(request.user),
     }
     return render(request, "community/invite.html", context)
 

@@ -26,6 +26,7 @@ from community.services import conversations as svc
 from community.services import moderation
 
 from .. import factories
+from ..conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 D, Q = Thread.Kind.DISCUSSION, Thread.Kind.QUESTION
@@ -448,7 +449,7 @@ def test_the_log_cannot_be_edited(client, host, member, admin_user):
             ModerationLog.objects.filter(pk=entry.pk).delete()
     assert ModerationLog.objects.get().reason == "Spam"
 
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     change = client.get(reverse("admin:community_moderationlog_change", args=[entry.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     assert client.get(reverse("admin:community_moderationlog_delete", args=[entry.pk])) \
@@ -459,7 +460,7 @@ def test_the_log_cannot_be_edited(client, host, member, admin_user):
 
 
 def test_limits_are_edited_in_the_admin(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     listing = client.get(reverse("admin:community_communitysettings_changelist"))
     assert listing.status_code == 302
     form = client.get(listing["Location"])

@@ -101,3 +101,64 @@ def test_the_accepted_answer_is_second_on_page_one(thread, client):
     assert order[:2] == [str(thread.opening_post_id), str(answer.pk)]
     assert order.count(str(answer.pk)) == 1
     assert "Other answers and replies" in page
+
+
+def _post_section(html: str, pk: int) -> str:
+    """What the post says, as its readers see it."""
+    start = html.index('<div class="post-body prose">', html.index(f'<article id="post-{pk}"'))
+    return html[start:html.index("</div>", start)]
+
+
+def test_slot_markers_written_in_a_post_stay_text_and_never_carry_a_token(thread):
+    body = ("Try csrf-slot and form-slot-nonce, [a link](https://example.com/csrf-slot) and "
+            "slot-0123456789abcdef0123456789abcdef-csrf.")
+    sneaky = conversations.post_create(author=factories.UserFactory(), thread=thread, body=body)
+    reader = factories.UserFactory()
+    client = _signed_in(reader)
+    for _ in range(2):  # rendered, then served from the kept cards and body
+        page = client.get(thread.get_absolute_url()).content.decode()
+        card = _post_section(page, sneaky.pk)
+        assert "Try csrf-slot and form-slot-nonce" in card
+        assert 'href="https://example.com/csrf-slot"' in card
+        assert "slot-0123456789abcdef0123456789abcdef-csrf" in card
+        token = client.cookies["csrftoken"].value
+        assert token not in card
+        for value in _tokens(page):
+            assert value not in card
+    # The reply box still carries a token that works.
+    replied = client.post(reverse("thread_reply", args=[thread.pk]), {
+        "csrfmiddlewaretoken": _tokens(page).pop(), "body": "Thanks, noted.",
+        "nonce": page.split('name="nonce" value="')[1].split('"')[0]})
+    assert replied.status_code == 302
+    assert thread.posts.filter(body="Thanks, noted.", author=reader).exists()
+
+
+def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread):
+    import redis
+    from django.conf import settings
+
+    from community import rendering
+
+    reader = _signed_in(factories.UserFactory())
+    reader.get(thread.get_absolute_url())
+    # Another process, another marker: rewrite what is kept as if it had rendered it.
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    other = "slot-" + "ab" * 16
+    kept = list(server.scan_iter(f"{prefix}:*card:*")) + list(
+        server.scan_iter(f"{prefix}:*pc:frag:*"))
+    assert kept
+    for key in kept:
+        value = server.get(key)
+        if value and rendering.SLOT_MARK.encode() in value:
+            server.set(key, value.replace(rendering.SLOT_MARK.encode(), other.encode()))
+    from community import pagecache
+
+    pagecache.recent.items.clear()
+    page = reader.get(thread.get_absolute_url()).content.decode()
+    assert other not in page and rendering.SLOT_MARK not in page
+    token = _tokens(page).pop()
+    answer = thread.posts.get(position=2)
+    voted = reader.post(reverse("post_vote", args=[answer.pk, "like"]),
+                        {"csrfmiddlewaretoken": token})
+    assert voted.status_code == 302

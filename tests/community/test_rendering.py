@@ -105,3 +105,47 @@ def test_no_rendered_post_contains_executable_script(parts):
                 assert value.startswith(("http://", "https://", "mailto:", "/", "#")) or (
                     ":" not in value.split("/")[0]
                 ), value
+
+
+IMAGE_ADDRESS_TRICKS = [
+    "/media/%2e%2e/any/path", "/media/%2E%2E/any/path.png", "/media/%252e%252e/x/y.png",
+    "/media/%25252e%25252e/x/y.png", "/media/..%2fadmin/x.png", "/media/..%2Fadmin/x.png",
+    "/media/posts/..%5c..%5cadmin.png", "/media\\..\\admin", "/media/\\evil.example/x.png",
+    "/media//evil.example/x.png", "/media/./../x.png", "/media/posts/./a.png",
+    "/media/posts/../../logout", "/media/x.png?y", "/media/posts/a.png?next=/logout",
+    "/media/posts/a.png#frag", "/media/posts/a%2Epng", "/media/posts/", "/media/",
+    "/media/%70osts/a.png", "/media/posts/a.png/..", "/media/posts/a.svg",
+    "/media/posts/a.png.html", "/media/posts%2fa.png", "/media/a/b/c/d/e.png",
+    "/media/&#46;&#46;/x/y.png", "/media/posts/%00.png", "/media/posts/a%20b.png",
+]
+
+
+@pytest.mark.parametrize("src", IMAGE_ADDRESS_TRICKS)
+def test_image_addresses_that_leave_our_uploads_become_links(src):
+    html = rendering.render(f"![x]({src})").html
+    assert not [tag for tag, _ in _elements(html) if tag == "img"], html
+    assert [tag for tag, _ in _elements(html) if tag == "a"], html  # a link to it instead
+    imported = rendering.sanitize_html(f'<p><img src="{src}" alt="x"></p>').html
+    assert not [tag for tag, _ in _elements(imported) if tag == "img"], imported
+
+
+def test_a_real_upload_is_still_an_image():
+    from community.images import clean_image
+
+    name = clean_image(_png_upload(), max_side=64).name
+    for src in (f"/media/posts/{name}", f"/media/avatars/12/{name}", "/media/posts/tent.png"):
+        html = rendering.render(f"![tent]({src})").html
+        assert ("img", [("src", src), ("alt", "tent")]) in _elements(html)
+        imported = rendering.sanitize_html(f'<img src="{src}" alt="tent">').html
+        assert ("img", [("src", src), ("alt", "tent")]) in _elements(imported)
+
+
+def _png_upload():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="PNG")
+    return SimpleUploadedFile("snap.png", out.getvalue(), content_type="image/png")

@@ -3,6 +3,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from ..conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -61,7 +63,7 @@ def test_a_broken_accent_colour_falls_back(client):
 
 
 def test_social_apps_are_managed_in_the_admin(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     response = client.get(reverse("admin:socialaccount_socialapp_add"))
     assert response.status_code == 200
     assert "openid_connect" in response.content.decode()
