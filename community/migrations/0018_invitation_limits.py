@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0016_search_vector_ignores_markup'),
+        ('community', '0017_former_member_account'),
     ]
 
     operations = [
