@@ -283,7 +283,11 @@ class HealthPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        from .metrics import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
+
         since, until = data.get("since"), data.get("until")
+        if any(day and not EARLIEST_DAY <= day <= LATEST_DAY for day in (since, until)):
+            raise forms.ValidationError(PERIOD_RANGE)
         if since and until and since > until:
             raise forms.ValidationError("The first day must not be after the last day.")
         return data

@@ -56,6 +56,10 @@ STAFF = Post.Role.STAFF
 DOMINATED_MIN_POSTS = ranking.DOMINATED_MIN_POSTS
 #: Below this social ratio the brand does most of the talking.
 PARTY_LINE = 0.5
+# The days a period may name: far enough back for any imported history, and short of the
+# calendar's end (the day after 31 December 9999 cannot be computed).
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+PERIOD_RANGE = "Choose days between 1 January 1990 and 31 December 2100."
 #: A space needs this many posts in the period before it is judged.
 SPACE_MIN_POSTS = 3
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything can read a body: an oversized one is refused unread (413).
+    "community.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "community.pagecache.RequestVersionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "community.middleware.ResolvedUserMiddleware",
+    # Before any view: NUL and other control characters in the path or parameters are a 400.
+    "community.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -232,6 +236,10 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256
+# A whole request body: an image and its form, with room to spare. Larger bodies are refused
+# with 413 before they are read (community.middleware.RequestSizeMiddleware).
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
+# Form fields (all but files) in memory at most; uploads above this go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,14 +1,19 @@
 """Fuzz: every URL, every role, every method, with input nobody should send. Never a 5xx.
 
 Hypothesis draws, for each URL pattern: the role, the HTTP method, each path argument (the
-real object's, a huge or zero id, a slug of noise, odd Unicode), the query string
-(``page=10**9``, negative and non-numeric pages, NUL bytes, right-to-left marks, 1 MB
-values) and the body (the form's own fields with hostile values, unknown fields, a 1 MB
-field, malformed multipart and JSON). A client error (400, 403, 404, 405, 413, 429) is a
-fine answer; a server error is a bug. The examples are derandomised so CI is repeatable;
-``FUZZ_EXAMPLES=500`` explores further locally.
+real object's, a huge or zero id, a slug of noise, odd Unicode), the query string (every
+parameter the view reads, found in its module's source, and the usual suspects, with
+``page=10**9``, negative and non-numeric pages, NUL bytes, dates in year 1 and 9999, huge
+day counts, right-to-left marks, 1 MB values) and the body (the form's own fields with
+hostile values, unknown fields, a 1 MB field, malformed multipart and JSON). On top of the
+draws, every parameter each view reads gets every value of ``HOSTILE`` once, and every URL
+is asked for with Host headers the site does not serve. A client error (400, 403, 404, 405,
+413, 429) is a fine answer; a server error is a bug. The examples are derandomised so CI is
+repeatable; ``FUZZ_EXAMPLES=500`` explores further locally.
 """
+import inspect
 import os
+import re
 
 import pytest
 from django.test import Client
@@ -29,6 +34,19 @@ ODD = st.sampled_from([
     "\ud7ff\ue000", "a" * 5000, MEGABYTE, "0", "-1", "1e9", "NaN", "[]", "{}", "null",
 ]) | st.text(max_size=40)
 PAGES = st.sampled_from(["1000000000", str(10**30), "-1", "0", "abc", "1.5", "", "\x00", "²"])
+# Values every parameter a view reads is sent once: control characters, dates at and past
+# the calendar's ends, day counts and numbers no column holds, odd Unicode, redirects away.
+HOSTILE = [
+    "\x00", "a\x00b", "\x1b[2J", "0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00",
+    "2026-02-30", str(10**9), str(-(10**9)), str(10**30), "-1", "1e309", "NaN", "\u202eevil",
+    "𝔘𝔫𝔦", "a" * 5000, "", "//evil.example/", "javascript:alert(1)",
+]
+DATES = st.sampled_from(["0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00", "1-1-1",
+                         "2026-02-30", str(10**9), str(-(10**9)), "-1"])
+# Read by many views or by the libraries behind them (allauth's ``next``), wherever they are.
+USUAL = ["page", "q", "tag", "sort", "tab", "next", "status", "space", "kind", "title",
+         "since", "until", "days", "parent", "reply_to", "by", "solved", "activity"]
+BAD_HOSTS = ["evil.example", "a b", "localhost:xyz", "", "[::1", "evil.example:80"]
 ROLES_SIGNED = [r for r in ROLES if r != "unverified"]  # anonymous already covers it
 
 
@@ -39,10 +57,42 @@ def _patterns(patterns=None, namespace=None):
                 continue
             yield from _patterns(p.url_patterns, p.namespace or namespace)
         elif isinstance(p, URLPattern) and p.name:
-            yield (f"{namespace}:{p.name}" if namespace else p.name), p.pattern.converters
+            yield (f"{namespace}:{p.name}" if namespace else p.name), p
 
 
-CONVERTERS = dict(_patterns())
+PATTERNS = dict(_patterns())
+CONVERTERS = {name: p.pattern.converters for name, p in PATTERNS.items()}
+READS = re.compile(r"request\.GET(?:\.get\(|\[)\s*[\"'](\w+)[\"']")
+BOUND = re.compile(r"(\w+)\(\s*request\.GET\b")
+
+
+def _read_by_view(url_name) -> list[str]:
+    """The query parameters the view's module reads (``request.GET.get("x")``,
+    ``request.GET["x"]``, the fields of a form bound to ``request.GET``)."""
+    module = inspect.getmodule(inspect.unwrap(PATTERNS[url_name].callback))
+    try:
+        source = inspect.getsource(module)
+    except (OSError, TypeError):  # a library's view without source
+        return []
+    names = set(READS.findall(source))
+    for form in BOUND.findall(source):
+        names.update(getattr(getattr(module, form, None), "base_fields", {}))
+    return sorted(names)
+
+
+READ_BY_VIEW = {name: _read_by_view(name) for name in PATTERNS}
+PARAMETERS = {name: own + [n for n in USUAL if n not in own]
+              for name, own in READ_BY_VIEW.items()}
+
+
+def test_the_parameter_table_knows_the_views():
+    """The table is found, not written: a view reading a new parameter is fuzzed with it."""
+    assert {"q", "tag", "space", "kind", "solved", "by"} <= set(PARAMETERS["search"])
+    assert {"days", "since", "until"} <= set(PARAMETERS["host_dashboard"])
+    assert {"activity", "page"} <= set(PARAMETERS["profile"])
+    assert {"reply_to", "page"} <= set(PARAMETERS["thread"])
+    assert {"status", "sort"} <= set(PARAMETERS["purpose:projects"])
+    assert "reason" in PARAMETERS["member_suspend"]
 
 
 def _argument(converter):
@@ -86,9 +136,8 @@ def test_no_input_makes_a_server_error(url_name, world_and_users):
         arguments=st.fixed_dictionaries({
             name: st.just(valid[name]) | _argument(conv) if name in valid else _argument(conv)
             for name, conv in converters.items()}),
-        query=st.dictionaries(st.sampled_from(["page", "q", "tab", "next", "status", "sort",
-                                               "space", "kind", "title"]),
-                              ODD | PAGES, max_size=4),
+        query=st.dictionaries(st.sampled_from(PARAMETERS[url_name]), ODD | PAGES | DATES,
+                              max_size=4),
         body=_fields(url_name),
         shape=st.sampled_from(["form", "form", "multipart-garbage", "json", "bytes"]),
     )
@@ -119,6 +168,74 @@ def test_no_input_makes_a_server_error(url_name, world_and_users):
             f"-> {response.status_code}")
 
     attempt()
+
+
+def _role_that_reaches(url_name) -> str:
+    """A role the page opens for (200), so the view itself reads the parameters."""
+    expected = MATRIX[url_name].expected
+    return next((r for r in ROLES_SIGNED if expected.get(r) == 200), "admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_every_parameter_a_view_reads_survives_every_hostile_value(url_name,
+                                                                   world_and_users):
+    world, users = world_and_users
+    role = _role_that_reaches(url_name)
+    client = Client()
+    if users[role] is not None:
+        client.force_login(users[role])
+    path = reverse(url_name, kwargs=MATRIX[url_name].kwargs(world, users[role]))
+    # The view's own parameters get each hostile value alone; every parameter, the usual
+    # suspects too, gets each of them at once.
+    names = PARAMETERS[url_name]
+    queries = [{name: value} for name in READ_BY_VIEW[url_name] for value in HOSTILE] + [
+        dict.fromkeys(names, value) for value in HOSTILE]
+    failures = []
+    for query in queries:
+        status = client.get(path, query).status_code
+        if status >= 500:
+            failures.append(({k: v[:20] for k, v in query.items()}, status))
+    # A control character in a path argument that takes any text (a username, a token).
+    arguments = MATRIX[url_name].kwargs(world, users[role])
+    for name, converter in CONVERTERS[url_name].items():
+        if type(converter) is StringConverter:
+            for value in ("a\x00b", "\x1b"):
+                bad = reverse(url_name, kwargs={**arguments, name: value})
+                for send in (client.get, client.post):
+                    status = send(bad).status_code
+                    if status >= 500:
+                        failures.append((send.__name__, bad, status))
+    # A control character in each field of the form the URL takes.
+    if url_name in POST_MATRIX:
+        _, kwargs, data = POST_MATRIX[url_name]
+        target = reverse(url_name, kwargs=kwargs(world, users[role]))
+        for field in [*data, "body", "title", "member", "reason", "email", "name", "q"]:
+            status = client.post(target, {**data, field: "a\x00b"}).status_code
+            if status >= 500:
+                failures.append(("post", target, field, status))
+    assert not failures, f"{role} GET {path}: {failures[:5]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", BAD_HOSTS)
+def test_a_host_the_site_does_not_serve_gets_its_400_page(host, world_and_users, settings):
+    """As in production (DEBUG off, one allowed host), for every URL and method."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["example.org"]
+    world, users = world_and_users
+    client = Client(raise_request_exception=False)
+    client.force_login(users["member"])
+    failures = []
+    for n, url_name in enumerate(sorted(MATRIX)):
+        path = reverse(url_name, kwargs=MATRIX[url_name].kwargs(world, users["member"]))
+        method = (client.get, client.post, client.head)[n % 3]
+        response = method(path, HTTP_HOST=host)
+        if response.status_code != 400 or (method != client.head and
+                                           b"That request did not make sense" not in
+                                           response.content):
+            failures.append((method.__name__, path, response.status_code))
+    assert not failures, failures
 
 
 def _qs(data):

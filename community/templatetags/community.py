@@ -2,6 +2,7 @@ import copy
 
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
 from community import pagecache, permissions, rendering
@@ -108,8 +109,10 @@ def site_header(context):
     the page is in. The log-out form's CSRF token is filled in as it is served. Every page
     has it, and it cost a fifth of a member's home page."""
     request = context["request"]
-    user = request.user
-    match = request.resolver_match
+    # An error page for a request the middleware refused early (a bad Host header, an
+    # oversized body) has no user yet: it shows the header as to a visitor.
+    user = getattr(request, "user", None) or AnonymousUser()
+    match = getattr(request, "resolver_match", None)
     member = user.is_authenticated
     shape = repr((
         "site-header", match and match.url_name, match and match.namespace, member,

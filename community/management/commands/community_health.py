@@ -9,9 +9,12 @@ from community import metrics
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{value!r} is not a date: use YYYY-MM-DD.") from None
+    if not metrics.EARLIEST_DAY <= day <= metrics.LATEST_DAY:
+        raise CommandError(metrics.PERIOD_RANGE)
+    return day
 
 
 class Command(BaseCommand):
