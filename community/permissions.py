@@ -190,8 +190,16 @@ def can_contribute(user, project) -> bool:
         project.voting_closed())
 
 
+def contribution_frozen(contribution) -> bool:
+    """Once its vote is over (the closing date passed, the project finished, a winner
+    confirmed) a contribution stays as the community voted on it."""
+    return contribution.is_winner or not contribution.project.voting_open()
+
+
 def can_edit_contribution(user, contribution) -> bool:
-    return can_take_part(user) and contribution.author_id == user.pk
+    """Its author, while the vote on it is still open."""
+    return (can_take_part(user) and contribution.author_id == user.pk
+            and not contribution_frozen(contribution))
 
 
 def can_vote_contribution(user, contribution) -> bool:

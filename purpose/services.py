@@ -356,12 +356,25 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
     return contribution
 
 
+def contribution_frozen_reason(contribution: Contribution) -> str:
+    """Why ``contribution`` can no longer be edited ("" while its vote is open)."""
+    if contribution.is_winner:
+        return "A winning contribution stays as the community voted for it."
+    if permissions.contribution_frozen(contribution):
+        return ("Voting on this project is over: the contribution stays as the community "
+                "voted on it.")
+    return ""
+
+
 def contribution_edit(*, actor, contribution: Contribution, title: str, body: str,
                       image=None) -> None:
+    """The author rewrites their contribution while its vote is open; after that its votes
+    were cast on this text, so it stays as it is."""
+    if contribution.author_id == actor.pk and (frozen := contribution_frozen_reason(
+            contribution)):
+        raise ValidationError(frozen)
     permissions.require(permissions.can_edit_contribution(actor, contribution),
                         "Only its author can edit this contribution.")
-    if contribution.is_winner:
-        raise ValidationError("A winning contribution stays as the community voted for it.")
     contribution.title, contribution.body = title.strip(), body.strip()
     contribution.body_html = _render(body) if body.strip() else ""
     if image:

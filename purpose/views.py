@@ -479,8 +479,7 @@ def contribution_detail(request, pk):
         "contribution": contribution, "project": project, "voted": voted,
         "rank": selectors.contribution_rank(contribution),
         "may_vote": permissions.can_vote_contribution(request.user, contribution),
-        "may_edit": permissions.can_edit_contribution(request.user, contribution)
-        and not contribution.is_winner,
+        "may_edit": permissions.can_edit_contribution(request.user, contribution),
         "may_confirm": permissions.can_confirm_winner(request.user)
         and project.voting_closed() and not contribution.is_winner,
         "voting_open": project.voting_open(), "voting_closed": project.voting_closed(),
@@ -491,20 +490,25 @@ def contribution_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request, pk):
     contribution = _contribution_or_404(request, pk)
+    frozen = (contribution.author_id == request.user.pk
+              and services.contribution_frozen_reason(contribution))
+    if frozen:  # the vote is over: its votes were cast on this text
+        raise PermissionDenied(frozen)
     permissions.require(permissions.can_edit_contribution(request.user, contribution),
                         "Only its author can edit this contribution.")
-    if contribution.is_winner:
-        messages.error(request, "A winning contribution stays as the community voted for it.")
-        return redirect(contribution)
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, editing=contribution)
         if form.is_valid():
             data = form.cleaned_data
-            services.contribution_edit(actor=request.user, contribution=contribution,
-                                       title=data["title"], body=data.get("body", ""),
-                                       image=data.get("image"))
-            messages.success(request, "Contribution saved.")
-            return redirect(contribution)
+            try:
+                services.contribution_edit(actor=request.user, contribution=contribution,
+                                           title=data["title"], body=data.get("body", ""),
+                                           image=data.get("image"))
+            except ValidationError as error:  # the text stays in the form
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Contribution saved.")
+                return redirect(contribution)
     else:
         form = ContributionForm(editing=contribution, initial={
             "title": contribution.title, "body": contribution.body})
