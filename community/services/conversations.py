@@ -157,6 +157,8 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
                         permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
         parent = None
+    permissions.require(parent is None or permissions.can_see_post(author, parent, thread),
+                        "You cannot reply to that post: it was deleted or is not shown.")
     kind = Post.Kind.ANSWER if thread.is_question and parent is None else Post.Kind.REPLY
     now = created_at or timezone.now()
     rendered = render_body(body)

@@ -39,11 +39,10 @@ def _reply_target(request, thread, form) -> Post | None:
     raw = form.data.get("parent") if form is not None else request.GET.get("reply_to")
     if not raw or not str(raw).isdigit():
         return None
-    return (
-        Post.objects.select_related("author")
-        .filter(pk=int(raw), thread=thread, is_deleted=False)
-        .first()
-    )
+    target = Post.objects.select_related("author").filter(pk=int(raw), thread=thread).first()
+    if target is None or not permissions.can_see_post(request.user, target, thread):
+        return None  # a post the reader may not see is not offered for quoting
+    return target
 
 
 def _render_thread(request, thread, *, page, form=None, status=200):
@@ -185,7 +184,8 @@ def thread_reply(request, pk):
         return HttpResponseRedirect(url or thread.get_absolute_url())
     parent = None
     if data.get("parent"):
-        parent = Post.objects.filter(pk=data["parent"], thread=thread, is_deleted=False).first()
+        # Any post of this thread: post_create refuses one the member may not see.
+        parent = Post.objects.filter(pk=data["parent"], thread=thread).first()
     try:
         post = conversations.post_create(
             author=request.user, thread=thread, body=data["body"], parent=parent
