@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import pagecache, permissions, postcards, submissions, viewcount
 from community.forms import PostForm, ThreadForm
+from community.limits import refusal_status
 from community.models import Post, Space, Thread
 from community.search import similar_questions
 from community.selectors import threads as thread_selectors
@@ -128,10 +129,10 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             except PermissionDenied:
                 submissions.release(request.user, data["nonce"])
                 raise
-            except ValidationError as error:  # a new member's limit: the text stays
+            except ValidationError as error:  # a limit: the text stays
                 submissions.release(request.user, data["nonce"])
                 form.add_error(None, error)
-                return _thread_form(request, form, kind, status=400)
+                return _thread_form(request, form, kind, status=refusal_status(error))
             submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
@@ -193,11 +194,11 @@ def thread_reply(request, pk):
     except PermissionDenied:
         submissions.release(request.user, data["nonce"])
         raise
-    except ValidationError as error:  # a new member's limit: the draft stays in the box
+    except ValidationError as error:  # a limit: the draft stays in the box
         submissions.release(request.user, data["nonce"])
         form.add_error(None, error)
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
-                              form=form, status=400)
+                              form=form, status=refusal_status(error))
     url = post.get_absolute_url()
     submissions.complete(request.user, data["nonce"], url)
     if post.status == Post.Status.HELD:
