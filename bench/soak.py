@@ -98,7 +98,9 @@ SETUP = """
 from allauth.account.models import EmailAddress
 from community.models import CommunitySettings, Space, User
 from community.services import conversations
-s = CommunitySettings.get(); s.min_fill_seconds = 0; s.save()
+s = CommunitySettings.get(); s.min_fill_seconds = 0
+s.member_posts_per_minute = s.member_posts_per_hour = 0  # load, not a person's pace
+s.save()
 spaces = [Space.objects.create(name=f"Soak {n}", slug=f"soak-{n}") for n in range(3)]
 people = []
 for n in range(%(members)d):

@@ -142,6 +142,9 @@ class CommunitySettingsAdmin(admin.ModelAdmin):
             "new_member_thread_interval", "new_member_post_interval", "full_rights_posts",
             "full_rights_days", "hold_first_posts"]}),
         ("Invitations", {"fields": ["invitations_per_day", "new_member_invitations_per_day"]}),
+        ("Posting rate (everyone)", {"fields": [
+            "member_posts_per_minute", "member_posts_per_hour", "host_posts_per_minute",
+            "host_posts_per_hour"]}),
         ("Flags and spam", {"fields": ["flag_hide_weight", "min_fill_seconds",
                                        "blocked_words"]}),
         ("Hosting", {"fields": ["welcome_message"]}),

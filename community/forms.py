@@ -8,6 +8,7 @@ from django.core import signing
 
 from . import identity
 from .images import ImageUploadField
+from .limits import BODY_MAX as BODY_LIMIT
 from .models import Flag, Space, Thread, User
 
 GUARD_SALT = "community.form-guard"
@@ -185,7 +186,7 @@ class SubmissionNonceMixin(forms.Form):
             self.initial.setdefault("nonce", uuid.uuid4().hex)
 
 
-BODY_MAX = 20000
+BODY_MAX = BODY_LIMIT  # one number for the forms and the content check
 
 
 class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):

@@ -8,30 +8,121 @@ membership. Limits refuse with a message (the form keeps the text); spam checks 
 refuse but hold the post in the review queue.
 """
 import re
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from community import permissions
+from community import permissions, rendering
 from community.models import CommunitySettings, ModerationLog, Post, Thread, User
 
 LINK_RE = re.compile(r"<a\s", re.I)
 IMAGE_RE = re.compile(r"<img\s", re.I)
+
+# What one body may hold, for everyone: these bound what rendering a post can cost.
+# markdown-it looks for the end of every ``[`` (a link label) token by token, up to its
+# ``]`` or the end of the paragraph: 20,000 characters of unclosed ``![`` took 1.2 s, and
+# 500 ``[`` before a run of ``<a`` 2 s. So the label scans a body would need are counted
+# first (linear, on the text markdown-it parses inline: code blocks and fences are not),
+# along with emphasis markers and backtick runs, whose matching also costs.
+BODY_MAX = 20000
+MAX_LINES = 1000  # each line costs the block pass; so does each table cell ("|")
+MAX_PIPES = 2000
+MAX_BRACKETS = 1000  # "[" outside code: links and images
+MAX_LABEL_SCAN = 25_000  # tokens markdown-it would step over looking for "]"
+MAX_EMPHASIS = 2000
+MAX_BACKTICK_RUNS = 1000
+MAX_HANDLES = 50
+TOO_COMPLEX = ("Your post has too much markup for us to show ({what}). Put listings and "
+               "logs in a code block (between lines of ```).")
+
+# Where markdown-it's text rule stops: each is at least one step of a label scan.
+_STEP = re.compile(r"\\.|[\n!#$%&*+\-:<=>@\[\]^_`{}~]", re.S)
+_BACKTICKS = re.compile(r"`+")
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def check(author: User, *, starting_thread: bool, html: str, mentions: set[str],
-          now=None) -> None:
-    """Raise ``ValidationError`` with a clear sentence when a new member is at a limit."""
+@dataclass
+class Checked:
+    """A body that passed :func:`content_check`."""
+
+    rendered: rendering.Rendered
+    held: str = ""  # why it waits for a host ("" when it can be published)
+    mentions: set[str] = field(default_factory=set)  # who to tell: new mentions only
+
+
+@cache
+def _blocks():
+    """markdown-it's block pass alone (linear time): which text is inline markup, which is
+    code."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("js-default").disable("inline")
+
+
+def _label_scan(inline: str) -> int:
+    """How many steps markdown-it's link-label search would take in one paragraph: for
+    each ``[``, the steps to the ``]`` that closes it (to the end when none does)."""
+    steps, cost, open_at = 0, 0, []
+    for match in _STEP.finditer(inline):
+        steps += 1
+        mark = match.group()
+        if mark == "[":
+            open_at.append(steps)
+        elif mark == "]" and open_at:
+            cost += steps - open_at.pop()
+    return cost + sum(steps - start for start in open_at)
+
+
+def size_check(body: str) -> None:
+    """Refuse, before any rendering, a body too long or with so many of the constructs
+    that make rendering expensive that no real post has them."""
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            f"Your post has {len(body):,} characters; the most is {BODY_MAX:,}.",
+            code="too_long")
+    lines = body.count("\n") + 1
+    if lines > MAX_LINES:
+        raise ValidationError(
+            f"Your post has {lines:,} lines; the most is {MAX_LINES:,}. Share a long log or "
+            "listing as a link instead.", code="too_long")
+    if body.count("|") > MAX_PIPES:
+        raise ValidationError(TOO_COMPLEX.format(what=f"{body.count('|'):,} table cells"),
+                              code="too_complex")
+    inline = [tok.content for tok in _blocks().parse(body) if tok.type == "inline"]
+    brackets = sum(text.count("[") for text in inline)
+    if brackets > MAX_BRACKETS:
+        raise ValidationError(TOO_COMPLEX.format(what=f"{brackets:,} square brackets"),
+                              code="too_complex")
+    if sum(_label_scan(text) for text in inline) > MAX_LABEL_SCAN:
+        raise ValidationError(TOO_COMPLEX.format(what="square brackets that never close"),
+                              code="too_complex")
+    emphasis = sum(text.count(ch) for text in inline for ch in "*_~")
+    if emphasis > MAX_EMPHASIS:
+        raise ValidationError(TOO_COMPLEX.format(what=f"{emphasis:,} *, _ and ~ marks"),
+                              code="too_complex")
+    runs = sum(len(_BACKTICKS.findall(text)) for text in inline)
+    if runs > MAX_BACKTICK_RUNS:
+        raise ValidationError(TOO_COMPLEX.format(what=f"{runs:,} backticks"),
+                              code="too_complex")
+    handles = len(rendering.mention_candidates(body))
+    if handles > MAX_HANDLES:
+        raise ValidationError(
+            f"Your post mentions {handles} @handles; the most is {MAX_HANDLES}.",
+            code="too_complex")
+
+
+def per_post_check(author: User, *, html: str, mentions: set[str]) -> None:
+    """A new member's links, images and mentions per post."""
     if not permissions.is_new_member(author):
         return
-    now = now or timezone.now()
     s = CommunitySettings.get()
-    limit_note = " New members have this limit until they have taken part for a little while."
     for count, most, word in (
         (len(LINK_RE.findall(html)), s.new_member_max_links, "link"),
         (len(IMAGE_RE.findall(html)), s.new_member_max_images, "image"),
@@ -40,14 +131,84 @@ def check(author: User, *, starting_thread: bool, html: str, mentions: set[str],
         if count > most:
             raise ValidationError(
                 f"Your post has {_plural(count, word)}; you can use at most {most} per post."
-                + limit_note, code="new_member_limit")
+                + NEW_MEMBER_NOTE, code="new_member_limit")
+
+
+NEW_MEMBER_NOTE = " New members have this limit until they have taken part for a little while."
+
+
+def content_check(author: User, body: str, *, title: str = "", previous: str | None = None,
+                  writer: User | None = None) -> Checked:
+    """The one check every write of member Markdown goes through (new threads and posts,
+    edits, host edits, the purpose app's texts; imports excepted): the cheap limits on the
+    raw text first, then rendering, then a new member's per-post limits, then the spam
+    check. Raises ``ValidationError`` with the sentence to show (the form keeps the text).
+
+    ``author``: whose text it is (their standing decides the hold); ``writer``: who is
+    writing it when that is someone else (a host editing), whose limits apply;
+    ``previous``: the text being replaced, so that only new mentions are told.
+    """
+    from community.services.conversations import render_body
+
+    writer = writer or author
+    size_check(body)
+    rendered = render_body(body)
+    per_post_check(writer, html=rendered.html, mentions=rendered.mentions)
+    held = hold_reason(writer, f"{title}\n{body}" if title else body,
+                       first_posts=previous is None)
+    mentions = set(rendered.mentions)
+    if previous is not None:
+        mentions -= rendering.mention_candidates(previous)
+    return Checked(rendered=rendered, held=held, mentions=mentions)
+
+
+def _wait_sentence(seconds: float) -> str:
+    seconds = int(seconds) + 1
+    if seconds < 120:
+        return f"{_plural(seconds, 'second')}"
+    return f"{_plural(seconds // 60 + (1 if seconds % 60 else 0), 'minute')}"
+
+
+def rate_check(author: User, *, starting_thread: bool, now=None) -> None:
+    """Raise ``ValidationError`` when ``author`` is posting faster than they may: a new
+    member's pause between posts and first-day counts, and every role's posts per minute
+    and per hour (``CommunitySettings``; 0 is no limit). Counted from the posts table, so
+    every web process agrees; call it again inside the write's transaction after
+    :func:`lock_author` so that parallel requests cannot all pass it."""
+    now = now or timezone.now()
+    s = CommunitySettings.get()
     mine = Post.objects.filter(author=author)
+    if permissions.is_new_member(author):
+        _new_member_rate(author, s, mine, starting_thread=starting_thread, now=now)
+    if not settings.POSTING_RATE:
+        return
+    if permissions.is_staff_host(author):
+        windows = ((60, s.host_posts_per_minute, "a minute"),
+                   (3600, s.host_posts_per_hour, "an hour"))
+        who = "Hosts"
+    else:
+        windows = ((60, s.member_posts_per_minute, "a minute"),
+                   (3600, s.member_posts_per_hour, "an hour"))
+        who = "Members"
+    for seconds, most, span in windows:
+        if not most:
+            continue
+        recent = list(mine.filter(created_at__gt=now - timedelta(seconds=seconds))
+                      .order_by("-created_at").values_list("created_at", flat=True)[:most])
+        if len(recent) >= most:
+            wait = (recent[-1] + timedelta(seconds=seconds) - now).total_seconds()
+            raise ValidationError(
+                f"{who} can post {most} times {span}; you have reached that. Please wait "
+                f"{_wait_sentence(max(wait, 0))}: your text is kept here.", code="rate_limit")
+
+
+def _new_member_rate(author, s, mine, *, starting_thread: bool, now) -> None:
     last = mine.order_by("-created_at").values_list("created_at", flat=True).first()
     if last is not None:
         wait = s.new_member_post_interval - (now - last).total_seconds()
         if wait > 0:
             raise ValidationError(
-                f"Please wait {int(wait) + 1} seconds before posting again." + limit_note,
+                f"Please wait {int(wait) + 1} seconds before posting again." + NEW_MEMBER_NOTE,
                 code="new_member_rate")
     if starting_thread:
         last_thread = (Thread.objects.filter(author=author).order_by("-created_at")
@@ -57,7 +218,7 @@ def check(author: User, *, starting_thread: bool, html: str, mentions: set[str],
             if wait > 0:
                 raise ValidationError(
                     f"Please wait {int(wait) + 1} seconds before starting another thread."
-                    + limit_note, code="new_member_rate")
+                    + NEW_MEMBER_NOTE, code="new_member_rate")
     if author.date_joined > now - timedelta(days=1):
         if starting_thread:
             n = Thread.objects.filter(author=author).count()
@@ -71,8 +232,34 @@ def check(author: User, *, starting_thread: bool, html: str, mentions: set[str],
                 "Come back tomorrow: your draft is kept here.", code="new_member_day")
 
 
-def hold_reason(author: User, body: str) -> str:
-    """Why a new post should wait for a host ("" when it can be published)."""
+def refusal_status(error: ValidationError) -> int:
+    """The HTTP status a refused write answers with: 429 for posting too fast, else 400."""
+    codes = {getattr(e, "code", None) for e in getattr(error, "error_list", [error])}
+    return 429 if "rate_limit" in codes else 400
+
+
+AUTHOR_LOCK = 0x706F7374  # "post": the first key of the per-author advisory lock
+
+
+def lock_author(author: User) -> None:
+    """Inside the write's transaction: one post at a time per author, so that the rate
+    check that follows sees every earlier post (the lock lasts until commit).
+
+    A PostgreSQL advisory lock, not a lock on the user's row: the engagement worker writes
+    threads' and then members' scores in one transaction, so a post holding its author's
+    row while it waits for its thread's would deadlock with it (the soak test found it)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUTHOR_LOCK, author.pk])
+    else:
+        User.objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
+
+
+def hold_reason(author: User, body: str, *, first_posts: bool = True) -> str:
+    """Why a post should wait for a host ("" when it can be published). ``first_posts``:
+    a new member's first posts are held too (a new post, not an edit)."""
     if permissions.is_staff_host(author):
         return ""
     s = CommunitySettings.get()
@@ -80,7 +267,7 @@ def hold_reason(author: User, body: str) -> str:
     for word in s.blocked():
         if word in lowered:
             return "Caught by the spam check (blocked words)."
-    if (permissions.is_new_member(author) and s.hold_first_posts
+    if (first_posts and permissions.is_new_member(author) and s.hold_first_posts
             and Post.objects.filter(author=author).count() < s.hold_first_posts):
         return "A new member's first post waits for approval."
     return ""

@@ -103,6 +103,15 @@ def can_view_post(user, post) -> bool:
         is_member(user) and user.pk == post.author_id)
 
 
+def can_see_post(user, post, thread=None) -> bool:
+    """Its text: not deleted, visible to ``user`` (:func:`can_view_post`), in a thread
+    ``user`` may read. Quotes of it, votes on it and replies to it follow the same rule.
+    ``thread``: the post's thread when the caller has it (saves a query)."""
+    if post.is_deleted or not can_view_post(user, post):
+        return False
+    return can_view_thread(user, thread if thread is not None else post.thread)
+
+
 def can_flag(user, post) -> bool:
     return can_take_part(user) and post.author_id != user.pk and not post.is_deleted
 
@@ -114,9 +123,11 @@ def can_accept_answer(user, thread) -> bool:
     return user.pk == thread.author_id or is_staff_host(user)
 
 
-def can_vote(user, post) -> bool:
-    """One vote per member and kind, never on your own post."""
-    return can_take_part(user) and post.author_id != user.pk and not post.is_deleted
+def can_vote(user, post, thread=None) -> bool:
+    """One vote per member and kind, never on your own post, only on a post they can see
+    (not held, hidden, deleted or in a thread they cannot read)."""
+    return (can_take_part(user) and post.author_id != user.pk
+            and can_see_post(user, post, thread))
 
 
 def can_edit_post(user, post) -> bool:
@@ -199,8 +210,16 @@ def can_contribute(user, project) -> bool:
         project.voting_closed())
 
 
+def contribution_frozen(contribution) -> bool:
+    """Once its vote is over (the closing date passed, the project finished, a winner
+    confirmed) a contribution stays as the community voted on it."""
+    return contribution.is_winner or not contribution.project.voting_open()
+
+
 def can_edit_contribution(user, contribution) -> bool:
-    return can_take_part(user) and contribution.author_id == user.pk
+    """Its author, while the vote on it is still open."""
+    return (can_take_part(user) and contribution.author_id == user.pk
+            and not contribution_frozen(contribution))
 
 
 def can_vote_contribution(user, contribution) -> bool:

@@ -41,7 +41,9 @@ def _templates_version() -> str:
 
 def _permissions(user, post, thread, voted) -> dict:
     return {
-        "may_vote": permissions.can_vote(user, post),
+        "may_vote": permissions.can_vote(user, post, thread),
+        # The quoted parent's text obeys the parent's own visibility (held, hidden, deleted).
+        "quote": bool(post.parent_id) and permissions.can_see_post(user, post.parent, thread),
         "liked": (post.pk, "like") in voted,
         "helped": (post.pk, "helpful") in voted,
         "may_accept": post.kind == "answer" and permissions.can_accept_answer(user, thread),
@@ -60,7 +62,8 @@ def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
         post.status, post.held_reason, post.is_deleted, post.body_html, post.created_at,
         post.edited_at, post.staff_edited_at, post.like_count, post.helpful_count,
         author.pk, author.username, author.name, str(author.avatar),
-        parent and (parent.pk, parent.is_deleted, parent.author.name, parent.body[:200]),
+        parent and (parent.pk, parent.is_deleted, parent.status, parent.author.name,
+                    parent.body[:200]),
         thread.accepted_answer_id == post.pk, accepted_slot, page.num_pages, may_reply,
         tuple(sorted(allowed.items())),
     )

@@ -25,7 +25,9 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-RENDER_VERSION = 2  # 2: images only from addresses shaped like our uploads' names
+# 2: images only from addresses shaped like our uploads' names; 3: table alignment as a
+# class (the Content-Security-Policy allows no inline style).
+RENDER_VERSION = 3
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{2,30})\b")
 
@@ -38,8 +40,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "code": {"class"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -91,12 +93,24 @@ def _is_upload(src: str) -> bool:
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "img" and attr == "src" and not _is_upload(value):
         return None
-    if attr == "class" and not re.fullmatch(r"(language-[\w+-]{1,30}|mention)", value):
-        return None
-    if attr == "style" and value not in {"text-align:left", "text-align:right",
-                                         "text-align:center"}:
+    if attr == "class" and not (
+            re.fullmatch(r"(language-[\w+-]{1,30}|mention)", value)
+            or (tag in {"th", "td"} and value in ALIGN_CLASSES.values())):
         return None
     return value
+
+
+# A table column's alignment (``| :--: |``) as one of our classes: markdown-it writes it as a
+# ``style`` attribute, which the Content-Security-Policy (no inline style) would block.
+ALIGN_CLASSES = {f"text-align:{side}": f"align-{side}" for side in ("left", "right", "center")}
+
+
+def _alignment_rule(state):
+    for tok in state.tokens:
+        if tok.type in {"th_open", "td_open"} and tok.attrs.get("style"):
+            side = ALIGN_CLASSES.get(str(tok.attrs.pop("style")))
+            if side:
+                tok.attrs["class"] = side
 
 
 def _image_rule(self, tokens, idx, options, env):
@@ -163,6 +177,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("js-default")
     md.add_render_rule("image", _image_rule)
     md.core.ruler.push("mentions", _mention_rule)
+    md.core.ruler.push("alignment", _alignment_rule)
     return md
 
 

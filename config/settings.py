@@ -232,6 +232,9 @@ STORAGES = {
 # Uploads: images only, checked and re-encoded by community.images.
 # Whole pages for anonymous visitors from the cache (community/pagecache.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Posts per minute and per hour for each role (community/limits.py, numbers in the admin's
+# community settings). Tests turn it off where they build content in bulk (tests/conftest.py).
+POSTING_RATE = env_bool("POSTING_RATE", True)
 
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from community import pagecache, permissions
+from community import limits, pagecache, permissions
 from community.models import EngagementEvent, Space
 from community.services import conversations
 from community.services.events import event_record
@@ -34,8 +34,15 @@ Kind = EngagementEvent.Kind
 Status = Project.Status
 
 
-def _render(text: str) -> str:
-    return conversations.render_body(text).html
+def _render(text: str, author, previous: str = "") -> str:
+    """Member Markdown through the community's one content check (size and constructs, a
+    new member's limits, the spam check) and rendered. These texts have no review queue:
+    one the spam check would hold is refused with a message instead."""
+    checked = limits.content_check(author, text, previous=previous)
+    if checked.held:
+        raise ValidationError("Your text contains words the hosts review before they are "
+                              "published; please reword it.", code="held")
+    return checked.rendered.html
 
 
 def _touch(project: Project, now=None, **counters) -> None:
@@ -62,7 +69,7 @@ def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> Pur
     permissions.require(permissions.can_edit_purpose(editor),
                         "Only the host team edits the shared purpose.")
     revision = PurposeRevision.objects.create(
-        statement=statement.strip(), story=story.strip(), story_html=_render(story),
+        statement=statement.strip(), story=story.strip(), story_html=_render(story, editor),
         editor=editor, note=note.strip(),
     )
     pagecache.invalidate_on_commit("site")  # the home page shows the statement
@@ -96,7 +103,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
     with transaction.atomic():
         project = Project(
             title=title.strip(), goal=goal.strip(), description=description.strip(),
-            description_html=_render(description), status=status, proposed_by=author,
+            description_html=_render(description, author), status=status, proposed_by=author,
             organisation_id=organisation_ids[0] if len(organisation_ids) == 1 else None,
             space=space or Space.objects.order_by("position", "pk").first(),
             created_at=now, last_activity_at=now, member_count=1,
@@ -117,9 +124,9 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
                  cover=None, remove_cover: bool = False, space: Space | None = None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
                         "Only the project's leads and the hosts edit it.")
+    description_html = _render(description, actor, project.description)
     project.title, project.goal = title.strip(), goal.strip()
-    project.description = description.strip()
-    project.description_html = _render(description)
+    project.description, project.description_html = description.strip(), description_html
     if space is not None:
         project.space = space
     if cover:
@@ -296,7 +303,7 @@ def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
                         "Only the project's leads and the hosts post updates.")
     with transaction.atomic():
         update = ProjectUpdate.objects.create(project=project, author=actor, body=body.strip(),
-                                              body_html=_render(body))
+                                              body_html=_render(body, actor))
         _touch(project)
         _event(Kind.PROJECT_UPDATE, actor=actor, project=project, notify=_followers(project),
                message=f"{actor.name} posted an update on “{project.title}”",
@@ -346,7 +353,7 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
     with transaction.atomic():
         contribution = Contribution(project=project, author=author, kind=kind,
                                     title=title.strip(), body=body.strip(),
-                                    body_html=_render(body) if body.strip() else "")
+                                    body_html=_render(body, author) if body.strip() else "")
         if image:
             contribution.image = image
         contribution.save()
@@ -356,14 +363,28 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
     return contribution
 
 
+def contribution_frozen_reason(contribution: Contribution) -> str:
+    """Why ``contribution`` can no longer be edited ("" while its vote is open)."""
+    if contribution.is_winner:
+        return "A winning contribution stays as the community voted for it."
+    if permissions.contribution_frozen(contribution):
+        return ("Voting on this project is over: the contribution stays as the community "
+                "voted on it.")
+    return ""
+
+
 def contribution_edit(*, actor, contribution: Contribution, title: str, body: str,
                       image=None) -> None:
+    """The author rewrites their contribution while its vote is open; after that its votes
+    were cast on this text, so it stays as it is."""
+    if contribution.author_id == actor.pk and (frozen := contribution_frozen_reason(
+            contribution)):
+        raise ValidationError(frozen)
     permissions.require(permissions.can_edit_contribution(actor, contribution),
                         "Only its author can edit this contribution.")
-    if contribution.is_winner:
-        raise ValidationError("A winning contribution stays as the community voted for it.")
+    body_html = _render(body, actor, contribution.body) if body.strip() else ""
     contribution.title, contribution.body = title.strip(), body.strip()
-    contribution.body_html = _render(body) if body.strip() else ""
+    contribution.body_html = body_html
     if image:
         contribution.image = image
     contribution.updated_at = timezone.now()

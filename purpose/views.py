@@ -75,10 +75,14 @@ def purpose_edit(request):
     if request.method == "POST":
         form = PurposeForm(request.POST)
         if form.is_valid():
-            services.purpose_revise(editor=request.user, **form.cleaned_data)
-            messages.success(request, "The purpose page is updated; the earlier version is "
-                                      "kept in its history.")
-            return redirect("purpose:purpose")
+            try:
+                services.purpose_revise(editor=request.user, **form.cleaned_data)
+            except ValidationError as error:  # the content check: the text stays
+                form.add_error(None, error)
+            else:
+                messages.success(request, "The purpose page is updated; the earlier version "
+                                          "is kept in its history.")
+                return redirect("purpose:purpose")
     else:
         form = PurposeForm(initial={"statement": current.statement, "story": current.story}
                            if current else {})
@@ -138,16 +142,21 @@ def project_propose(request):
             if not first:
                 messages.info(request, "That project was already proposed.")
                 return redirect(url or "purpose:projects")
-            project = services.project_propose(
-                author=request.user, title=data["title"], goal=data["goal"],
-                description=data["description"], cover=data.get("cover"),
-                space=data.get("space"))
-            submissions.complete(request.user, data["nonce"], project.get_absolute_url())
-            messages.success(request, "Your project is open: invite people to join."
-                             if project.status == Project.Status.OPEN else
-                             "Thanks! Your proposal waits for a host's approval; we'll tell "
-                             "you when it opens.")
-            return redirect(project)
+            try:
+                project = services.project_propose(
+                    author=request.user, title=data["title"], goal=data["goal"],
+                    description=data["description"], cover=data.get("cover"),
+                    space=data.get("space"))
+            except ValidationError as error:  # the content check: the text stays
+                submissions.release(request.user, data["nonce"])
+                form.add_error(None, error)
+            else:
+                submissions.complete(request.user, data["nonce"], project.get_absolute_url())
+                messages.success(request, "Your project is open: invite people to join."
+                                 if project.status == Project.Status.OPEN else
+                                 "Thanks! Your proposal waits for a host's approval; we'll "
+                                 "tell you when it opens.")
+                return redirect(project)
     else:
         form = ProjectForm()
     return render(request, "purpose/project_form.html", {"form": form, "project": None},
@@ -194,12 +203,17 @@ def project_edit(request, slug):
         form = ProjectForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            services.project_edit(actor=request.user, project=project, title=data["title"],
-                                  goal=data["goal"], description=data["description"],
-                                  cover=data.get("cover"), space=data.get("space"),
-                                  remove_cover=data.get("cover") is False)
-            messages.success(request, "Project saved.")
-            return redirect(project)
+            try:
+                services.project_edit(actor=request.user, project=project,
+                                      title=data["title"], goal=data["goal"],
+                                      description=data["description"], cover=data.get("cover"),
+                                      space=data.get("space"),
+                                      remove_cover=data.get("cover") is False)
+            except ValidationError as error:  # the content check: the text stays
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Project saved.")
+                return redirect(project)
     else:
         form = ProjectForm(initial={"title": project.title, "goal": project.goal,
                                     "description": project.description,
@@ -348,8 +362,13 @@ def project_update(request, slug):
         return _render_project(request, project, update_form=form, status=400)
     first, _ = submissions.claim(request.user, form.cleaned_data["nonce"])
     if first:
-        services.update_post(actor=request.user, project=project,
-                             body=form.cleaned_data["body"])
+        try:
+            services.update_post(actor=request.user, project=project,
+                                 body=form.cleaned_data["body"])
+        except ValidationError as error:  # the content check: the text stays
+            submissions.release(request.user, form.cleaned_data["nonce"])
+            form.add_error(None, error)
+            return _render_project(request, project, update_form=form, status=400)
         submissions.complete(request.user, form.cleaned_data["nonce"],
                              project.get_absolute_url())
         messages.success(request, "Update posted; followers are notified.")
@@ -454,13 +473,19 @@ def contribute(request, slug):
             first, url = submissions.claim(request.user, data["nonce"])
             if not first:
                 return redirect(url or project)
-            contribution = services.contribution_submit(
-                author=request.user, project=project, kind=data["kind"], title=data["title"],
-                body=data.get("body", ""), image=data.get("image"))
-            submissions.complete(request.user, data["nonce"], contribution.get_absolute_url())
-            messages.success(request, "Your contribution is in. The community can vote on it "
-                                      "now.")
-            return redirect(contribution)
+            try:
+                contribution = services.contribution_submit(
+                    author=request.user, project=project, kind=data["kind"],
+                    title=data["title"], body=data.get("body", ""), image=data.get("image"))
+            except ValidationError as error:  # the content check: the text stays
+                submissions.release(request.user, data["nonce"])
+                form.add_error(None, error)
+            else:
+                submissions.complete(request.user, data["nonce"],
+                                     contribution.get_absolute_url())
+                messages.success(request, "Your contribution is in. The community can vote "
+                                          "on it now.")
+                return redirect(contribution)
     else:
         form = ContributionForm(initial={"kind": request.GET.get("kind", "idea")})
     return render(request, "purpose/contribution_form.html",
@@ -479,8 +504,7 @@ def contribution_detail(request, pk):
         "contribution": contribution, "project": project, "voted": voted,
         "rank": selectors.contribution_rank(contribution),
         "may_vote": permissions.can_vote_contribution(request.user, contribution),
-        "may_edit": permissions.can_edit_contribution(request.user, contribution)
-        and not contribution.is_winner,
+        "may_edit": permissions.can_edit_contribution(request.user, contribution),
         "may_confirm": permissions.can_confirm_winner(request.user)
         and project.voting_closed() and not contribution.is_winner,
         "voting_open": project.voting_open(), "voting_closed": project.voting_closed(),
@@ -491,20 +515,25 @@ def contribution_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request, pk):
     contribution = _contribution_or_404(request, pk)
+    frozen = (contribution.author_id == request.user.pk
+              and services.contribution_frozen_reason(contribution))
+    if frozen:  # the vote is over: its votes were cast on this text
+        raise PermissionDenied(frozen)
     permissions.require(permissions.can_edit_contribution(request.user, contribution),
                         "Only its author can edit this contribution.")
-    if contribution.is_winner:
-        messages.error(request, "A winning contribution stays as the community voted for it.")
-        return redirect(contribution)
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, editing=contribution)
         if form.is_valid():
             data = form.cleaned_data
-            services.contribution_edit(actor=request.user, contribution=contribution,
-                                       title=data["title"], body=data.get("body", ""),
-                                       image=data.get("image"))
-            messages.success(request, "Contribution saved.")
-            return redirect(contribution)
+            try:
+                services.contribution_edit(actor=request.user, contribution=contribution,
+                                           title=data["title"], body=data.get("body", ""),
+                                           image=data.get("image"))
+            except ValidationError as error:  # the text stays in the form
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Contribution saved.")
+                return redirect(contribution)
     else:
         form = ContributionForm(editing=contribution, initial={
             "title": contribution.title, "body": contribution.body})

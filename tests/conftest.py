@@ -38,6 +38,14 @@ def _page_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _posting_rate(request, settings):
+    """Fixtures write dozens of posts by one member in a second, far past the posting rate
+    every role has: it is on in the tests about it (``@pytest.mark.posting_rate``). A new
+    member's pause between posts and first-day limits always apply."""
+    settings.POSTING_RATE = bool(request.node.get_closest_marker("posting_rate"))
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

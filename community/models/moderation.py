@@ -28,6 +28,16 @@ class CommunitySettings(models.Model):
         "seconds between threads", default=120, help_text="For new members.")
     new_member_post_interval = models.PositiveIntegerField(
         "seconds between posts", default=30, help_text="For new members.")
+    member_posts_per_minute = models.PositiveSmallIntegerField(
+        "member posts per minute", default=10,
+        help_text="Threads and replies, for members (new members too); 0: no limit.")
+    member_posts_per_hour = models.PositiveSmallIntegerField(
+        "member posts per hour", default=120,
+        help_text="Threads and replies, for members (new members too); 0: no limit.")
+    host_posts_per_minute = models.PositiveSmallIntegerField(
+        "host posts per minute", default=30, help_text="For hosts and admins; 0: no limit.")
+    host_posts_per_hour = models.PositiveSmallIntegerField(
+        "host posts per hour", default=600, help_text="For hosts and admins; 0: no limit.")
     full_rights_posts = models.PositiveSmallIntegerField(
         "posts to earn full rights", default=3,
         help_text="Published posts a new member needs (with the days below) to lose the limits.")

@@ -120,7 +120,7 @@ _CARD_FIELDS = (
     "created_at", "edited_at", "is_deleted", "like_count", "helpful_count", "status",
     "held_reason", "staff_edited_at", "render_version",
     "author__username", "author__display_name", "author__avatar",
-    "parent__is_deleted", "parent__body", "parent__author_id",
+    "parent__is_deleted", "parent__status", "parent__body", "parent__author_id",
     "parent__author__username", "parent__author__display_name",
 )
 

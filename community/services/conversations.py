@@ -96,14 +96,18 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         if kind == Thread.Kind.ANNOUNCEMENT else permissions.why_not(author),
     )
     now = created_at or timezone.now()
-    rendered = render_body(body)
+    live = created_at is None  # imports and the demo bring their own dates and no limits
+    if live:
+        limits.rate_check(author, starting_thread=True, now=now)  # cheap, before rendering
+        checked = limits.content_check(author, body, title=title)
+        rendered, held = checked.rendered, hold or checked.held
+    else:
+        rendered, held = render_body(body), hold
     role = author_role_of(author)
-    if created_at is None:
-        limits.check(author, starting_thread=True, html=rendered.html,
-                     mentions=rendered.mentions, now=now)
-    held = hold or (limits.hold_reason(author, f"{title}\n{body}") if created_at is None
-                    else "")
     with transaction.atomic():
+        if live:  # again, under the author's lock: parallel requests see each other
+            limits.lock_author(author)
+            limits.rate_check(author, starting_thread=True)
         thread = Thread.objects.create(
             space=space,
             kind=kind,
@@ -157,14 +161,21 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
                         permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
         parent = None
+    permissions.require(parent is None or permissions.can_see_post(author, parent, thread),
+                        "You cannot reply to that post: it was deleted or is not shown.")
     kind = Post.Kind.ANSWER if thread.is_question and parent is None else Post.Kind.REPLY
     now = created_at or timezone.now()
-    rendered = render_body(body)
-    if created_at is None:
-        limits.check(author, starting_thread=False, html=rendered.html,
-                     mentions=rendered.mentions, now=now)
-    held = limits.hold_reason(author, body) if created_at is None else ""
+    live = created_at is None  # imports and the demo bring their own dates and no limits
+    if live:
+        limits.rate_check(author, starting_thread=False, now=now)  # cheap, before rendering
+        checked = limits.content_check(author, body)
+        rendered, held = checked.rendered, checked.held
+    else:
+        rendered, held = render_body(body), ""
     with transaction.atomic():
+        if live:  # again, under the author's lock (taken before the thread's, always)
+            limits.lock_author(author)
+            limits.rate_check(author, starting_thread=False)
         # Lock the thread row: positions are numbered in order, one writer at a time.
         locked = Thread.objects.select_for_update().only("pk").get(pk=thread.pk)
         position = (locked.posts.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -291,27 +302,54 @@ def vote_withdraw(*, voter: UserModel, post: Post, kind: str) -> bool:
 
 
 def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
-    """Change a post's text, keeping the previous text as a revision (staff can read it)."""
+    """Change a post's text, keeping the previous text as a revision (staff can read it).
+
+    The new text passes the same check as a new post (``limits.content_check``): limits
+    refuse it, the spam check sends the post back to the review queue, and only mentions
+    the edit adds are told."""
     permissions.require(permissions.can_edit_post(actor, post), "You can only edit your own posts.")
     if body == post.body:
         return post
-    rendered = render_body(body)
-    now = timezone.now()
+    checked = limits.content_check(actor, body, previous=post.body)
     with transaction.atomic():
-        PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
-        post.body, post.body_html, post.render_version = body, rendered.html, rendered.version
-        post.body_format = "markdown"
-        post.edited_at = now
-        post.save(update_fields=["body", "body_html", "render_version", "edited_at",
-                                 "body_format"])
-        if post.kind == Post.Kind.OPENING:
-            Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
-            _update_search_vector(post.thread_id)
-        event_record(
-            kind=EngagementEvent.Kind.POST_EDITED, actor=actor, thread_id=post.thread_id,
-            post_id=post.pk, payload={"mentions": sorted(rendered.mentions)},
-        )
+        text_replace(post, body, checked, editor=actor)
     return post
+
+
+def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: UserModel,
+                 staff: bool = False) -> None:
+    """Store a checked new text for ``post`` (inside the caller's transaction): the old one
+    kept as a revision, the thread's search text for an opening post, a published post held
+    again when the spam check caught the new text."""
+    rendered = checked.rendered
+    PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
+    post.body, post.body_html, post.render_version = body, rendered.html, rendered.version
+    post.body_format = "markdown"
+    post.edited_at = timezone.now()
+    fields = ["body", "body_html", "render_version", "edited_at", "body_format"]
+    if staff:
+        post.staff_edited_at = post.edited_at
+        fields.append("staff_edited_at")
+    newly_held = bool(checked.held) and post.status == Post.Status.PUBLISHED
+    if newly_held:
+        post.status, post.held_reason = Post.Status.HELD, checked.held[:200]
+        fields += ["status", "held_reason"]
+    post.save(update_fields=fields)
+    if newly_held:  # out of the thread until a host approves it (which counts it again)
+        if post.kind == Post.Kind.OPENING:
+            Thread.objects.filter(pk=post.thread_id).update(is_hidden=True)
+        else:
+            Thread.objects.filter(pk=post.thread_id, post_count__gt=0).update(
+                post_count=F("post_count") - 1,
+                answer_count=F("answer_count") - (1 if post.kind == Post.Kind.ANSWER else 0))
+    if post.kind == Post.Kind.OPENING:
+        Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
+        _update_search_vector(post.thread_id)
+    event_record(
+        kind=EngagementEvent.Kind.POST_EDITED, actor=editor, thread_id=post.thread_id,
+        post_id=post.pk, payload={"mentions": sorted(checked.mentions), "held": newly_held,
+                                  "staff": staff},
+    )
 
 
 def post_delete(*, actor: UserModel, post: Post) -> Post:

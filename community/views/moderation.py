@@ -22,6 +22,7 @@ from community.forms import (
     StaffEditForm,
     SuspendForm,
 )
+from community.limits import refusal_status
 from community.models import ModerationLog, Post, Thread, User
 from community.selectors.feeds import page_number
 from community.services import moderation
@@ -120,8 +121,14 @@ def review_edit(request, pk):
         raise Http404("This post was deleted.")
     form = StaffEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
-        moderation.review_edit(actor=request.user, post=post, body=form.cleaned_data["body"],
-                               reason=form.cleaned_data["reason"])
+        try:
+            moderation.review_edit(actor=request.user, post=post,
+                                   body=form.cleaned_data["body"],
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # a limit: the host's text stays in the box
+            form.add_error(None, error)
+            return render(request, "community/staff_edit.html", {"post": post, "form": form},
+                          status=refusal_status(error))
         messages.success(request, "The post is edited; it shows “edited by staff”.")
         return redirect(post.get_absolute_url())
     return render(request, "community/staff_edit.html", {"post": post, "form": form},

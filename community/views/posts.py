@@ -1,13 +1,14 @@
 """Actions on one post: vote, accept, edit, delete, history."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
 from community.forms import PostEditForm
+from community.limits import refusal_status
 from community.models import Post, Vote
 from community.services import conversations
 
@@ -78,8 +79,19 @@ def post_edit(request, pk):
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
-            conversations.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
-            messages.success(request, "Your post is updated.")
+            was_published = post.status == Post.Status.PUBLISHED
+            try:
+                conversations.post_edit(actor=request.user, post=post,
+                                        body=form.cleaned_data["body"])
+            except ValidationError as error:  # a limit: the edited text stays in the box
+                form.add_error(None, error)
+                return render(request, "community/post_edit.html",
+                              {"form": form, "post": post}, status=refusal_status(error))
+            if was_published and post.status == Post.Status.HELD:
+                messages.info(request, "Your edit waits for a host's approval; only you and "
+                                       "the hosts see the post until then.")
+            else:
+                messages.success(request, "Your post is updated.")
             return redirect(post)
     else:
         form = PostEditForm(initial={"body": post.body})

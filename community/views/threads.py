@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import pagecache, permissions, postcards, submissions, viewcount
 from community.forms import PostForm, ThreadForm
+from community.limits import refusal_status
 from community.models import Post, Space, Thread
 from community.search import similar_questions
 from community.selectors import threads as thread_selectors
@@ -39,11 +40,10 @@ def _reply_target(request, thread, form) -> Post | None:
     raw = form.data.get("parent") if form is not None else request.GET.get("reply_to")
     if not raw or not str(raw).isdigit():
         return None
-    return (
-        Post.objects.select_related("author")
-        .filter(pk=int(raw), thread=thread, is_deleted=False)
-        .first()
-    )
+    target = Post.objects.select_related("author").filter(pk=int(raw), thread=thread).first()
+    if target is None or not permissions.can_see_post(request.user, target, thread):
+        return None  # a post the reader may not see is not offered for quoting
+    return target
 
 
 def _render_thread(request, thread, *, page, form=None, status=200):
@@ -129,10 +129,10 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             except PermissionDenied:
                 submissions.release(request.user, data["nonce"])
                 raise
-            except ValidationError as error:  # a new member's limit: the text stays
+            except ValidationError as error:  # a limit: the text stays
                 submissions.release(request.user, data["nonce"])
                 form.add_error(None, error)
-                return _thread_form(request, form, kind, status=400)
+                return _thread_form(request, form, kind, status=refusal_status(error))
             submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
@@ -185,7 +185,8 @@ def thread_reply(request, pk):
         return HttpResponseRedirect(url or thread.get_absolute_url())
     parent = None
     if data.get("parent"):
-        parent = Post.objects.filter(pk=data["parent"], thread=thread, is_deleted=False).first()
+        # Any post of this thread: post_create refuses one the member may not see.
+        parent = Post.objects.filter(pk=data["parent"], thread=thread).first()
     try:
         post = conversations.post_create(
             author=request.user, thread=thread, body=data["body"], parent=parent
@@ -193,11 +194,11 @@ def thread_reply(request, pk):
     except PermissionDenied:
         submissions.release(request.user, data["nonce"])
         raise
-    except ValidationError as error:  # a new member's limit: the draft stays in the box
+    except ValidationError as error:  # a limit: the draft stays in the box
         submissions.release(request.user, data["nonce"])
         form.add_error(None, error)
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
-                              form=form, status=400)
+                              form=form, status=refusal_status(error))
     url = post.get_absolute_url()
     submissions.complete(request.user, data["nonce"], url)
     if post.status == Post.Status.HELD:

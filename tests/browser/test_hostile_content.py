@@ -200,3 +200,20 @@ def test_no_payload_runs_on_any_page(page, live_server, hostile_community):
 def test_the_corpus_is_large_enough():
     assert len(PAYLOADS) >= 50
     assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_aligned_table_columns_show_aligned_without_breaking_the_policy(page, live_server,
+                                                                         db):
+    """A Markdown table's column alignment reaches the reader as our classes: an inline
+    ``style`` (what markdown-it writes) would be blocked by the Content-Security-Policy."""
+    space = factories.SpaceFactory()
+    thread = conversations.thread_create(
+        author=factories.UserFactory(), space=space, kind=Thread.Kind.DISCUSSION,
+        title="Hop schedule", body="| hop | grams | minute |\n|:--|:-:|--:|\n| Saaz | 20 | 60 |")
+    wire = Tripwire(page)
+    problems = wire.visit(reverse("thread", args=[thread.pk, thread.slug]), expect=("Saaz",))
+    assert not problems, problems
+    aligned = page.evaluate("""() => [...document.querySelectorAll('.post-body td')]
+        .map(td => getComputedStyle(td).textAlign)""")
+    assert aligned == ["left", "center", "right"]
+    assert page.locator(".post-body [style]").count() == 0

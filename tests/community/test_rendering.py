@@ -149,3 +149,15 @@ def _png_upload():
     out = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(out, format="PNG")
     return SimpleUploadedFile("snap.png", out.getvalue(), content_type="image/png")
+
+
+def test_table_alignment_is_a_class_not_an_inline_style():
+    html = rendering.render("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |").html
+    assert 'class="align-left"' in html and 'class="align-center"' in html
+    assert 'class="align-right"' in html
+    assert "style=" not in html
+    # Imported HTML keeps only our alignment classes, never a style or another class.
+    imported = rendering.sanitize_html(
+        '<table><tr><td style="color:red" class="align-center">x</td>'
+        '<td class="evil">y</td></tr></table>').html
+    assert '<td class="align-center">x</td><td>y</td>' in imported

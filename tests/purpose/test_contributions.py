@@ -162,3 +162,23 @@ def test_contributing_to_a_done_project_is_refused_with_a_message(client_as, pro
     response = _submit(client_as(member), project, follow=True)
     assert "it takes no contributions" in response.content.decode()
     assert not Contribution.objects.exists()
+
+
+def test_a_contribution_is_frozen_once_its_vote_has_closed(client_as, project, member,
+                                                           other_member):
+    contribution = services.contribution_submit(author=member, project=project, kind="idea",
+                                                title="Numbered bottles", body="By kitchen")
+    services.contribution_vote(voter=other_member, contribution=contribution)
+    _close_voting(project)
+    client = client_as(member)
+    page = client.get(contribution.get_absolute_url()).content.decode()
+    edit_url = reverse("purpose:contribution_edit", args=[contribution.pk])
+    assert edit_url not in page  # no Edit link once the vote is over
+
+    assert client.get(edit_url).status_code == 403
+    response = client.post(edit_url, {"title": "Something else entirely", "body": "Swapped"})
+    assert response.status_code == 403
+    assert "Voting on this project is over" in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.title == "Numbered bottles" and contribution.body == "By kitchen"
+    assert contribution.vote_count == 1
