@@ -58,17 +58,13 @@ def _apply(events: list[EngagementEvent]) -> None:
         )
         if opened_question:
             if routing.route_question(thread_id=event.thread_id):
-                from community import tasks
-
-                enqueue_once(tasks.send_route_asks)
+                enqueue_once("community.send_route_asks")
         elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
             answered.append((event.thread_id, event.actor_id))
     routing.answers_record(answered)
     if notify.fan_out(events):
-        from community import tasks
-
-        enqueue_once(tasks.send_notification_emails)
-        enqueue_once(tasks.send_route_asks)
+        enqueue_once("community.send_notification_emails")
+        enqueue_once("community.send_route_asks")
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )

@@ -111,8 +111,6 @@ def invitation_token(invitation: PartnerInvitation) -> str:
 
 def invitation_send(*, actor, organisation: Organisation, email: str) -> PartnerInvitation:
     """An admin invites a colleague by email (a signed link, valid for the invite period)."""
-    from . import tasks
-
     permissions.require(permissions.can_manage_organisation(actor, organisation),
                         "Only this organisation's admins invite colleagues.")
     if not organisation.is_verified:
@@ -124,7 +122,7 @@ def invitation_send(*, actor, organisation: Organisation, email: str) -> Partner
     with transaction.atomic():
         invitation = PartnerInvitation.objects.create(organisation=organisation, email=email,
                                                       invited_by=actor)
-        enqueue(tasks.send_partner_invitation, invitation.pk)
+        enqueue("partners.send_partner_invitation", invitation.pk)
     return invitation
 
 

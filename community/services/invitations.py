@@ -56,7 +56,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
     at a limit (``limits.check_invitations``: invitations a day, the note's words and
     links) and 403 for a member who may not invite (suspended).
     """
-    from community import limits, tasks
+    from community import limits
 
     permissions.require(permissions.can_invite(inviter), permissions.why_not(inviter))
     emails = list(dict.fromkeys(email.strip().lower() for email in emails))
@@ -89,7 +89,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
                 payload={"invitation": invitation.pk, "mailed": mailed},
             )
             if mailed:
-                enqueue(tasks.send_invitation_email, invitation.pk)
+                enqueue("community.send_invitation_email", invitation.pk)
     return SendResult(sent=sent, already_invited=sorted(pending))
 
 

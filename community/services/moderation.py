@@ -48,7 +48,6 @@ def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, r
 def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
          message: str = "") -> None:
     """In-app notices (and, for emailed kinds, an email after commit)."""
-    from community import tasks
     from community.queue import enqueue_once
 
     ids = [pk for pk in dict.fromkeys(recipient_ids) if pk]
@@ -58,7 +57,7 @@ def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
         for pk in ids
     ], ignore_conflicts=True)
     if ids:
-        enqueue_once(tasks.send_notification_emails)
+        enqueue_once("community.send_notification_emails")
 
 
 def _require_host(actor) -> None:
