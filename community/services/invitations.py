@@ -7,11 +7,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from community import eventtypes as events
 from community import permissions
-from community.models import EngagementEvent, Invitation, User
+from community.models import Invitation, User
 from community.queue import enqueue
-
-from .events import event_record
 
 
 class InvalidInvitation(Exception):
@@ -83,11 +82,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
         ]
         for invitation in invitations:
             mailed = invitation.email not in existing
-            event_record(
-                kind=EngagementEvent.Kind.INVITE_SENT,
-                actor=inviter,
-                payload={"invitation": invitation.pk, "mailed": mailed},
-            )
+            events.InviteSent.record(actor=inviter, invitation=invitation.pk, mailed=mailed)
             if mailed:
                 enqueue("community.send_invitation_email", invitation.pk)
     return SendResult(sent=sent, already_invited=sorted(pending))
@@ -135,10 +130,6 @@ def invitation_accept(*, invitation_id: int, user: User) -> bool:
         user.invited_by_id = invitation.inviter_id
         user.invitation = invitation
         user.save(update_fields=["invited_by", "invitation"])
-        event_record(
-            kind=EngagementEvent.Kind.INVITE_JOINED,
-            actor=user,
-            subject_user=invitation.inviter,
-            payload={"invitation": invitation.pk},
-        )
+        events.InviteJoined.record(actor=user, subject_user=invitation.inviter,
+                                   invitation=invitation.pk)
     return True
