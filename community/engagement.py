@@ -10,31 +10,18 @@ so an event applied twice, or after a later one, changes nothing further.
 from django.db import transaction
 from django.utils import timezone
 
-from community import notify, pagecache, routing, scoring
-from community.models import EngagementEvent, Post, Thread
+from community import eventtypes, notify, pagecache, routing, scoring
+from community.models import EngagementEvent, Post
 from community.queue import enqueue_once
 
 BATCH_SIZE = 200
-
-Kind = EngagementEvent.Kind
-
-
-def _touched(event: EngagementEvent) -> tuple[set[int], set[int]]:
-    threads: set[int] = set()
-    members: set[int] = {pk for pk in (event.actor_id, event.subject_user_id) if pk}
-    if event.thread_id:
-        threads.add(event.thread_id)
-    payload = event.payload or {}
-    threads.update(payload.get("threads", []))
-    members.update(payload.get("members", []))
-    return threads, members
 
 
 def _apply(events: list[EngagementEvent]) -> None:
     threads: set[int] = set()
     members: set[int] = set()
     for event in events:
-        t, m = _touched(event)
+        t, m = eventtypes.touched(event)
         threads |= t
         members |= m
     if threads:
@@ -49,26 +36,17 @@ def _apply(events: list[EngagementEvent]) -> None:
     scoring.rescore_members(members)
     answered: list[tuple[int, int]] = []
     for event in events:
-        payload = event.payload or {}
-        opened_question = (
-            (event.kind == Kind.THREAD_CREATED and payload.get("kind") == Thread.Kind.QUESTION
-             and not payload.get("held"))
-            or (event.kind == Kind.POST_APPROVED and payload.get("kind") == Post.Kind.OPENING
-                and payload.get("thread_kind") == Thread.Kind.QUESTION)
-        )
-        if opened_question:
+        data = eventtypes.data_of(event)
+        if isinstance(data, eventtypes.ThreadCreated | eventtypes.PostApproved) and (
+                data.opens_question):
             if routing.route_question(thread_id=event.thread_id):
-                from community import tasks
-
-                enqueue_once(tasks.send_route_asks)
-        elif event.kind == Kind.POST_CREATED and payload.get("kind") == Post.Kind.ANSWER:
+                enqueue_once("community.send_route_asks")
+        elif isinstance(data, eventtypes.PostCreated) and data.kind == Post.Kind.ANSWER:
             answered.append((event.thread_id, event.actor_id))
     routing.answers_record(answered)
     if notify.fan_out(events):
-        from community import tasks
-
-        enqueue_once(tasks.send_notification_emails)
-        enqueue_once(tasks.send_route_asks)
+        enqueue_once("community.send_notification_emails")
+        enqueue_once("community.send_route_asks")
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )

@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from community.eventtypes import Addressed, Mentioning, VoteCast, data_of
 from community.models import (
     EngagementEvent,
     Notification,
@@ -38,10 +39,6 @@ from community.models import (
 
 Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
-# Events whose payload names who hears of them ("notify"), with the notice kind they make.
-ADDRESSED = {EVENT.PROJECT_UPDATE: Kind.PROJECT, EVENT.PROJECT_STATUS: Kind.PROJECT,
-             EVENT.CONTRIBUTION_WON: Kind.PROJECT, EVENT.COAUTHOR_INVITED: Kind.PARTNER,
-             EVENT.PARTNER_DECIDED: Kind.PARTNER, EVENT.PARTNER_JOINED: Kind.PARTNER}
 
 EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
                  Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED, Kind.PROJECT,
@@ -113,7 +110,8 @@ class _Lookups:
             for space_id, user_id in SpaceFollow.objects.filter(
                     space_id__in=space_ids).values_list("space_id", "user_id"):
                 self.space_followers.setdefault(space_id, []).append(user_id)
-        handles = {h for e in events for h in ((e.payload or {}).get("mentions") or [])}
+        handles = {h for e in events if isinstance(data := data_of(e), Mentioning)
+                   for h in data.mentions or []}
         # Events carry lower-cased handles; members may have capitals in theirs.
         self.handles = dict(
             User.objects.annotate(handle=Lower("username")).filter(handle__in=handles)
@@ -145,7 +143,8 @@ def _post_recipients(event: EngagementEvent, post: Post, look: _Lookups) -> dict
     elif opened:
         for user_id in look.space_followers.get(thread.space_id, []):
             offer(user_id, Kind.NEW_THREAD)
-    for handle in (event.payload or {}).get("mentions") or []:
+    data = data_of(event)
+    for handle in (data.mentions or []) if isinstance(data, Mentioning) else []:
         if handle in look.handles:
             offer(look.handles[handle], Kind.MENTION)
     return chosen
@@ -155,18 +154,18 @@ def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
     if event.kind in _Lookups.POST_EVENTS:
         post = look.posts.get(event.post_id)
         return _post_recipients(event, post, look) if post is not None else {}
+    data = data_of(event)
     if event.kind == EVENT.ANSWER_ACCEPTED:
         if event.subject_user_id and event.subject_user_id != event.actor_id:
             return {event.subject_user_id: Kind.ACCEPTED}
-    elif event.kind in ADDRESSED:
-        # The app that wrote the event names who hears of it (a project's followers).
-        return {pk: ADDRESSED[event.kind] for pk in (event.payload or {}).get("notify", [])
-                if pk != event.actor_id}
-    elif event.kind == EVENT.VOTE_CAST:
-        vote = (event.payload or {}).get("vote")
-        if event.subject_user_id and event.subject_user_id != event.actor_id:
-            return {event.subject_user_id: Kind.HELPFUL if vote == Vote.Kind.HELPFUL
-                    else Kind.LIKE}
+    elif isinstance(data, Addressed):
+        # The app that wrote the event names who hears of it (a project's followers), and
+        # its kind names the notice they get.
+        return {pk: data.NOTICE for pk in data.notify or [] if pk != event.actor_id}
+    elif (isinstance(data, VoteCast) and event.subject_user_id
+          and event.subject_user_id != event.actor_id):
+        return {event.subject_user_id: Kind.HELPFUL if data.vote == Vote.Kind.HELPFUL
+                else Kind.LIKE}
     return {}
 
 
@@ -181,14 +180,22 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
         User.objects.filter(pk__in=everyone, is_active=True, is_former_member=False)
         .values_list("pk", flat=True)
     )
-    return [
-        Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
-                     thread_id=event.thread_id, post_id=event.post_id,
-                     message=str((event.payload or {}).get("message", ""))[:500],
-                     url=str((event.payload or {}).get("url", ""))[:300])
-        for event, recipients in wanted for user_id, kind in recipients.items()
-        if user_id in live
-    ]
+    notices = []
+    for event, recipients in wanted:
+        message, url = _said(event)
+        notices += [Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
+                                 thread_id=event.thread_id, post_id=event.post_id,
+                                 message=message, url=url)
+                    for user_id, kind in recipients.items() if user_id in live]
+    return notices
+
+
+def _said(event: EngagementEvent) -> tuple[str, str]:
+    """The sentence and link the writer of an addressed event gave its notices."""
+    data = data_of(event)
+    if not isinstance(data, Addressed):
+        return "", ""
+    return str(data.message or "")[:500], str(data.url or "")[:300]
 
 
 def notices_for_event(event: EngagementEvent) -> list[Notification]:

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from . import eventtypes as events
 from . import pagecache
-from .models import CommunitySettings, EngagementEvent, Space
-from .services.events import event_record
+from .models import CommunitySettings, Space
 from .services.invitations import invitation_accept, invitation_link_get
 
 INVITATION_SESSION_KEY = "community_invitation"
@@ -15,7 +15,7 @@ INVITATION_SESSION_KEY = "community_invitation"
 @receiver(user_signed_up, dispatch_uid="community.member_joined")
 def member_joined(sender, request, user, **kwargs):
     with transaction.atomic():
-        event_record(kind=EngagementEvent.Kind.MEMBER_JOINED, actor=user)
+        events.MemberJoined.record(actor=user)
         invitation_link_get(inviter=user)  # ready on the invite page from the first day
         invitation_id = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
         if invitation_id:

@@ -13,15 +13,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from community import permissions
-from community.models import CommunitySettings, EngagementEvent, Space, User
+from community.models import CommunitySettings, Space, User
 from community.queue import enqueue
 from community.services import conversations
-from community.services.events import event_record
 from purpose.models import Project, ProjectThread
 
+from . import events
 from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
 
-Kind = EngagementEvent.Kind
 INVITATION_SALT = "partners.invitation"
 HELD_FOR_APPROVAL = "Partner content waits for a host's approval (site setting)."
 UNVERIFIED = "Your organisation is not verified yet: a host must verify it before you publish."
@@ -58,8 +57,7 @@ def organisation_apply(*, user, name: str, description: str, website: str = "",
             organisation.save()
             PartnerMembership.objects.create(organisation=organisation, user=user,
                                              is_admin=True)
-            event_record(kind=Kind.PARTNER_APPLIED, actor=user,
-                         payload={"organisation": organisation.pk})
+            events.PartnerApplied.record(actor=user, organisation=organisation.pk)
     except IntegrityError:  # the same name applied for at the same moment
         raise ValidationError("An organisation with this name already exists.") from None
     return organisation
@@ -84,10 +82,9 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
                    "colleagues now." if verify else
                    f"The application of {organisation.name} was declined: "
                    f"{organisation.decline_reason}")
-        event_record(kind=Kind.PARTNER_DECIDED, actor=actor,
-                     payload={"organisation": organisation.pk, "verified": verify,
-                              "notify": _admins(organisation), "message": message,
-                              "url": organisation.get_absolute_url()})
+        events.PartnerDecided.record(actor=actor, organisation=organisation.pk, verified=verify,
+                                     notify=_admins(organisation), message=message,
+                                     url=organisation.get_absolute_url())
 
 
 def organisation_edit(*, actor, organisation: Organisation, description: str, website: str,
@@ -111,8 +108,6 @@ def invitation_token(invitation: PartnerInvitation) -> str:
 
 def invitation_send(*, actor, organisation: Organisation, email: str) -> PartnerInvitation:
     """An admin invites a colleague by email (a signed link, valid for the invite period)."""
-    from . import tasks
-
     permissions.require(permissions.can_manage_organisation(actor, organisation),
                         "Only this organisation's admins invite colleagues.")
     if not organisation.is_verified:
@@ -124,7 +119,7 @@ def invitation_send(*, actor, organisation: Organisation, email: str) -> Partner
     with transaction.atomic():
         invitation = PartnerInvitation.objects.create(organisation=organisation, email=email,
                                                       invited_by=actor)
-        enqueue(tasks.send_partner_invitation, invitation.pk)
+        enqueue("partners.send_partner_invitation", invitation.pk)
     return invitation
 
 
@@ -172,12 +167,10 @@ def invitation_accept(*, user, token: str) -> PartnerMembership:
             defaults={"invited_by": invitation.invited_by})
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        event_record(kind=Kind.PARTNER_JOINED, actor=user,
-                     payload={"organisation": invitation.organisation_id,
-                              "notify": _admins(invitation.organisation),
-                              "message": f"{user.name} joined "
-                                         f"{invitation.organisation.name}",
-                              "url": invitation.organisation.get_absolute_url()})
+        events.PartnerJoined.record(actor=user, organisation=invitation.organisation_id,
+                                    notify=_admins(invitation.organisation),
+                                    message=f"{user.name} joined {invitation.organisation.name}",
+                                    url=invitation.organisation.get_absolute_url())
     user.__dict__.pop("partner_roles", None)
     return membership
 
@@ -200,8 +193,8 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
             raise ValidationError("An organisation needs an admin: make a colleague admin "
                                   "first.")
         membership.delete()
-        event_record(kind=Kind.PARTNER_LEFT, actor=actor, subject_user=member,
-                     payload={"organisation": organisation.pk})
+        events.PartnerLeft.record(actor=actor, subject_user=member,
+                                  organisation=organisation.pk)
 
 
 def membership_admin_set(*, actor, organisation: Organisation, member) -> None:
@@ -257,17 +250,15 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
                                           project=project, created_by=author)
         if project is not None:
             ProjectThread.objects.create(project=project, thread=thread, linked_by=author)
-        event_record(kind=Kind.PARTNER_PUBLISHED, actor=author, thread_id=thread.pk,
-                     payload={"organisation": organisation.pk, "kind": kind,
-                              "project": project.pk if project else None, "held": bool(hold)})
+        events.PartnerPublished.record(actor=author, thread=thread, organisation=organisation.pk,
+                                       kind=kind, project=project.pk if project else None,
+                                       held=bool(hold))
         for member in coauthors:
             invited = CoAuthor.objects.create(post=post, user=member)
-            event_record(kind=Kind.COAUTHOR_INVITED, actor=author, subject_user=member,
-                         thread_id=thread.pk,
-                         payload={"organisation": organisation.pk, "notify": [member.pk],
-                                  "url": invited.get_absolute_url(),
-                                  "message": f"{organisation.name} invites you to co-author "
-                                             f"“{thread.title}”"})
+            events.CoauthorInvited.record(
+                actor=author, subject_user=member, thread=thread, organisation=organisation.pk,
+                notify=[member.pk], url=invited.get_absolute_url(),
+                message=f"{organisation.name} invites you to co-author “{thread.title}”")
     return post
 
 
@@ -282,9 +273,8 @@ def coauthor_respond(*, user, coauthor: CoAuthor, accept: bool) -> None:
             raise ValidationError("You already declined this invitation.")
         if accept:
             coauthor.accepted_at, coauthor.declined_at = timezone.now(), None
-            event_record(kind=Kind.COAUTHOR_ACCEPTED, actor=user,
-                         thread_id=coauthor.post.thread_id,
-                         payload={"organisation": coauthor.post.organisation_id})
+            events.CoauthorAccepted.record(actor=user, thread=coauthor.post.thread_id,
+                                           organisation=coauthor.post.organisation_id)
         else:
             coauthor.declined_at = timezone.now()
         coauthor.save(update_fields=["accepted_at", "declined_at"])

@@ -6,11 +6,14 @@ class PurposeConfig(AppConfig):
     verbose_name = "Shared purpose"
 
     def ready(self):
-        from community import scoring, seeding
+        from community import eventtypes, scoring, seeding
 
+        from . import events
         from .demo import seed_projects
         from .selectors import member_counters
 
+        # The events projects write, declared here and read by the engine by their type.
+        eventtypes.register(*events.KINDS)
         # Project work counts in members' collaboration and contribution scores.
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.

@@ -12,10 +12,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from community import limits, pagecache, permissions
-from community.models import EngagementEvent, Space
+from community.eventtypes import Addressed
+from community.models import Space
 from community.services import conversations
-from community.services.events import event_record
 
+from . import events
 from .models import (
     Contribution,
     ContributionVote,
@@ -30,7 +31,6 @@ from .models import (
     StatusChange,
 )
 
-Kind = EngagementEvent.Kind
 Status = Project.Status
 
 
@@ -56,11 +56,11 @@ def _followers(project: Project) -> list[int]:
     return list(project.follows.order_by("user_id").values_list("user_id", flat=True))
 
 
-def _event(kind, *, actor, project, subject_user=None, notify=None, message="", **extra):
-    payload = {"project": project.pk, **extra}
-    if notify is not None:
-        payload.update(notify=notify, message=message, url=project.get_absolute_url())
-    event_record(kind=kind, actor=actor, subject_user=subject_user, payload=payload)
+def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **fields):
+    """Record ``kind`` about ``project``; the people a kind tells are sent to the project."""
+    if issubclass(kind, Addressed):
+        fields["url"] = project.get_absolute_url()
+    kind.record(actor=actor, subject_user=subject_user, project=project.pk, **fields)
 
 
 # Purpose page ------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
                                     created_at=now,
                                     note="Opened by the host team" if staff else "Proposed")
         _lead(project, author)
-        _event(Kind.PROJECT_PROPOSED, actor=author, project=project, status=status,
+        _event(events.ProjectProposed, actor=author, project=project, status=status,
                organisation=project.organisation_id)
     return project
 
@@ -170,7 +170,7 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
         message = (f"“{project.title}” was approved and is open: join in"
                    if before == Status.PROPOSED and to_status == Status.OPEN
                    else f"“{project.title}” is now {label}")
-        _event(Kind.PROJECT_STATUS, actor=actor, project=project, notify=_followers(project),
+        _event(events.ProjectStatus, actor=actor, project=project, notify=_followers(project),
                message=message, to_status=to_status, from_status=before)
 
 
@@ -185,7 +185,7 @@ def project_join(*, user, project: Project) -> bool:
         ProjectFollow.objects.get_or_create(project=project, user=user)
         if created:
             _touch(project, member_count=1)
-            _event(Kind.PROJECT_JOINED, actor=user, project=project)
+            _event(events.ProjectJoined, actor=user, project=project)
     return created
 
 
@@ -201,7 +201,7 @@ def project_leave(*, user, project: Project) -> bool:
                                   "you leave.")
         membership.delete()
         _touch(project, member_count=-1)
-        _event(Kind.PROJECT_LEFT, actor=user, project=project)
+        _event(events.ProjectLeft, actor=user, project=project)
     return True
 
 
@@ -274,7 +274,7 @@ def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
         if mine is None:
             mine = Pledge.objects.create(need=need, user=user, quantity=quantity,
                                          note=note.strip())
-            _event(Kind.PLEDGED, actor=user, project=project, need=need.pk)
+            _event(events.Pledged, actor=user, project=project, need=need.pk)
         else:
             mine.quantity, mine.note = quantity, note.strip()
             mine.save(update_fields=["quantity", "note"])
@@ -291,7 +291,7 @@ def pledge_withdraw(*, user, need: Need) -> bool:
             return False
         Need.objects.filter(pk=need.pk).update(pledged=F("pledged") - mine.quantity)
         mine.delete()
-        _event(Kind.PLEDGE_WITHDRAWN, actor=user, project=need.project, need=need.pk)
+        _event(events.PledgeWithdrawn, actor=user, project=need.project, need=need.pk)
     return True
 
 
@@ -305,7 +305,7 @@ def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
         update = ProjectUpdate.objects.create(project=project, author=actor, body=body.strip(),
                                               body_html=_render(body, actor))
         _touch(project)
-        _event(Kind.PROJECT_UPDATE, actor=actor, project=project, notify=_followers(project),
+        _event(events.ProjectUpdate, actor=actor, project=project, notify=_followers(project),
                message=f"{actor.name} posted an update on “{project.title}”",
                update=update.pk)
     return update
@@ -358,7 +358,7 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
             contribution.image = image
         contribution.save()
         _touch(project, contribution_count=1)
-        _event(Kind.CONTRIBUTED, actor=author, project=project,
+        _event(events.Contributed, actor=author, project=project,
                contribution=contribution.pk, contribution_kind=kind)
     return contribution
 
@@ -414,7 +414,7 @@ def contribution_vote(*, voter, contribution: Contribution) -> None:
             Contribution.objects.filter(pk=contribution.pk).update(
                 vote_count=F("vote_count") + 1)
             _touch(contribution.project)
-            _event(Kind.CONTRIBUTION_VOTED, actor=voter, project=contribution.project,
+            _event(events.ContributionVoted, actor=voter, project=contribution.project,
                    subject_user=contribution.author, contribution=contribution.pk)
     except IntegrityError:
         raise ValidationError("You have already voted for this contribution.") from None
@@ -428,7 +428,7 @@ def contribution_unvote(*, voter, contribution: Contribution) -> bool:
         if deleted:
             Contribution.objects.filter(pk=contribution.pk).update(
                 vote_count=F("vote_count") - 1)
-            _event(Kind.CONTRIBUTION_UNVOTED, actor=voter, project=contribution.project,
+            _event(events.ContributionUnvoted, actor=voter, project=contribution.project,
                    subject_user=contribution.author, contribution=contribution.pk)
     return bool(deleted)
 
@@ -457,6 +457,6 @@ def winner_confirm(*, actor, contribution: Contribution) -> None:
         _touch(project)
         notify = sorted(set(_followers(project)) | ({contribution.author_id}
                                                     if contribution.author_id else set()))
-        _event(Kind.CONTRIBUTION_WON, actor=actor, project=project,
+        _event(events.ContributionWon, actor=actor, project=project,
                subject_user=contribution.author, contribution=contribution.pk, notify=notify,
                message=f"“{contribution.title}” won the community vote on “{project.title}”")

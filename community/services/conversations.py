@@ -11,9 +11,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community import eventtypes as events
 from community import limits, permissions, rendering
 from community.models import (
-    EngagementEvent,
     Post,
     PostRevision,
     Space,
@@ -26,7 +26,6 @@ from community.models import (
 )
 from community.models import User as UserModel
 
-from .events import event_record
 from .users import ACCOUNT_CONTENT_HANDLERS
 
 MAX_TAGS = 5
@@ -141,13 +140,9 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
         Space.objects.filter(pk=space.pk).update(thread_count=F("thread_count") + 1)
         _update_search_vector(thread.pk)
-        event_record(
-            kind=EngagementEvent.Kind.THREAD_CREATED,
-            actor=author,
-            thread_id=thread.pk,
-            post_id=post.pk,
-            payload={"kind": kind, "space": space.pk, "mentions": sorted(rendered.mentions),
-                     "held": bool(held)},
+        events.ThreadCreated.record(
+            actor=author, thread=thread, post=post,
+            kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)
@@ -200,13 +195,10 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
                 last_activity_at=now,
             )
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
-        event_record(
-            kind=EngagementEvent.Kind.POST_CREATED,
-            actor=author,
-            subject_user_id=parent.author_id if parent else thread.author_id,
-            thread_id=thread.pk,
-            post_id=post.pk,
-            payload={"kind": kind, "mentions": sorted(rendered.mentions), "held": bool(held)},
+        events.PostCreated.record(
+            actor=author, subject_user=parent.author_id if parent else thread.author_id,
+            thread=thread, post=post,
+            kind=kind, mentions=sorted(rendered.mentions), held=bool(held),
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)
@@ -227,13 +219,8 @@ def answer_accept(*, actor: UserModel, answer: Post) -> Thread:
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(accepted_answer=answer)
         thread.accepted_answer = answer
-        event_record(
-            kind=EngagementEvent.Kind.ANSWER_ACCEPTED,
-            actor=actor,
-            subject_user_id=answer.author_id,
-            thread_id=thread.pk,
-            post_id=answer.pk,
-        )
+        events.AnswerAccepted.record(actor=actor, subject_user=answer.author_id, thread=thread,
+                                     post=answer)
     return thread
 
 
@@ -252,14 +239,8 @@ def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
         if kind == Vote.Kind.LIKE:
             Thread.objects.filter(pk=post.thread_id).update(like_count=F("like_count") + 1)
-        event_record(
-            kind=EngagementEvent.Kind.VOTE_CAST,
-            actor=voter,
-            subject_user_id=post.author_id,
-            thread_id=post.thread_id,
-            post_id=post.pk,
-            payload={"vote": kind},
-        )
+        events.VoteCast.record(actor=voter, subject_user=post.author_id, thread=post.thread_id,
+                               post=post, vote=kind)
     return True
 
 
@@ -273,10 +254,7 @@ def answer_unaccept(*, actor: UserModel, thread: Thread) -> Thread:
         Thread.objects.filter(pk=thread.pk).update(accepted_answer=None)
         thread.accepted_answer = None
         if previous:
-            event_record(
-                kind=EngagementEvent.Kind.ANSWER_UNACCEPTED, actor=actor, thread_id=thread.pk,
-                post_id=previous,
-            )
+            events.AnswerUnaccepted.record(actor=actor, thread=thread, post=previous)
     return thread
 
 
@@ -294,10 +272,8 @@ def vote_withdraw(*, voter: UserModel, post: Post, kind: str) -> bool:
             Thread.objects.filter(pk=post.thread_id, like_count__gt=0).update(
                 like_count=F("like_count") - 1
             )
-        event_record(
-            kind=EngagementEvent.Kind.VOTE_WITHDRAWN, actor=voter, subject_user_id=post.author_id,
-            thread_id=post.thread_id, post_id=post.pk, payload={"vote": kind},
-        )
+        events.VoteWithdrawn.record(actor=voter, subject_user=post.author_id,
+                                    thread=post.thread_id, post=post, vote=kind)
     return True
 
 
@@ -345,11 +321,8 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
     if post.kind == Post.Kind.OPENING:
         Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
         _update_search_vector(post.thread_id)
-    event_record(
-        kind=EngagementEvent.Kind.POST_EDITED, actor=editor, thread_id=post.thread_id,
-        post_id=post.pk, payload={"mentions": sorted(checked.mentions), "held": newly_held,
-                                  "staff": staff},
-    )
+    events.PostEdited.record(actor=editor, thread=post.thread_id, post=post,
+                             mentions=sorted(checked.mentions), held=newly_held, staff=staff)
 
 
 def post_delete(*, actor: UserModel, post: Post) -> Post:
@@ -374,10 +347,8 @@ def post_delete(*, actor: UserModel, post: Post) -> Post:
         Thread.objects.filter(pk=post.thread_id, accepted_answer=post).update(
             accepted_answer=None
         )
-        event_record(
-            kind=EngagementEvent.Kind.POST_DELETED, actor=actor, thread_id=post.thread_id,
-            post_id=post.pk, payload={"kind": post.kind},
-        )
+        events.PostDeleted.record(actor=actor, thread=post.thread_id, post=post,
+                                  kind=post.kind)
     return post
 
 

@@ -8,10 +8,9 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
     After commit, the engagement engine is asked to apply pending events (once per
     transaction); if that message is lost, the periodic sweep applies them.
     """
-    from community import tasks
     from community.queue import enqueue_once
 
-    enqueue_once(tasks.process_events)
+    enqueue_once("community.process_events")
     _pages_change(kind=kind, thread_ids=[thread_id, *(payload or {}).get("threads", [])],
                   user_ids=[getattr(actor, "pk", None),
                             subject_user.pk if subject_user is not None else subject_user_id])

@@ -7,11 +7,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from community import eventtypes as events
 from community import permissions
-from community.models import EngagementEvent, Invitation, User
+from community.models import Invitation, User
 from community.queue import enqueue
-
-from .events import event_record
 
 
 class InvalidInvitation(Exception):
@@ -56,7 +55,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
     at a limit (``limits.check_invitations``: invitations a day, the note's words and
     links) and 403 for a member who may not invite (suspended).
     """
-    from community import limits, tasks
+    from community import limits
 
     permissions.require(permissions.can_invite(inviter), permissions.why_not(inviter))
     emails = list(dict.fromkeys(email.strip().lower() for email in emails))
@@ -83,13 +82,9 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
         ]
         for invitation in invitations:
             mailed = invitation.email not in existing
-            event_record(
-                kind=EngagementEvent.Kind.INVITE_SENT,
-                actor=inviter,
-                payload={"invitation": invitation.pk, "mailed": mailed},
-            )
+            events.InviteSent.record(actor=inviter, invitation=invitation.pk, mailed=mailed)
             if mailed:
-                enqueue(tasks.send_invitation_email, invitation.pk)
+                enqueue("community.send_invitation_email", invitation.pk)
     return SendResult(sent=sent, already_invited=sorted(pending))
 
 
@@ -135,10 +130,6 @@ def invitation_accept(*, invitation_id: int, user: User) -> bool:
         user.invited_by_id = invitation.inviter_id
         user.invitation = invitation
         user.save(update_fields=["invited_by", "invitation"])
-        event_record(
-            kind=EngagementEvent.Kind.INVITE_JOINED,
-            actor=user,
-            subject_user=invitation.inviter,
-            payload={"invitation": invitation.pk},
-        )
+        events.InviteJoined.record(actor=user, subject_user=invitation.inviter,
+                                   invitation=invitation.pk)
     return True

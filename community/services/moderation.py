@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
+from community import eventtypes as events
 from community import limits, permissions
 from community.models import (
     CommunitySettings,
-    EngagementEvent,
     Flag,
     ModerationLog,
     Notification,
@@ -27,7 +27,6 @@ from community.models import (
 )
 
 from . import conversations
-from .events import event_record
 
 FLAG_WEIGHTS = {"staff": 3.0, "member": 2.0, "new_member": 1.0}
 DEFER_AFTER_DAYS = 90
@@ -48,7 +47,6 @@ def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, r
 def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
          message: str = "") -> None:
     """In-app notices (and, for emailed kinds, an email after commit)."""
-    from community import tasks
     from community.queue import enqueue_once
 
     ids = [pk for pk in dict.fromkeys(recipient_ids) if pk]
@@ -58,7 +56,7 @@ def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
         for pk in ids
     ], ignore_conflicts=True)
     if ids:
-        enqueue_once(tasks.send_notification_emails)
+        enqueue_once("community.send_notification_emails")
 
 
 def _require_host(actor) -> None:
@@ -72,13 +70,10 @@ def _status_set(post: Post, status: str, reason: str = "") -> None:
     if post.kind == Post.Kind.OPENING:
         Thread.objects.filter(pk=post.thread_id).update(
             is_hidden=status != Post.Status.PUBLISHED)
-    event_record(
-        kind=(EngagementEvent.Kind.POST_APPROVED if status == Post.Status.PUBLISHED
-              else EngagementEvent.Kind.POST_HIDDEN),
-        thread_id=post.thread_id, post_id=post.pk, subject_user_id=post.author_id,
-        payload={"kind": post.kind, "thread_kind": post.thread.kind,
-                 "mentions": sorted(conversations.render_body(post.body).mentions)},
-    )
+    kind = events.PostApproved if status == Post.Status.PUBLISHED else events.PostHidden
+    kind.record(thread=post.thread_id, post=post, subject_user=post.author_id,
+                kind=post.kind, thread_kind=post.thread.kind,
+                mentions=sorted(conversations.render_body(post.body).mentions))
 
 
 # Flags -------------------------------------------------------------------------------
@@ -262,9 +257,8 @@ def unsuspend(*, actor: User, user: User) -> int:
 
 # Thread tools ----------------------------------------------------------------------------
 
-def _thread_event(thread: Thread, actor, what: str, **payload) -> None:
-    event_record(kind=EngagementEvent.Kind.THREAD_MODERATED, actor=actor, thread_id=thread.pk,
-                 payload={"action": what, **payload})
+def _thread_event(thread: Thread, actor, what: str, **more) -> None:
+    events.ThreadModerated.record(actor=actor, thread=thread, action=what, **more)
 
 
 def thread_flag_set(*, actor: User, thread: Thread, field: str, value: bool) -> Thread:

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from community import emails, identity, permissions
-from community.models import EngagementEvent, User
-
-from .events import event_record
+from community import eventtypes as events
+from community.models import User
 
 # The handle of the shared account that keeps the posts of deleted accounts. Nobody can sign
 # up with it: a handle is letters, digits and underscores (models.users.handle_validator).
@@ -52,7 +51,7 @@ def profile_update(*, actor: User, form) -> User:
         before = (User.objects.select_for_update().filter(pk=form.instance.pk)
                   .values_list("avatar", flat=True).get())
         user = form.save()
-        event_record(kind=EngagementEvent.Kind.PROFILE_UPDATED, actor=user)
+        events.ProfileUpdated.record(actor=user)
         if before != user.avatar.name:
             _avatar_delete_on_commit(before)
     return user
@@ -83,14 +82,8 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
         ))
         for handler in ACCOUNT_CONTENT_HANDLERS:
             handler(user=user, former_member=former, remove_posts=remove_posts)
-        event_record(
-            kind=EngagementEvent.Kind.ACCOUNT_DELETED,
-            actor=None,
-            payload={
-                "deleted_account": user.pk, "removed_posts": remove_posts,
-                "threads": threads, "members": [former.pk],
-            },
-        )
+        events.AccountDeleted.record(threads=threads, members=[former.pk],
+                                     deleted_account=user.pk, removed_posts=remove_posts)
         _avatar_delete_on_commit(user.avatar.name)
         user.delete()
     logout(request)
