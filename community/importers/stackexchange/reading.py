@@ -1,7 +1,6 @@
 """Reading a dump: its XML files row by row, its dates and numbers, and what was skipped."""
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -162,10 +161,3 @@ def _maybe_date(value):
         return parse_date(value)
     except Skip:
         return None
-
-
-def staff_ids_from_roles(path: Path) -> set[int]:
-    """User ids of ``derived_roles.csv`` rows that are staff or moderators (not the bot)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        return {int(row["UserId"]) for row in csv.DictReader(handle)
-                if row.get("Role") not in ("system", "") and int(row["UserId"]) > 0}
