@@ -198,10 +198,6 @@ def _said(event: EngagementEvent) -> tuple[str, str]:
     return str(data.message or "")[:500], str(data.url or "")[:300]
 
 
-def notices_for_event(event: EngagementEvent) -> list[Notification]:
-    return notices_for_events([event])
-
-
 def fan_out(events: list[EngagementEvent]) -> int:
     """Create the notices for ``events`` (inside the engine's transaction)."""
     notices = notices_for_events(events)
@@ -318,10 +314,6 @@ def digest_send(user_id: int, now=None) -> bool:
 
 def send_due_digests() -> int:
     return sum(digest_send(user_id) for user_id in digest_due())
-
-
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def describe(notice: Notification) -> str:

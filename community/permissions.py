@@ -145,10 +145,6 @@ def can_view_post_history(user, post=None) -> bool:
     return is_staff_host(user)
 
 
-def can_follow(user) -> bool:
-    return is_member(user)
-
-
 def can_reply(user, thread) -> bool:
     """Locked and closed threads take no new replies, except from hosts."""
     if not can_take_part(user) or thread.is_deleted or thread.merged_into_id:

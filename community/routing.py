@@ -100,11 +100,6 @@ def route_question(*, thread_id: int) -> list[int]:
     return [m.pk for m in chosen]
 
 
-def answer_record(*, thread_id: int, member_id: int) -> None:
-    """A routed member answered: the host sees whether routing works."""
-    answers_record([(thread_id, member_id)])
-
-
 def answers_record(pairs: list[tuple[int, int]]) -> None:
     """Record the answers of a batch, ``(thread_id, member_id)`` pairs, in one query."""
     from functools import reduce

@@ -5,7 +5,7 @@ A partner acts only for its own organisation: every organisation-scoped page ask
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -259,22 +259,15 @@ def publish(request, slug):
         form = PublishForm(request.POST, author=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            first, url = submissions.claim(request.user, data["nonce"])
-            if not first:
-                return redirect(url or organisation)
-            try:
-                post = services.partner_publish(
-                    author=request.user, organisation=organisation, kind=data["kind"],
-                    title=data["title"], body=data["body"], space=data.get("space"),
-                    project=data.get("project"), coauthors=data["coauthors"])
-            except (ValidationError, PermissionDenied) as error:
-                submissions.release(request.user, data["nonce"])
-                if isinstance(error, PermissionDenied):
-                    raise
-                form.add_error(None, error)
-            else:
-                thread = post.thread
-                submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+            done = submissions.once(request.user, form, lambda: services.partner_publish(
+                author=request.user, organisation=organisation, kind=data["kind"],
+                title=data["title"], body=data["body"], space=data.get("space"),
+                project=data.get("project"), coauthors=data["coauthors"]),
+                url_of=lambda post: post.thread.get_absolute_url())
+            if done.repeat:
+                return redirect(done.url or organisation)
+            if not done.error:
+                thread = done.made.thread
                 messages.success(request, "Published. It waits for a host's approval first."
                                  if thread.is_hidden else
                                  "Published: members can reply and vote now.")

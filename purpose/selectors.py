@@ -75,9 +75,9 @@ def projects_page(*, viewer, status: str = "", sort: str = Sort.ACTIVITY,
         status = ""
         qs = qs.filter(status__in=[Project.Status.OPEN, Project.Status.BUILDING,
                                    Project.Status.DONE])
-    found = page_slice(qs.order_by(*Sort.ORDER[sort]), page=page, size=PAGE_SIZE)
     waiting = (Project.objects.filter(status=Project.Status.PROPOSED).count() if staff else 0)
-    return ProjectList(**vars(found), status=status, sort=sort, waiting=waiting)
+    return page_slice(qs.order_by(*Sort.ORDER[sort]), page=page, size=PAGE_SIZE,
+                      kind=ProjectList, status=status, sort=sort, waiting=waiting)
 
 
 def project_get(slug: str) -> Project:

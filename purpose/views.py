@@ -138,20 +138,15 @@ def project_propose(request):
         form = ProjectForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            first, url = submissions.claim(request.user, data["nonce"])
-            if not first:
+            done = submissions.once(request.user, form, lambda: services.project_propose(
+                author=request.user, title=data["title"], goal=data["goal"],
+                description=data["description"], cover=data.get("cover"),
+                space=data.get("space")))
+            if done.repeat:
                 messages.info(request, "That project was already proposed.")
-                return redirect(url or "purpose:projects")
-            try:
-                project = services.project_propose(
-                    author=request.user, title=data["title"], goal=data["goal"],
-                    description=data["description"], cover=data.get("cover"),
-                    space=data.get("space"))
-            except ValidationError as error:  # the content check: the text stays
-                submissions.release(request.user, data["nonce"])
-                form.add_error(None, error)
-            else:
-                submissions.complete(request.user, data["nonce"], project.get_absolute_url())
+                return redirect(done.url or "purpose:projects")
+            if not done.error:  # refused by the content check: the text stays
+                project = done.made
                 messages.success(request, "Your project is open: invite people to join."
                                  if project.status == Project.Status.OPEN else
                                  "Thanks! Your proposal waits for a host's approval; we'll "
@@ -360,17 +355,13 @@ def project_update(request, slug):
     form = UpdateForm(request.POST)
     if not form.is_valid():
         return _render_project(request, project, update_form=form, status=400)
-    first, _ = submissions.claim(request.user, form.cleaned_data["nonce"])
-    if first:
-        try:
-            services.update_post(actor=request.user, project=project,
-                                 body=form.cleaned_data["body"])
-        except ValidationError as error:  # the content check: the text stays
-            submissions.release(request.user, form.cleaned_data["nonce"])
-            form.add_error(None, error)
-            return _render_project(request, project, update_form=form, status=400)
-        submissions.complete(request.user, form.cleaned_data["nonce"],
-                             project.get_absolute_url())
+    done = submissions.once(
+        request.user, form, lambda: services.update_post(
+            actor=request.user, project=project, body=form.cleaned_data["body"]),
+        url_of=lambda _update: project.get_absolute_url())
+    if done.error:  # the content check: the text stays
+        return _render_project(request, project, update_form=form, status=400)
+    if not done.repeat:
         messages.success(request, "Update posted; followers are notified.")
     return redirect(f"{project.get_absolute_url()}#updates")
 
@@ -395,19 +386,12 @@ def project_discuss(request, slug):
         form = DiscussionForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            first, url = submissions.claim(request.user, data["nonce"])
-            if not first:
-                return redirect(url or project)
-            try:
-                thread = services.discussion_start(author=request.user, project=project,
-                                                   title=data["title"], body=data["body"])
-            except (ValidationError, PermissionDenied) as error:
-                submissions.release(request.user, data["nonce"])
-                if isinstance(error, PermissionDenied):
-                    raise
-                form.add_error(None, error)
-            else:
-                submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+            done = submissions.once(request.user, form, lambda: services.discussion_start(
+                author=request.user, project=project, title=data["title"], body=data["body"]))
+            if done.repeat:
+                return redirect(done.url or project)
+            if not done.error:
+                thread = done.made
                 messages.success(request, f"Your discussion is up, linked to “{project.title}”.")
                 return redirect(thread)
     else:
@@ -470,19 +454,13 @@ def contribute(request, slug):
         form = ContributionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            first, url = submissions.claim(request.user, data["nonce"])
-            if not first:
-                return redirect(url or project)
-            try:
-                contribution = services.contribution_submit(
-                    author=request.user, project=project, kind=data["kind"],
-                    title=data["title"], body=data.get("body", ""), image=data.get("image"))
-            except ValidationError as error:  # the content check: the text stays
-                submissions.release(request.user, data["nonce"])
-                form.add_error(None, error)
-            else:
-                submissions.complete(request.user, data["nonce"],
-                                     contribution.get_absolute_url())
+            done = submissions.once(request.user, form, lambda: services.contribution_submit(
+                author=request.user, project=project, kind=data["kind"],
+                title=data["title"], body=data.get("body", ""), image=data.get("image")))
+            if done.repeat:
+                return redirect(done.url or project)
+            if not done.error:  # refused by the content check: the text stays
+                contribution = done.made
                 messages.success(request, "Your contribution is in. The community can vote "
                                           "on it now.")
                 return redirect(contribution)

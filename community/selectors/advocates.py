@@ -1,24 +1,17 @@
 """Advocates: members ranked by the help they give other members, not by post count."""
-from dataclasses import dataclass
-
 from django.core.cache import cache
 
 from community.models import User
+from community.selectors.paging import Slice, page_slice
 
 PAGE_SIZE = 50
 HELPER_TOP = 10  # the top ten members by peer help wear the "community helper" badge
 
 
-@dataclass
-class AdvocatesPage:
-    members: list[User]
-    number: int
-    has_next: bool
-    offset: int
-
+class AdvocatesPage(Slice):
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def members(self) -> list[User]:
+        return self.items
 
 
 def _members():
@@ -29,10 +22,8 @@ def _members():
 
 
 def advocates_page(*, page: int) -> AdvocatesPage:
-    start = (page - 1) * PAGE_SIZE
-    rows = list(_members().order_by("-peer_help", "pk")[start:start + PAGE_SIZE + 1])
-    return AdvocatesPage(members=rows[:PAGE_SIZE], number=page,
-                         has_next=len(rows) > PAGE_SIZE, offset=start)
+    return page_slice(_members().order_by("-peer_help", "pk"), page=page, size=PAGE_SIZE,
+                      kind=AdvocatesPage)
 
 
 def helper_threshold() -> float | None:

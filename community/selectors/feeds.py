@@ -5,6 +5,7 @@ from django.db.models import Prefetch, QuerySet
 
 from community import pagecache
 from community.models import Space, Tag, Thread
+from community.selectors.paging import Slice, page_slice
 
 PAGE_SIZE = 25
 MAX_PAGE = 400
@@ -26,15 +27,12 @@ class Tab:
 
 
 @dataclass
-class FeedPage:
-    threads: list[Thread]
-    number: int
-    has_next: bool
-    tab: str
+class FeedPage(Slice):
+    tab: str = Tab.CONVERSATIONS
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def threads(self) -> list[Thread]:
+        return self.items
 
 
 def _base() -> QuerySet:
@@ -82,9 +80,7 @@ def feed_page(*, tab: str, page: int = 1, space: Space | None = None,
     qs = _base()
     if space is not None:
         qs = qs.filter(space=space)
-    start = (page - 1) * size
-    rows = list(_ordered(qs, tab)[start:start + size + 1])
-    return FeedPage(threads=rows[:size], number=page, has_next=len(rows) > size, tab=tab)
+    return page_slice(_ordered(qs, tab), page=page, size=size, kind=FeedPage, tab=tab)
 
 
 def host_announcements(*, space: Space | None = None, limit: int = 5) -> list[Thread]:

@@ -16,7 +16,10 @@ class Slice:
         return self.number > 1
 
 
-def page_slice(queryset, *, page: int, size: int) -> Slice:
+def page_slice(queryset, *, page: int, size: int, kind: type[Slice] = Slice, **extra) -> Slice:
+    """Page ``page`` of ``queryset``, as ``kind`` (a :class:`Slice` that names what else
+    its template needs, given in ``extra``)."""
     start = (page - 1) * size
     rows = list(queryset[start:start + size + 1])
-    return Slice(items=rows[:size], number=page, has_next=len(rows) > size, offset=start)
+    return kind(items=rows[:size], number=page, has_next=len(rows) > size, offset=start,
+                **extra)

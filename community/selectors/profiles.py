@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 
 from community.models import Post, Thread
+from community.selectors.paging import Slice, page_slice
 
 ACTIVITY_PAGE = 15
 
@@ -17,15 +18,8 @@ class Activity:
 
 
 @dataclass
-class ActivityPage:
-    tab: str
-    items: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+class ActivityPage(Slice):
+    tab: str = Activity.QUESTIONS
 
 
 def activity_stats(member) -> dict:
@@ -48,14 +42,10 @@ def activity_stats(member) -> dict:
 
 def activity_page(member, *, tab: str, page: int) -> ActivityPage:
     tab = tab if tab in Activity.NAMES else Activity.QUESTIONS
-    start = (page - 1) * ACTIVITY_PAGE
-    window = slice(start, start + ACTIVITY_PAGE + 1)
     if tab == Activity.QUESTIONS:
-        rows = list(
-            Thread.objects.filter(author=member, kind=Thread.Kind.QUESTION, is_deleted=False,
-                                  is_hidden=False)
-            .select_related("space").order_by("-created_at", "-id")[window]
-        )
+        qs = (Thread.objects.filter(author=member, kind=Thread.Kind.QUESTION, is_deleted=False,
+                                    is_hidden=False)
+              .select_related("space").order_by("-created_at", "-id"))
     else:
         qs = Post.objects.filter(
             author=member, kind=Post.Kind.ANSWER, is_deleted=False, thread__is_deleted=False,
@@ -63,9 +53,6 @@ def activity_page(member, *, tab: str, page: int) -> ActivityPage:
         )
         if tab == Activity.ACCEPTED:
             qs = qs.filter(thread__accepted_answer=F("pk"))
-        rows = list(qs.select_related("thread", "thread__space").order_by("-created_at", "-id")[
-            window
-        ])
-    return ActivityPage(tab=tab, items=rows[:ACTIVITY_PAGE], number=page,
-                        has_next=len(rows) > ACTIVITY_PAGE)
+        qs = qs.select_related("thread", "thread__space").order_by("-created_at", "-id")
+    return page_slice(qs, page=page, size=ACTIVITY_PAGE, kind=ActivityPage, tab=tab)
 

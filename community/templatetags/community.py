@@ -33,12 +33,6 @@ def safe_html(value):
     return rendering.stored_markup(value)
 
 
-@register.simple_tag
-def voted_flag(voted, post, kind):
-    """``{% voted_flag page.voted post "like" as liked %}``: did the viewer cast this vote?"""
-    return (post.pk, kind) in (voted or ())
-
-
 @register.simple_tag(takes_context=True)
 def unread_notifications(context):
     """Unread count for the bell (part of the member's ``standing``, read once a page)."""

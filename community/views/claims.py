@@ -1,18 +1,15 @@
-"""Claiming an imported account, and a member's own data as a download."""
-import json
-
+"""Claiming an imported account."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from community import permissions
 from community.forms import ClaimLinkForm
-from community.models import Post, User, Vote
+from community.models import User
 from community.services import users as user_services
 
 
@@ -58,44 +55,3 @@ def account_claim(request, token):
     return render(request, "community/account_claim.html", {
         "member": member, "email": email, "form": form,
     }, status=400 if form.is_bound else 200)
-
-
-@login_required
-@require_GET
-def my_data(request):
-    """What we hold about you, and the download button. Template ``my_data.html``."""
-    return render(request, "community/my_data.html", {
-        "posts": Post.objects.filter(author=request.user).count(),
-        "votes": Vote.objects.filter(voter=request.user).count(),
-    })
-
-
-@login_required
-@require_GET
-def my_data_download(request):
-    """Your profile, posts and votes as one JSON file."""
-    user = request.user
-    data = {
-        "profile": {
-            "handle": user.username, "display_name": user.display_name, "email": user.email,
-            "bio": user.bio, "location": user.location, "products": user.products,
-            "interests": user.interests, "joined": user.date_joined.isoformat(),
-            "digest": user.digest, "email_notifications": user.email_notifications,
-        },
-        "posts": [
-            {"id": p.pk, "thread": p.thread.title, "thread_id": p.thread_id, "kind": p.kind,
-             "body": p.body, "created_at": p.created_at.isoformat(), "deleted": p.is_deleted,
-             "url": request.build_absolute_uri(p.get_absolute_url())}
-            for p in Post.objects.filter(author=user).select_related("thread")
-            .order_by("created_at").iterator(chunk_size=500)
-        ],
-        "votes": [
-            {"post_id": v.post_id, "kind": v.kind, "created_at": v.created_at.isoformat()}
-            for v in Vote.objects.filter(voter=user).order_by("created_at")
-            .iterator(chunk_size=500)
-        ],
-    }
-    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{user.username}-data.json"'
-    return response

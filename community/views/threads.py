@@ -1,7 +1,7 @@
 """Thread pages: reading, starting a thread, replying, following."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,23 +117,16 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
         form = ThreadForm(request.POST, kind=kind)
         if form.is_valid():
             data = form.cleaned_data
-            first, url = submissions.claim(request.user, data["nonce"])
-            if not first:
+            done = submissions.once(request.user, form, lambda: conversations.thread_create(
+                author=request.user, space=data["space"], kind=kind,
+                title=data["title"], body=data["body"], tags=data["tags"],
+            ))
+            if done.repeat:
                 messages.info(request, "That was already posted.")
-                return redirect(url or "home")
-            try:
-                thread = conversations.thread_create(
-                    author=request.user, space=data["space"], kind=kind,
-                    title=data["title"], body=data["body"], tags=data["tags"],
-                )
-            except PermissionDenied:
-                submissions.release(request.user, data["nonce"])
-                raise
-            except ValidationError as error:  # a limit: the text stays
-                submissions.release(request.user, data["nonce"])
-                form.add_error(None, error)
-                return _thread_form(request, form, kind, status=refusal_status(error))
-            submissions.complete(request.user, data["nonce"], thread.get_absolute_url())
+                return redirect(done.url or "home")
+            if done.error:  # a limit: the text stays
+                return _thread_form(request, form, kind, status=refusal_status(done.error))
+            thread = done.made
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
                                        "tell you when it is published.")
@@ -179,28 +172,21 @@ def thread_reply(request, pk):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form, status=400)
     data = form.cleaned_data
-    first, url = submissions.claim(request.user, data["nonce"])
-    if not first:
-        messages.info(request, "That reply was already posted.")
-        return HttpResponseRedirect(url or thread.get_absolute_url())
     parent = None
     if data.get("parent"):
         # Any post of this thread: post_create refuses one the member may not see.
         parent = Post.objects.filter(pk=data["parent"], thread=thread).first()
-    try:
-        post = conversations.post_create(
-            author=request.user, thread=thread, body=data["body"], parent=parent
-        )
-    except PermissionDenied:
-        submissions.release(request.user, data["nonce"])
-        raise
-    except ValidationError as error:  # a limit: the draft stays in the box
-        submissions.release(request.user, data["nonce"])
-        form.add_error(None, error)
+    done = submissions.once(request.user, form, lambda: conversations.post_create(
+        author=request.user, thread=thread, body=data["body"], parent=parent
+    ))
+    if done.repeat:
+        messages.info(request, "That reply was already posted.")
+        return HttpResponseRedirect(done.url or thread.get_absolute_url())
+    if done.error:  # a limit: the draft stays in the box
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
-                              form=form, status=refusal_status(error))
+                              form=form, status=refusal_status(done.error))
+    post = done.made
     url = post.get_absolute_url()
-    submissions.complete(request.user, data["nonce"], url)
     if post.status == Post.Status.HELD:
         messages.info(request, "Thanks! Your post waits for a host's approval; only you and "
                                "the hosts see it until then.")
