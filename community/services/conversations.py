@@ -347,8 +347,8 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
         _update_search_vector(post.thread_id)
     event_record(
         kind=EngagementEvent.Kind.POST_EDITED, actor=editor, thread_id=post.thread_id,
-        post_id=post.pk, payload={"mentions": sorted(checked.mentions), "held": newly_held,
-                                  "staff": staff},
+        post_id=post.pk, subject_user_id=post.author_id,
+        payload={"mentions": sorted(checked.mentions), "held": newly_held, "staff": staff},
     )
 
 
@@ -383,18 +383,28 @@ def post_delete(*, actor: UserModel, post: Post) -> Post:
 
 def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
     permissions.require(permissions.is_member(user), "Sign in to follow threads.")
-    if follow:
-        _, created = ThreadFollow.objects.get_or_create(user=user, thread=thread)
-        return created
-    return ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+    with transaction.atomic():
+        if follow:
+            changed = ThreadFollow.objects.get_or_create(user=user, thread=thread)[1]
+        else:
+            changed = ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+        if changed:
+            event_record(kind=EngagementEvent.Kind.FOLLOWED, actor=user,
+                         payload={"thread": thread.pk, "follow": follow})
+    return changed
 
 
 def space_follow_set(*, user: UserModel, space: Space, follow: bool) -> bool:
     permissions.require(permissions.is_member(user), "Sign in to follow spaces.")
-    if follow:
-        _, created = SpaceFollow.objects.get_or_create(user=user, space=space)
-        return created
-    return SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
+    with transaction.atomic():
+        if follow:
+            changed = SpaceFollow.objects.get_or_create(user=user, space=space)[1]
+        else:
+            changed = SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
+        if changed:
+            event_record(kind=EngagementEvent.Kind.FOLLOWED, actor=user,
+                         payload={"space": space.pk, "follow": follow})
+    return changed
 
 
 def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
