@@ -50,8 +50,10 @@ def _apply(events: list[EngagementEvent]) -> None:
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )
-    # New scores reorder the thread lists: anonymous visitors get them once committed.
-    pagecache.invalidate_on_commit("feed", *(pagecache.thread_tag(pk) for pk in threads))
+    # New thread scores reorder the thread lists (the engine's own hook; what each event
+    # shows is ``community.invalidation``): events about no thread leave the lists alone.
+    if threads:
+        pagecache.invalidate_with_commit("feed", *(pagecache.thread_tag(pk) for pk in threads))
 
 
 def process_batch(*, limit: int = BATCH_SIZE) -> int:

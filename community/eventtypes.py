@@ -299,7 +299,7 @@ class PostCreated(Mentioning):
     held: bool = False
 
 
-@declare(Kind.POST_EDITED, ids=("actor", "thread", "post"))
+@declare(Kind.POST_EDITED, ids=("actor", "subject_user", "thread", "post"))
 class PostEdited(Mentioning):
     held: bool = False  # the new text sent a published post back for review
     staff: bool = False  # edited by a host
@@ -328,8 +328,9 @@ class PostHidden(Mentioning):
 
 @declare(Kind.THREAD_MODERATED, ids=("actor", "thread", "threads", "members"))
 class ThreadModerated(Payload):
-    action: str  # is_pinned, is_locked, is_featured, close, reopen, move, merge
+    action: str  # is_pinned, is_locked, is_featured, close, reopen, move, merge, tags
     value: bool | None = optional()  # for the three flags
+    tags: list[str] | None = optional()  # the thread's tags after a change of them
 
 
 @declare(Kind.ANSWER_ACCEPTED, ids=("actor", "subject_user", "thread", "post"))
@@ -354,11 +355,31 @@ class VoteWithdrawn(Payload):
 
 @declare(Kind.FOLLOWED, ids=("actor", "thread"))
 class Followed(Payload):
+    """A follow or unfollow of a thread (the ``thread`` column), a space or a project."""
+
+    follow: bool = True
+    space: int | None = optional()
+    project: int | None = optional()
+
+
+@declare(Kind.MEMBER_CLAIMED, ids=("actor",))
+class MemberClaimed(Payload):
+    """An imported account claimed by its person (their name shows as claimed)."""
+
+
+@declare(Kind.MEMBER_SUSPENDED, ids=("actor", "subject_user"))
+class MemberSuspended(Payload):
+    ends_at: str  # ISO date and time
+
+
+@declare(Kind.MEMBER_UNSUSPENDED, ids=("actor", "subject_user"))
+class MemberUnsuspended(Payload):
     pass
 
 
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
-    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed,
+    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, MemberClaimed,
+    MemberSuspended, MemberUnsuspended,
 )

@@ -349,6 +349,17 @@ class MoveForm(forms.Form):
                                    label="Move to")
 
 
+class TagsForm(forms.Form):
+    tags = forms.CharField(required=False, max_length=200, label="Tags",
+                           help_text="Up to 5, separated by commas, e.g. yeast, lager.")
+
+    def clean_tags(self):
+        tags = User.split_list(self.cleaned_data.get("tags", ""))
+        if len(tags) > 5:
+            raise forms.ValidationError("Use at most 5 tags.")
+        return tags
+
+
 class MergeForm(forms.Form):
     target = forms.CharField(
         max_length=300, label="Merge into (the other thread's address or number)",

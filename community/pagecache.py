@@ -3,11 +3,20 @@
 A page is cached under its path, its query string and the current *versions* of the tags
 it depends on: ``thread:<id>`` for a thread's pages, ``member:<handle>`` for a profile,
 ``feed`` for every list of threads, and ``site`` for what every page shows (names, spaces,
-settings). Every write appends an ``EngagementEvent`` (ARCHITECTURE.md), and
-:func:`services.events.event_record` bumps the tags of the threads and people the event
-is about, after commit; the engagement engine bumps ``feed`` when it rescores. A bumped
-version changes the key, so the next visitor gets a fresh page at once: a reply shows to
-anonymous readers as soon as it is committed. Old entries simply expire.
+settings). Every write appends an ``EngagementEvent`` (ARCHITECTURE.md), and one table,
+``community.invalidation.STALE``, says which tags each kind of event makes stale;
+:func:`services.events.event_record` hands every event to it. The engagement engine bumps
+``feed`` when new scores reorder the lists. A bumped version changes the key, so the next
+visitor gets a fresh page at once: a reply shows to anonymous readers as soon as it is
+committed. Old entries simply expire.
+
+When tags are bumped (:func:`invalidate_with_commit`): twice, once at once, inside the
+writing transaction, and once more after it commits. The first bump lets the transaction
+itself (and a test, which never commits) read its own writes through the cache; but a
+concurrent reader between that bump and the commit still sees the old rows and may store
+them under the new version. The second bump, after commit, gives the tags versions nobody
+has rendered under yet, so that entry is never read: after commit every reader gets the
+committed fact. A rollback leaves only a needless miss.
 
 Only requests that carry no session and no messages are served from here, and only
 responses that set no cookie and vary by nothing else are stored, so a page meant for one
@@ -145,9 +154,9 @@ class _Pending:
     """The tags (and people, by id) one transaction changed: one bump after it commits,
     however many writes and events it held."""
 
-    def __init__(self):
-        self.tags: set[str] = set()
-        self.user_ids: set[int] = set()
+    def __init__(self, tags=(), user_ids=()):
+        self.tags: set[str] = set(tags)
+        self.user_ids: set[int] = set(user_ids)
 
     def __call__(self):
         tags = set(self.tags)
@@ -179,6 +188,19 @@ def invalidate_on_commit(*tags: str, user_ids=()) -> None:
         return
     pending.tags.update(tags)
     pending.user_ids.update(pk for pk in user_ids if pk)
+
+
+def invalidate_with_commit(*tags: str, user_ids=()) -> None:
+    """``tags`` and the profiles of ``user_ids`` get new versions now and again after the
+    current transaction commits (once, outside one): see the module's docstring."""
+    user_ids = {pk for pk in user_ids if pk}
+    if not (tags or user_ids):
+        return
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        _Pending(tags, user_ids)()
+    invalidate_on_commit(*tags, user_ids=user_ids)
 
 
 def thread_tag(thread_id) -> str:

@@ -5,10 +5,11 @@ engine on every request: twenty cards, each with its includes, URL reversals and
 permission checks in template tags, cost most of the page's time. Here the viewer's
 permissions for each post are worked out in Python (cheap), and a card is rendered only
 when nobody has rendered that exact card before: the cache key covers everything the card
-shows (the post's stored HTML and state, its counts, its author's name and picture, the
-quoted parent, the thread's accepted answer and last page) and every permission that
-changes it, so a change anywhere makes a new key and stale cards simply expire. One
-``get_many`` fetches a page's cards. The CSRF token is the one thing that differs between
+shows (every field the selector loads for it, ``selectors.threads.CARD_FIELDS``: the
+post's stored HTML and state, its counts, its author's name and picture, the quoted parent;
+and the thread's accepted answer and last page) and every permission that changes it, so
+a change anywhere makes a new key and stale cards simply expire. One ``get_many`` fetches
+a page's cards. The CSRF token is the one thing that differs between
 members with the same permissions: cards are stored with a placeholder that is swapped for
 the request's token as they are served.
 
@@ -19,10 +20,12 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.template.loader import get_template, render_to_string
 
 from community import pagecache, permissions, rendering
 from community.rendering import CSRF_SLOT
+from community.selectors.threads import CARD_FIELDS
 from community.templatetags.community import FORM_SLOTS, slotted
 
 TTL = 24 * 3600
@@ -55,15 +58,21 @@ def _permissions(user, post, thread, voted) -> dict:
     }
 
 
+def loaded(post) -> tuple:
+    """The value of every field the selector loads for a card (``CARD_FIELDS``, followed
+    through the author and the quoted parent): a field added there is in the key at once."""
+    values = []
+    for path in CARD_FIELDS:
+        value = post
+        for name in path.split("__"):
+            value = None if value is None else getattr(value, name)
+        values.append(str(value) if isinstance(value, FieldFile) else value)
+    return tuple(values)
+
+
 def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
-    author, parent = post.author, post.parent if post.parent_id else None
     facts = (
-        _templates_version(), settings.BRAND.get("name"), post.pk, post.kind, post.author_role,
-        post.status, post.held_reason, post.is_deleted, post.body_html, post.created_at,
-        post.edited_at, post.staff_edited_at, post.like_count, post.helpful_count,
-        author.pk, author.username, author.name, str(author.avatar),
-        parent and (parent.pk, parent.is_deleted, parent.status, parent.author.name,
-                    parent.body[:200]),
+        _templates_version(), settings.BRAND.get("name"), post.pk, loaded(post),
         thread.accepted_answer_id == post.pk, accepted_slot, page.num_pages, may_reply,
         tuple(sorted(allowed.items())),
     )

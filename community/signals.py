@@ -26,5 +26,8 @@ def member_joined(sender, request, user, **kwargs):
 @receiver(post_delete, sender=Space, dispatch_uid="community.space_deleted_pages")
 @receiver(post_save, sender=CommunitySettings, dispatch_uid="community.settings_pages")
 def site_changed(sender, **kwargs):
-    """Spaces and settings show on every page: cached pages are rendered again."""
-    pagecache.invalidate_on_commit("site")
+    """Spaces and settings show on every page: cached pages are rendered again.
+
+    Not a row of ``community.invalidation``: spaces and settings are edited in the Django
+    admin, by saving models, with no service and so no event to hang the row on."""
+    pagecache.invalidate_with_commit("site")

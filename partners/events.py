@@ -49,5 +49,13 @@ class CoauthorAccepted(Payload):
     organisation: int
 
 
-KINDS = (PartnerApplied, PartnerDecided, PartnerJoined, PartnerLeft, PartnerPublished,
-         CoauthorInvited, CoauthorAccepted)
+@declare(Kind.ORGANISATION_EDITED, ids=("actor", "subject_user"))
+class OrganisationEdited(Payload):
+    """An organisation's page, or who administers it, changed."""
+
+    organisation: int
+    what: str  # page or admin
+
+
+KINDS = (OrganisationEdited, PartnerApplied, PartnerDecided, PartnerJoined, PartnerLeft,
+         PartnerPublished, CoauthorInvited, CoauthorAccepted)

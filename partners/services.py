@@ -97,7 +97,9 @@ def organisation_edit(*, actor, organisation: Organisation, description: str, we
         organisation.logo = logo
     elif remove_logo:
         organisation.logo = ""
-    organisation.save(update_fields=["description", "website", "links", "logo"])
+    with transaction.atomic():
+        organisation.save(update_fields=["description", "website", "links", "logo"])
+        events.OrganisationEdited.record(actor=actor, organisation=organisation.pk, what="page")
 
 
 # People -------------------------------------------------------------------------------
@@ -200,10 +202,13 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
 def membership_admin_set(*, actor, organisation: Organisation, member) -> None:
     permissions.require(permissions.can_manage_organisation(actor, organisation),
                         "Only this organisation's admins choose its admins.")
-    updated = PartnerMembership.objects.filter(organisation=organisation,
-                                               user=member).update(is_admin=True)
-    if not updated:
-        raise ValidationError(f"{member.name} is not in {organisation.name}.")
+    with transaction.atomic():
+        updated = PartnerMembership.objects.filter(organisation=organisation,
+                                                   user=member).update(is_admin=True)
+        if not updated:
+            raise ValidationError(f"{member.name} is not in {organisation.name}.")
+        events.OrganisationEdited.record(actor=actor, subject_user=member,
+                                         organisation=organisation.pk, what="admin")
 
 
 # Co-created content -------------------------------------------------------------------

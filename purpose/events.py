@@ -77,5 +77,25 @@ class ContributionWon(Addressed):
     contribution: int
 
 
-KINDS = (ProjectProposed, ProjectStatus, ProjectJoined, ProjectLeft, Pledged, PledgeWithdrawn,
-         ProjectUpdate, Contributed, ContributionVoted, ContributionUnvoted, ContributionWon)
+@declare(Kind.PURPOSE_REVISED, ids=("actor",))
+class PurposeRevised(Payload):
+    revision: int
+
+
+@declare(Kind.PROJECT_EDITED, ids=("actor", "subject_user"))
+class ProjectEdited(Payload):
+    """A project's details, a member's role, its needs or its voting changed."""
+
+    project: int
+    what: str  # details, role, needs or voting
+
+
+@declare(Kind.CONTRIBUTION_EDITED, ids=("actor",))
+class ContributionEdited(Payload):
+    project: int
+    contribution: int
+
+
+KINDS = (PurposeRevised, ProjectEdited, ContributionEdited, ProjectProposed, ProjectStatus,
+         ProjectJoined, ProjectLeft, Pledged, PledgeWithdrawn, ProjectUpdate, Contributed,
+         ContributionVoted, ContributionUnvoted, ContributionWon)

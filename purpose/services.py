@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from community import limits, pagecache, permissions
-from community.eventtypes import Addressed
+from community import limits, permissions
+from community.eventtypes import Addressed, Followed
 from community.models import Space
 from community.services import conversations
 
@@ -68,11 +68,12 @@ def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **f
 def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> PurposeRevision:
     permissions.require(permissions.can_edit_purpose(editor),
                         "Only the host team edits the shared purpose.")
-    revision = PurposeRevision.objects.create(
-        statement=statement.strip(), story=story.strip(), story_html=_render(story, editor),
-        editor=editor, note=note.strip(),
-    )
-    pagecache.invalidate_on_commit("site")  # the home page shows the statement
+    with transaction.atomic():
+        revision = PurposeRevision.objects.create(
+            statement=statement.strip(), story=story.strip(), story_html=_render(story, editor),
+            editor=editor, note=note.strip(),
+        )
+        events.PurposeRevised.record(actor=editor, revision=revision.pk)
     return revision
 
 
@@ -133,8 +134,10 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
         project.cover = cover
     elif remove_cover:
         project.cover = ""
-    project.save(update_fields=["title", "goal", "description", "description_html", "space",
-                                "cover"])
+    with transaction.atomic():
+        project.save(update_fields=["title", "goal", "description", "description_html",
+                                    "space", "cover"])
+        _event(events.ProjectEdited, actor=actor, project=project, what="details")
 
 
 def project_status_set(*, actor, project: Project, to_status: str, note: str = "") -> None:
@@ -207,10 +210,13 @@ def project_leave(*, user, project: Project) -> bool:
 
 def project_follow_set(*, user, project: Project, follow: bool) -> None:
     permissions.require(permissions.is_member(user), "Sign in to follow projects.")
-    if follow:
-        ProjectFollow.objects.get_or_create(project=project, user=user)
-    else:
-        ProjectFollow.objects.filter(project=project, user=user).delete()
+    with transaction.atomic():
+        if follow:
+            changed = ProjectFollow.objects.get_or_create(project=project, user=user)[1]
+        else:
+            changed = ProjectFollow.objects.filter(project=project, user=user).delete()[0] > 0
+        if changed:
+            Followed.record(actor=user, project=project.pk, follow=follow)
 
 
 def project_role_set(*, actor, project: Project, member, role: str) -> None:
@@ -229,6 +235,8 @@ def project_role_set(*, actor, project: Project, member, role: str) -> None:
             raise ValidationError("A project needs a lead: make someone else a lead first.")
         membership.role = role
         membership.save(update_fields=["role"])
+        _event(events.ProjectEdited, actor=actor, project=project, subject_user=member,
+               what="role")
 
 
 # Needs and pledges -------------------------------------------------------------------
@@ -240,6 +248,7 @@ def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> N
         with transaction.atomic():
             need = Need.objects.create(project=project, kind=kind, name=name.strip(),
                                        wanted=wanted)
+            _event(events.ProjectEdited, actor=actor, project=project, what="needs")
     except IntegrityError:
         raise ValidationError(f"“{name.strip()}” is already on the list.") from None
     _touch(project)
@@ -249,7 +258,9 @@ def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> N
 def need_remove(*, actor, need: Need) -> None:
     permissions.require(permissions.can_manage_project(actor, need.project),
                         "Only the project's leads and the hosts edit the needs list.")
-    need.delete()
+    with transaction.atomic():
+        need.delete()
+        _event(events.ProjectEdited, actor=actor, project=need.project, what="needs")
 
 
 def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
@@ -334,8 +345,10 @@ def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> 
         raise ValidationError("Winners are confirmed: this vote is over.")
     if closes_at is not None and closes_at <= timezone.now():
         raise ValidationError("Choose a closing date in the future.")
-    project.voting_closes_at = closes_at
-    project.save(update_fields=["voting_closes_at"])
+    with transaction.atomic():
+        project.voting_closes_at = closes_at
+        project.save(update_fields=["voting_closes_at"])
+        _event(events.ProjectEdited, actor=actor, project=project, what="voting")
 
 
 def contribution_refusal(project: Project) -> str:
@@ -388,7 +401,10 @@ def contribution_edit(*, actor, contribution: Contribution, title: str, body: st
     if image:
         contribution.image = image
     contribution.updated_at = timezone.now()
-    contribution.save(update_fields=["title", "body", "body_html", "image", "updated_at"])
+    with transaction.atomic():
+        contribution.save(update_fields=["title", "body", "body_html", "image", "updated_at"])
+        _event(events.ContributionEdited, actor=actor, project=contribution.project,
+               contribution=contribution.pk)
 
 
 def _voting_check(contribution: Contribution) -> None:

@@ -30,11 +30,14 @@ def _isolated_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _page_cache(request, settings):
-    """Inside a test's transaction nothing commits, so the page cache would never hear of
-    the test's own writes: it is on only where commits are real (browser journeys against
-    the live server) and in the tests about it (``@pytest.mark.page_cache``)."""
-    settings.PAGE_CACHE = bool(request.node.get_closest_marker("page_cache")
-                               or "live_server" in request.fixturenames)
+    """The caches are on in every test, as in production: a write bumps what it makes stale
+    at once as well as after commit (``community.pagecache``), so a test, whose transaction
+    never commits, reads its own writes. A test that must see pages rendered afresh says
+    why: ``@pytest.mark.page_cache_off(reason="...")``."""
+    off = request.node.get_closest_marker("page_cache_off")
+    if off is not None and not (off.kwargs.get("reason") or off.args):
+        pytest.fail("@pytest.mark.page_cache_off needs a reason")
+    settings.PAGE_CACHE = off is None
 
 
 @pytest.fixture(autouse=True)

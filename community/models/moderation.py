@@ -174,6 +174,7 @@ class ModerationLog(models.Model):
         REOPEN = "reopen", "Reopened"
         MOVE = "move", "Moved"
         MERGE = "merge", "Merged"
+        RETAG = "retag", "Tags changed"
         FEATURE = "feature", "Featured"
         UNFEATURE = "unfeature", "Unfeatured"
         WELCOME = "welcome", "Welcomed"

@@ -112,10 +112,12 @@ def _window(thread: Thread, number: int, *, everything: bool) -> _Window:
 def _cards(posts):
     """What a post card shows: the post, its author and the post it quotes (no password
     hashes or emails: windows are kept in the shared cache)."""
-    return posts.select_related(*_POST_RELATED).only(*_CARD_FIELDS)
+    return posts.select_related(*_POST_RELATED).only(*CARD_FIELDS)
 
 
-_CARD_FIELDS = (
+# What a card shows, loaded by ``_cards`` and named by the card's cache key
+# (``postcards._key``): a new field on the card is added here and nowhere else.
+CARD_FIELDS = (
     "thread_id", "kind", "author_id", "author_role", "parent_id", "position", "body_html",
     "created_at", "edited_at", "is_deleted", "like_count", "helpful_count", "status",
     "held_reason", "staff_edited_at", "render_version",

@@ -321,8 +321,9 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
     if post.kind == Post.Kind.OPENING:
         Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
         _update_search_vector(post.thread_id)
-    events.PostEdited.record(actor=editor, thread=post.thread_id, post=post,
-                             mentions=sorted(checked.mentions), held=newly_held, staff=staff)
+    events.PostEdited.record(actor=editor, subject_user=post.author_id, thread=post.thread_id,
+                             post=post, mentions=sorted(checked.mentions), held=newly_held,
+                             staff=staff)
 
 
 def post_delete(*, actor: UserModel, post: Post) -> Post:
@@ -354,18 +355,26 @@ def post_delete(*, actor: UserModel, post: Post) -> Post:
 
 def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
     permissions.require(permissions.is_member(user), "Sign in to follow threads.")
-    if follow:
-        _, created = ThreadFollow.objects.get_or_create(user=user, thread=thread)
-        return created
-    return ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+    with transaction.atomic():
+        if follow:
+            changed = ThreadFollow.objects.get_or_create(user=user, thread=thread)[1]
+        else:
+            changed = ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+        if changed:
+            events.Followed.record(actor=user, thread=thread, follow=follow)
+    return changed
 
 
 def space_follow_set(*, user: UserModel, space: Space, follow: bool) -> bool:
     permissions.require(permissions.is_member(user), "Sign in to follow spaces.")
-    if follow:
-        _, created = SpaceFollow.objects.get_or_create(user=user, space=space)
-        return created
-    return SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
+    with transaction.atomic():
+        if follow:
+            changed = SpaceFollow.objects.get_or_create(user=user, space=space)[1]
+        else:
+            changed = SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
+        if changed:
+            events.Followed.record(actor=user, space=space.pk, follow=follow)
+    return changed
 
 
 def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:

@@ -242,6 +242,8 @@ def suspend(*, actor: User, user: User, reason: str, ends_at) -> Suspension:
             ends_at=ends_at.isoformat())
         tell([user.pk], Notification.Kind.MODERATED, actor=actor,
              message=f"Your account is suspended until {ends_at:%d %B %Y}: {reason.strip()}")
+        events.MemberSuspended.record(actor=actor, subject_user=user,
+                                      ends_at=ends_at.isoformat())
     return suspension
 
 
@@ -252,6 +254,7 @@ def unsuspend(*, actor: User, user: User) -> int:
                                       ends_at__gt=timezone.now()).update(lifted_at=timezone.now())
         if n:
             log(ModerationLog.Action.UNSUSPEND, actor=actor, target=user)
+            events.MemberUnsuspended.record(actor=actor, subject_user=user)
     return n
 
 
@@ -317,6 +320,21 @@ def thread_move(*, actor: User, thread: Thread, space: Space) -> Thread:
         log(ModerationLog.Action.MOVE, actor=actor, target=thread.author, thread_id=thread.pk,
             reason=f"From {old.name} to {space.name}", **{"from": old.pk, "to": space.pk})
         _thread_event(thread, actor, "move")
+    return thread
+
+
+def thread_tags_set(*, actor: User, thread: Thread, names: list[str]) -> Thread:
+    """A host changes a thread's tags (what it is filed under in search and the lists)."""
+    _require_host(actor)
+    with transaction.atomic():
+        before = sorted(thread.tags.values_list("name", flat=True))
+        thread.tags.set(conversations.tags_resolve(names))
+        after = sorted(thread.tags.values_list("name", flat=True))
+        if before == after:
+            return thread
+        log(ModerationLog.Action.RETAG, actor=actor, target=thread.author, thread_id=thread.pk,
+            reason=f"{', '.join(before) or 'none'} → {', '.join(after) or 'none'}")
+        _thread_event(thread, actor, "tags", tags=after)
     return thread
 
 

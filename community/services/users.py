@@ -144,4 +144,5 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
         member.set_password(password)
         member.save(update_fields=["email", "is_unclaimed", "password", "display_name"])
         EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
+        events.MemberClaimed.record(actor=member)
     return member

@@ -21,6 +21,7 @@ from community.forms import (
     ReasonForm,
     StaffEditForm,
     SuspendForm,
+    TagsForm,
 )
 from community.limits import refusal_status
 from community.models import ModerationLog, Post, Thread, User
@@ -195,7 +196,8 @@ def thread_tools(request, pk):
     return _tools_page(request, thread)
 
 
-def _tools_page(request, thread, *, close=None, move=None, merge=None, status=200):
+def _tools_page(request, thread, *, close=None, move=None, merge=None, tags=None,
+                status=200):
     suggestions = []
     if thread.is_question:
         suggestions = routing.candidates(thread, limit=5)
@@ -204,6 +206,8 @@ def _tools_page(request, thread, *, close=None, move=None, merge=None, status=20
         "close_form": close or CloseForm(),
         "move_form": move or MoveForm(initial={"space": thread.space}),
         "merge_form": merge or MergeForm(),
+        "tags_form": tags or TagsForm(initial={"tags": ", ".join(
+            thread.tags.order_by("name").values_list("name", flat=True))}),
         "suggestions": suggestions,
     }, status=status)
 
@@ -242,6 +246,13 @@ def thread_tool(request, pk, tool):
             return _tools_page(request, thread, move=form, status=400)
         moderation.thread_move(actor=request.user, thread=thread, space=form.cleaned_data["space"])
         done = f"Moved to {form.cleaned_data['space'].name}."
+    elif tool == "tags":
+        form = TagsForm(request.POST)
+        if not form.is_valid():
+            return _tools_page(request, thread, tags=form, status=400)
+        moderation.thread_tags_set(actor=request.user, thread=thread,
+                                   names=form.cleaned_data["tags"])
+        done = "Tags saved."
     elif tool == "merge":
         form = MergeForm(request.POST)
         if form.is_valid():

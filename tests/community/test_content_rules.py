@@ -233,7 +233,6 @@ def test_an_edited_opening_post_with_a_blocked_word_takes_the_thread_off_the_lis
     assert "Bottling day photos" not in page_of(client_as(None).get(reverse("home")))
 
 
-@pytest.mark.page_cache
 def test_a_host_edit_goes_through_the_same_check_and_shows_at_once(
         client_as, thread, writer, host, django_capture_on_commit_callbacks):
     post = conversations.post_create(author=writer, thread=thread, body="Call 555-0100")

@@ -15,7 +15,7 @@ from community.services import conversations
 
 from .. import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

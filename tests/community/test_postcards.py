@@ -162,3 +162,28 @@ def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread
     voted = reader.post(reverse("post_vote", args=[answer.pk, "like"]),
                         {"csrfmiddlewaretoken": token})
     assert voted.status_code == 302
+
+
+@pytest.mark.parametrize("field", __import__(
+    "community.selectors.threads", fromlist=["CARD_FIELDS"]).CARD_FIELDS)
+def test_every_field_the_selector_loads_for_a_card_is_in_its_key(thread, field):
+    """A field is added to a card in one place, the selector's ``CARD_FIELDS``: a change of
+    its value makes a new key, so the card is rendered again."""
+    from community import postcards
+    from community.selectors.threads import thread_get, thread_page
+
+    reply = conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                      body="Try a lager yeast.",
+                                      parent=thread.posts.get(position=2))
+    page = thread_page(thread=thread_get(thread.pk), page=1, viewer=factories.UserFactory())
+    post = next(p for p in page.posts if p.pk == reply.pk)
+    args = (thread, page, True, False, {"may_vote": True})
+    before = postcards._key(post, *args)
+    *path, name = field.split("__")
+    owner = post
+    for step in path:
+        owner = getattr(owner, step)
+    value = getattr(owner, name)
+    changed = {bool: lambda v: not v, int: lambda v: v + 1}.get(type(value), lambda v: f"{v}!")
+    setattr(owner, name, changed(value) if value is not None else "set")
+    assert postcards._key(post, *args) != before, field

@@ -49,7 +49,6 @@ def test_story_markdown_is_sanitised_and_a_blank_form_keeps_what_was_typed(clien
     assert "&lt;script&gt;alert(1)" in page  # shown as the text it is, not run
 
 
-@pytest.mark.page_cache
 def test_home_shows_the_short_form_and_follows_a_new_version(
         client_as, host, member, django_capture_on_commit_callbacks):
     for reader in (None, member):  # both kept: the anonymous page, the member's purpose
