@@ -10,7 +10,7 @@ so an event applied twice, or after a later one, changes nothing further.
 from django.db import transaction
 from django.utils import timezone
 
-from community import eventtypes, notify, pagecache, routing, scoring
+from community import eventtypes, notify, pages, routing, scoring
 from community.models import EngagementEvent, Post
 from community.queue import enqueue_once
 
@@ -51,9 +51,9 @@ def _apply(events: list[EngagementEvent]) -> None:
         processed_at=timezone.now()
     )
     # New thread scores reorder the thread lists (the engine's own hook; what each event
-    # shows is ``community.invalidation``): events about no thread leave the lists alone.
+    # shows is ``community.pages.invalidation``): events about no thread leave the lists alone.
     if threads:
-        pagecache.invalidate_with_commit("feed", *(pagecache.thread_tag(pk) for pk in threads))
+        pages.invalidate_with_commit("feed", *(pages.thread_tag(pk) for pk in threads))
 
 
 def process_batch(*, limit: int = BATCH_SIZE) -> int:

@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import eventtypes as events
-from . import pagecache
+from . import pages
 from .models import CommunitySettings, Space
 from .services.invitations import invitation_accept, invitation_link_get
 
@@ -28,6 +28,6 @@ def member_joined(sender, request, user, **kwargs):
 def site_changed(sender, **kwargs):
     """Spaces and settings show on every page: cached pages are rendered again.
 
-    Not a row of ``community.invalidation``: spaces and settings are edited in the Django
+    Not a row of ``community.pages.invalidation``: spaces and settings are edited in the Django
     admin, by saving models, with no service and so no event to hang the row on."""
-    pagecache.invalidate_with_commit("site")
+    pages.invalidate_with_commit("site")

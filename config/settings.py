@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # Before anything can read a body: an oversized one is refused unread (413).
     "community.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "community.pagecache.RequestVersionsMiddleware",
+    "community.pages.RequestVersionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,7 +230,7 @@ STORAGES = {
     },
 }
 # Uploads: images only, checked and re-encoded by community.images.
-# Whole pages for anonymous visitors from the cache (community/pagecache.py).
+# Whole pages for anonymous visitors from the cache (community/pages/anonymous.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Posts per minute and per hour for each role (community/limits.py, numbers in the admin's
 # community settings). Tests turn it off where they build content in bulk (tests/conftest.py).

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from community import pagecache, permissions
+from community import permissions
 from community.models import Post, User
 from community.selectors.paging import Slice, page_slice
 from purpose.models import Project
@@ -74,14 +74,11 @@ def people_page(*, organisation: Organisation) -> dict:
 
 
 def thread_credit(thread_id: int) -> PartnerPost | None:
-    """The organisation and accepted co-authors behind a thread, if a partner made it; kept
-    in the shared cache under the thread's version (publishing and co-authoring are events
-    about the thread)."""
-    return pagecache.remember(
-        ("partner-credit", thread_id),
-        lambda: (PartnerPost.objects.filter(thread_id=thread_id).select_related("organisation")
-                 .prefetch_related(_accepted()).first()),
-        tags=(pagecache.thread_tag(thread_id),))
+    """The organisation and accepted co-authors behind a thread, if a partner made it (the
+    thread page keeps it under the thread's version: publishing and co-authoring are
+    events about the thread)."""
+    return (PartnerPost.objects.filter(thread_id=thread_id).select_related("organisation")
+            .prefetch_related(_accepted()).first())
 
 
 # Insights ------------------------------------------------------------------------------

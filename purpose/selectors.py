@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
-from community import pagecache, permissions
+from community import permissions
 from community.selectors.paging import Slice, page_slice
 
 from .models import (
@@ -32,11 +32,9 @@ class Sort:
              PEOPLE: ("-member_count", "-last_activity_at", "-id")}
 
 
-def purpose_current(*, cached: bool = False) -> PurposeRevision | None:
-    """The newest revision; ``cached``: kept under the site's version (the home page shows
-    it on every view; a new revision bumps the site, ``services.purpose_revise``)."""
-    if cached:
-        return pagecache.remember(("purpose-current",), purpose_current, tags=())
+def purpose_current() -> PurposeRevision | None:
+    """The newest revision (the home page keeps it under the site's version: a new
+    revision bumps the site, ``services.purpose_revise``)."""
     return (PurposeRevision.objects.select_related("editor")
             .order_by("-created_at", "-id").first())
 

@@ -31,7 +31,7 @@ def _isolated_cache(settings):
 @pytest.fixture(autouse=True)
 def _page_cache(request, settings):
     """The caches are on in every test, as in production: a write bumps what it makes stale
-    at once as well as after commit (``community.pagecache``), so a test, whose transaction
+    at once as well as after commit (``community.pages.versions``), so a test, whose transaction
     never commits, reads its own writes. A test that must see pages rendered afresh says
     why: ``@pytest.mark.page_cache_off(reason="...")``."""
     off = request.node.get_closest_marker("page_cache_off")

@@ -44,3 +44,66 @@ def test_a_task_is_found_by_its_registered_name():
 def test_an_unknown_task_name_fails_in_the_write_that_asked_for_it():
     with pytest.raises(LookupError, match="community.no_such_task"):
         registered("community.no_such_task")
+
+
+# The speed layer (``community.pages``) is asked for by what serves a page and by the
+# engine's hooks that make pages stale; selectors and services stay plain reads and writes.
+PAGES_USERS = {
+    "community/middleware.py",  # wiring
+    "community/apps.py",
+    "community/services/events.py",  # every event's row of the invalidation table
+    "community/engagement.py",  # the engine's feed bump when scores reorder the lists
+    "community/signals.py",  # spaces and settings saved in the admin, with no event
+}
+PAGES_USER_FOLDERS = ("views", "templatetags")
+
+
+def _imports_pages(path: Path) -> bool:
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolved against the module's own package
+                package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+                base = ".".join(package[:len(package) - node.level + 1]
+                                + ((base,) if base else ()))
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        if any(name == "community.pages" or name.startswith("community.pages.")
+               for name in names):
+            return True
+    return False
+
+
+def _may_import_pages(relative: str) -> bool:
+    parts = relative.split("/")
+    return (relative in PAGES_USERS or parts[:2] == ["community", "pages"]
+            or any(folder in parts[:-1] or parts[-1] == f"{folder}.py"
+                   for folder in PAGES_USER_FOLDERS))
+
+
+def test_only_views_tags_middleware_and_engine_hooks_import_the_pages_layer():
+    found, refused = set(), []
+    for app in ("community", "purpose", "partners"):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in relative or not _imports_pages(path):
+                continue
+            found.add(relative)
+            if not _may_import_pages(relative):
+                refused.append(relative)
+    assert refused == [], f"only views, template tags and engine hooks use the cache: {refused}"
+    assert "community/views/threads.py" in found  # the walk does see the imports
+
+
+def test_the_walk_sees_relative_and_from_imports():
+    assert not _imports_pages(ROOT / "community" / "selectors" / "threads.py")
+    assert _imports_pages(ROOT / "community" / "signals.py")  # from . import pages
+    assert _imports_pages(ROOT / "community" / "pages" / "bodies.py")  # from .store import ...
+    assert not _may_import_pages("community/selectors/threads.py")
+    assert not _may_import_pages("purpose/selectors.py")
+    assert _may_import_pages("partners/templatetags/partners.py")

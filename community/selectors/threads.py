@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 
-from community import pagecache, permissions
+from community import permissions
 from community.models import Post, Tag, Thread, ThreadFollow, Vote
 from community.prepared import statement
 
@@ -66,13 +66,6 @@ def thread_get(pk: int) -> Thread:
     )
 
 
-def thread_shown(pk: int) -> Thread:
-    """:func:`thread_get` for reading pages, kept in the shared cache under the thread's
-    version (never for writes, which read the row itself)."""
-    return pagecache.remember(("thread", pk), lambda: thread_get(pk),
-                              tags=(pagecache.thread_tag(pk),))
-
-
 def page_of_position(position: int) -> int:
     return (max(position, 1) - 1) // POSTS_PER_PAGE + 1
 
@@ -93,7 +86,9 @@ def _first_position(number: int) -> int:
     return (number - 1) * POSTS_PER_PAGE + 1
 
 
-def _window(thread: Thread, number: int, *, everything: bool) -> _Window:
+def thread_window(thread: Thread, number: int, *, everything: bool) -> _Window:
+    """Posts page ``number`` of ``thread`` as hosts (``everything``) or everyone else see
+    it: the same for every such reader, so views keep it in the shared cache."""
     low = _first_position(number)
     window = _cards(Post.objects.filter(thread=thread, position__gte=low,
                                         position__lt=low + POSTS_PER_PAGE))
@@ -116,7 +111,7 @@ def _cards(posts):
 
 
 # What a card shows, loaded by ``_cards`` and named by the card's cache key
-# (``postcards._key``): a new field on the card is added here and nowhere else.
+# (``community.pages.cards._key``): a new field on the card is added here and nowhere else.
 CARD_FIELDS = (
     "thread_id", "kind", "author_id", "author_role", "parent_id", "position", "body_html",
     "created_at", "edited_at", "is_deleted", "like_count", "helpful_count", "status",
@@ -163,21 +158,18 @@ def _marks(how_many: int, held: bool):
     return marks[0].union(*marks[1:], all=True)
 
 
-def thread_page(*, thread: Thread, page: int, viewer) -> ThreadPage:
+def thread_page(*, thread: Thread, page: int, viewer, window=thread_window) -> ThreadPage:
     """Posts ``page`` of ``thread``. Positions are dense per thread, so a page is an index
     range, not an OFFSET: the last page of a 100,000-post thread costs what the first does.
     Deleted posts keep their position (and show as deleted) so permalinks never move.
 
-    The page as hosts or as everyone else sees it is kept in the shared cache under the
-    thread's version (every event about the thread bumps it, ``community.pagecache``);
-    the viewer's own votes, follow and held posts are read for each request."""
+    The page as hosts or as everyone else sees it comes from ``window`` (called like
+    :func:`thread_window`, which the reading view keeps under the thread's version); the
+    viewer's own votes, follow and held posts are read for each request."""
     staff = permissions.is_staff_host(viewer)
     num_pages = last_page(thread)
     number = min(max(page, 1), num_pages)  # before the cache: ?page=N past the end is the last
-    shared = pagecache.remember(
-        ("thread-page", thread.pk, number, staff),
-        lambda: _window(thread, number, everything=staff),
-        tags=(pagecache.thread_tag(thread.pk),))
+    shared = window(thread, number, everything=staff)
     posts = shared.posts
     voted: set[tuple[int, str]] = set()
     following = False

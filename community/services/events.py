@@ -7,9 +7,9 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
 
     After commit, the engagement engine is asked to apply pending events (once per
     transaction); if that message is lost, the periodic sweep applies them. The pages the
-    event makes stale are given by its row in ``community.invalidation.STALE``.
+    event makes stale are given by its row in ``community.pages.invalidation.STALE``.
     """
-    from community import invalidation
+    from community.pages import invalidation
     from community.queue import enqueue_once
 
     enqueue_once("community.process_events")

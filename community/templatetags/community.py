@@ -1,11 +1,8 @@
-import copy
-
 from django import template
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from community import pagecache, permissions, rendering
+from community import pages, permissions, rendering
 
 register = template.Library()
 
@@ -40,42 +37,6 @@ def unread_notifications(context):
     return user.standing["unread"] if user.is_authenticated else 0
 
 
-# Template output rendered once per process for each shape (the reply form, the site
-# header), with slots for what differs on every render.
-_RENDERED = pagecache.Recent(budget=4 * 1024 * 1024)
-
-
-def _rendered_once(shape: str, render) -> str:
-    """``render()``'s output for ``shape``, from this process's store after the first time;
-    fresh every time in DEBUG, where templates change under a running server."""
-    if settings.DEBUG:
-        return render()
-    html = _RENDERED.get_many([shape]).get(shape)
-    if html is None:
-        html = render()
-        _RENDERED.set_many({shape: html}, pagecache.PAGE_TIMEOUT)
-    return html
-
-
-FORM_SLOTS = ("nonce", "started")  # SubmissionNonceMixin, BotGuardMixin: new every render
-
-
-def form_slot(name: str) -> str:
-    """The placeholder a form's per-render value ``name`` is rendered as, to fill in later."""
-    return rendering.slot(f"form-{name}")
-
-
-def slotted(form):
-    """A copy of ``form`` that renders a slot in place of each per-render value, and those
-    values by slot (``rendering.with_values`` puts them back). A bound form shows what was
-    sent, so its copy renders just like it."""
-    names = [name for name in FORM_SLOTS if name in form.initial]
-    copied = copy.copy(form)
-    copied.initial = {**form.initial, **{name: form_slot(name) for name in names}}
-    copied._bound_fields_cache = {}
-    return copied, {form_slot(name): str(form.initial[name]) for name in names}
-
-
 @register.simple_tag
 def form_fields(form):
     """``{% form_fields form %}``: the form through ``components/_form.html``.
@@ -87,11 +48,11 @@ def form_fields(form):
     """
     if form.is_bound or not getattr(form, "renders_once", False):
         return render_to_string("components/_form.html", {"form": form})
-    copied, values = slotted(form)
+    copied, values = pages.slotted(form)
     shape = repr((type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id,
                   sorted((name, repr(value)) for name, value in form.initial.items()
-                         if name not in FORM_SLOTS)))
-    return rendering.with_values(_rendered_once(shape, lambda: render_to_string(
+                         if name not in pages.FORM_SLOTS)))
+    return pages.with_values(pages.rendered_once(shape, lambda: render_to_string(
         "components/_form.html", {"form": copied})), values)
 
 
@@ -112,10 +73,10 @@ def site_header(context):
         "site-header", match and match.url_name, match and match.namespace, member,
         member and (user.pk, user.username, user.name, user.standing["unread"],
                     permissions.can_use_host_tools(user), user.is_superuser)))
-    html = _rendered_once(shape, lambda: render_to_string(
+    html = pages.rendered_once(shape, lambda: render_to_string(
         "components/_site_header.html",
-        {**context.flatten(), "csrf_token": rendering.CSRF_SLOT}))
-    return rendering.with_values(html, {}, request)
+        {**context.flatten(), "csrf_token": pages.CSRF_SLOT}))
+    return pages.with_values(html, {}, request)
 
 
 @register.filter
@@ -130,13 +91,13 @@ class FragmentNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context):
-        return pagecache.kept(self.key.resolve(context), lambda: self.nodelist.render(context))
+        return pages.kept(self.key.resolve(context), lambda: self.nodelist.render(context))
 
 
 @register.tag
 def fragment(parser, token):
     """``{% fragment key %}...{% endfragment %}``: the block rendered once per ``key``
-    (see ``pagecache.fragment_key``) and then read from the shared cache; the queries the
+    (see ``pages.fragment_key``) and then read from the shared cache; the queries the
     block needs should be lazy, so a hit costs none. An empty key renders every time."""
     bits = token.split_contents()
     if len(bits) != 2:

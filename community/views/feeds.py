@@ -7,10 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from community import pagecache, permissions
+from community import pages, permissions
 from community.models import Space, SpaceFollow, User
 from community.selectors import feeds
 from community.services import conversations
+
+
+def kept_spaces():
+    """Every space, kept under the site's version (a change to a space bumps it)."""
+    return pages.remember(("spaces",), feeds.spaces_list, tags=())
 
 
 def _feed_context(request, *, space=None):
@@ -23,7 +28,7 @@ def _feed_context(request, *, space=None):
         "page": SimpleLazyObject(lambda: feeds.feed_page(tab=tab, page=number, space=space)),
         "tabs": feeds.Tab.ALL,
         "announcements": SimpleLazyObject(lambda: feeds.host_announcements(space=space)),
-        "feed_key": pagecache.fragment_key("feed", tab, number, space.pk if space else 0),
+        "feed_key": pages.fragment_key("feed", tab, number, space.pk if space else 0),
     }
 
 
@@ -31,7 +36,7 @@ def _feed_tags(request, **kwargs):
     return ["feed"]
 
 
-@pagecache.anonymous_page(_feed_tags)
+@pages.anonymous_page(_feed_tags)
 def home(request):
     """The community's front page. Template ``community/home.html`` (``_feed.html`` on htmx)."""
     context = _feed_context(request)
@@ -46,15 +51,15 @@ def home(request):
             "home:member-count", lambda: members().aggregate(n=Count("id"))["n"], timeout=300)
 
     context.update(
-        spaces=SimpleLazyObject(feeds.spaces_list),
+        spaces=SimpleLazyObject(kept_spaces),
         newest_members=SimpleLazyObject(lambda: list(members().order_by("-date_joined")[:8])),
         stats=SimpleLazyObject(lambda: {"members": member_total()}),
-        side_key=pagecache.fragment_key("home-side"),
+        side_key=pages.fragment_key("home-side"),
     )
     return render(request, "community/home.html", context)
 
 
-@pagecache.anonymous_page(_feed_tags)
+@pages.anonymous_page(_feed_tags)
 def space_detail(request, slug):
     """A space's own feed. Template ``community/space.html`` (``_feed.html`` on htmx)."""
     space = get_object_or_404(Space, slug=slug)
@@ -65,7 +70,7 @@ def space_detail(request, slug):
     context["following"] = permissions.is_member(request.user) and SpaceFollow.objects.filter(
         user=request.user, space=space
     ).exists()
-    context["spaces"] = SimpleLazyObject(feeds.spaces_list)
+    context["spaces"] = SimpleLazyObject(kept_spaces)
     return render(request, "community/space.html", context)
 
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from community import limits, pagecache, permissions
+from community import limits, pages, permissions
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
 from community.selectors import profiles as profile_selectors
@@ -13,7 +13,7 @@ from community.selectors.feeds import page_number
 from community.services.users import account_delete, profile_update
 
 
-@pagecache.anonymous_page(lambda request, username: [pagecache.member_tag(username)])
+@pages.anonymous_page(lambda request, username: [pages.member_tag(username)])
 def profile_detail(request, username):
     """A member's public profile. Template ``community/profile.html``."""
     members = User.objects.filter(is_active=True, is_former_member=False)

@@ -3,14 +3,15 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from community import pagecache
+from community import pages
 from community import search as search_engine
 from community.models import Tag, Thread
-from community.selectors.feeds import page_number, spaces_list
+from community.selectors.feeds import page_number
+from community.views.feeds import kept_spaces
 
 
 @require_GET
-@pagecache.anonymous_page(lambda request, **kwargs: ["feed"])
+@pages.anonymous_page(lambda request, **kwargs: ["feed"])
 def search(request):
     """Full-text search with filters. Template ``community/search.html``."""
     query = request.GET.get("q", "")[: search_engine.MAX_QUERY]
@@ -37,11 +38,11 @@ def search(request):
         "query": query,
         "filters": filters,
         "results": results,
-        "results_key": pagecache.fragment_key(
+        "results_key": pages.fragment_key(
             "search", search_engine.words_of(query), filters, page, tag and tag.pk,
             params.urlencode()),
         "tag": tag,
-        "spaces": spaces_list(),
+        "spaces": kept_spaces(),
         "kinds": Thread.Kind.choices,
         "query_prefix": params.urlencode(),
     })

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import pagecache, permissions, postcards, submissions, viewcount
+from community import pages, permissions, submissions, viewcount
 from community.forms import PostForm, ThreadForm
 from community.limits import refusal_status
 from community.models import Post, Space, Thread
@@ -19,8 +19,9 @@ from community.services import conversations
 
 def _fetched_or_404(pk, *, reading=False) -> Thread:
     try:
-        if reading:
-            return thread_selectors.thread_shown(pk)
+        if reading:  # kept under the thread's version; writes read the row itself
+            return pages.remember(("thread", pk), lambda: thread_selectors.thread_get(pk),
+                                  tags=(pages.thread_tag(pk),))
         return thread_selectors.thread_get(pk)
     except Thread.DoesNotExist:
         raise Http404("No such thread.") from None
@@ -46,8 +47,18 @@ def _reply_target(request, thread, form) -> Post | None:
     return target
 
 
+def _kept_window(thread, number, *, everything):
+    """One page of posts as hosts or everyone else see it, kept under the thread's version
+    (every event about the thread bumps it)."""
+    return pages.remember(
+        ("thread-page", thread.pk, number, everything),
+        lambda: thread_selectors.thread_window(thread, number, everything=everything),
+        tags=(pages.thread_tag(thread.pk),))
+
+
 def _render_thread(request, thread, *, page, form=None, status=200):
-    data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user)
+    data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user,
+                                        window=_kept_window)
     reply_to = _reply_target(request, thread, form)
     if form is None:
         form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
@@ -61,12 +72,12 @@ def _render_thread(request, thread, *, page, form=None, status=200):
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
     }
-    context["body"] = postcards.render_body(request, context)
+    context["body"] = pages.render_body(request, context)
     return render(request, "community/thread.html", context, status=status)
 
 
 def _thread_tags(request, pk, **kwargs):
-    return [pagecache.thread_tag(pk)]
+    return [pages.thread_tag(pk)]
 
 
 def _count_view(request, pk, **kwargs):
@@ -74,7 +85,7 @@ def _count_view(request, pk, **kwargs):
 
 
 @require_GET
-@pagecache.anonymous_page(_thread_tags, on_hit=_count_view)
+@pages.anonymous_page(_thread_tags, on_hit=_count_view)
 def thread_detail(request, pk, slug):
     """A thread, one page of posts. Template ``community/thread.html``."""
     thread = _fetched_or_404(pk, reading=True)

@@ -1,4 +1,4 @@
-"""The speed layer's contract, generated from its table (``community.invalidation.STALE``):
+"""The speed layer's contract, generated from its table (``community.pages.invalidation.STALE``):
 for every kind of event, the pages that show its fact are rendered for an anonymous
 visitor (from a warmed page cache), a member and a host; the write goes through the
 service; on the next request every reader sees the new fact.
@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement, invalidation
+from community import engagement
 from community.models import EngagementEvent
+from community.pages import invalidation
 from community.services import conversations, invitations, moderation, users
 from community.signals import member_joined
 from partners import services as partners

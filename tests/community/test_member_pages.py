@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community import pagecache
+from community import pages
 from community.models import Notification, Post, Suspension
+from community.pages.store import Recent
 from community.services import conversations
 
 from .. import factories
@@ -49,7 +50,7 @@ def test_held_posts_show_to_their_author_and_hosts_only(client_as, thread, host,
     with django_capture_on_commit_callbacks(execute=True):
         held = conversations.post_create(author=author, thread=thread, body="Mine, held")
         Post.objects.filter(pk=held.pk).update(status=Post.Status.HELD)
-        pagecache.invalidate_on_commit(pagecache.thread_tag(thread.pk))
+        pages.invalidate_on_commit(pages.thread_tag(thread.pk))
     assert "Mine, held" in client_as(author).get(url).content.decode()
     assert "Waiting for a host" in client_as(author).get(url).content.decode()
     assert "Mine, held" not in client_as(other).get(url).content.decode()
@@ -126,7 +127,7 @@ def test_a_deactivated_member_is_signed_out_and_a_bad_session_is_anonymous(clien
 
 
 def test_recent_values_stay_within_their_budget_and_time():
-    recent = pagecache.Recent(budget=100)
+    recent = Recent(budget=100)
     recent.set_many({"a": "x" * 10, "b": "y" * 10}, timeout=60)
     assert recent.get_many(["a", "b"]) == {"a": "x" * 10, "b": "y" * 10}
     recent.set_many({f"k{i}": "z" * 12 for i in range(10)}, timeout=60)

@@ -3,7 +3,7 @@
 Every write that changes what a page shows records an ``EngagementEvent``
 (``services.events.event_record``); :data:`STALE` maps each event kind to the cache tags
 the fact changes, computed from the event's own fields, and :func:`pages_change` is the
-one place that bumps them (``community.pagecache``: at once and again after commit). A
+one place that bumps them (``versions``: at once and again after commit). A
 kind with no row raises at import, so a new kind cannot ship without saying what it makes
 stale; ``tests/community/test_invalidation.py`` renders the pages of every row.
 
@@ -24,6 +24,8 @@ or a follow of a project touches the project only.
 from dataclasses import dataclass, field
 
 from community.models import EngagementEvent
+
+from .versions import invalidate_with_commit
 
 Kind = EngagementEvent.Kind
 
@@ -130,7 +132,7 @@ def check_complete(table) -> None:
     """Every event kind has a row: a new kind must say what it makes stale."""
     missing = set(Kind.values) - set(table)
     if missing:
-        raise ImportError(f"community.invalidation.STALE has no row for {sorted(missing)}")
+        raise ImportError(f"community.pages.invalidation.STALE has no row for {sorted(missing)}")
 
 
 check_complete(STALE)
@@ -142,8 +144,6 @@ def stale(event) -> Stale:
 
 def pages_change(event) -> None:
     """The cached pages and fragments ``event`` makes stale are rendered again: at once
-    (this transaction's own reads) and after commit (``pagecache.invalidate``)."""
-    from community import pagecache
-
+    (this transaction's own reads) and after commit (``versions.invalidate``)."""
     found = stale(event)
-    pagecache.invalidate_with_commit(*found.tags, user_ids=found.user_ids)
+    invalidate_with_commit(*found.tags, user_ids=found.user_ids)

@@ -116,15 +116,15 @@ def test_members_share_the_rendered_thread_list_and_see_a_new_thread_at_once(
 
 def test_the_events_of_one_write_bump_the_pages_once(member,
                                                      django_capture_on_commit_callbacks):
-    from community import pagecache
     from community.models import CommunitySettings
+    from community.pages import versions
     from community.services.invitations import invitations_send
 
     CommunitySettings.get()  # the site's settings row exists (made once, its own bump)
     with django_capture_on_commit_callbacks() as callbacks:
         invitations_send(inviter=member, emails=["a@example.com", "b@example.com",
                                                  "c@example.com"])
-    bumps = [c for c in callbacks if isinstance(c, pagecache._Pending)]
+    bumps = [c for c in callbacks if isinstance(c, versions._Pending)]
     assert len(bumps) == 1  # three events, one bump (and one name lookup) after commit
     # Invitations show on the inviter's pages only: no thread list is rendered again.
     assert "feed" not in bumps[0].tags and bumps[0].user_ids == {member.pk}

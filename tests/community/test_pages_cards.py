@@ -137,7 +137,7 @@ def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread
     import redis
     from django.conf import settings
 
-    from community import rendering
+    from community.pages import slots
 
     reader = _signed_in(factories.UserFactory())
     reader.get(thread.get_absolute_url())
@@ -150,13 +150,13 @@ def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread
     assert kept
     for key in kept:
         value = server.get(key)
-        if value and rendering.SLOT_MARK.encode() in value:
-            server.set(key, value.replace(rendering.SLOT_MARK.encode(), other.encode()))
-    from community import pagecache
+        if value and slots.SLOT_MARK.encode() in value:
+            server.set(key, value.replace(slots.SLOT_MARK.encode(), other.encode()))
+    from community.pages.store import recent
 
-    pagecache.recent.items.clear()
+    recent.items.clear()
     page = reader.get(thread.get_absolute_url()).content.decode()
-    assert other not in page and rendering.SLOT_MARK not in page
+    assert other not in page and slots.SLOT_MARK not in page
     token = _tokens(page).pop()
     answer = thread.posts.get(position=2)
     voted = reader.post(reverse("post_vote", args=[answer.pk, "like"]),
@@ -169,7 +169,7 @@ def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread
 def test_every_field_the_selector_loads_for_a_card_is_in_its_key(thread, field):
     """A field is added to a card in one place, the selector's ``CARD_FIELDS``: a change of
     its value makes a new key, so the card is rendered again."""
-    from community import postcards
+    from community.pages import cards
     from community.selectors.threads import thread_get, thread_page
 
     reply = conversations.post_create(author=factories.UserFactory(), thread=thread,
@@ -178,7 +178,7 @@ def test_every_field_the_selector_loads_for_a_card_is_in_its_key(thread, field):
     page = thread_page(thread=thread_get(thread.pk), page=1, viewer=factories.UserFactory())
     post = next(p for p in page.posts if p.pk == reply.pk)
     args = (thread, page, True, False, {"may_vote": True})
-    before = postcards._key(post, *args)
+    before = cards._key(post, *args)
     *path, name = field.split("__")
     owner = post
     for step in path:
@@ -186,4 +186,4 @@ def test_every_field_the_selector_loads_for_a_card_is_in_its_key(thread, field):
     value = getattr(owner, name)
     changed = {bool: lambda v: not v, int: lambda v: v + 1}.get(type(value), lambda v: f"{v}!")
     setattr(owner, name, changed(value) if value is not None else "set")
-    assert postcards._key(post, *args) != before, field
+    assert cards._key(post, *args) != before, field

@@ -1,0 +1,84 @@
+"""Whole pages for anonymous visitors, from the shared cache, under their tags' versions.
+
+A page is cached under its path, its query string and the current versions of the tags
+it shows (``versions``). Only requests that carry no session and no messages are served
+from here, and only responses that set no cookie and vary by nothing else are stored, so
+a page meant for one person is never handed to another. When the cache is down, pages
+are rendered as usual.
+"""
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+
+from . import versions
+from .store import versioned_get_many, versioned_set_many
+
+log = logging.getLogger(__name__)
+
+HEADER = "X-Page-Cache"
+
+
+def _anonymous_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.headers.get("HX-Request")
+    )
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def anonymous_page(tags, *, on_hit=None):
+    """Serve this view from the cache to anonymous visitors.
+
+    ``tags(request, **kwargs)`` names what the page shows besides ``site``; ``on_hit``
+    is called with the same arguments when the page comes from the cache (counting a
+    view, say)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not (settings.PAGE_CACHE and _anonymous_request(request)):
+                return view(request, *args, **kwargs)
+            wanted = ["site", *tags(request, **kwargs)]
+            try:
+                stamps = versions.current(wanted)
+                key = "pc:page:2:" + hashlib.sha256("|".join(
+                    [request.path, request.META.get("QUERY_STRING", "")]
+                    + [f"{t}={stamps[t]}" for t in wanted]
+                ).encode()).hexdigest()
+                hit = versioned_get_many([key]).get(key)
+            except Exception as error:  # noqa: BLE001  (cache down: render as usual)
+                log.warning("page cache unavailable: %s", error)
+                return view(request, *args, **kwargs)
+            if hit is not None:
+                content_type, _, content = hit.partition(b"\n")
+                if on_hit is not None:
+                    on_hit(request, **kwargs)
+                response = HttpResponse(content, content_type=content_type.decode())
+                response[HEADER] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if _storable(response):
+                try:
+                    versioned_set_many(
+                        {key: response["Content-Type"].encode() + b"\n" + response.content})
+                except Exception as error:  # noqa: BLE001
+                    log.warning("page not cached: %s", error)
+                response[HEADER] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
