@@ -273,3 +273,12 @@ def highlighted(text: str, start: str, stop: str):
     # Escaped first; only our <mark> tags are added.
     return mark_safe(  # noqa: S308  # nosec B703, B308
         escape(text).replace(start, "<mark>").replace(stop, "</mark>"))
+
+
+def filled(html: str, values: dict[str, str]):
+    """Template output rendered once and kept (escaped when it was rendered), each
+    placeholder of ``values`` replaced by its per-request value, escaped here: how the
+    speed layer's slots are served (``community.pages.slots.with_values``)."""
+    for placeholder, value in values.items():
+        html = html.replace(placeholder, escape(value))
+    return mark_safe(html)  # noqa: S308  # nosec B703, B308
