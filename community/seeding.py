@@ -194,7 +194,7 @@ def seed_hosting() -> int:
 
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
-    from . import engagement
+    from community.engine import engagement
 
     engagement.process_pending(max_batches=1000)
     return 0

@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from community import limits, permissions
-from community.eventtypes import Addressed, Followed
+from community.engine.events import Addressed, Followed
 from community.models import Space
 from community.services import conversations
 

@@ -85,7 +85,7 @@ class User(AbstractUser):
     last_digest_at = models.DateTimeField(null=True, blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
 
-    # Stored by the engagement engine (community/scoring.py); never computed per request.
+    # Stored by the engagement engine (community/engine/scoring.py); never computed per request.
     help_answers = models.PositiveIntegerField(default=0)
     help_accepted = models.PositiveIntegerField(default=0)
     help_helpful = models.PositiveIntegerField(default=0)

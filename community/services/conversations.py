@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from community import eventtypes as events
 from community import limits, permissions, rendering
+from community.engine import events
 from community.models import (
     Post,
     PostRevision,

@@ -10,7 +10,7 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
     event makes stale are given by its row in ``community.invalidation.STALE``.
     """
     from community import invalidation
-    from community.queue import enqueue_once
+    from community.engine.enqueue import enqueue_once
 
     enqueue_once("community.process_events")
     event = EngagementEvent.objects.create(

@@ -7,10 +7,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from community import eventtypes as events
 from community import permissions
+from community.engine import events
+from community.engine.enqueue import enqueue
 from community.models import Invitation, User
-from community.queue import enqueue
 
 
 class InvalidInvitation(Exception):

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from community import eventtypes as events
 from community import limits, permissions
+from community.engine import events
 from community.models import (
     CommunitySettings,
     Flag,
@@ -47,7 +47,7 @@ def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, r
 def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
          message: str = "") -> None:
     """In-app notices (and, for emailed kinds, an email after commit)."""
-    from community.queue import enqueue_once
+    from community.engine.enqueue import enqueue_once
 
     ids = [pk for pk in dict.fromkeys(recipient_ids) if pk]
     Notification.objects.bulk_create([

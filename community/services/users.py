@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from community import emails, identity, permissions
-from community import eventtypes as events
+from community.engine import events
 from community.models import User
 
 # The handle of the shared account that keeps the posts of deleted accounts. Nobody can sign

@@ -120,9 +120,9 @@ def site_header(context):
 
 @register.filter
 def notice_text(notice):
-    from community import notify
+    from community.engine import notifications
 
-    return notify.describe(notice)
+    return notifications.describe(notice)
 
 
 class FragmentNode(template.Node):

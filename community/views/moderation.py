@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions, routing
+from community import permissions
+from community.engine import routing
 from community.forms import (
     CloseForm,
     FlagForm,

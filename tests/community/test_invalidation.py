@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement, invalidation
+from community import invalidation
+from community.engine import engagement
 from community.models import EngagementEvent
 from community.services import conversations, invitations, moderation, users
 from community.signals import member_joined
