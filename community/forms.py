@@ -6,9 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from community.content.images import ImageUploadField
+from community.content.limits import BODY_MAX as BODY_LIMIT
+
 from . import identity
-from .images import ImageUploadField
-from .limits import BODY_MAX as BODY_LIMIT
 from .models import Flag, Space, Thread, User
 
 GUARD_SALT = "community.form-guard"

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.template.loader import get_template, render_to_string
 
-from community import pagecache, permissions, rendering
-from community.rendering import CSRF_SLOT
+from community import pagecache, permissions
+from community.content import rendering
+from community.content.rendering import CSRF_SLOT
 from community.selectors.threads import CARD_FIELDS
 from community.templatetags.community import FORM_SLOTS, slotted
 

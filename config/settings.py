@@ -229,10 +229,10 @@ STORAGES = {
         else "community.storage.StaticStorage"
     },
 }
-# Uploads: images only, checked and re-encoded by community.images.
+# Uploads: images only, checked and re-encoded by community.content.images.
 # Whole pages for anonymous visitors from the cache (community/pagecache.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
-# Posts per minute and per hour for each role (community/limits.py, numbers in the admin's
+# Posts per minute and per hour for each role (community/content/limits.py, numbers in the admin's
 # community settings). Tests turn it off where they build content in bulk (tests/conftest.py).
 POSTING_RATE = env_bool("POSTING_RATE", True)
 

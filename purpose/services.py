@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from community import limits, permissions
+from community import permissions
+from community.content import limits
 from community.engine.events import Addressed, Followed
 from community.models import Space
 from community.services import conversations

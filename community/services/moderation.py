@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from community import limits, permissions
+from community import permissions
+from community.content import limits
 from community.engine import events
 from community.models import (
     CommunitySettings,

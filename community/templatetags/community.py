@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from community import pagecache, permissions, rendering
+from community import pagecache, permissions
+from community.content import rendering
 
 register = template.Library()
 
@@ -26,9 +27,9 @@ def initials(user):
 
 @register.filter
 def safe_html(value):
-    """Mark HTML as safe that was sanitised with nh3 when it was stored (``rendering.py``).
+    """Mark HTML as safe that was sanitised with nh3 when it was stored (``content/rendering.py``).
 
-    Only for columns written by ``community.rendering.render``: never for raw input.
+    Only for columns written by ``community.content.rendering.render``: never for raw input.
     """
     return rendering.stored_markup(value)
 

@@ -137,7 +137,7 @@ def test_a_body_kept_by_another_process_is_served_with_this_readers_token(thread
     import redis
     from django.conf import settings
 
-    from community import rendering
+    from community.content import rendering
 
     reader = _signed_in(factories.UserFactory())
     reader.get(thread.get_absolute_url())

@@ -161,8 +161,8 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
     def finish(self) -> None:
         """Threads an earlier run made and this one added to are counted and numbered
         again; then every score, and the search index of the new threads."""
+        from community.content.search import VECTOR_SQL
         from community.engine import scoring
-        from community.search import VECTOR_SQL
 
         space = self.space.pk
         with transaction.atomic():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils.text import slugify
 
-from community import rendering
+from community.content import rendering
 from community.engine.scoring import write_rows
 from community.importers.bulk import Rows
 from community.importers.stackexchange.plan import Done
