@@ -62,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            from community import audit
+            from community.host import audit
 
             audit.record("rate_limited", request=request,
                          identifier=str(credentials.get("email") or credentials.get(

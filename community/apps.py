@@ -7,8 +7,9 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from community.engine import events
+        from community.host import audit  # noqa: F401  (records sign-ins as they happen)
 
-        from . import audit, signals  # noqa: F401  (signals are wired here only)
+        from . import signals  # noqa: F401  (signals are wired here only)
         from .services import conversations  # noqa: F401  (registers account-deletion handling)
 
         # The event kinds community owns; purpose and partners register theirs likewise.

@@ -285,7 +285,7 @@ class HealthPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        from .metrics import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
+        from community.host.dashboard import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
 
         since, until = data.get("since"), data.get("until")
         if any(day and not EARLIEST_DAY <= day <= LATEST_DAY for day in (since, until)):
@@ -297,7 +297,7 @@ class HealthPeriodForm(forms.Form):
     def period(self):
         from django.utils import timezone
 
-        from .metrics import Period
+        from community.host.dashboard import Period
 
         today = timezone.now().date()
         data = self.cleaned_data if self.is_valid() else {}

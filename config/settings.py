@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.UnconfiguredProviderMiddleware",
-    "community.audit.RateLimitAuditMiddleware",
+    "community.host.audit.RateLimitAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -6,7 +6,7 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
-        from community import seeding
+        from community.demo import seeding
         from community.engine.events import register
 
         from . import events

@@ -6,7 +6,7 @@ class PurposeConfig(AppConfig):
     verbose_name = "Shared purpose"
 
     def ready(self):
-        from community import seeding
+        from community.demo import seeding
         from community.engine import scoring
         from community.engine.events import register
 

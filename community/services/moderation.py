@@ -436,7 +436,7 @@ def sessions_end(*, actor, member, request=None) -> int:
     the audit trail."""
     from allauth.usersessions.models import UserSession
 
-    from community import audit
+    from community.host import audit
 
     permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
     permissions.require(permissions.can_end_sessions(actor, member),
