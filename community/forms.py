@@ -8,8 +8,8 @@ from django.core import signing
 
 from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
+from community.identity import lookalikes
 
-from . import identity
 from .models import Flag, Space, Thread, User
 
 GUARD_SALT = "community.form-guard"
@@ -67,7 +67,7 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
 
     def clean_display_name(self):
         name = self.cleaned_data.get("display_name", "")
-        if problem := identity.display_name_problem(name):
+        if problem := lookalikes.display_name_problem(name):
             raise forms.ValidationError(problem)
         return name
 
@@ -95,7 +95,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_display_name(self):
         name = self.cleaned_data.get("display_name", "")
-        if problem := identity.display_name_problem(name, user=self.instance):
+        if problem := lookalikes.display_name_problem(name, user=self.instance):
             raise forms.ValidationError(problem)
         return name
 
