@@ -26,7 +26,7 @@ def main():
     call_command("migrate", "--noinput", verbosity=0)
     from django.db import transaction
 
-    from community import engagement
+    from community.engine import engagement
     from community.models import CommunitySettings, EngagementEvent, Post, Thread, User
     from community.services import conversations
 

@@ -56,10 +56,10 @@ def generate(*, members: int = 100_000, spaces: int = 50, threads: int = 100_000
     from django.utils.text import slugify
     from tqdm import tqdm
 
-    from community import engagement
+    from community.content.search import VECTOR_SQL
+    from community.engine import engagement
     from community.importers.bulk import Rows
     from community.models import Post, Space, Thread, User, Vote
-    from community.search import VECTOR_SQL
     from partners.models import Organisation, PartnerMembership, PartnerPost
 
     started = time.monotonic()

@@ -57,7 +57,7 @@ def main() -> None:
     django.setup()
     from django.core.exceptions import ValidationError
 
-    from community import limits, rendering
+    from community.content import limits, rendering
 
     def checked(body):
         try:

@@ -6,8 +6,11 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
-        from . import audit, eventtypes, signals  # noqa: F401  (signals are wired here only)
+        from community.engine import events
+        from community.host import audit  # noqa: F401  (records sign-ins as they happen)
+
+        from . import signals  # noqa: F401  (signals are wired here only)
         from .services import conversations  # noqa: F401  (registers account-deletion handling)
 
         # The event kinds community owns; purpose and partners register theirs likewise.
-        eventtypes.register(*eventtypes.COMMUNITY_KINDS)
+        events.register(*events.COMMUNITY_KINDS)

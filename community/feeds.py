@@ -37,7 +37,7 @@ class LatestThreadsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Sanitised at write time (community.rendering); Atom carries it as type="html".
+        # Sanitised at write time (community.content.rendering); Atom carries it as type="html".
         return item.opening_post.body_html if item.opening_post else ""
 
     def item_author_name(self, item):

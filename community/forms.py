@@ -6,9 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from . import identity
-from .images import ImageUploadField
-from .limits import BODY_MAX as BODY_LIMIT
+from community.content.images import ImageUploadField
+from community.content.limits import BODY_MAX as BODY_LIMIT
+from community.identity import lookalikes
+
 from .models import Flag, Space, Thread, User
 
 GUARD_SALT = "community.form-guard"
@@ -66,7 +67,7 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
 
     def clean_display_name(self):
         name = self.cleaned_data.get("display_name", "")
-        if problem := identity.display_name_problem(name):
+        if problem := lookalikes.display_name_problem(name):
             raise forms.ValidationError(problem)
         return name
 
@@ -94,7 +95,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_display_name(self):
         name = self.cleaned_data.get("display_name", "")
-        if problem := identity.display_name_problem(name, user=self.instance):
+        if problem := lookalikes.display_name_problem(name, user=self.instance):
             raise forms.ValidationError(problem)
         return name
 
@@ -284,7 +285,7 @@ class HealthPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        from .metrics import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
+        from community.host.dashboard import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
 
         since, until = data.get("since"), data.get("until")
         if any(day and not EARLIEST_DAY <= day <= LATEST_DAY for day in (since, until)):
@@ -296,7 +297,7 @@ class HealthPeriodForm(forms.Form):
     def period(self):
         from django.utils import timezone
 
-        from .metrics import Period
+        from community.host.dashboard import Period
 
         today = timezone.now().date()
         data = self.cleaned_data if self.is_valid() else {}

@@ -219,8 +219,8 @@ def _reset_sequences() -> None:
 
 def _rebuild() -> None:
     """Post HTML from the text (so the file cannot bring markup) and the search index."""
+    from community.content.search import VECTOR_SQL
     from community.models import Post
-    from community.search import VECTOR_SQL
     from community.services.conversations import render_body, render_stored
 
     last = 0

@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import eventtypes as events
+from community.engine import events
+
 from . import pages
 from .models import CommunitySettings, Space
 from .services.invitations import invitation_accept, invitation_link_get

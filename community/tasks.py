@@ -2,7 +2,9 @@
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 
-from . import emails, engagement, notify
+from community.engine import engagement, notifications
+
+from . import emails
 
 
 @shared_task(
@@ -24,7 +26,7 @@ def send_invitation_email(invitation_id: int) -> None:
     max_retries=5,
 )
 def process_events() -> int:
-    """Apply pending engagement events (scores, routing). Idempotent: see engagement.py."""
+    """Apply pending engagement events (scores, routing). Idempotent: see engine/engagement.py."""
     return engagement.process_pending()
 
 
@@ -46,9 +48,9 @@ def flush_views() -> int:
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails() -> int:
     """Email notices not emailed yet; each notice is marked as it is sent, so none twice."""
-    kinds = notify.EMAILED_KINDS - {notify.Kind.ROUTED}
+    kinds = notifications.EMAILED_KINDS - {notifications.Kind.ROUTED}
     total = 0
-    while (handled := notify.send_pending_emails(kinds=kinds)) == notify.EMAIL_BATCH:
+    while (handled := notifications.send_pending_emails(kinds=kinds)) == notifications.EMAIL_BATCH:
         total += handled
     return total + handled
 
@@ -57,13 +59,13 @@ def send_notification_emails() -> int:
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_route_asks() -> int:
     """Email the members a question was routed to ("can you help a fellow customer?")."""
-    return notify.send_pending_emails(kinds={notify.Kind.ROUTED})
+    return notifications.send_pending_emails(kinds={notifications.Kind.ROUTED})
 
 
 @shared_task(name="community.send_digests", queue="notifications")
 def send_digests() -> int:
     """Hourly: send the daily or weekly digest to every member whose one is due."""
-    return notify.send_due_digests()
+    return notifications.send_due_digests()
 
 
 @shared_task(name="community.defer_stale_flags", queue="events")

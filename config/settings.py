@@ -46,7 +46,7 @@ BRAND = {
 }
 
 INSTALLED_APPS = [
-    "community.adminsite.AdminConfig",  # the admin behind the site's sign-in
+    "community.identity.adminsite.AdminConfig",  # the admin behind the site's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.UnconfiguredProviderMiddleware",
-    "community.audit.RateLimitAuditMiddleware",
+    "community.host.audit.RateLimitAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,8 +149,8 @@ CELERY_TIMEZONE = "UTC"
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
-    "community.adapters.MemberModelBackend",
-    "community.adapters.MemberAuthenticationBackend",
+    "community.identity.adapters.MemberModelBackend",
+    "community.identity.adapters.MemberAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,8 +167,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: email is the login, verification is mandatory, enumeration is prevented
 # and allauth's rate limits (kept in the cache above, so shared through Redis) stay on.
-ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "community.adapters.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "community.identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "community.identity.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -179,7 +179,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # The admin asks for the password again when this session's last sign-in (or password
-# check) is older than this (community/adminsite.py).
+# check) is older than this (community/identity/adminsite.py).
 ADMIN_RECENT_AUTHENTICATION_MINUTES = int(os.environ.get("ADMIN_RECENT_AUTHENTICATION_MINUTES",
                                                          "30"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
@@ -229,10 +229,10 @@ STORAGES = {
         else "community.storage.StaticStorage"
     },
 }
-# Uploads: images only, checked and re-encoded by community.images.
+# Uploads: images only, checked and re-encoded by community.content.images.
 # Whole pages for anonymous visitors from the cache (community/pages/anonymous.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
-# Posts per minute and per hour for each role (community/limits.py, numbers in the admin's
+# Posts per minute and per hour for each role (community/content/limits.py, numbers in the admin's
 # community settings). Tests turn it off where they build content in bulk (tests/conftest.py).
 POSTING_RATE = env_bool("POSTING_RATE", True)
 

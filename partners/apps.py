@@ -6,13 +6,14 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
-        from community import eventtypes, seeding
+        from community.demo import seeding
+        from community.engine.events import register
 
         from . import events
         from .demo import seed_partner, seed_partner_content
 
         # The events partner work writes, declared here and read by the engine by their type.
-        eventtypes.register(*events.KINDS)
+        register(*events.KINDS)
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)

@@ -1,5 +1,5 @@
 """The demo partner organisation (a step of ``manage.py seed_demo``)."""
-from community.demo import PARTNER
+from community.demo.data import PARTNER
 from community.models import User
 
 from .models import Organisation, PartnerMembership

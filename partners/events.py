@@ -3,7 +3,7 @@
 Registered from ``PartnersConfig.ready()``; recorded by ``partners.services`` with each
 kind's ``record``.
 """
-from community.eventtypes import Addressed, Payload, declare
+from community.engine.events import Addressed, Payload, declare
 from community.models import EngagementEvent, Notification
 
 Kind = EngagementEvent.Kind

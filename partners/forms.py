@@ -1,7 +1,7 @@
 from django import forms
 
+from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
-from community.images import ImageUploadField
 from community.models import Space, User
 from purpose.models import Project
 

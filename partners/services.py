@@ -13,8 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from community import permissions
+from community.engine.enqueue import enqueue
 from community.models import CommunitySettings, Space, User
-from community.queue import enqueue
 from community.services import conversations
 from purpose.models import Project, ProjectThread
 

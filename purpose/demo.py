@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from community.images import clean_image
+from community.content.images import clean_image
 from community.models import User
 
 from . import services

@@ -3,7 +3,7 @@
 Registered from ``PurposeConfig.ready()``; recorded by ``purpose.services`` with each kind's
 ``record``. Project ids are in the payload (the row's columns are for threads and posts).
 """
-from community.eventtypes import Addressed, Payload, declare
+from community.engine.events import Addressed, Payload, declare
 from community.models import EngagementEvent, Notification
 
 Kind = EngagementEvent.Kind

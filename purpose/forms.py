@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
-from community.images import ImageUploadField
 from community.models import Space
 
 from .models import Contribution, Need, Project, ProjectMember

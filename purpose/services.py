@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from community import limits, permissions
-from community.eventtypes import Addressed, Followed
+from community import permissions
+from community.content import limits
+from community.engine.events import Addressed, Followed
 from community.models import Space
 from community.services import conversations
 

@@ -111,7 +111,7 @@ def sign_in_as(client, role, user):
 
 def sign_in(client, user):
     """Sign ``client`` in through the site's sign-in form, as a person does: the session
-    then records when, which the admin asks about (``community/adminsite.py``)."""
+    then records when, which the admin asks about (``community/identity/adminsite.py``)."""
     client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
     assert client.session.get("_auth_user_id") == str(user.pk), "the sign-in failed"
     return client

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from community.metrics import PERIOD_RANGE
+from community.host.dashboard import PERIOD_RANGE
 
 from . import factories
 from .test_permission_matrix import _visitor, _world

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from community.queue import registered
+from community.engine.enqueue import registered
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ PROBE = """
 import json, sys
 import django
 django.setup()
-import community.engagement, community.notify, community.services.events
+import community.engine.engagement, community.engine.notifications, community.services.events
 import community.services.conversations, community.services.moderation
 import community.services.invitations, community.services.users
 import partners.services, purpose.services

@@ -9,7 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
-from community import notify
+from community.engine import notifications
 from community.models import Invitation, Notification, Thread
 from community.services import conversations
 
@@ -85,7 +85,8 @@ def _world():
         "imported": imported,
         "claim_token": claim_token(imported, "imported@example.com"),
         "notice": notice,
-        "unsubscribe_token": notify.unsubscribe_token(owner.pk, notify.Topic.NOTIFICATIONS),
+        "unsubscribe_token": notifications.unsubscribe_token(
+            owner.pk, notifications.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
         "answer": answer,
     }

@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE = [p for d in ("community", "purpose", "partners", "config")
         for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
 TEMPLATES = list((ROOT / "templates").rglob("*.html"))
-RENDERER = ROOT / "community" / "rendering.py"
+RENDERER = ROOT / "community" / "content" / "rendering.py"
 
 
 def test_only_the_renderer_marks_strings_as_markup():
     marks = re.compile(r"\bmark_safe\b|\bSafeString\b|\bSafeText\b|\bformat_html\b")
     offenders = [str(p.relative_to(ROOT)) for p in CODE
                  if p != RENDERER and marks.search(p.read_text(encoding="utf-8"))]
-    assert not offenders, f"markup marked safe outside community/rendering.py: {offenders}"
+    assert not offenders, f"markup marked safe outside community/content/rendering.py: {offenders}"
     unsafe = re.compile(r"\|\s*safe\b(?!_)|\{%\s*autoescape\s+off")
     offenders = [str(p.relative_to(ROOT)) for p in TEMPLATES
                  if unsafe.search(p.read_text(encoding="utf-8"))]

@@ -1,7 +1,7 @@
-"""Search vectors read "<" and ">" as spaces (community.search.VECTOR_SQL): rebuilt."""
+"""Search vectors read "<" and ">" as spaces (community.content.search.VECTOR_SQL): rebuilt."""
 from django.db import migrations
 
-from community.search import VECTOR_SQL
+from community.content.search import VECTOR_SQL
 
 
 def rebuild(apps, schema_editor):

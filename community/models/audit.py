@@ -1,6 +1,6 @@
 """The security audit trail: sign-ins, failed sign-ins, refusals and rate-limit hits.
 
-Written by ``community.audit``; append-only like the moderation log (the admin shows it
+Written by ``community.host.audit``; append-only like the moderation log (the admin shows it
 read-only). Moderation actions have their own record, ``ModerationLog``.
 """
 from django.conf import settings

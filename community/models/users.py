@@ -85,7 +85,7 @@ class User(AbstractUser):
     last_digest_at = models.DateTimeField(null=True, blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
 
-    # Stored by the engagement engine (community/scoring.py); never computed per request.
+    # Stored by the engagement engine (community/engine/scoring.py); never computed per request.
     help_answers = models.PositiveIntegerField(default=0)
     help_accepted = models.PositiveIntegerField(default=0)
     help_helpful = models.PositiveIntegerField(default=0)
@@ -148,7 +148,7 @@ class User(AbstractUser):
     def standing(self) -> dict:
         """What every page asks about the signed-in member: ``suspension``, the id of the
         suspension in force or None, and ``unread``, the number of unread notices. Read
-        with the member on every request (``community.adapters.StandingMixin``), or in one
+        with the member on every request (``community.identity.adapters.StandingMixin``), or in one
         query of its own, once per request."""
         if not self.pk:
             return {"suspension": None, "unread": 0}

@@ -9,7 +9,7 @@ import copy
 import re
 import secrets
 
-from community import rendering
+from community.content import rendering
 
 SLOT_MARK = "slot-" + secrets.token_hex(16)
 _MARK_SHAPE = re.compile(r"slot-[0-9a-f]{32}")

@@ -11,8 +11,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from community import eventtypes as events
-from community import limits, permissions, rendering
+from community import permissions
+from community.content import limits, rendering
+from community.engine import events
 from community.models import (
     Post,
     PostRevision,
@@ -78,7 +79,7 @@ def _update_search_vector(thread_id: int) -> None:
 
     if connection.vendor != "postgresql":
         return
-    from community.search import VECTOR_SQL
+    from community.content.search import VECTOR_SQL
 
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL} "  # noqa: S608  # nosec B608

@@ -9,8 +9,8 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
     transaction); if that message is lost, the periodic sweep applies them. The pages the
     event makes stale are given by its row in ``community.pages.invalidation.STALE``.
     """
+    from community.engine.enqueue import enqueue_once
     from community.pages import invalidation
-    from community.queue import enqueue_once
 
     enqueue_once("community.process_events")
     event = EngagementEvent.objects.create(

@@ -7,10 +7,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from community import eventtypes as events
 from community import permissions
+from community.engine import events
+from community.engine.enqueue import enqueue
 from community.models import Invitation, User
-from community.queue import enqueue
 
 
 class InvalidInvitation(Exception):
@@ -55,7 +55,7 @@ def invitations_send(*, inviter: User, emails: list[str], message: str = "") -> 
     at a limit (``limits.check_invitations``: invitations a day, the note's words and
     links) and 403 for a member who may not invite (suspended).
     """
-    from community import limits
+    from community.content import limits
 
     permissions.require(permissions.can_invite(inviter), permissions.why_not(inviter))
     emails = list(dict.fromkeys(email.strip().lower() for email in emails))

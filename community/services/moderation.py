@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
-from community import eventtypes as events
-from community import limits, permissions
+from community import permissions
+from community.content import limits
+from community.engine import events
 from community.models import (
     CommunitySettings,
     Flag,
@@ -47,7 +48,7 @@ def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, r
 def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
          message: str = "") -> None:
     """In-app notices (and, for emailed kinds, an email after commit)."""
-    from community.queue import enqueue_once
+    from community.engine.enqueue import enqueue_once
 
     ids = [pk for pk in dict.fromkeys(recipient_ids) if pk]
     Notification.objects.bulk_create([
@@ -435,7 +436,7 @@ def sessions_end(*, actor, member, request=None) -> int:
     the audit trail."""
     from allauth.usersessions.models import UserSession
 
-    from community import audit
+    from community.host import audit
 
     permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
     permissions.require(permissions.can_end_sessions(actor, member),

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from community import emails, identity, permissions
-from community import eventtypes as events
+from community import emails, permissions
+from community.engine import events
+from community.identity import lookalikes
 from community.models import User
 
 # The handle of the shared account that keeps the posts of deleted accounts. Nobody can sign
@@ -139,7 +140,7 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
         member.email, member.is_unclaimed = email, False
         # A name brought from the earlier community that would pass for the host team's
         # (a host's, "... team") is not kept: the handle shows until they choose one.
-        if identity.display_name_problem(member.display_name, user=member):
+        if lookalikes.display_name_problem(member.display_name, user=member):
             member.display_name = ""
         member.set_password(password)
         member.save(update_fields=["email", "is_unclaimed", "password", "display_name"])

@@ -2,7 +2,8 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from community import pages, permissions, rendering
+from community import pages, permissions
+from community.content import rendering
 
 register = template.Library()
 
@@ -23,9 +24,9 @@ def initials(user):
 
 @register.filter
 def safe_html(value):
-    """Mark HTML as safe that was sanitised with nh3 when it was stored (``rendering.py``).
+    """Mark HTML as safe that was sanitised with nh3 when it was stored (``content/rendering.py``).
 
-    Only for columns written by ``community.rendering.render``: never for raw input.
+    Only for columns written by ``community.content.rendering.render``: never for raw input.
     """
     return rendering.stored_markup(value)
 
@@ -81,9 +82,9 @@ def site_header(context):
 
 @register.filter
 def notice_text(notice):
-    from community import notify
+    from community.engine import notifications
 
-    return notify.describe(notice)
+    return notifications.describe(notice)
 
 
 class FragmentNode(template.Node):

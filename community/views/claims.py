@@ -49,7 +49,7 @@ def account_claim(request, token):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, member, backend="community.adapters.MemberModelBackend")
+            login(request, member, backend="community.identity.adapters.MemberModelBackend")
             messages.success(request, "Welcome back! Your account and its history are yours.")
             return redirect(member.get_absolute_url())
     return render(request, "community/account_claim.html", {

@@ -12,7 +12,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    from community import audit
+    from community.host import audit
 
     message = str(exception) if exception and str(exception) else ""
     audit.record("denied", request=request, detail=message)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import notify
+from community.engine import notifications
 from community.forms import NotificationSettingsForm
 from community.models import Notification
 
@@ -26,7 +26,7 @@ def inbox(request):
     )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     for notice in page:
-        notice.text = notify.describe(notice)
+        notice.text = notifications.describe(notice)
     return render(request, "community/inbox.html", {"page": page})
 
 
@@ -87,11 +87,11 @@ def notification_settings(request):
 def unsubscribe(request, token):
     """Stop one kind of email from a link in that email. Templates ``unsubscribe*.html``."""
     try:
-        member, topic = notify.unsubscribe_read(token)
+        member, topic = notifications.unsubscribe_read(token)
     except (signing.BadSignature, ValueError):
         return render(request, "community/unsubscribe_invalid.html", status=400)
-    label = notify.Topic.LABELS[topic]
+    label = notifications.Topic.LABELS[topic]
     if request.method == "POST":
-        notify.unsubscribe_apply(member, topic)
+        notifications.unsubscribe_apply(member, topic)
         return render(request, "community/unsubscribe_done.html", {"label": label})
     return render(request, "community/unsubscribe.html", {"label": label, "member": member})

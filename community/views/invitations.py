@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from community import limits, permissions
+from community import permissions
+from community.content import limits
 from community.forms import InviteForm
 from community.models import Invitation, User
 from community.services.invitations import (

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions, routing
+from community import permissions
+from community.content.limits import refusal_status
+from community.engine import routing
 from community.forms import (
     CloseForm,
     FlagForm,
@@ -23,7 +25,6 @@ from community.forms import (
     SuspendForm,
     TagsForm,
 )
-from community.limits import refusal_status
 from community.models import ModerationLog, Post, Thread, User
 from community.selectors.feeds import page_number
 from community.services import moderation

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
+from community.content.limits import refusal_status
 from community.forms import PostEditForm
-from community.limits import refusal_status
 from community.models import Post, Vote
 from community.services import conversations
 

@@ -4,7 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from community import limits, pages, permissions
+from community import pages, permissions
+from community.content import limits
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
 from community.selectors import profiles as profile_selectors

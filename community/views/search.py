@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from community import pages
-from community import search as search_engine
+from community.content import search as search_engine
 from community.models import Tag, Thread
 from community.selectors.feeds import page_number
 from community.views.feeds import kept_spaces

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions, submissions, viewcount
+from community.content.limits import refusal_status
+from community.content.search import similar_questions
 from community.forms import PostForm, ThreadForm
-from community.limits import refusal_status
 from community.models import Post, Space, Thread
-from community.search import similar_questions
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from community.demo import DEMO_PASSWORD
+from community.demo.data import DEMO_PASSWORD
 
 from .conftest import CHROMIUM, FLAGS, log_in
 

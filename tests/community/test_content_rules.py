@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from community import engagement
+from community.engine import engagement
 from community.models import CommunitySettings, Notification, Post, Thread, Vote
 from community.services import conversations, moderation
 from purpose.models import Contribution

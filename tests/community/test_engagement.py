@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement, ranking, scoring
+from community.engine import engagement, ranking, scoring
 from community.models import EngagementEvent, QuestionRoute, Thread, User, Vote
 from community.services import conversations
 

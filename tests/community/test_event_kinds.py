@@ -12,8 +12,8 @@ from django.db import transaction
 
 import partners.events
 import purpose.events
-from community import eventtypes
-from community.eventtypes import Addressed, Payload, declare
+from community.engine import events
+from community.engine.events import Addressed, Payload, declare
 from community.models import EngagementEvent, Notification, Post, Thread
 from community.services import conversations, moderation
 
@@ -89,7 +89,7 @@ def scene():
 
 
 def test_every_kind_is_declared_once_by_an_installed_app():
-    declared = eventtypes.declared()
+    declared = events.declared()
     assert set(declared) == set(Kind.values)
     owners = {cls.OWNER for cls in declared.values()}
     assert owners == {"community", "purpose", "partners"}
@@ -97,13 +97,13 @@ def test_every_kind_is_declared_once_by_an_installed_app():
 
 
 def test_purpose_and_partners_register_their_own_kinds():
-    assert eventtypes.kind_of(Kind.PROJECT_JOINED) is purpose.events.ProjectJoined
-    assert eventtypes.kind_of(Kind.CONTRIBUTION_WON).OWNER == "purpose"
-    assert eventtypes.kind_of(Kind.COAUTHOR_INVITED) is partners.events.CoauthorInvited
+    assert events.kind_of(Kind.PROJECT_JOINED) is purpose.events.ProjectJoined
+    assert events.kind_of(Kind.CONTRIBUTION_WON).OWNER == "purpose"
+    assert events.kind_of(Kind.COAUTHOR_INVITED) is partners.events.CoauthorInvited
     assert {cls.KIND for cls in purpose.events.KINDS} == {
-        k for k, cls in eventtypes.declared().items() if cls.OWNER == "purpose"}
+        k for k, cls in events.declared().items() if cls.OWNER == "purpose"}
     assert {cls.KIND for cls in partners.events.KINDS} == {
-        k for k, cls in eventtypes.declared().items() if cls.OWNER == "partners"}
+        k for k, cls in events.declared().items() if cls.OWNER == "partners"}
     # The notices they make are named by the kinds, not by a list in community.
     assert purpose.events.ProjectStatus.NOTICE == Notification.Kind.PROJECT
     assert partners.events.PartnerJoined.NOTICE == Notification.Kind.PARTNER
@@ -111,7 +111,7 @@ def test_purpose_and_partners_register_their_own_kinds():
 
 @pytest.mark.parametrize("kind", sorted(Kind.values))
 def test_every_kind_is_constructible_and_round_trips_through_the_database(kind, scene):
-    cls = eventtypes.kind_of(kind)
+    cls = events.kind_of(kind)
     hints = typing.get_type_hints(cls)
     fields = {f.name: _sample(hints[f.name], [scene["actor"].pk])
               for f in dataclasses.fields(cls)}
@@ -121,13 +121,13 @@ def test_every_kind_is_constructible_and_round_trips_through_the_database(kind, 
     stored = EngagementEvent.objects.get(pk=event.pk)
     assert stored.kind == kind
     assert set(stored.payload) == STORED_KEYS[kind]
-    assert eventtypes.data_of(stored) == cls(**fields)
+    assert events.data_of(stored) == cls(**fields)
     assert stored.actor_id == (scene["actor"].pk if "actor" in cls.IDS else None)
     assert stored.subject_user_id == (scene["subject_user"].pk if "subject_user" in cls.IDS
                                       else None)
     assert stored.thread_id == (scene["thread"].pk if "thread" in cls.IDS else None)
     assert stored.post_id == (scene["post"].pk if "post" in cls.IDS else None)
-    threads, members = eventtypes.touched(stored)
+    threads, members = events.touched(stored)
     if "threads" in cls.IDS:
         assert scene["thread"].pk in threads
     if "members" in cls.IDS:
@@ -138,14 +138,14 @@ def test_a_field_or_id_the_kind_does_not_declare_is_refused_before_anything_is_w
         scene):
     before = EngagementEvent.objects.count()
     with pytest.raises(TypeError, match="colour"):
-        eventtypes.VoteCast.record(actor=scene["actor"], post=scene["post"], vote="like",
+        events.VoteCast.record(actor=scene["actor"], post=scene["post"], vote="like",
                                    colour="red")
     with pytest.raises(TypeError, match="does not touch threads"):
-        eventtypes.VoteCast.record(actor=scene["actor"], threads=[1], vote="like")
+        events.VoteCast.record(actor=scene["actor"], threads=[1], vote="like")
     with pytest.raises(TypeError, match="vote"):  # a declared field left out
-        eventtypes.VoteCast.record(actor=scene["actor"], post=scene["post"])
+        events.VoteCast.record(actor=scene["actor"], post=scene["post"])
     with pytest.raises(TypeError, match="mentions must be list"):
-        eventtypes.PostCreated.record(actor=scene["actor"], kind="reply", mentions="ada")
+        events.PostCreated.record(actor=scene["actor"], kind="reply", mentions="ada")
     with pytest.raises(TypeError, match="project must be int"):
         purpose.events.ProjectJoined.record(actor=scene["actor"], project="7")
     assert EngagementEvent.objects.count() == before
@@ -159,7 +159,7 @@ def test_a_kind_must_be_registered_before_it_is_recorded(scene):
     with pytest.raises(LookupError, match="AppConfig.ready"):
         Unregistered.record(actor=scene["actor"], note="hello")
     with pytest.raises(ValueError, match="already declared"):
-        eventtypes.register(declare(Kind.VOTE_CAST, ids=("actor",))(
+        events.register(declare(Kind.VOTE_CAST, ids=("actor",))(
             type("Again", (Payload,), {"__annotations__": {"vote": str}})))
     with pytest.raises(ValueError, match="names the notice"):
         declare("quiet", ids=("actor",))(type("Quiet", (Addressed,), {}))
@@ -167,14 +167,14 @@ def test_a_kind_must_be_registered_before_it_is_recorded(scene):
 
 def test_rows_written_before_the_declarations_read_as_their_kind():
     old = EngagementEvent.objects.create(kind=Kind.THREAD_MODERATED, payload={"action": "close"})
-    assert eventtypes.data_of(old) == eventtypes.ThreadModerated(action="close")
-    assert eventtypes.data_of(old).value is None
+    assert events.data_of(old) == events.ThreadModerated(action="close")
+    assert events.data_of(old).value is None
     bare = EngagementEvent.objects.create(kind=Kind.POST_CREATED, payload={"kind": "answer"})
-    assert eventtypes.data_of(bare).mentions == [] and eventtypes.data_of(bare).held is False
+    assert events.data_of(bare).mentions == [] and events.data_of(bare).held is False
     unknown = EngagementEvent.objects.create(kind="retired_kind", payload={"x": 1},
                                              thread_id=5)
-    assert isinstance(eventtypes.data_of(unknown), eventtypes.Undeclared)
-    assert eventtypes.touched(unknown) == ({5}, set())
+    assert isinstance(events.data_of(unknown), events.Undeclared)
+    assert events.touched(unknown) == ({5}, set())
 
 
 def test_thread_tools_store_the_keys_they_always_did(scene):
@@ -192,7 +192,7 @@ def test_thread_tools_store_the_keys_they_always_did(scene):
         {"action": "merge", "threads": [scene["thread"].pk, target.pk],
          "members": [scene["subject_user"].pk]},
     ]
-    assert eventtypes.touched(rows[2]) == ({scene["thread"].pk, target.pk},
+    assert events.touched(rows[2]) == ({scene["thread"].pk, target.pk},
                                            {host.pk, scene["subject_user"].pk})
 
 
@@ -202,8 +202,8 @@ def test_a_new_post_reads_back_with_its_mentions(scene):
     assert reply.kind == Post.Kind.ANSWER
     event = EngagementEvent.objects.get(kind=Kind.POST_CREATED, post_id=reply.pk)
     assert event.payload == {"kind": "answer", "mentions": ["bo"], "held": False}
-    assert eventtypes.data_of(event) == eventtypes.PostCreated(kind="answer", mentions=["bo"])
+    assert events.data_of(event) == events.PostCreated(kind="answer", mentions=["bo"])
     opened = EngagementEvent.objects.get(kind=Kind.THREAD_CREATED,
                                          thread_id=scene["thread"].pk)
-    data = eventtypes.data_of(opened)
+    data = events.data_of(opened)
     assert data.kind == Thread.Kind.QUESTION and data.opens_question

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from community import metrics
+from community.host import dashboard
 from community.models import Thread
 from community.services import conversations as svc
 from tests import factories
@@ -73,13 +73,13 @@ def community(db):
 
 
 def recent():
-    return metrics.Period.last_days(7)
+    return dashboard.Period.last_days(7)
 
 
 def test_hand_counted_figures(community, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        figures = metrics.health(recent())
-    assert {k: figures[k] for k in metrics.CLI_KEYS} == {
+        figures = dashboard.health(recent())
+    assert {k: figures[k] for k in dashboard.CLI_KEYS} == {
         "posts": 21, "member_posts": 14, "staff_posts": 7, "social_ratio": pytest.approx(2 / 3),
         "questions": 5, "answered_questions": 4, "peer_answered_questions": 2,
         "peer_answer_share": 0.5, "accepted_questions": 2, "peer_accepted_questions": 1,
@@ -93,7 +93,7 @@ def test_hand_counted_figures(community, django_assert_max_num_queries):
 
 
 def test_the_whole_history_includes_the_old_question(community):
-    figures = metrics.health(metrics.Period())
+    figures = dashboard.health(dashboard.Period())
     assert (figures["posts"], figures["questions"], figures["peer_answered_questions"]) == (
         23, 6, 3)
     # Five peer delays now: 0.5, 2, 3, 5, 10 -> the middle one.
@@ -101,7 +101,7 @@ def test_the_whole_history_includes_the_old_question(community):
 
 
 def test_an_empty_period_has_no_ratios(db):
-    figures = metrics.cli_health(metrics.Period.last_days(7))
+    figures = dashboard.cli_health(dashboard.Period.last_days(7))
     assert figures["posts"] == 0 and figures["social_ratio"] is None
     assert figures["peer_answer_share"] is None and figures["accepted_peer_share"] is None
     assert figures["median_hours_to_first_peer_answer"] is None
@@ -112,7 +112,7 @@ def test_command_prints_one_json_object_with_the_documented_keys(community):
     since = (timezone.now() - timedelta(days=7)).date().isoformat()
     call_command("community_health", "--json", "--since", since, stdout=out)
     printed = json.loads(out.getvalue())
-    assert list(printed) == list(metrics.CLI_KEYS)
+    assert list(printed) == list(dashboard.CLI_KEYS)
     assert printed["posts"] == 21 and printed["social_ratio"] == pytest.approx(2 / 3)
 
     out = StringIO()
@@ -136,15 +136,15 @@ def test_spaces_warn_where_the_brand_does_the_talking(community):
         thread = svc.thread_create(author=host, space=brand_only, kind=D, title=f"Lesson {n}",
                                    body="Listen.")
         svc.post_create(author=host, thread=thread, body="And more.")
-    rows = {row["name"]: row for row in metrics.spaces(recent())}
+    rows = {row["name"]: row for row in dashboard.spaces(recent())}
     assert rows["Brewing classes"]["brand_talks"] and rows["Brewing classes"]["posts"] == 4
     assert not rows[community["space"].name]["brand_talks"]
 
 
 def test_trends_by_day_and_advocates(community):
-    days = metrics.trends(recent())
+    days = dashboard.trends(recent())
     assert sum(day["posts"] for day in days) == 21
-    top = metrics.advocates(recent())
+    top = dashboard.advocates(recent())
     # A: peer answers on Q5 (A's own Q2 answer is not help) -> 3; B: Q1 answer (3) +
     # accepted (10) = 13; the partner's answer on Q3 (3); C: Q2 answer (3).
     assert top[0]["member"] == community["b"] and top[0]["score"] == 13

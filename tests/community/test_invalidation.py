@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement
+from community.engine import engagement
 from community.models import EngagementEvent
 from community.pages import invalidation
 from community.services import conversations, invitations, moderation, users

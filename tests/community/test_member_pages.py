@@ -121,7 +121,7 @@ def test_a_deactivated_member_is_signed_out_and_a_bad_session_is_anonymous(clien
     assert reader.get(reverse("notifications")).status_code == 302
     session = client.session
     session["_auth_user_id"] = "not-a-number"
-    session["_auth_user_backend"] = "community.adapters.MemberModelBackend"
+    session["_auth_user_backend"] = "community.identity.adapters.MemberModelBackend"
     session.save()
     assert client.get(reverse("notifications")).status_code == 302
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement, notify
+from community.engine import engagement, notifications
 from community.models import (
     CommunitySettings,
     Flag,
@@ -396,7 +396,7 @@ def test_suspended_member_reads_and_sees_why(client, thread, host, member):
     response = client.post(reverse("member_suspend", args=[member.username]),
                            {"reason": "Repeated spam", "days": "7"})
     assert response.status_code == 302
-    notify.send_pending_emails()
+    notifications.send_pending_emails()
     assert mail.outbox and "suspended" in mail.outbox[-1].body
 
     client.force_login(member)

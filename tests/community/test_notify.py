@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from community import engagement
+from community.engine import engagement
 from community.models import Notification, SpaceFollow, Thread, ThreadFollow, User, Vote
 from community.services import conversations
 from community.tasks import send_digests, send_notification_emails

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from community import rendering
+from community.content import rendering
 from community.services.conversations import render_body
 
 from .. import factories
@@ -130,7 +130,7 @@ def test_image_addresses_that_leave_our_uploads_become_links(src):
 
 
 def test_a_real_upload_is_still_an_image():
-    from community.images import clean_image
+    from community.content.images import clean_image
 
     name = clean_image(_png_upload(), max_side=64).name
     for src in (f"/media/posts/{name}", f"/media/avatars/12/{name}", "/media/posts/tent.png"):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community import engagement
+from community.engine import engagement
 from community.models import EngagementEvent, Post, Thread, Vote
 from community.services import conversations
 

@@ -3,7 +3,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from community.demo import DEMO_PASSWORD
+from community.demo.data import DEMO_PASSWORD
 from community.models import Post, Space, Thread, User
 from partners.models import Organisation
 

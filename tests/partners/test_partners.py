@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from community import engagement
+from community.engine import engagement
 from community.models import CommunitySettings, EngagementEvent, Notification, Post, Thread
 from community.services import conversations
 from partners import services
@@ -245,7 +245,7 @@ def test_insights_show_reach_and_how_much_members_talk(client_as, organisation, 
 
 def test_a_partner_thread_ranks_like_the_brands_until_members_carry_it(organisation, admin,
                                                                       space):
-    from community import scoring
+    from community.engine import scoring
 
     member_thread = conversations.thread_create(
         author=factories.UserFactory(), space=space, kind="discussion",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from community import engagement
+from community.engine import engagement
 from community.models import Notification
 from purpose import services
 from purpose.models import Contribution, ContributionVote, Project

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from community import engagement
+from community.engine import engagement
 from community.models import EngagementEvent, Notification, Thread
 from community.tasks import send_notification_emails
 from purpose import services
@@ -263,7 +263,7 @@ def test_project_work_counts_as_collaboration_and_shows_in_the_engagement_mix(
 
 
 def test_rescoring_everything_gives_the_same_project_scores(project, lead, member):
-    from community import scoring
+    from community.engine import scoring
 
     services.project_join(user=member, project=project)
     engagement.process_pending()

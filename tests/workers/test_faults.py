@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from community import engagement
+from community.engine import engagement
 from community.models import EngagementEvent, Thread
 from community.services import conversations
 from community.tasks import sweep_events

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from tqdm import tqdm
 
+from community.engine.scoring import write_rows
 from community.importers.bulk import Rows
 from community.importers.stackexchange.plan import IdMap, Plan, PlanPass, PostMap, _no_commit_wait
 from community.importers.stackexchange.posts import PostsPass
@@ -21,7 +22,6 @@ from community.importers.stackexchange.reading import BATCH, DumpError, Summary,
 from community.importers.stackexchange.users import UsersPass
 from community.importers.stackexchange.votes import VotesPass
 from community.models import ImportedObject, Post, Space, Thread, User, Vote
-from community.scoring import write_rows
 from community.services.users import former_member_get
 
 
@@ -161,8 +161,8 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
     def finish(self) -> None:
         """Threads an earlier run made and this one added to are counted and numbered
         again; then every score, and the search index of the new threads."""
-        from community import scoring
-        from community.search import VECTOR_SQL
+        from community.content.search import VECTOR_SQL
+        from community.engine import scoring
 
         space = self.space.pk
         with transaction.atomic():

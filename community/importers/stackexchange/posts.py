@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils.text import slugify
 
-from community import rendering
+from community.content import rendering
+from community.engine.scoring import write_rows
 from community.importers.bulk import Rows
 from community.importers.stackexchange.plan import Done
 from community.importers.stackexchange.reading import (
@@ -19,7 +20,6 @@ from community.importers.stackexchange.reading import (
     parse_date,
 )
 from community.models import ImportedObject, Post, Thread
-from community.scoring import write_rows
 from community.services.conversations import existing_handles, render_body, tags_resolve
 
 

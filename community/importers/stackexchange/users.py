@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import slugify
 
-from community import rendering
+from community.content import rendering
 from community.importers.bulk import Rows
 from community.importers.stackexchange.reading import Skip, as_int, parse_date
 from community.models import User

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from community import metrics
+from community.host import dashboard
 
 
 def _day(value: str) -> date:
@@ -12,14 +12,14 @@ def _day(value: str) -> date:
         day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{value!r} is not a date: use YYYY-MM-DD.") from None
-    if not metrics.EARLIEST_DAY <= day <= metrics.LATEST_DAY:
-        raise CommandError(metrics.PERIOD_RANGE)
+    if not dashboard.EARLIEST_DAY <= day <= dashboard.LATEST_DAY:
+        raise CommandError(dashboard.PERIOD_RANGE)
     return day
 
 
 class Command(BaseCommand):
     help = ("Community health (social ratio, peer answers, time to first peer answer...) "
-            "over a period, as defined in community/metrics.py.")
+            "over a period, as defined in community/host/dashboard.py.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, since=None, until=None, **options):
         if since and until and since > until:
             raise CommandError("--since must not be after --until.")
-        figures = metrics.cli_health(metrics.Period(since=since, until=until))
+        figures = dashboard.cli_health(dashboard.Period(since=since, until=until))
         if options["json"]:
             self.stdout.write(json.dumps(figures))
             return

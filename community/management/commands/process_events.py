@@ -1,7 +1,7 @@
 """Apply every pending engagement event now (what the periodic sweep does)."""
 from django.core.management.base import BaseCommand
 
-from community import engagement
+from community.engine import engagement
 
 
 class Command(BaseCommand):

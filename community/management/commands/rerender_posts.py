@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
-from community import rendering
+from community.content import rendering
 from community.models import Post
 from community.services.conversations import render_stored
 

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from community import engagement
+from community.engine import engagement
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from community import seeding
+from community.demo import seeding
 
 
 class Command(BaseCommand):

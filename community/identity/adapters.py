@@ -4,7 +4,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
-from community import identity
+from community.identity import lookalikes
 from community.prepared import statement
 
 
@@ -52,7 +52,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Reserved handles ("former_member", "admin", the site's name…) and look-alikes of
         a host's handle are refused, whatever their case, accents or look-alike letters."""
         username = super().clean_username(username, shallow=shallow)
-        if problem := identity.handle_problem(username):
+        if problem := lookalikes.handle_problem(username):
             raise ValidationError(problem, code="username_reserved")
         return username
 
@@ -62,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            from community import audit
+            from community.host import audit
 
             audit.record("rate_limited", request=request,
                          identifier=str(credentials.get("email") or credentials.get(
@@ -85,7 +85,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
         # A provider's name that would pass for the host team's is left out (the handle
         # shows instead); the member can pick another one on their profile.
-        if name and not user.display_name and not identity.display_name_problem(name[:60]):
+        if name and not user.display_name and not lookalikes.display_name_problem(name[:60]):
             user.display_name = name[:60]
         return user
 

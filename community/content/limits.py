@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from community import permissions, rendering
+from community import permissions
+from community.content import rendering
 from community.models import CommunitySettings, ModerationLog, Post, Thread, User
 
 LINK_RE = re.compile(r"<a\s", re.I)

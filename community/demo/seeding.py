@@ -16,9 +16,9 @@ from django.contrib.sites.models import Site
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import demo
-from .models import Invitation, Post, Space, Thread, User, Vote
-from .services import conversations
+from community.demo import data
+from community.models import Invitation, Post, Space, Thread, User, Vote
+from community.services import conversations
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def demo_handle(full_name: str) -> str:
 
 @functools.cache
 def _demo_password_hash() -> str:
-    return make_password(demo.DEMO_PASSWORD)  # hashed once: 40 members in a second, not ten
+    return make_password(data.DEMO_PASSWORD)  # hashed once: 40 members in a second, not ten
 
 
 def _user(username: str, display_name: str, **extra) -> tuple[User, bool]:
@@ -81,17 +81,17 @@ def seed_people() -> int:
     created = 0
     _, new = _user("admin", "Site admin", is_staff=True, is_superuser=True)
     created += new
-    for username, name, bio in demo.HOSTS:
+    for username, name, bio in data.HOSTS:
         _, new = _user(username, name, is_host=True, bio=bio)
         created += new
     members = []
-    for i, name in enumerate(demo.MEMBER_NAMES):
+    for i, name in enumerate(data.MEMBER_NAMES):
         user, new = _user(
             demo_handle(name),
             name,
             trust_level=User.Trust.NEW if i % 9 == 8 else User.Trust.MEMBER,
-            products=", ".join(rng.sample(demo.PRODUCTS, k=rng.randint(1, 3))),
-            interests=", ".join(rng.sample(demo.INTERESTS, k=rng.randint(1, 3))),
+            products=", ".join(rng.sample(data.PRODUCTS, k=rng.randint(1, 3))),
+            interests=", ".join(rng.sample(data.INTERESTS, k=rng.randint(1, 3))),
         )
         created += new
         if new:  # members of long standing; their friends (below) joined recently
@@ -115,7 +115,7 @@ def seed_people() -> int:
 
 def seed_spaces() -> int:
     created = 0
-    for name, description, position in demo.SPACES:
+    for name, description, position in data.SPACES:
         _, new = Space.objects.get_or_create(
             name=name, defaults={"description": description, "position": position}
         )
@@ -125,17 +125,17 @@ def seed_spaces() -> int:
 
 def seed_threads() -> int:
     rng = random.Random(11)
-    spaces = list(Space.objects.filter(name__in=[s[0] for s in demo.SPACES]).order_by("position"))
+    spaces = list(Space.objects.filter(name__in=[s[0] for s in data.SPACES]).order_by("position"))
     users = {u.username: u for u in User.objects.filter(email__endswith="@demo.gravity.test")}
     voters = [u for u in users.values() if not u.is_host and not u.is_superuser]
     existing = set(Thread.objects.values_list("title", flat=True))
     now = timezone.now()
     created = 0
-    for i, (space_i, kind, author, title, body, tags, replies) in enumerate(demo.THREADS):
+    for i, (space_i, kind, author, title, body, tags, replies) in enumerate(data.THREADS):
         if title in existing:
             continue
         # Eight hours apart: how lively a thread is, not only how new, decides its place.
-        started = now - timedelta(hours=8 * (len(demo.THREADS) - i) + rng.randint(0, 4))
+        started = now - timedelta(hours=8 * (len(data.THREADS) - i) + rng.randint(0, 4))
         thread = conversations.thread_create(
             author=users[author], space=spaces[space_i], kind=kind, title=title, body=body,
             tags=tags, created_at=started,
@@ -167,25 +167,25 @@ def seed_threads() -> int:
 
 def seed_hosting() -> int:
     """Work waiting for the hosts: newcomers to welcome and a flagged advert to review."""
-    from .models import Flag
-    from .services import moderation
+    from community.models import Flag
+    from community.services import moderation
 
     created = 0
-    for name, days, products, interests in demo.NEWCOMERS:
+    for name, days, products, interests in data.NEWCOMERS:
         user, new = _user(demo_handle(name), name, trust_level=User.Trust.NEW,
                           products=products, interests=interests)
         if new:
             User.objects.filter(pk=user.pk).update(
                 date_joined=timezone.now() - timedelta(days=days))
             created += 1
-    name, handle = demo.SPAM["author"]
+    name, handle = data.SPAM["author"]
     spammer, _ = _user(handle, name, trust_level=User.Trust.NEW)
-    thread = Thread.objects.filter(title=demo.SPAM["thread"]).first()
+    thread = Thread.objects.filter(title=data.SPAM["thread"]).first()
     if thread is None or Post.objects.filter(author=spammer).exists():
         return created
-    post = conversations.post_create(author=spammer, thread=thread, body=demo.SPAM["body"],
+    post = conversations.post_create(author=spammer, thread=thread, body=data.SPAM["body"],
                                      created_at=timezone.now() - timedelta(hours=2))
-    for handle in demo.SPAM["flaggers"]:
+    for handle in data.SPAM["flaggers"]:
         flagger = User.objects.get(username=handle)
         if not Flag.objects.filter(post=post, flagger=flagger).exists():
             moderation.flag_create(flagger=flagger, post=post, reason=Flag.Reason.SPAM)
@@ -194,7 +194,7 @@ def seed_hosting() -> int:
 
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
-    from . import engagement
+    from community.engine import engagement
 
     engagement.process_pending(max_batches=1000)
     return 0

@@ -10,9 +10,11 @@ so an event applied twice, or after a later one, changes nothing further.
 from django.db import transaction
 from django.utils import timezone
 
-from community import eventtypes, notify, pages, routing, scoring
+from community import pages
+from community.engine import notifications, routing, scoring
+from community.engine.enqueue import enqueue_once
+from community.engine.events import PostApproved, PostCreated, ThreadCreated, data_of, touched
 from community.models import EngagementEvent, Post
-from community.queue import enqueue_once
 
 BATCH_SIZE = 200
 
@@ -21,7 +23,7 @@ def _apply(events: list[EngagementEvent]) -> None:
     threads: set[int] = set()
     members: set[int] = set()
     for event in events:
-        t, m = eventtypes.touched(event)
+        t, m = touched(event)
         threads |= t
         members |= m
     if threads:
@@ -36,15 +38,15 @@ def _apply(events: list[EngagementEvent]) -> None:
     scoring.rescore_members(members)
     answered: list[tuple[int, int]] = []
     for event in events:
-        data = eventtypes.data_of(event)
-        if isinstance(data, eventtypes.ThreadCreated | eventtypes.PostApproved) and (
+        data = data_of(event)
+        if isinstance(data, ThreadCreated | PostApproved) and (
                 data.opens_question):
             if routing.route_question(thread_id=event.thread_id):
                 enqueue_once("community.send_route_asks")
-        elif isinstance(data, eventtypes.PostCreated) and data.kind == Post.Kind.ANSWER:
+        elif isinstance(data, PostCreated) and data.kind == Post.Kind.ANSWER:
             answered.append((event.thread_id, event.actor_id))
     routing.answers_record(answered)
-    if notify.fan_out(events):
+    if notifications.fan_out(events):
         enqueue_once("community.send_notification_emails")
         enqueue_once("community.send_route_asks")
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(

@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from community.eventtypes import Addressed, Mentioning, VoteCast, data_of
+from community.engine.events import Addressed, Mentioning, VoteCast, data_of
 from community.models import (
     EngagementEvent,
     Notification,

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 
 class AdminConfig(BaseAdminConfig):
-    default_site = "community.adminsite.AdminSite"
+    default_site = "community.identity.adminsite.AdminSite"
 
 
 def last_authenticated_at(request) -> float | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from community import rendering
+from community.content import rendering
 from community.models import Thread
 
 # Thread.search_vector in SQL, for every write of it. PostgreSQL's parser reads "<...>" as

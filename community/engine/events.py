@@ -165,7 +165,7 @@ def register(*kinds: type[Payload]) -> None:
     """Make declared kinds readable and recordable (from the owning app's ``ready()``)."""
     for cls in kinds:
         if not (isinstance(cls, type) and issubclass(cls, Payload) and cls.KIND):
-            raise TypeError(f"{cls!r} is not a kind made by eventtypes.declare")
+            raise TypeError(f"{cls!r} is not a kind made by events.declare")
         current = _REGISTRY.get(cls.KIND)
         if current is not None and current is not cls:
             raise ValueError(f"{cls.KIND!r} is already declared by {current.__module__}")

@@ -6,7 +6,7 @@ for everything, in batches. Each call recomputes the counters of the given rows 
 ``GROUP BY`` queries over posts, votes, threads and invitations and writes them with one
 statement (``UPDATE ... FROM (VALUES ...)`` on PostgreSQL, ``bulk_update`` elsewhere), so
 applying an event twice, or out of order, lands on the same numbers a full rescore gives.
-The formulas themselves live in :mod:`community.ranking`.
+The formulas themselves live in :mod:`community.engine.ranking`.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from community import ranking
+from community.engine import ranking
 from community.models import Post, Thread, User, Vote
 
 BATCH = 2000

@@ -60,7 +60,7 @@ def mention_candidates(body: str) -> set[str]:
 
 
 # The names uploads are stored under, below MEDIA_URL: a folder or two of plain names and a
-# file the server named (``community.images``: random hex and the extension it re-encoded
+# file the server named (``community.content.images``: random hex and the extension it re-encoded
 # to; ``avatars/<id>/<name>``). Nothing else under MEDIA_URL is an image of ours.
 _UPLOAD_NAME = re.compile(r"(?:[A-Za-z0-9_-]{1,64}/){1,3}[A-Za-z0-9_-]{1,64}"
                           r"\.(?:png|jpe?g|gif|webp)", re.I)

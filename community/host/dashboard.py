@@ -22,7 +22,7 @@ The words of ARCHITECTURE.md, defined once here and computed in SQL over a perio
   invitation in the period, and joined members per inviting member.
 - **advocates**: members ranked by the help they gave other members in the period (peer
   answers, accepted answers, helpful votes received, invites that joined), weighted as in
-  :mod:`community.ranking`.
+  :mod:`community.engine.ranking`.
 
 Ratios are fractions between 0 and 1, ``None`` when the denominator is 0.
 """
@@ -49,7 +49,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
-from community import ranking
+from community.engine import ranking
 from community.models import Invitation, Post, Thread, User, Vote
 
 STAFF = Post.Role.STAFF
