@@ -33,11 +33,10 @@ REMOVED_HTML = "<p><em>This post was removed by its author.</em></p>"
 
 
 def author_role_of(user) -> str:
-    if permissions.is_staff_host(user):
-        return Post.Role.STAFF
-    if permissions.is_partner(user):
-        return Post.Role.PARTNER
-    return Post.Role.MEMBER
+    """Staff, partner or member (:func:`community.words.role_of`)."""
+    from community import words
+
+    return words.role_of(user)
 
 
 def existing_handles(candidates: set[str]) -> set[str]:
