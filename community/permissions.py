@@ -1,9 +1,14 @@
 """Every access rule of the community, as named predicates.
 
-Views call :func:`require`; templates ask the same predicates through the ``can`` tag
-(``community.templatetags.community``); the permission-matrix test walks every URL for every
-role. Roles (ARCHITECTURE.md): anonymous, new member, member, partner, staff host, admin.
+Services call :func:`require` with the predicate and the sentence the 403 page shows, so
+each permission is checked in one place; views ask the same predicate only to decide what
+to render (whether to show a form) and do not refuse what the service refuses. Templates
+ask the same predicates through the ``can`` tag (``community.templatetags.community``); the
+permission-matrix test walks every URL for every role. Roles (ARCHITECTURE.md): anonymous,
+new member, member, partner, staff host, admin.
 """
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -277,6 +282,29 @@ def why_not(user, thread=None) -> str:
     return "You cannot post here."
 
 
+def why_not_start(user, kind: str = "discussion") -> str:
+    """The sentence shown when ``user`` may not start a thread of ``kind``."""
+    if kind == "announcement" and can_take_part(user):
+        return "Only the host team can post announcements."
+    return why_not(user)
+
+
+def why_not_vote(user, post) -> str:
+    """The sentence shown when ``user`` may not vote on ``post`` (or withdraw a vote)."""
+    if not can_take_part(user):
+        return why_not(user)
+    if post.author_id == user.pk:
+        return "You cannot vote on your own post."
+    return "You cannot vote on this post."
+
+
+def why_not_edit_post(user, post) -> str:
+    """The sentence shown when ``user`` may not edit ``post``."""
+    if is_suspended(user):
+        return why_not(user)
+    return "You can only edit your own posts."
+
+
 def why_not_edit_profile(user) -> str:
     """The sentence shown when ``user`` may not change their public profile."""
     if is_suspended(user):
@@ -293,7 +321,10 @@ PREDICATES = {
 }
 
 
-def require(allowed: bool, message: str = "You do not have permission to do that.") -> None:
-    """Raise 403 (rendered by ``403.html`` with ``message``) unless ``allowed``."""
+def require(allowed: bool,
+            message: str | Callable[[], str] = "You do not have permission to do that.") -> None:
+    """Raise 403 (rendered by ``403.html`` with ``message``) unless ``allowed``.
+
+    ``message`` may be a function giving the sentence, asked only on a refusal."""
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message() if callable(message) else message)

@@ -84,12 +84,14 @@ def thread_credit(thread_id: int) -> PartnerPost | None:
 # Insights ------------------------------------------------------------------------------
 # Under each piece of content, the *replies* (every post but the opening one, published and
 # not deleted) are what the content started. A reply is a member's when its author is
-# neither brand staff nor a partner (``Post.author_role`` = member, fixed at write time): the
-# dashboard's social-ratio split, with partners on the brand's side of it.
+# neither brand staff nor a partner: the feed's reading of ``community.words`` (partners on
+# the brand side, ``words.customer_post``), not the dashboard's.
 
 
 def insights(*, organisation: Organisation) -> dict:
     """Reach and conversation of an organisation's content (3 queries)."""
+    from community import words
+
     rows = list(
         PartnerPost.objects.filter(organisation=organisation, thread__is_deleted=False)
         .select_related("thread")
@@ -98,12 +100,12 @@ def insights(*, organisation: Organisation) -> dict:
                 thread__posts__is_deleted=False, thread__posts__status="published")
                 & ~Q(thread__posts__kind=Post.Kind.OPENING), distinct=True),
             member_replies=Count("thread__posts", filter=Q(
-                thread__posts__is_deleted=False, thread__posts__status="published",
-                thread__posts__author_role=Post.Role.MEMBER)
+                thread__posts__is_deleted=False, thread__posts__status="published")
+                & words.customer_post("thread__posts__author_role")
                 & ~Q(thread__posts__kind=Post.Kind.OPENING), distinct=True),
             participants=Count("thread__posts__author", filter=Q(
-                thread__posts__is_deleted=False, thread__posts__status="published",
-                thread__posts__author_role=Post.Role.MEMBER), distinct=True),
+                thread__posts__is_deleted=False, thread__posts__status="published")
+                & words.customer_post("thread__posts__author_role"), distinct=True),
         ).order_by("-created_at")[:100]
     )
     for row in rows:
@@ -113,9 +115,9 @@ def insights(*, organisation: Organisation) -> dict:
                             thread__is_deleted=False, is_deleted=False, status="published")
         .exclude(kind=Post.Kind.OPENING)
         .aggregate(replies=Count("pk"),
-                   member_replies=Count("pk", filter=Q(author_role=Post.Role.MEMBER)),
+                   member_replies=Count("pk", filter=words.CUSTOMER_POST),
                    participants=Count("author", distinct=True,
-                                      filter=Q(author_role=Post.Role.MEMBER)))
+                                      filter=words.CUSTOMER_POST))
     )
     views = PartnerPost.objects.filter(organisation=organisation).aggregate(
         views=Sum("thread__view_count"))["views"] or 0

@@ -82,6 +82,7 @@ def _filtered(qs: QuerySet, f: Filters) -> QuerySet:
         qs = qs.filter(accepted_answer__isnull=False)
     elif f.solved == "no":
         qs = qs.filter(kind=Thread.Kind.QUESTION, accepted_answer__isnull=True)
+    # The dashboard's reading of community.words: opened as staff or not (partners are members).
     if f.by == "members":
         qs = qs.filter(author_is_staff=False)
     elif f.by == "staff":

@@ -13,7 +13,8 @@ Thread social score (the Conversations feed's order key)::
              - STAFF_START_PENALTY  if a partner started it, unless members carry it
                                     (MEMBERS_CARRY distinct members or more posted)
 
-Partners are the brand's guests, not its customers: their posts count as the brand's here
+Partners are the brand's guests, not its customers (the feed's reading of
+:mod:`community.words`, partners on the brand side): their posts count as the brand's here
 (not as member participants, replies or answers, and with staff towards "dominated"), so a
 partner's announcement ranks like the brand's until customers take the conversation over.
 
@@ -47,7 +48,6 @@ W_PEER_ANSWER = 3.0
 W_MEMBER_VOTE = 1.0
 STAFF_START_PENALTY = 1.0
 DOMINATED_PENALTY = 1.0
-DOMINATED_MIN_POSTS = 3
 MEMBERS_CARRY = 3
 
 W_HELP_ANSWER = 3.0
@@ -73,8 +73,11 @@ def thread_activity(*, member_participants: int, member_replies: int, peer_answe
 
 
 def is_brand_dominated(*, staff_posts: int, total_posts: int) -> bool:
-    """ARCHITECTURE.md: at least 3 posts, of which staff wrote more than half."""
-    return total_posts >= DOMINATED_MIN_POSTS and staff_posts * 2 > total_posts
+    """:func:`community.words.brand_dominated`; ``staff_posts``: the brand's posts (here the
+    brand side's, staff and partners)."""
+    from community import words
+
+    return words.brand_dominated(brand_posts=staff_posts, total_posts=total_posts)
 
 
 def social_score(*, created_at: datetime, member_participants: int, member_replies: int,

@@ -31,8 +31,11 @@ def _weekly_cap() -> int:
 def candidates(thread: Thread, limit: int = MAX_ASKED) -> list[User]:
     now = timezone.now()
     points: Counter[int] = Counter()
-    answers = Post.objects.filter(kind=Post.Kind.ANSWER, is_deleted=False,
-                                  thread__is_deleted=False).exclude(author_role=Post.Role.STAFF)
+    from community.words import MEMBER_POST, staff_person
+
+    # The dashboard's reading of the words: partners are members, and may be asked.
+    answers = Post.objects.filter(MEMBER_POST, kind=Post.Kind.ANSWER, is_deleted=False,
+                                  thread__is_deleted=False)
     for row in (
         answers.filter(thread__space_id=thread.space_id).values("author_id")
         .annotate(n=Count("id"), accepted=Count("id", filter=Q(thread__accepted_answer=F("pk"))))
@@ -71,8 +74,8 @@ def candidates(thread: Thread, limit: int = MAX_ASKED) -> list[User]:
     eligible = {
         u.pk: u for u in User.objects.filter(
             pk__in=list(points), is_active=True, is_unclaimed=False, is_former_member=False,
-            is_host=False, is_superuser=False, accepts_routing=True,
-        ).exclude(pk=thread.author_id).exclude(pk__in=capped)
+            accepts_routing=True,
+        ).exclude(staff_person()).exclude(pk=thread.author_id).exclude(pk__in=capped)
         # Already in the conversation: nothing to ask them.
         .exclude(pk__in=Post.objects.filter(thread=thread).values("author_id"))
     }

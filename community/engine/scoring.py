@@ -19,11 +19,6 @@ from community.models import Post, Thread, User, Vote
 
 BATCH = 2000
 
-STAFF = Post.Role.STAFF
-PARTNER = Post.Role.PARTNER
-# For ranking, partners' posts weigh like the brand's (see ranking.py): customers only.
-_CUSTOMER_POST = Q(author_role=Post.Role.MEMBER)
-_STAFF_VOTER = Q(voter__is_host=True) | Q(voter__is_superuser=True)
 
 
 def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -33,31 +28,38 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 
 def thread_counters(thread_ids: list[int] | None) -> dict[int, dict]:
     """Counters behind the social score of each thread in ``thread_ids`` (2 queries);
-    ``None``: every thread, in one pass over posts and one over votes."""
+    ``None``: every thread, in one pass over posts and one over votes.
+
+    The feed's reading of :mod:`community.words`: partners stand on the brand side, so only
+    customers' posts count as members' (participants, replies, peer answers), partners'
+    count with staff towards "dominated" (see ranking.py)."""
+    from community import words
+
+    customer, staff, partner = words.CUSTOMER_POST, words.STAFF_POST, Q(author_role=words.PARTNER)
     among = {} if thread_ids is None else {"thread_id__in": thread_ids}
     posts = Post.objects.filter(is_deleted=False, status=Post.Status.PUBLISHED, **among)
-    reply_to_member = Q(kind=Post.Kind.REPLY) & _CUSTOMER_POST & (
+    reply_to_member = Q(kind=Post.Kind.REPLY) & customer & (
         (
             Q(parent__isnull=False)
-            & Q(parent__author_role=Post.Role.MEMBER)
+            & words.customer_post("parent__author_role")
             & ~Q(parent__author_id=F("author_id"))
         )
         | (
             Q(parent__isnull=True)
             & Q(thread__author_is_staff=False)
-            & ~Q(thread__opening_post__author_role=PARTNER)
+            & ~Q(thread__opening_post__author_role=words.PARTNER)
             & ~Q(thread__author_id=F("author_id"))
         )
     )
     rows = posts.values("thread_id").annotate(
         total=Count("id"),
-        staff=Count("id", filter=Q(author_role=STAFF)),
-        partner=Count("id", filter=Q(author_role=PARTNER)),
-        partner_started=Count("id", filter=Q(author_role=PARTNER, kind=Post.Kind.OPENING)),
-        participants=Count("author_id", distinct=True, filter=_CUSTOMER_POST),
+        staff=Count("id", filter=staff),
+        partner=Count("id", filter=partner),
+        partner_started=Count("id", filter=partner & Q(kind=Post.Kind.OPENING)),
+        participants=Count("author_id", distinct=True, filter=customer),
         peer_answers=Count(
             "id",
-            filter=_CUSTOMER_POST & Q(kind=Post.Kind.ANSWER)
+            filter=customer & Q(kind=Post.Kind.ANSWER)
             & ~Q(author_id=F("thread__author_id")),
         ),
         member_replies=Count("id", filter=reply_to_member),
@@ -70,7 +72,7 @@ def thread_counters(thread_ids: list[int] | None) -> dict[int, dict]:
     votes = (
         Vote.objects.filter(post__is_deleted=False,
                             **({} if thread_ids is None else {"post__thread_id__in": thread_ids}))
-        .exclude(_STAFF_VOTER)
+        .exclude(words.staff_person("voter"))
         .values("post__thread_id")
         .annotate(n=Count("id"))
     )

@@ -3,7 +3,8 @@
 The words of ARCHITECTURE.md, defined once here and computed in SQL over a period:
 
 - *post*: an opening post, answer or reply that is not deleted and not waiting in the
-  review queue, in a thread that is not deleted. *Staff* posts are those written as a staff
+  review queue, in a thread that is not deleted. *Staff* and *member* posts are the
+  dashboard's reading of :mod:`community.words`: staff posts are those written as a staff
   host (``Post.author_role``, fixed at write time); every other post, partners' and former
   members' included, is a *member* post.
 - **social ratio** = member posts / posts.
@@ -16,7 +17,8 @@ The words of ARCHITECTURE.md, defined once here and computed in SQL over a perio
   than the asker, hours from the question to the first such answer; median (the mean of the
   two middle values when their number is even) and 90th percentile.
 - **brand-dominated thread**: a thread started in the period with at least 3 posts of which
-  staff wrote more than half.
+  staff wrote more than half (:func:`community.words.brand_dominated`, the brand being staff:
+  partners are members here).
 - **unanswered question**: a question of the period with no answer.
 - **invitation growth**: invitations created in the period, members who joined through an
   invitation in the period, and joined members per inviting member.
@@ -49,11 +51,13 @@ from django.db.models import (
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
+from community import words
 from community.engine import ranking
 from community.models import Invitation, Post, Thread, User, Vote
 
-STAFF = Post.Role.STAFF
-DOMINATED_MIN_POSTS = ranking.DOMINATED_MIN_POSTS
+# The dashboard's reading of the words: partners are members, only staff is the brand.
+STAFF_POST, MEMBER_POST = words.STAFF_POST, words.MEMBER_POST
+DOMINATED_MIN_POSTS = words.DOMINATED_MIN_POSTS
 #: Below this social ratio the brand does most of the talking.
 PARTY_LINE = 0.5
 # The days a period may name: far enough back for any imported history, and short of the
@@ -142,7 +146,7 @@ def _answers():
 
 
 def _peer_answers():
-    return _answers().exclude(author_role=STAFF).exclude(author=OuterRef("author_id"))
+    return _answers().filter(MEMBER_POST).exclude(author=OuterRef("author_id"))
 
 
 def questions(period: Period):
@@ -163,12 +167,13 @@ def questions(period: Period):
 
 
 def _peer_first_q() -> Q:
-    return (Q(answered=True) & ~Q(first_answer_role=STAFF)
+    return (Q(answered=True) & words.member_post("first_answer_role")
             & ~Q(first_answer_by=F("author_id")))
 
 
 def _peer_accepted_q() -> Q:
-    return (Q(accepted_answer__isnull=False) & ~Q(accepted_answer__author_role=STAFF)
+    return (Q(accepted_answer__isnull=False)
+            & words.member_post("accepted_answer__author_role")
             & ~Q(accepted_answer__author_id=F("author_id")))
 
 
@@ -201,7 +206,7 @@ def health(period: Period | None = None) -> dict:
     """Every figure of the dashboard and of ``community_health --json`` (6 queries)."""
     period = period or Period()
     posts = live_posts().filter(period.q("created_at")).aggregate(
-        posts=Count("pk"), staff_posts=Count("pk", filter=Q(author_role=STAFF))
+        posts=Count("pk"), staff_posts=Count("pk", filter=STAFF_POST)
     )
     q = questions(period).aggregate(
         questions=Count("pk"),
@@ -215,10 +220,10 @@ def health(period: Period | None = None) -> dict:
         Thread.objects.filter(period.q("created_at"), is_deleted=False, is_hidden=False)
         .annotate(
             n=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published")),
-            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published",
-                                          posts__author_role=STAFF)),
+            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published")
+                        & words.staff_post("posts__author_role")),
         )
-        .filter(n__gte=DOMINATED_MIN_POSTS, staff__gt=F("n") / 2.0)
+        .filter(words.brand_dominated_q(brand="staff", total="n"))
         .count()
     )
     invites = Invitation.objects.filter(period.q("created_at")).count()
@@ -268,7 +273,7 @@ def engagement_mix(period: Period) -> list[dict]:
     rows = (
         EngagementEvent.objects.filter(period.q("created_at"), kind__in=counted,
                                        actor__isnull=False)
-        .exclude(Q(actor__is_host=True) | Q(actor__is_superuser=True))
+        .exclude(words.staff_person("actor"))
         .values("kind").annotate(n=Count("pk"))
     )
     totals = dict.fromkeys((name for name, _, _ in MIX), 0)
@@ -290,7 +295,7 @@ def spaces(period: Period) -> list[dict]:
     rows = (
         live_posts().filter(period.q("created_at"))
         .values("thread__space__name", "thread__space__slug")
-        .annotate(posts=Count("pk"), staff=Count("pk", filter=Q(author_role=STAFF)))
+        .annotate(posts=Count("pk"), staff=Count("pk", filter=STAFF_POST))
         .order_by("thread__space__name")
     )
     result = []
@@ -315,7 +320,7 @@ def trends(period: Period) -> list[dict]:
         row["bucket"].date(): row
         for row in live_posts().filter(period.q("created_at"))
         .annotate(bucket=trunc("created_at")).values("bucket")
-        .annotate(n=Count("pk"), staff=Count("pk", filter=Q(author_role=STAFF)))
+        .annotate(n=Count("pk"), staff=Count("pk", filter=STAFF_POST))
     }
     answers = {
         row["bucket"].date(): row
@@ -343,7 +348,7 @@ def advocates(period: Period, *, limit: int = 10) -> list[dict]:
     """Members by help given to other members in the period (4 grouped queries + names)."""
     member_answers = (
         live_posts().filter(period.q("created_at"), kind=Post.Kind.ANSWER)
-        .exclude(author_role=STAFF).exclude(author=F("thread__author"))
+        .filter(MEMBER_POST).exclude(author=F("thread__author"))
         .filter(author__is_former_member=False, author__is_unclaimed=False)
     )
     help: dict[int, dict] = {}
@@ -360,11 +365,11 @@ def advocates(period: Period, *, limit: int = 10) -> list[dict]:
         .annotate(n=Count("pk")).values_list("author", "n"), "accepted")
     add(Vote.objects.filter(period.q("created_at"), kind=Vote.Kind.HELPFUL,
                             post__is_deleted=False)
-        .exclude(post__author_role=STAFF).exclude(post__author__is_former_member=True)
+        .filter(words.member_post("post__author_role")).exclude(post__author__is_former_member=True)
         .values("post__author").annotate(n=Count("pk")).values_list("post__author", "n"),
         "helpful")
-    add(User.objects.filter(period.q("date_joined"), invited_by__isnull=False,
-                            invited_by__is_host=False, invited_by__is_superuser=False)
+    add(User.objects.filter(period.q("date_joined"), invited_by__isnull=False)
+        .exclude(words.staff_person("invited_by"))
         .values("invited_by").annotate(n=Count("pk")).values_list("invited_by", "n"),
         "invites")
     for figures in help.values():

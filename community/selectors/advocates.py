@@ -1,6 +1,7 @@
 """Advocates: members ranked by the help they give other members, not by post count."""
 from django.core.cache import cache
 
+from community import words
 from community.models import User
 from community.selectors.paging import Slice, page_slice
 
@@ -16,9 +17,8 @@ class AdvocatesPage(Slice):
 
 def _members():
     return User.objects.filter(
-        is_active=True, is_host=False, is_superuser=False, is_former_member=False,
-        peer_help__gt=0,
-    )
+        is_active=True, is_former_member=False, peer_help__gt=0,
+    ).exclude(words.staff_person())
 
 
 def advocates_page(*, page: int) -> AdvocatesPage:

@@ -31,14 +31,14 @@ from .users import ACCOUNT_CONTENT_HANDLERS
 
 MAX_TAGS = 5
 REMOVED_HTML = "<p><em>This post was removed by its author.</em></p>"
+DELETE_REFUSAL = "You can only delete your own posts."
 
 
 def author_role_of(user) -> str:
-    if permissions.is_staff_host(user):
-        return Post.Role.STAFF
-    if permissions.is_partner(user):
-        return Post.Role.PARTNER
-    return Post.Role.MEMBER
+    """Staff, partner or member (:func:`community.words.role_of`)."""
+    from community import words
+
+    return words.role_of(user)
 
 
 def existing_handles(candidates: set[str]) -> set[str]:
@@ -90,11 +90,8 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
                   tags: Iterable[str] = (), created_at=None, hold: str = "") -> Thread:
     """Open a thread with its first post. ``created_at`` is for imports and the demo;
     ``hold``: a reason to send it to the review queue whatever the author's standing."""
-    permissions.require(
-        permissions.can_start_thread(author, kind),
-        "Only the host team can post announcements."
-        if kind == Thread.Kind.ANNOUNCEMENT else permissions.why_not(author),
-    )
+    permissions.require(permissions.can_start_thread(author, kind),
+                        lambda: permissions.why_not_start(author, kind))
     now = created_at or timezone.now()
     live = created_at is None  # imports and the demo bring their own dates and no limits
     if live:
@@ -154,7 +151,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
                 created_at=None) -> Post:
     """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given)."""
     permissions.require(permissions.can_reply(author, thread),
-                        permissions.why_not(author, thread))
+                        lambda: permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
         parent = None
     permissions.require(parent is None or permissions.can_see_post(author, parent, thread),
@@ -227,7 +224,8 @@ def answer_accept(*, actor: UserModel, answer: Post) -> Thread:
 
 def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
     """Add ``voter``'s like or helpful vote; False when it was already there."""
-    permissions.require(permissions.can_vote(voter, post), "You cannot vote on this post.")
+    permissions.require(permissions.can_vote(voter, post),
+                        lambda: permissions.why_not_vote(voter, post))
     permissions.require(
         kind == Vote.Kind.LIKE or post.kind == Post.Kind.ANSWER,
         "Only answers can be marked helpful.",
@@ -245,11 +243,15 @@ def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
     return True
 
 
-def answer_unaccept(*, actor: UserModel, thread: Thread) -> Thread:
+def answer_unaccept(*, actor: UserModel, thread: Thread, answer: Post | None = None) -> Thread:
+    """No accepted answer any more; with ``answer``, only if that one is the accepted one (a
+    repeated "Unaccept", a stale page, must not touch a later choice)."""
     permissions.require(
         permissions.can_accept_answer(actor, thread),
         "Only the person who asked, or a host, can change the accepted answer.",
     )
+    if answer is not None and thread.accepted_answer_id != answer.pk:
+        return thread
     with transaction.atomic():
         previous = thread.accepted_answer_id
         Thread.objects.filter(pk=thread.pk).update(accepted_answer=None)
@@ -260,7 +262,10 @@ def answer_unaccept(*, actor: UserModel, thread: Thread) -> Thread:
 
 
 def vote_withdraw(*, voter: UserModel, post: Post, kind: str) -> bool:
-    """Undo ``voter``'s vote; False when there was none."""
+    """Undo ``voter``'s vote; False when there was none. Who may vote may withdraw: not a
+    suspended member, not on a post they can no longer see."""
+    permissions.require(permissions.can_vote(voter, post),
+                        lambda: permissions.why_not_vote(voter, post))
     counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
     with transaction.atomic():
         deleted, _ = Vote.objects.filter(post=post, voter=voter, kind=kind).delete()
@@ -284,7 +289,8 @@ def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
     The new text passes the same check as a new post (``limits.content_check``): limits
     refuse it, the spam check sends the post back to the review queue, and only mentions
     the edit adds are told."""
-    permissions.require(permissions.can_edit_post(actor, post), "You can only edit your own posts.")
+    permissions.require(permissions.can_edit_post(actor, post),
+                        lambda: permissions.why_not_edit_post(actor, post))
     if body == post.body:
         return post
     checked = limits.content_check(actor, body, previous=post.body)
@@ -329,9 +335,7 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
 
 def post_delete(*, actor: UserModel, post: Post) -> Post:
     """Soft delete: the text is hidden, the place in the thread (and replies to it) stays."""
-    permissions.require(
-        permissions.can_delete_post(actor, post), "You can only delete your own posts."
-    )
+    permissions.require(permissions.can_delete_post(actor, post), DELETE_REFUSAL)
     if post.is_deleted:
         return post
     with transaction.atomic():

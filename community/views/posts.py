@@ -1,7 +1,7 @@
 """Actions on one post: vote, accept, edit, delete, history."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,13 +27,7 @@ def post_vote(request, pk, kind):
     if kind not in Vote.Kind.values:
         raise Http404("No such vote.")
     post = _post_or_404(pk)
-    if not permissions.can_vote(request.user, post):
-        raise PermissionDenied(
-            "You cannot vote on your own post." if post.author_id == request.user.pk
-            else "You cannot vote on this post."
-        )
-    if kind == Vote.Kind.HELPFUL and post.kind != Post.Kind.ANSWER:
-        raise PermissionDenied("Only answers can be marked helpful.")
+    # The services refuse (403 with their sentence) what the voter may not do.
     if request.POST.get("undo") == "1":
         conversations.vote_withdraw(voter=request.user, post=post, kind=kind)
         voted = False
@@ -55,13 +49,7 @@ def post_accept(request, pk):
     thread = post.thread
     if request.POST.get("undo") == "1":
         # A repeated "Unaccept" (double click, stale page) must not accept the answer again.
-        if thread.accepted_answer_id == post.pk:
-            conversations.answer_unaccept(actor=request.user, thread=thread)
-        else:
-            permissions.require(
-                permissions.can_accept_answer(request.user, thread),
-                "Only the person who asked, or a host, can change the accepted answer.",
-            )
+        conversations.answer_unaccept(actor=request.user, thread=thread, answer=post)
         messages.info(request, "The answer is no longer marked as accepted.")
     else:
         conversations.answer_accept(actor=request.user, answer=post)
@@ -74,8 +62,9 @@ def post_accept(request, pk):
 def post_edit(request, pk):
     """Edit one's own post. Template ``community/post_edit.html``."""
     post = _post_or_404(pk)
+    # The form is only for those the service lets edit (same predicate, same sentence).
     permissions.require(permissions.can_edit_post(request.user, post),
-                        "You can only edit your own posts.")
+                        lambda: permissions.why_not_edit_post(request.user, post))
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
@@ -103,15 +92,15 @@ def post_edit(request, pk):
 def post_delete(request, pk):
     """Confirm, then soft-delete a post. Template ``community/post_delete.html``."""
     post = _post_or_404(pk)
-    permissions.require(permissions.can_delete_post(request.user, post),
-                        "You can only delete your own posts.")
-    if request.method == "POST":
+    if request.method == "POST":  # the service refuses who may not delete
         conversations.post_delete(actor=request.user, post=post)
         if post.kind == Post.Kind.OPENING:
             messages.success(request, "Your thread is deleted.")
             return redirect(post.thread.space)
         messages.success(request, "Your post is deleted.")
         return redirect(post)
+    permissions.require(permissions.can_delete_post(request.user, post),
+                        conversations.DELETE_REFUSAL)
     return render(request, "community/post_delete.html", {"post": post})
 
 

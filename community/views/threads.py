@@ -1,7 +1,6 @@
 """Thread pages: reading, starting a thread, replying, following."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -122,8 +121,9 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     Template ``community/thread_form.html``; similar questions come from
     :func:`similar` while the member types.
     """
-    if not permissions.can_start_thread(request.user, kind):
-        raise PermissionDenied("Only the host team can post announcements.")
+    # The form is only for those the service lets start one (same predicate, same sentence).
+    permissions.require(permissions.can_start_thread(request.user, kind),
+                        lambda: permissions.why_not_start(request.user, kind))
     if request.method == "POST":
         form = ThreadForm(request.POST, kind=kind)
         if form.is_valid():
@@ -176,8 +176,9 @@ def similar(request):
 def thread_reply(request, pk):
     """Post a reply or an answer; on errors the thread page comes back with the draft."""
     thread = _thread_or_404(request, pk)
-    if not permissions.can_reply(request.user, thread):
-        raise PermissionDenied(permissions.why_not(request.user, thread))
+    # conversations.post_create refuses (403, its sentence) who may not reply here; a draft
+    # that does not validate comes back on the thread page, which shows the form only to
+    # those who may reply.
     form = PostForm(request.POST)
     if not form.is_valid():
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
