@@ -52,7 +52,7 @@ PAGES_USERS = {
     "community/middleware.py",  # wiring
     "community/apps.py",
     "community/services/events.py",  # every event's row of the invalidation table
-    "community/engagement.py",  # the engine's feed bump when scores reorder the lists
+    "community/engine/engagement.py",  # the engine's feed bump when scores reorder the lists
     "community/signals.py",  # spaces and settings saved in the admin, with no event
 }
 PAGES_USER_FOLDERS = ("views", "templatetags")
