@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from community import permissions
 from community.content import limits
-from community.engine.events import Addressed, Followed
+from community.engine.events import Addressed
 from community.models import Space
 from community.services import conversations
 
@@ -210,14 +210,8 @@ def project_leave(*, user, project: Project) -> bool:
 
 
 def project_follow_set(*, user, project: Project, follow: bool) -> None:
-    permissions.require(permissions.is_member(user), "Sign in to follow projects.")
-    with transaction.atomic():
-        if follow:
-            changed = ProjectFollow.objects.get_or_create(project=project, user=user)[1]
-        else:
-            changed = ProjectFollow.objects.filter(project=project, user=user).delete()[0] > 0
-        if changed:
-            Followed.record(actor=user, project=project.pk, follow=follow)
+    conversations.follow_set(user=user, model=ProjectFollow, follow=follow, what="projects",
+                             target={"project": project}, recorded={"project": project.pk})
 
 
 def project_role_set(*, actor, project: Project, member, role: str) -> None:

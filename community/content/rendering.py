@@ -190,6 +190,13 @@ def _plain_text(tokens: Iterable[Token]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _sanitise(html: str) -> str:
+    """The one allowlist every stored HTML passes: ours from Markdown and imported HTML."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     attribute_filter=_attribute_filter, url_schemes=URL_SCHEMES,
+                     link_rel="nofollow ugc noopener", strip_comments=True)
+
+
 def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None = None
            ) -> Rendered:
     """Render member-written markdown to sanitised HTML.
@@ -204,15 +211,7 @@ def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None
     md = _parser()
     tokens = md.parse(body, env)
     raw_html = md.renderer.render(tokens, md.options, env)
-    html = nh3.clean(
-        raw_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_attribute_filter,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow ugc noopener",
-        strip_comments=True,
-    )
+    html = _sanitise(raw_html)
     return Rendered(html=html, text=_plain_text(tokens), mentions=env["found"])
 
 
@@ -245,15 +244,7 @@ def sanitize_html(source: str) -> Rendered:
     # Old forum HTML says <b> and <i>; images from other hosts become links to them.
     marked = _OLD_TAGS.sub(lambda m: f"<{m.group(1)}{_OLD_NAMES[m.group(2).lower()]}>", source)
     marked = _IMG_TAG.sub(_image_to_link, marked)
-    clean = nh3.clean(
-        marked,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_attribute_filter,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow ugc noopener",
-        strip_comments=True,
-    )
+    clean = _sanitise(marked)
     # The text (for search) from the cleaned HTML: its tags are well formed by now.
     text = html_lib.unescape(_TAG.sub(" ", clean))
     return Rendered(html=clean, text=" ".join(text.split()))

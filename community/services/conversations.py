@@ -358,28 +358,29 @@ def post_delete(*, actor: UserModel, post: Post) -> Post:
     return post
 
 
-def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
-    permissions.require(permissions.is_member(user), "Sign in to follow threads.")
+def follow_set(*, user: UserModel, model, follow: bool, what: str, target: dict,
+               recorded: dict) -> bool:
+    """Add or remove ``user``'s ``model`` row for ``target`` (a thread, a space, a project)
+    and record ``Followed`` with ``recorded`` when it changed; True when it did."""
+    permissions.require(permissions.is_member(user), f"Sign in to follow {what}.")
     with transaction.atomic():
         if follow:
-            changed = ThreadFollow.objects.get_or_create(user=user, thread=thread)[1]
+            changed = model.objects.get_or_create(user=user, **target)[1]
         else:
-            changed = ThreadFollow.objects.filter(user=user, thread=thread).delete()[0] > 0
+            changed = model.objects.filter(user=user, **target).delete()[0] > 0
         if changed:
-            events.Followed.record(actor=user, thread=thread, follow=follow)
+            events.Followed.record(actor=user, follow=follow, **recorded)
     return changed
+
+
+def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
+    return follow_set(user=user, model=ThreadFollow, follow=follow, what="threads",
+                      target={"thread": thread}, recorded={"thread": thread})
 
 
 def space_follow_set(*, user: UserModel, space: Space, follow: bool) -> bool:
-    permissions.require(permissions.is_member(user), "Sign in to follow spaces.")
-    with transaction.atomic():
-        if follow:
-            changed = SpaceFollow.objects.get_or_create(user=user, space=space)[1]
-        else:
-            changed = SpaceFollow.objects.filter(user=user, space=space).delete()[0] > 0
-        if changed:
-            events.Followed.record(actor=user, space=space.pk, follow=follow)
-    return changed
+    return follow_set(user=user, model=SpaceFollow, follow=follow, what="spaces",
+                      target={"space": space}, recorded={"space": space.pk})
 
 
 def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
