@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from community import permissions
+from community import permissions, words
 from community.models import Post, User
 from community.selectors.paging import Slice, page_slice
 from purpose.models import Project
@@ -90,8 +90,6 @@ def thread_credit(thread_id: int) -> PartnerPost | None:
 
 def insights(*, organisation: Organisation) -> dict:
     """Reach and conversation of an organisation's content (3 queries)."""
-    from community import words
-
     rows = list(
         PartnerPost.objects.filter(organisation=organisation, thread__is_deleted=False)
         .select_related("thread")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from community import words
 from community.engine import ranking
 from community.models import Post, Thread, User, Vote
 
@@ -33,8 +34,6 @@ def thread_counters(thread_ids: list[int] | None) -> dict[int, dict]:
     The feed's reading of :mod:`community.words`: partners stand on the brand side, so only
     customers' posts count as members' (participants, replies, peer answers), partners'
     count with staff towards "dominated" (see ranking.py)."""
-    from community import words
-
     customer, staff, partner = words.CUSTOMER_POST, words.STAFF_POST, Q(author_role=words.PARTNER)
     among = {} if thread_ids is None else {"thread_id__in": thread_ids}
     posts = Post.objects.filter(is_deleted=False, status=Post.Status.PUBLISHED, **among)

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from community import permissions
+from community import permissions, words
 from community.content import limits, rendering
 from community.engine import events
 from community.models import (
@@ -36,8 +36,6 @@ DELETE_REFUSAL = "You can only delete your own posts."
 
 def author_role_of(user) -> str:
     """Staff, partner or member (:func:`community.words.role_of`)."""
-    from community import words
-
     return words.role_of(user)
 
 
