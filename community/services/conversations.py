@@ -58,8 +58,17 @@ def render_stored(body: str, body_format: str) -> rendering.Rendered:
 
 
 def tags_resolve(names: Iterable[str]) -> list[Tag]:
-    """Tags for typed names: synonyms map to their tag, unknown names become new tags."""
+    """Tags for a thread's typed names (at most ``MAX_TAGS``): synonyms map to their tag,
+    unknown names become new tags."""
     slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))[:MAX_TAGS]
+    by_slug = tags_by_slug(slugs)
+    return list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
+
+
+def tags_by_slug(names: Iterable[str]) -> dict[str, Tag]:
+    """Every typed name's tag, keyed by the name's slug, however many there are (an
+    importer resolves a whole batch of threads' tags in one call)."""
+    slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))
     synonyms = dict(
         TagSynonym.objects.filter(name__in=slugs).values_list("name", "tag__name")
     )
@@ -69,7 +78,7 @@ def tags_resolve(names: Iterable[str]) -> list[Tag]:
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
-    return [existing[n] for n in wanted if n in existing]
+    return {s: existing[synonyms.get(s, s)] for s in slugs if synonyms.get(s, s) in existing}
 
 
 def _update_search_vector(thread_id: int) -> None:

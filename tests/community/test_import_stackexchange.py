@@ -7,12 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from community.models import ImportedObject, Post, Space, Thread, User, Vote
+from community.models import ImportedObject, Post, Space, Tag, Thread, User, Vote
+from tests.evaldata import BEER, BEER_STAFF
 
 pytestmark = pytest.mark.django_db
 
-BEER = Path(__file__).resolve().parents[3] / "shared" / "evaldata" / "beer-stackexchange-2016"
-BEER_STAFF = "13,17,60,971,3946,80,8,73,37,43,5078"
 
 
 def run(directory, *extra, space="imported"):
@@ -223,6 +222,9 @@ def test_the_real_beer_dump_imports_in_full(client):
     assert Post.objects.filter(thread__space=space, kind="reply").count() == 1860
     assert threads.filter(accepted_answer__isnull=False).count() == 359
     assert threads.filter(answer_count__gt=0).count() == 576
+    # Every tag and every question's tags (Posts.xml: 133 names on 1,066 question-tag links).
+    assert Tag.objects.filter(threads__space=space).distinct().count() == 133
+    assert Thread.tags.through.objects.filter(thread__space=space).count() == 1066
     assert User.objects.filter(is_unclaimed=True).count() == 3947
     assert Vote.objects.count() == 9061 - 199  # up-votes on posts that are in the dump
     assert "skipped 199: its post is not in the dump" in out
@@ -312,3 +314,19 @@ def test_votes_written_by_a_second_connection_beside_the_comments(small):
     assert "votes      read         6  imported         3" in out
     again = run(small, "--workers", "1")
     assert Vote.objects.count() == 3 and "imported         0" in again
+
+
+def test_every_tag_of_every_question_survives_the_import(tmp_path):
+    names = ["lager", "ale", "stout", "yeast", "hops", "malt", "water", "kegging"]
+    posts = "".join(
+        f'  <row Id="{10 + i}" PostTypeId="1" CreationDate="2014-03-0{1 + i % 9}T10:00:00.000" '
+        f'Body="&lt;p&gt;q{i}&lt;/p&gt;" OwnerUserId="1" Title="Question {i}" '
+        f'Tags="&lt;{name}&gt;&lt;{names[(i + 1) % len(names)]}&gt;" />\n'
+        for i, name in enumerate(names))
+    dump = write_dump(tmp_path / "tags", users='  <row Id="1" Reputation="1" CreationDate='
+                      '"2014-01-21T20:00:00.000" DisplayName="Brewer" />\n', posts=posts)
+    run(dump)
+    assert set(Tag.objects.values_list("name", flat=True)) == set(names)
+    assert Thread.tags.through.objects.count() == 2 * len(names)
+    assert set(Thread.objects.get(title="Question 7").tags.values_list("name", flat=True)) == {
+        "kegging", "lager"}

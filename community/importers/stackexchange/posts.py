@@ -20,7 +20,7 @@ from community.importers.stackexchange.reading import (
     parse_date,
 )
 from community.models import ImportedObject, Post, Thread
-from community.services.conversations import existing_handles, render_body, tags_resolve
+from community.services.conversations import existing_handles, render_body, tags_by_slug
 
 
 def _render_many(job: tuple[str, list[str]]) -> list[tuple[str, str]]:
@@ -177,8 +177,8 @@ class PostsPass:
                     "<", " ").split() if t])
             thread_table.write(threads)
             self.post_rows.write(posts)
-            resolved = {t.name: t.pk for t in tags_resolve(
-                {n for names in tag_names for n in names})} if any(tag_names) else {}
+            resolved = {s: t.pk for s, t in tags_by_slug(
+                n for names in tag_names for n in names).items()}
             links = []
             for thread_id, names in zip(thread_ids, tag_names, strict=True):
                 tags = {resolved[n] for n in (slugify(n)[:40] for n in names) if n in resolved}
