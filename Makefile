@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install checkers run test lint deploy-check worker beat bench soak scan clean
+.PHONY: install checkers run test lint deploy-check worker beat bench weigh soak scan clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ beat: install
 
 bench: install
 	$(PY) -m bench.run
+
+# What each mechanism of the pages layer buys, with and without it (bench/README.md).
+weigh: install
+	$(PY) -m bench.weigh
 
 # Five minutes of members reading and writing through two gunicorns and two workers.
 soak: install

@@ -10,7 +10,9 @@ class CommunityConfig(AppConfig):
         from community.host import audit  # noqa: F401  (records sign-ins as they happen)
 
         from . import signals  # noqa: F401  (signals are wired here only)
+        from .pages import switches
         from .services import conversations  # noqa: F401  (registers account-deletion handling)
 
+        switches.check()
         # The event kinds community owns; purpose and partners register theirs likewise.
         events.register(*events.COMMUNITY_KINDS)

@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -57,6 +58,9 @@ def _prepare_text(build: Callable, *shape) -> tuple[str, str] | None:
 def statement(build: Callable, *shape, values: dict[int, object]) -> tuple[str, list]:
     """SQL and parameters that run ``build(*shape)`` with ``values`` in place of the
     stand-ins: on PostgreSQL ``EXECUTE`` of the statement prepared on this connection."""
+    if "prepared" in settings.PAGES_OFF:  # the bench weighing it (community/pages/switches.py)
+        sql, params = build(*shape).query.sql_with_params()
+        return sql, bind(params, values)
     sql, params = prepared(build, *shape)
     bound = bind(params, values)
     ready = _prepare_text(build, *shape) if connection.vendor == "postgresql" else None

@@ -232,6 +232,10 @@ STORAGES = {
 # Uploads: images only, checked and re-encoded by community.content.images.
 # Whole pages for anonymous visitors from the cache (community/pages/anonymous.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Mechanisms of the pages layer switched off one by one, for the bench only
+# (community/pages/switches.py; bench/README.md).
+PAGES_OFF = frozenset(filter(None, (name.strip() for name in os.environ.get(
+    "PAGES_OFF", "").split(","))))
 # Posts per minute and per hour for each role (community/content/limits.py, numbers in the admin's
 # community settings). Tests turn it off where they build content in bulk (tests/conftest.py).
 POSTING_RATE = env_bool("POSTING_RATE", True)

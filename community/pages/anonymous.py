@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse
 
-from . import versions
+from . import switches, versions
 from .store import versioned_get_many, versioned_set_many
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ def anonymous_page(tags, *, on_hit=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not (settings.PAGE_CACHE and _anonymous_request(request)):
+            if not (settings.PAGE_CACHE and _anonymous_request(request)) or switches.off(
+                    "anonymous"):
                 return view(request, *args, **kwargs)
             wanted = ["site", *tags(request, **kwargs)]
             try:

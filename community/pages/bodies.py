@@ -48,7 +48,7 @@ def render_body(request, context: dict) -> str:
         (reply_to := context["reply_to"]) and (reply_to.pk, reply_to.author.name),
         sorted((name, repr(value)) for name, value in form.initial.items()
                if name not in FORM_SLOTS),
-        tags=(thread_tag(thread.pk),))
+        tags=(thread_tag(thread.pk),), switch="bodies")
     copied, values = slotted(form)
     def make():
         return to_keep(render_to_string(BODY_TEMPLATE, {

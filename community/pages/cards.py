@@ -26,6 +26,7 @@ from django.template.loader import get_template, render_to_string
 from community import permissions
 from community.selectors.threads import CARD_FIELDS
 
+from . import switches
 from .slots import CSRF_SLOT, from_kept, to_keep, with_values
 from .store import versioned_get_many, versioned_set_many
 
@@ -92,7 +93,8 @@ def render_cards(*, thread, page, may_reply, plan) -> list:
     wanted = [(post, accepted_slot, allowed,
                _key(post, thread, page, may_reply, accepted_slot, allowed))
               for post, accepted_slot, allowed in plan]
-    found = versioned_get_many([key for *_, key in wanted])
+    keep = not switches.off("cards")
+    found = versioned_get_many([key for *_, key in wanted]) if keep else {}
     fresh = {}
     cards = []
     for post, accepted_slot, allowed, key in wanted:
@@ -105,6 +107,6 @@ def render_cards(*, thread, page, may_reply, plan) -> list:
             })
             fresh[key] = to_keep(card)
         cards.append(with_values(card, {}))  # template output, escaped then
-    if fresh:
+    if fresh and keep:
         versioned_set_many(fresh, TTL)
     return cards

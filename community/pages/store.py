@@ -17,7 +17,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 
-from . import versions
+from . import switches, versions
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def versioned_get_many(keys) -> dict:
     """Values (str or bytes) under keys that name their versions: this process first,
     then Redis (one round trip for what is missing)."""
     names = {key: cache.make_key(key) for key in keys}  # the test's or site's prefix
-    local = recent.get_many(names.values())
+    local = {} if switches.off("local") else recent.get_many(names.values())
     found = {key: local[name] for key, name in names.items() if name in local}
     missing = [key for key in keys if key not in found]
     if missing:
@@ -77,14 +77,16 @@ def versioned_get_many(keys) -> dict:
 
 def versioned_set_many(values: dict, timeout: float = PAGE_TIMEOUT) -> None:
     cache.set_many(values, timeout)
+    if switches.off("local"):
+        return
     recent.set_many({cache.make_key(key): value for key, value in values.items()}, timeout)
 
 
-def fragment_key(*parts, tags=("feed",)) -> str:
+def fragment_key(*parts, tags=("feed",), switch="fragments") -> str:
     """A key for a rendered fragment that everyone sees alike (a thread list, say), under
     the current versions of ``tags`` and ``site``; "" when the cache is unreachable (the
     fragment is then rendered every time)."""
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or switches.off(switch):
         return ""
     wanted = ["site", *tags]
     try:
@@ -126,7 +128,8 @@ def remember(parts, compute, *, tags=("feed",)):
     the cache is off or unreachable."""
     # Pickled here and unpickled for each request, so no two requests share one object.
     return pickle.loads(kept(  # noqa: S301  # nosec B301
-        fragment_key("remembered", *parts, tags=tags), lambda: pickle.dumps(compute())))
+        fragment_key("remembered", *parts, tags=tags, switch="remembered"),
+        lambda: pickle.dumps(compute())))
 
 
 # Template output rendered once per process for each shape (the reply form, the site
@@ -137,7 +140,7 @@ _RENDERED = Recent(budget=4 * 1024 * 1024)
 def rendered_once(shape: str, render) -> str:
     """``render()``'s output for ``shape``, from this process's store after the first time;
     fresh every time in DEBUG, where templates change under a running server."""
-    if settings.DEBUG:
+    if settings.DEBUG or switches.off("rendered-once"):
         return render()
     html = _RENDERED.get_many([shape]).get(shape)
     if html is None:

@@ -28,6 +28,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from . import switches
+
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +57,7 @@ class RequestVersionsMiddleware:
 
 
 def current(tags) -> dict[str, int]:
-    seen = _versions_seen.get()
+    seen = None if switches.off("request-versions") else _versions_seen.get()
     memo = seen if seen is not None else {}
     missing = [tag for tag in tags if tag not in memo]
     if missing:
@@ -126,7 +128,7 @@ def invalidate_with_commit(*tags: str, user_ids=()) -> None:
         return
     from django.db import connection
 
-    if connection.in_atomic_block:
+    if connection.in_atomic_block and not switches.off("early-bump"):
         _Pending(tags, user_ids)()
     invalidate_on_commit(*tags, user_ids=user_ids)
 
