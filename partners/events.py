@@ -1,13 +1,35 @@
 """The event kinds of partner organisations: applications, members, co-created content.
 
-Registered from ``PartnersConfig.ready()``; recorded by ``partners.services`` with each
-kind's ``record``.
+The kinds (:class:`Kind`, the values stored in ``EngagementEvent.kind``), the notice they
+make (:class:`Notice`) and their payloads are registered from ``PartnersConfig.ready()``;
+recorded by ``partners.services`` with each kind's ``record``.
 """
-from community.engine.events import Addressed, Payload, declare
-from community.models import EngagementEvent, Notification
+from django.db import models
 
-Kind = EngagementEvent.Kind
-PARTNER = Notification.Kind.PARTNER
+from community.engine.events import Addressed, Payload, declare
+
+
+class Kind(models.TextChoices):
+    """The partners app's event kinds."""
+
+    PARTNER_APPLIED = "partner_applied", "Organisation applied to be a partner"
+    PARTNER_DECIDED = "partner_decided", "Partner application verified or declined"
+    ORGANISATION_EDITED = "organisation_edited", "Partner organisation's page edited"
+    PARTNER_JOINED = "partner_joined", "Joined a partner organisation"
+    PARTNER_LEFT = "partner_left", "Left or removed from a partner organisation"
+    PARTNER_PUBLISHED = "partner_published", "Partner content published"
+    COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
+    COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
+
+
+class Notice(models.TextChoices):
+    """The notification partner events make (``Notification.kind``); it reads as the
+    sentence the service wrote, and is emailed."""
+
+    PARTNER = "partner", "News from a partner you work with"
+
+
+PARTNER = Notice.PARTNER
 
 
 @declare(Kind.PARTNER_APPLIED, ids=("actor",))

@@ -1,13 +1,42 @@
 """The event kinds of shared purpose: projects, pledges and contributions.
 
-Registered from ``PurposeConfig.ready()``; recorded by ``purpose.services`` with each kind's
-``record``. Project ids are in the payload (the row's columns are for threads and posts).
+The kinds (:class:`Kind`, the values stored in ``EngagementEvent.kind``), the notice they
+make (:class:`Notice`) and their payloads are registered from ``PurposeConfig.ready()``;
+recorded by ``purpose.services`` with each kind's ``record``. Project ids are in the payload
+(the row's columns are for threads and posts).
 """
-from community.engine.events import Addressed, Payload, declare
-from community.models import EngagementEvent, Notification
+from django.db import models
 
-Kind = EngagementEvent.Kind
-PROJECT = Notification.Kind.PROJECT
+from community.engine.events import Addressed, Payload, declare
+
+
+class Kind(models.TextChoices):
+    """Shared purpose's event kinds: collaboration and contribution."""
+
+    PURPOSE_REVISED = "purpose_revised", "Shared purpose revised"
+    PROJECT_EDITED = "project_edited", "Project details, roles, needs or voting changed"
+    PROJECT_PROPOSED = "project_proposed", "Project proposed"
+    PROJECT_STATUS = "project_status", "Project status changed"
+    PROJECT_JOINED = "project_joined", "Joined a project"
+    PROJECT_LEFT = "project_left", "Left a project"
+    PLEDGED = "pledged", "Pledged to a need"
+    PLEDGE_WITHDRAWN = "pledge_withdrawn", "Pledge withdrawn"
+    PROJECT_UPDATE = "project_update", "Project update posted"
+    CONTRIBUTED = "contributed", "Contribution submitted"
+    CONTRIBUTION_EDITED = "contribution_edited", "Contribution edited"
+    CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
+    CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
+    CONTRIBUTION_WON = "contribution_won", "Contribution won"
+
+
+class Notice(models.TextChoices):
+    """The notification shared purpose's events make (``Notification.kind``); it reads as
+    the sentence the service wrote, and is emailed."""
+
+    PROJECT = "project", "News from a project you follow"
+
+
+PROJECT = Notice.PROJECT
 
 
 @declare(Kind.PROJECT_PROPOSED, ids=("actor",))

@@ -54,6 +54,8 @@ PAGES_USERS = {
     "community/services/events.py",  # every event's row of the invalidation table
     "community/engine/engagement.py",  # the engine's feed bump when scores reorder the lists
     "community/signals.py",  # spaces and settings saved in the admin, with no event
+    "purpose/apps.py",  # wiring: purpose's rows of the invalidation table
+    "partners/apps.py",  # wiring: partners' rows of the invalidation table
 }
 PAGES_USER_FOLDERS = ("views", "templatetags")
 

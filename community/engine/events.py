@@ -2,7 +2,9 @@
 
 Each kind is a frozen dataclass of its payload fields, declared with :func:`declare` by the
 app that owns the fact and registered from that app's ``AppConfig.ready()`` (community's
-below, ``purpose.events`` and ``partners.events`` theirs; community never imports them)::
+below, ``purpose.events`` and ``partners.events`` theirs; community never imports them).
+The kind's value and label are the owner's too: community's are ``EngagementEvent.Kind``,
+each other app adds its own ``Kind`` choices with :func:`register_kinds`::
 
     @declare(Kind.POST_CREATED, ids=("actor", "subject_user", "thread", "post"))
     class PostCreated(Mentioning):
@@ -27,9 +29,12 @@ import types
 import typing
 from typing import Any, ClassVar
 
-from community.models import EngagementEvent, Post, Thread
+from django.db.models import TextChoices
 
-Kind = EngagementEvent.Kind
+from community.models import EngagementEvent, Post, Thread
+from community.models.events import EVENT_KINDS
+
+Kind = EngagementEvent.Kind  # community's own kinds
 
 # The ids an event may touch: the row's columns, and lists of further threads and members
 # (kept in the payload under these names, as they always were).
@@ -159,6 +164,17 @@ def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = ""):
         return data_cls
 
     return wrap
+
+
+def register_kinds(choices: type[TextChoices]) -> None:
+    """Add an app's ``Kind`` choices to the values an event row may hold (from the owning
+    app's ``ready()``); a value another app already registered is refused."""
+    EVENT_KINDS.register(choices)
+
+
+def registered_kinds() -> list[str]:
+    """The value of every event kind an installed app registered."""
+    return EVENT_KINDS.values()
 
 
 def register(*kinds: type[Payload]) -> None:

@@ -15,13 +15,14 @@ Who is told:
 - never the person who acted, never deleted or former members; one notice per person per
   event, the most specific kind winning (mention > answer > reply).
 """
+from collections.abc import Callable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -36,16 +37,46 @@ from community.models import (
     User,
     Vote,
 )
+from community.models.conversations import NOTICE_KINDS
 
 Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
 
-EMAILED_KINDS = {Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION, Kind.NEW_THREAD,
-                 Kind.ROUTED, Kind.MODERATED, Kind.WELCOME, Kind.INTRODUCED, Kind.PROJECT,
-                 Kind.PARTNER}
+# Community's notices that are emailed; other apps' are added by ``register_notices``.
+EMAILED_KINDS = frozenset({Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION,
+                           Kind.NEW_THREAD, Kind.ROUTED, Kind.MODERATED, Kind.WELCOME,
+                           Kind.INTRODUCED})
 PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
 EMAIL_BATCH = 100
 UNSUBSCRIBE_SALT = "community.unsubscribe"
+
+
+# The notices other apps register (``register_notices``): how each reads, and which are
+# emailed. Filled from the apps' ``ready()`` in every process, never changed afterwards.
+_TEXTS: dict[str, Callable[[Notification], str]] = {}
+_EMAILED: set[str] = set()
+
+
+def _message(notice: Notification) -> str:
+    return notice.message
+
+
+def register_notices(choices: type[TextChoices], *,
+                     text: Callable[[Notification], str] = _message,
+                     emailed: bool = True) -> None:
+    """Add an app's notification kinds (from its ``AppConfig.ready()``): ``text`` says a
+    notice of them in the inbox and in its email (by default the sentence the event's writer
+    gave, ``Addressed.message``); ``emailed`` notices go out by email as they happen."""
+    NOTICE_KINDS.register(choices)
+    for kind in choices:
+        _TEXTS[kind] = text
+        if emailed:
+            _EMAILED.add(kind)
+
+
+def emailed_kinds() -> frozenset[str]:
+    """Every notification kind that is emailed: community's and the registered ones."""
+    return EMAILED_KINDS | _EMAILED
 
 
 class Topic:
@@ -223,7 +254,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
     (sent, or skipped because the member does not want or cannot receive mail)."""
     from community.emails import send_templated
 
-    kinds = set(kinds or EMAILED_KINDS)
+    kinds = set(kinds or emailed_kinds())
     since = timezone.now() - timedelta(days=2)  # older ones wait for the digest instead
     with transaction.atomic():
         notices = list(
@@ -319,7 +350,7 @@ def send_due_digests() -> int:
 def describe(notice: Notification) -> str:
     who = notice.actor.name if notice.actor else "Someone"
     title = notice.thread.title if notice.thread else "a thread"
-    return {
+    own = {
         Kind.REPLY: f"{who} replied in “{title}”",
         Kind.ANSWER: f"{who} answered your question “{title}”",
         Kind.ACCEPTED: f"{who} accepted your answer in “{title}”",
@@ -333,7 +364,10 @@ def describe(notice: Notification) -> str:
         Kind.MODERATED: notice.message or f"A host acted on your post in “{title}”",
         Kind.WELCOME: f"{who} welcomed you: {notice.message}",
         Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
-        Kind.PROJECT: notice.message,
-        Kind.PARTNER: notice.message,
-    }.get(notice.kind, title)
+    }
+    if notice.kind in own:
+        return own[notice.kind]
+    if notice.kind in _TEXTS:  # a kind another app registered
+        return _TEXTS[notice.kind](notice)
+    return title
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .kinds import KindRegistry
+
 
 class Space(models.Model):
     """A place for one product line or interest, with its own feed and followers."""
@@ -319,6 +321,11 @@ class SpaceFollow(models.Model):
         return f"{self.user_id} follows space {self.space_id}"
 
 
+def notice_kind_choices() -> list[tuple[str, str]]:
+    """Every registered notification kind (``Notification.kind``'s ``choices``)."""
+    return NOTICE_KINDS.choices()
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", "New reply in a thread you follow"
@@ -333,13 +340,12 @@ class Notification(models.Model):
         MODERATED = "moderated", "A host acted on your post or account"
         WELCOME = "welcome", "A host welcomed you"
         INTRODUCED = "introduced", "A host introduced you to a question"
-        PROJECT = "project", "News from a project you follow"
-        PARTNER = "partner", "News from a partner you work with"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Community's kinds above; purpose's and partners' from their apps (``NOTICE_KINDS``).
+    kind = models.CharField(max_length=10, choices=notice_kind_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -379,6 +385,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient_id}"
+
+
+# The kinds a notice may have: community's here, each other app's from its ``ready()``
+# (``community.engine.notifications.register_notices``).
+NOTICE_KINDS = KindRegistry("notification kind", Notification.Kind)
 
 
 class QuestionRoute(models.Model):

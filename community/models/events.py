@@ -7,6 +7,13 @@ still empty, and applying is idempotent by event id.
 from django.conf import settings
 from django.db import models
 
+from .kinds import KindRegistry
+
+
+def event_kind_choices() -> list[tuple[str, str]]:
+    """Every registered event kind (the field's ``choices``, read when they are asked for)."""
+    return EVENT_KINDS.choices()
+
 
 class EngagementEvent(models.Model):
     class Kind(models.TextChoices):
@@ -30,32 +37,9 @@ class EngagementEvent(models.Model):
         VOTE_CAST = "vote_cast", "Vote cast"
         VOTE_WITHDRAWN = "vote_withdrawn", "Vote withdrawn"
         FOLLOWED = "followed", "Followed"
-        # Shared purpose (the purpose app): collaboration and contribution.
-        PURPOSE_REVISED = "purpose_revised", "Shared purpose revised"
-        PROJECT_EDITED = "project_edited", "Project details, roles, needs or voting changed"
-        PROJECT_PROPOSED = "project_proposed", "Project proposed"
-        PROJECT_STATUS = "project_status", "Project status changed"
-        PROJECT_JOINED = "project_joined", "Joined a project"
-        PROJECT_LEFT = "project_left", "Left a project"
-        PLEDGED = "pledged", "Pledged to a need"
-        PLEDGE_WITHDRAWN = "pledge_withdrawn", "Pledge withdrawn"
-        PROJECT_UPDATE = "project_update", "Project update posted"
-        CONTRIBUTED = "contributed", "Contribution submitted"
-        CONTRIBUTION_EDITED = "contribution_edited", "Contribution edited"
-        CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
-        CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
-        CONTRIBUTION_WON = "contribution_won", "Contribution won"
-        # Partners (the partners app).
-        PARTNER_APPLIED = "partner_applied", "Organisation applied to be a partner"
-        PARTNER_DECIDED = "partner_decided", "Partner application verified or declined"
-        ORGANISATION_EDITED = "organisation_edited", "Partner organisation's page edited"
-        PARTNER_JOINED = "partner_joined", "Joined a partner organisation"
-        PARTNER_LEFT = "partner_left", "Left or removed from a partner organisation"
-        PARTNER_PUBLISHED = "partner_published", "Partner content published"
-        COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
-        COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
 
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
+    kind = models.CharField(max_length=40, choices=event_kind_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -88,3 +72,8 @@ class EngagementEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+# The kinds an event row may have: community's here, each other app's from its ``ready()``
+# (``community.engine.events.register_kinds``).
+EVENT_KINDS = KindRegistry("event kind", EngagementEvent.Kind)

@@ -3,9 +3,11 @@
 Every write that changes what a page shows records an ``EngagementEvent``
 (``services.events.event_record``); :data:`STALE` maps each event kind to the cache tags
 the fact changes, computed from the event's own fields, and :func:`pages_change` is the
-one place that bumps them (``versions``: at once and again after commit). A
-kind with no row raises at import, so a new kind cannot ship without saying what it makes
-stale; ``tests/community/test_invalidation.py`` renders the pages of every row.
+one place that bumps them (``versions``: at once and again after commit). Community's rows
+are below; ``purpose`` and ``partners`` add theirs with :func:`extend` from their
+``AppConfig.ready()``, so it stays one table with one lookup. A registered kind with no row
+fails ``manage.py check`` (:func:`check_complete`), so a new kind cannot ship without saying
+what it makes stale; ``tests/community/test_invalidation.py`` renders the pages of every row.
 
 The tags, and the pages that depend on them:
 
@@ -23,11 +25,14 @@ or a follow of a project touches the project only.
 """
 from dataclasses import dataclass, field
 
+from django.core import checks
+
+from community.engine.events import registered_kinds
 from community.models import EngagementEvent
 
 from .versions import invalidate_with_commit
 
-Kind = EngagementEvent.Kind
+Kind = EngagementEvent.Kind  # community's own kinds
 
 FEED, SITE = "feed", "site"
 
@@ -101,41 +106,34 @@ STALE = {
     Kind.VOTE_CAST: row(thread=True),
     Kind.VOTE_WITHDRAWN: row(thread=True),
     Kind.FOLLOWED: row(project=True),  # the follower's own button; a project's count
-    # Shared purpose
-    Kind.PURPOSE_REVISED: row(site=True),  # the home page shows the statement
-    Kind.PROJECT_PROPOSED: row(project=True),
-    Kind.PROJECT_EDITED: row(project=True),
-    Kind.PROJECT_STATUS: row(project=True),
-    Kind.PROJECT_JOINED: row(project=True),
-    Kind.PROJECT_LEFT: row(project=True),
-    Kind.PLEDGED: row(project=True),
-    Kind.PLEDGE_WITHDRAWN: row(project=True),
-    Kind.PROJECT_UPDATE: row(project=True),
-    Kind.CONTRIBUTED: row(project=True),
-    Kind.CONTRIBUTION_EDITED: row(project=True),
-    Kind.CONTRIBUTION_VOTED: row(project=True),
-    Kind.CONTRIBUTION_UNVOTED: row(project=True),
-    Kind.CONTRIBUTION_WON: row(project=True),
-    # Partners
-    Kind.PARTNER_APPLIED: row(organisation=True),
-    Kind.PARTNER_DECIDED: row(organisation=True, thread=True),
-    Kind.ORGANISATION_EDITED: row(organisation=True),  # credits show the name only
-    Kind.PARTNER_JOINED: row(organisation=True),
-    Kind.PARTNER_LEFT: row(organisation=True),
-    Kind.PARTNER_PUBLISHED: row(organisation=True, thread=True, feed=True),
-    Kind.COAUTHOR_INVITED: row(),
-    Kind.COAUTHOR_ACCEPTED: row(thread=True, organisation=True),  # the credit names them
 }
 
 
-def check_complete(table) -> None:
-    """Every event kind has a row: a new kind must say what it makes stale."""
-    missing = set(Kind.values) - set(table)
-    if missing:
-        raise ImportError(f"community.pages.invalidation.STALE has no row for {sorted(missing)}")
+def extend(rows: dict) -> None:
+    """Add another app's rows (``purpose`` and ``partners``, from their ``AppConfig.ready()``)
+    to the one table; a kind that already has a row is refused, so no app can widen or
+    narrow what another's kind makes stale."""
+    taken = sorted(str(kind) for kind in set(rows) & set(STALE))
+    if taken:
+        raise ValueError(f"community.pages.invalidation.STALE already has rows for {taken}")
+    STALE.update(rows)
 
 
-check_complete(STALE)
+def missing_rows(table=None) -> list[str]:
+    """The registered event kinds ``table`` (the table itself by default) has no row for."""
+    return sorted(set(registered_kinds()) - set(STALE if table is None else table))
+
+
+def check_complete(app_configs=None, **kwargs) -> list[checks.Error]:
+    """Every registered event kind has a row: a new kind must say what it makes stale. A
+    system check (``manage.py check``, which ``make test`` runs), not a check at import:
+    the other apps' kinds and rows arrive in their ``ready()``, after this module loads."""
+    return [checks.Error(
+        f"The event kind {kind!r} has no row in community.pages.invalidation.STALE.",
+        hint="Say what the kind makes stale: add its row to STALE, or from its app's "
+             "AppConfig.ready() with invalidation.extend({...}).",
+        obj="community.pages.invalidation.STALE", id="community.E001",
+    ) for kind in missing_rows()]
 
 
 def stale(event) -> Stale:

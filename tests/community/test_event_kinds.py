@@ -8,11 +8,13 @@ import typing
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.core.management import call_command
+from django.db import models, transaction
+from django.urls import reverse
 
 import partners.events
 import purpose.events
-from community.engine import events
+from community.engine import events, notifications
 from community.engine.events import Addressed, Payload, declare
 from community.models import EngagementEvent, Notification, Post, Thread
 from community.services import conversations, moderation
@@ -21,7 +23,9 @@ from .. import factories
 
 pytestmark = pytest.mark.django_db
 
-Kind = EngagementEvent.Kind
+Kind = EngagementEvent.Kind  # community's own
+Purpose, Partners = purpose.events.Kind, partners.events.Kind
+EVERY_KIND = sorted([*Kind.values, *Purpose.values, *Partners.values])
 
 # The keys each kind's payload has always had (mentions, notify, message, url included).
 STORED_KEYS = {
@@ -45,28 +49,28 @@ STORED_KEYS = {
     Kind.MEMBER_CLAIMED: set(),
     Kind.MEMBER_SUSPENDED: {"ends_at"},
     Kind.MEMBER_UNSUSPENDED: set(),
-    Kind.PURPOSE_REVISED: {"revision"},
-    Kind.PROJECT_EDITED: {"project", "what"},
-    Kind.CONTRIBUTION_EDITED: {"project", "contribution"},
-    Kind.ORGANISATION_EDITED: {"organisation", "what"},
-    Kind.PROJECT_PROPOSED: {"project", "status", "organisation"},
-    Kind.PROJECT_STATUS: {"project", "notify", "message", "url", "to_status", "from_status"},
-    Kind.PROJECT_JOINED: {"project"},
-    Kind.PROJECT_LEFT: {"project"},
-    Kind.PLEDGED: {"project", "need"},
-    Kind.PLEDGE_WITHDRAWN: {"project", "need"},
-    Kind.PROJECT_UPDATE: {"project", "notify", "message", "url", "update"},
-    Kind.CONTRIBUTED: {"project", "contribution", "contribution_kind"},
-    Kind.CONTRIBUTION_VOTED: {"project", "contribution"},
-    Kind.CONTRIBUTION_UNVOTED: {"project", "contribution"},
-    Kind.CONTRIBUTION_WON: {"project", "contribution", "notify", "message", "url"},
-    Kind.PARTNER_APPLIED: {"organisation"},
-    Kind.PARTNER_DECIDED: {"organisation", "verified", "notify", "message", "url"},
-    Kind.PARTNER_JOINED: {"organisation", "notify", "message", "url"},
-    Kind.PARTNER_LEFT: {"organisation"},
-    Kind.PARTNER_PUBLISHED: {"organisation", "kind", "project", "held"},
-    Kind.COAUTHOR_INVITED: {"organisation", "notify", "message", "url"},
-    Kind.COAUTHOR_ACCEPTED: {"organisation"},
+    Purpose.PURPOSE_REVISED: {"revision"},
+    Purpose.PROJECT_EDITED: {"project", "what"},
+    Purpose.CONTRIBUTION_EDITED: {"project", "contribution"},
+    Partners.ORGANISATION_EDITED: {"organisation", "what"},
+    Purpose.PROJECT_PROPOSED: {"project", "status", "organisation"},
+    Purpose.PROJECT_STATUS: {"project", "notify", "message", "url", "to_status", "from_status"},
+    Purpose.PROJECT_JOINED: {"project"},
+    Purpose.PROJECT_LEFT: {"project"},
+    Purpose.PLEDGED: {"project", "need"},
+    Purpose.PLEDGE_WITHDRAWN: {"project", "need"},
+    Purpose.PROJECT_UPDATE: {"project", "notify", "message", "url", "update"},
+    Purpose.CONTRIBUTED: {"project", "contribution", "contribution_kind"},
+    Purpose.CONTRIBUTION_VOTED: {"project", "contribution"},
+    Purpose.CONTRIBUTION_UNVOTED: {"project", "contribution"},
+    Purpose.CONTRIBUTION_WON: {"project", "contribution", "notify", "message", "url"},
+    Partners.PARTNER_APPLIED: {"organisation"},
+    Partners.PARTNER_DECIDED: {"organisation", "verified", "notify", "message", "url"},
+    Partners.PARTNER_JOINED: {"organisation", "notify", "message", "url"},
+    Partners.PARTNER_LEFT: {"organisation"},
+    Partners.PARTNER_PUBLISHED: {"organisation", "kind", "project", "held"},
+    Partners.COAUTHOR_INVITED: {"organisation", "notify", "message", "url"},
+    Partners.COAUTHOR_ACCEPTED: {"organisation"},
 }
 
 
@@ -90,26 +94,26 @@ def scene():
 
 def test_every_kind_is_declared_once_by_an_installed_app():
     declared = events.declared()
-    assert set(declared) == set(Kind.values)
+    assert set(declared) == set(EVERY_KIND) == set(events.registered_kinds())
     owners = {cls.OWNER for cls in declared.values()}
     assert owners == {"community", "purpose", "partners"}
     assert all(apps.is_installed(owner) for owner in owners)
 
 
 def test_purpose_and_partners_register_their_own_kinds():
-    assert events.kind_of(Kind.PROJECT_JOINED) is purpose.events.ProjectJoined
-    assert events.kind_of(Kind.CONTRIBUTION_WON).OWNER == "purpose"
-    assert events.kind_of(Kind.COAUTHOR_INVITED) is partners.events.CoauthorInvited
+    assert events.kind_of(Purpose.PROJECT_JOINED) is purpose.events.ProjectJoined
+    assert events.kind_of(Purpose.CONTRIBUTION_WON).OWNER == "purpose"
+    assert events.kind_of(Partners.COAUTHOR_INVITED) is partners.events.CoauthorInvited
     assert {cls.KIND for cls in purpose.events.KINDS} == {
         k for k, cls in events.declared().items() if cls.OWNER == "purpose"}
     assert {cls.KIND for cls in partners.events.KINDS} == {
         k for k, cls in events.declared().items() if cls.OWNER == "partners"}
     # The notices they make are named by the kinds, not by a list in community.
-    assert purpose.events.ProjectStatus.NOTICE == Notification.Kind.PROJECT
-    assert partners.events.PartnerJoined.NOTICE == Notification.Kind.PARTNER
+    assert purpose.events.ProjectStatus.NOTICE == purpose.events.Notice.PROJECT
+    assert partners.events.PartnerJoined.NOTICE == partners.events.Notice.PARTNER
 
 
-@pytest.mark.parametrize("kind", sorted(Kind.values))
+@pytest.mark.parametrize("kind", EVERY_KIND)
 def test_every_kind_is_constructible_and_round_trips_through_the_database(kind, scene):
     cls = events.kind_of(kind)
     hints = typing.get_type_hints(cls)
@@ -207,3 +211,76 @@ def test_a_new_post_reads_back_with_its_mentions(scene):
                                          thread_id=scene["thread"].pk)
     data = events.data_of(opened)
     assert data.kind == Thread.Kind.QUESTION and data.opens_question
+
+
+# Who owns a kind's value and label --------------------------------------------------------
+
+def test_community_lists_only_its_own_kinds_and_each_app_registers_its_own():
+    assert not set(Kind.values) & {*Purpose.values, *Partners.values}
+    assert "pledged" not in Kind.values and "coauthor_invited" not in Kind.values
+    field = EngagementEvent._meta.get_field("kind")
+    assert [value for value, _ in field.choices] == [*Kind.values, *Purpose.values,
+                                                     *Partners.values]
+    assert "project" not in Notification.Kind.values
+    assert "partner" not in Notification.Kind.values
+    notice_field = Notification._meta.get_field("kind")
+    assert {"project", "partner"} <= {value for value, _ in notice_field.choices}
+    # Values stored before the move read with the same labels.
+    assert EngagementEvent(kind="pledged").get_kind_display() == "Pledged to a need"
+    assert EngagementEvent(kind="coauthor_accepted").get_kind_display() == \
+        "Co-authorship accepted"
+    assert Notification(kind="project").get_kind_display() == "News from a project you follow"
+    assert Notification(kind="partner").get_kind_display() == \
+        "News from a partner you work with"
+
+
+def test_a_value_another_app_registered_is_refused():
+    class Clash(models.TextChoices):
+        PLEDGED = "pledged", "Pledged twice"
+
+    with pytest.raises(ValueError, match="pledged"):
+        events.register_kinds(Clash)
+    class Again(models.TextChoices):
+        PROJECT = "project", "News again"
+
+    with pytest.raises(ValueError, match="project"):
+        notifications.register_notices(Again)
+    assert [v for v, _ in Notification._meta.get_field("kind").choices].count("project") == 1
+    assert events.registered_kinds().count("pledged") == 1
+    with pytest.raises(TypeError):
+        events.register_kinds(("pledged", "Pledged"))
+
+
+def test_a_kind_added_by_an_app_changes_no_migration():
+    """The fields' choices are callables reading the registry, so the migrations name the
+    callable and stay the same whatever kinds the installed apps register."""
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_admin_lists_events_of_every_app_with_their_labels(client_as):
+    EngagementEvent.objects.create(kind=Kind.VOTE_CAST, payload={"vote": "like"})
+    EngagementEvent.objects.create(kind=Purpose.PLEDGED, payload={"project": 1, "need": 2})
+    EngagementEvent.objects.create(kind=Partners.COAUTHOR_INVITED, payload={})
+    client = client_as(factories.AdminFactory())
+    listing = client.get(reverse("admin:community_engagementevent_changelist"))
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    for label in ("Vote cast", "Pledged to a need", "Invited to co-author partner content"):
+        assert page.count(label) >= 2, label  # the row and the "By kind" filter
+    filtered = client.get(reverse("admin:community_engagementevent_changelist"),
+                          {"kind__exact": "pledged"})
+    assert filtered.status_code == 200
+    assert "1 engagement event" in filtered.content.decode()
+
+
+def test_the_notices_of_other_apps_read_their_message_and_are_emailed():
+    member = factories.UserFactory()
+    project_notice = Notification.objects.create(
+        recipient=member, kind=purpose.events.Notice.PROJECT, message="Harvest ale is open",
+        url="/p/")
+    partner_notice = Notification.objects.create(
+        recipient=member, kind=partners.events.Notice.PARTNER, message="You joined Northfield")
+    assert notifications.describe(project_notice) == "Harvest ale is open"
+    assert notifications.describe(partner_notice) == "You joined Northfield"
+    assert {"project", "partner"} <= notifications.emailed_kinds()
+    assert notifications.emailed_kinds() >= notifications.EMAILED_KINDS

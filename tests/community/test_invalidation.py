@@ -12,24 +12,31 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from community.engine import engagement
+from community.engine.events import registered_kinds
 from community.models import EngagementEvent
 from community.pages import invalidation
 from community.services import conversations, invitations, moderation, users
 from community.signals import member_joined
+from partners import events as partner_events
 from partners import services as partners
 from partners.models import CoAuthor, Organisation
+from purpose import events as purpose_events
 from purpose import services as purpose
 from purpose.models import Contribution, Need, Project
 
 from .. import factories
 from ..conftest import sign_in
 
-Kind = EngagementEvent.Kind
+Kind = EngagementEvent.Kind  # community's own
+Purpose, Partners = purpose_events.Kind, partner_events.Kind
 READERS = ("anonymous", "member", "host")
 
 
@@ -309,19 +316,19 @@ def s_follow(w):
 
 # Shared purpose -------------------------------------------------------------------------
 
-@scenario(Kind.PURPOSE_REVISED)
+@scenario(Purpose.PURPOSE_REVISED)
 def s_purpose(w):
     return Scenario([reverse("home"), reverse("purpose:purpose")], lambda: purpose.purpose_revise(
         editor=w.host, statement="We brew together, in every kitchen.", story="How it began."),
         shows=["We brew together, in every kitchen."])
 
 
-@scenario(Kind.PROJECT_PROPOSED)
+@scenario(Purpose.PROJECT_PROPOSED)
 def s_propose(w):
     return Scenario([reverse("purpose:projects")], w.project, shows=["Community harvest ale"])
 
 
-@scenario(Kind.PROJECT_EDITED, "details")
+@scenario(Purpose.PROJECT_EDITED, "details")
 def s_project_edit(w):
     project = w.project()
     return Scenario([project.get_absolute_url()], lambda: purpose.project_edit(
@@ -330,7 +337,7 @@ def s_project_edit(w):
         shows=["Sixty kitchens"], gone=["Forty kitchens"])
 
 
-@scenario(Kind.PROJECT_EDITED, "needs")
+@scenario(Purpose.PROJECT_EDITED, "needs")
 def s_need(w):
     project = w.project()
     return Scenario([project.get_absolute_url()], lambda: purpose.need_add(
@@ -338,7 +345,7 @@ def s_need(w):
         shows=["Hop spider"])
 
 
-@scenario(Kind.PROJECT_STATUS)
+@scenario(Purpose.PROJECT_STATUS)
 def s_status(w):
     project = w.project()
     return Scenario([project.get_absolute_url()], lambda: purpose.project_status_set(
@@ -346,7 +353,7 @@ def s_status(w):
         shows=["status-building"], gone=["status-open"])
 
 
-@scenario(Kind.PROJECT_JOINED)
+@scenario(Purpose.PROJECT_JOINED)
 def s_join(w):
     project = w.project()
     return Scenario([project.get_absolute_url()],
@@ -354,7 +361,7 @@ def s_join(w):
                     shows=["2 people"])
 
 
-@scenario(Kind.PROJECT_LEFT)
+@scenario(Purpose.PROJECT_LEFT)
 def s_leave(w):
     project = w.project()
     purpose.project_join(user=w.helper, project=project)
@@ -369,7 +376,7 @@ def _need(w):
                                      name="Hop spider", wanted=3)
 
 
-@scenario(Kind.PLEDGED)
+@scenario(Purpose.PLEDGED)
 def s_pledge(w):
     project, need = _need(w)
     return Scenario([project.get_absolute_url()],
@@ -377,7 +384,7 @@ def s_pledge(w):
                     shows=["2 of 3 pledged"])
 
 
-@scenario(Kind.PLEDGE_WITHDRAWN)
+@scenario(Purpose.PLEDGE_WITHDRAWN)
 def s_unpledge(w):
     project, need = _need(w)
     purpose.pledge_set(user=w.helper, need=need, quantity=2)
@@ -386,7 +393,7 @@ def s_unpledge(w):
                     shows=["0 of 3 pledged"], gone=["2 of 3 pledged"])
 
 
-@scenario(Kind.PROJECT_UPDATE)
+@scenario(Purpose.PROJECT_UPDATE)
 def s_update(w):
     project = w.project()
     return Scenario([reverse("purpose:project_updates", args=[project.slug])],
@@ -402,14 +409,14 @@ def _contribution(w, project=None):
                                        title="A pale ale recipe", body="Maris Otter, Cascade.")
 
 
-@scenario(Kind.CONTRIBUTED)
+@scenario(Purpose.CONTRIBUTED)
 def s_contribute(w):
     project = w.project()
     return Scenario([reverse("purpose:project_contributions", args=[project.slug])],
                     lambda: _contribution(w, project), shows=["A pale ale recipe"])
 
 
-@scenario(Kind.CONTRIBUTION_EDITED)
+@scenario(Purpose.CONTRIBUTION_EDITED)
 def s_contribution_edit(w):
     made = _contribution(w)
     return Scenario([reverse("purpose:contribution", args=[made.pk])],
@@ -419,7 +426,7 @@ def s_contribution_edit(w):
                     shows=["A hazy pale ale recipe"])
 
 
-@scenario(Kind.CONTRIBUTION_VOTED)
+@scenario(Purpose.CONTRIBUTION_VOTED)
 def s_contribution_vote(w):
     made = _contribution(w)
     return Scenario([reverse("purpose:contribution", args=[made.pk])],
@@ -427,7 +434,7 @@ def s_contribution_vote(w):
                     shows=[r"<strong>1</strong> vote\b"])
 
 
-@scenario(Kind.CONTRIBUTION_UNVOTED)
+@scenario(Purpose.CONTRIBUTION_UNVOTED)
 def s_contribution_unvote(w):
     made = _contribution(w)
     purpose.contribution_vote(voter=w.asker, contribution=made)
@@ -436,7 +443,7 @@ def s_contribution_unvote(w):
                     shows=[r"<strong>0</strong> votes"])
 
 
-@scenario(Kind.CONTRIBUTION_WON)
+@scenario(Purpose.CONTRIBUTION_WON)
 def s_won(w):
     made = _contribution(w)
     purpose.contribution_vote(voter=w.asker, contribution=made)
@@ -450,14 +457,14 @@ def s_won(w):
 
 # Partners -------------------------------------------------------------------------------
 
-@scenario(Kind.PARTNER_APPLIED)
+@scenario(Partners.PARTNER_APPLIED)
 def s_apply(w):
     return Scenario([reverse("partners:review")], lambda: partners.organisation_apply(
         user=w.member, name="Riverside Maltings", description="Floor-malted barley."),
         shows=["Riverside Maltings"], readers=("host",))
 
 
-@scenario(Kind.PARTNER_DECIDED)
+@scenario(Partners.PARTNER_DECIDED)
 def s_decide(w):
     org = w.organisation()
     Organisation.objects.filter(pk=org.pk).update(status=Organisation.Status.APPLIED)
@@ -467,7 +474,7 @@ def s_decide(w):
         readers=("anonymous", "member"))
 
 
-@scenario(Kind.ORGANISATION_EDITED)
+@scenario(Partners.ORGANISATION_EDITED)
 def s_organisation_edit(w):
     org = w.organisation()
     return Scenario([org.get_absolute_url()], lambda: partners.organisation_edit(
@@ -475,7 +482,7 @@ def s_organisation_edit(w):
         website="", links=""), shows=["Hops and malt since 1890."], gone=["Hops since 1890."])
 
 
-@scenario(Kind.PARTNER_JOINED)
+@scenario(Partners.PARTNER_JOINED)
 def s_partner_joined(w):
     org = w.organisation()
     invitation = partners.invitation_send(actor=w.partner, organisation=org,
@@ -486,7 +493,7 @@ def s_partner_joined(w):
                     shows=["Hugo Helper"])
 
 
-@scenario(Kind.PARTNER_LEFT)
+@scenario(Partners.PARTNER_LEFT)
 def s_partner_left(w):
     org = w.organisation()
     colleague = factories.PartnerFactory(display_name="Carl Colleague", organisation=org)
@@ -500,14 +507,14 @@ def _publish(w, org, coauthors=()):
                                     space=w.space, coauthors=list(coauthors))
 
 
-@scenario(Kind.PARTNER_PUBLISHED)
+@scenario(Partners.PARTNER_PUBLISHED)
 def s_publish(w):
     org = w.organisation()
     return Scenario([reverse("home"), org.get_absolute_url()], lambda: _publish(w, org),
                     shows=["Malting barley at home"])
 
 
-@scenario(Kind.COAUTHOR_INVITED)
+@scenario(Partners.COAUTHOR_INVITED)
 def s_coauthor_invited(w):
     org = w.organisation()
     w.reader("member", w.helper)
@@ -518,7 +525,7 @@ def s_coauthor_invited(w):
                     readers=("member",))
 
 
-@scenario(Kind.COAUTHOR_ACCEPTED)
+@scenario(Partners.COAUTHOR_ACCEPTED)
 def s_coauthor_accepted(w):
     org = w.organisation()
     post = _publish(w, org, [w.helper])
@@ -532,8 +539,8 @@ def s_coauthor_accepted(w):
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
          for name in sorted(SCENARIOS.get(kind, {"(none)": None}))]
 COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPENDED, "suspend"),
-             (Kind.ORGANISATION_EDITED, "organisation_edit"),
-             (Kind.PROJECT_EDITED, "details"), (Kind.MEMBER_CLAIMED, "claim"),
+             (Partners.ORGANISATION_EDITED, "organisation_edit"),
+             (Purpose.PROJECT_EDITED, "details"), (Kind.MEMBER_CLAIMED, "claim"),
              (Kind.VOTE_CAST, "vote"), (Kind.ANSWER_ACCEPTED, "accept"),
              (Kind.THREAD_MODERATED, "tags"), (Kind.THREAD_MODERATED, "move"),
              (Kind.THREAD_MODERATED, "merge"), (Kind.PROFILE_UPDATED, "profile"),
@@ -644,15 +651,37 @@ def test_the_table_is_narrow():
     """Facts about projects, partners' organisations and invitations do not touch the lists."""
     def shape(kind):
         return invalidation.STALE[kind].shape
-    for kind in (Kind.PLEDGED, Kind.PLEDGE_WITHDRAWN, Kind.CONTRIBUTION_VOTED,
-                 Kind.CONTRIBUTION_UNVOTED, Kind.FOLLOWED, Kind.PROJECT_JOINED,
+    for kind in (Purpose.PLEDGED, Purpose.PLEDGE_WITHDRAWN, Purpose.CONTRIBUTION_VOTED,
+                 Purpose.CONTRIBUTION_UNVOTED, Kind.FOLLOWED, Purpose.PROJECT_JOINED,
                  Kind.INVITE_SENT, Kind.VOTE_CAST, Kind.MEMBER_SUSPENDED,
-                 Kind.ORGANISATION_EDITED, Kind.PROJECT_EDITED):
+                 Partners.ORGANISATION_EDITED, Purpose.PROJECT_EDITED):
         assert not shape(kind)["feed"] and not shape(kind)["site"], kind
 
 
-def test_a_kind_without_a_row_fails_at_import():
-    """The module checks its table as it is imported (``check_complete``)."""
-    table = {kind: row for kind, row in invalidation.STALE.items() if kind != Kind.PLEDGED}
-    with pytest.raises(ImportError, match="pledged"):
-        invalidation.check_complete(table)
+def test_every_registered_kind_has_a_row_and_the_system_check_says_so():
+    """Community's rows and the ones purpose and partners add from their ``ready()`` make
+    one table: one row per registered kind, found by the value an event row stores."""
+    assert set(invalidation.STALE) == set(registered_kinds())
+    assert invalidation.check_complete() == []
+    assert not [e for e in checks.run_checks() if e.id == "community.E001"]
+    pledge = EngagementEvent(kind="pledged", actor_id=3, payload={"project": 5, "need": 2})
+    assert invalidation.stale(pledge).tags == {"project:5"}
+
+
+def test_a_kind_without_a_row_is_reported_by_the_system_check(monkeypatch):
+    monkeypatch.delitem(invalidation.STALE, Purpose.PLEDGED)
+    errors = [e for e in checks.run_checks() if e.id == "community.E001"]
+    assert [e.msg for e in errors] == [
+        "The event kind 'pledged' has no row in community.pages.invalidation.STALE."]
+    with pytest.raises(SystemCheckError, match="pledged"):
+        call_command("check")
+
+
+def test_an_app_cannot_add_a_second_row_for_a_kind():
+    before = dict(invalidation.STALE)
+    with pytest.raises(ValueError, match="pledged"):
+        invalidation.extend({Purpose.PLEDGED: invalidation.row(feed=True)})
+    with pytest.raises(ValueError, match="vote_cast"):
+        invalidation.extend({Kind.VOTE_CAST: invalidation.row(site=True),
+                             "retired_kind": invalidation.row()})
+    assert before == invalidation.STALE  # nothing of a refused call is kept

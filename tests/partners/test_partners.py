@@ -8,6 +8,7 @@ from community.engine import engagement
 from community.models import CommunitySettings, EngagementEvent, Notification, Post, Thread
 from community.services import conversations
 from partners import services
+from partners.events import Notice
 from partners.models import CoAuthor, Organisation, PartnerMembership, PartnerPost
 
 from .. import factories
@@ -73,7 +74,7 @@ def test_an_organisation_applies_and_a_host_verifies_or_declines(client_as, memb
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.DECLINED
     engagement.process_pending()
-    notice = Notification.objects.get(recipient=member, kind=Notification.Kind.PARTNER)
+    notice = Notification.objects.get(recipient=member, kind=Notice.PARTNER)
     assert "We only partner with farms." in notice.message
 
     client.post(decide, {"decision": "verify"})
@@ -172,7 +173,7 @@ def test_co_authors_are_invited_and_credited_only_once_they_accept(
     assert thread.opening_post.author_role == Post.Role.PARTNER  # the partner badge
 
     engagement.process_pending()
-    notice = Notification.objects.get(recipient=member, kind=Notification.Kind.PARTNER)
+    notice = Notification.objects.get(recipient=member, kind=Notice.PARTNER)
     invited = CoAuthor.objects.get()
     assert client_as(member).get(reverse("notification_open", args=[notice.pk])).url == \
         invited.get_absolute_url()

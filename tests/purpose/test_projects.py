@@ -8,6 +8,7 @@ from community.engine import engagement
 from community.models import EngagementEvent, Notification, Thread
 from community.tasks import send_notification_emails
 from purpose import services
+from purpose.events import Notice
 from purpose.models import Need, Pledge, Project, ProjectMember, StatusChange
 
 from .. import factories
@@ -60,7 +61,7 @@ def test_a_members_proposal_waits_for_a_host_who_approves_it(client_as, member, 
     assert moves == [("", "proposed", member.pk), ("proposed", "open", host.pk)]
 
     engagement.process_pending()
-    notice = Notification.objects.get(recipient=member, kind=Notification.Kind.PROJECT)
+    notice = Notification.objects.get(recipient=member, kind=Notice.PROJECT)
     assert "was approved" in notice.message
     response = client_as(member).get(reverse("notification_open", args=[notice.pk]))
     assert response.url == project.get_absolute_url()
