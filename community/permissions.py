@@ -298,6 +298,15 @@ def why_not_vote(user, post) -> str:
     return "You cannot vote on this post."
 
 
+def why_not_flag(user, post) -> str:
+    """The sentence shown when ``user`` may not flag ``post``."""
+    if not can_take_part(user):
+        return why_not(user)
+    if post.author_id == user.pk:
+        return "You cannot flag your own post."
+    return "You cannot flag this post."
+
+
 def why_not_edit_post(user, post) -> str:
     """The sentence shown when ``user`` may not edit ``post``."""
     if is_suspended(user):

@@ -92,7 +92,8 @@ def pending_weight(post: Post) -> float:
 
 def flag_create(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag:
     """Flag ``post``; past the community's threshold it is hidden until a host reviews it."""
-    permissions.require(permissions.can_flag(flagger, post), "You cannot flag this post.")
+    permissions.require(permissions.can_flag(flagger, post),
+                        permissions.why_not_flag(flagger, post))
     if reason not in Flag.Reason.values:
         raise ValidationError("Choose why you are flagging this post.")
     if reason == Flag.Reason.OTHER and not note.strip():

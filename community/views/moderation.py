@@ -54,8 +54,7 @@ def post_flag(request, pk):
             or not permissions.can_view_thread(request.user, post.thread):
         raise Http404("No such post.")
     permissions.require(permissions.can_flag(request.user, post),
-                        "You cannot flag your own post." if post.author_id == request.user.pk
-                        else permissions.why_not(request.user))
+                        permissions.why_not_flag(request.user, post))
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -507,3 +507,20 @@ def test_introduce_a_member_who_knows_the_topic(client, space, host, member):
     refused = client.post(reverse("thread_tool", args=[question.pk, "introduce"]),
                           {"member": member.pk}, follow=True)
     assert "other than the asker" in page_of(refused)
+
+
+def test_flagging_your_own_post_is_refused_with_one_sentence_on_the_page_and_in_the_service(
+        client):
+    from django.core.exceptions import PermissionDenied
+
+    author = factories.UserFactory()
+    thread = svc.thread_create(author=author, space=factories.SpaceFactory(),
+                                         kind="discussion", title="My own thread",
+                                         body="Flag me if you can.")
+    post = thread.opening_post
+    client.force_login(author)
+    page = client.get(f"/p/{post.pk}/flag/")
+    assert page.status_code == 403
+    assert "You cannot flag your own post." in page.content.decode()
+    with pytest.raises(PermissionDenied, match="You cannot flag your own post."):
+        moderation.flag_create(flagger=author, post=post, reason="spam")
