@@ -66,9 +66,11 @@ def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **f
 
 # Purpose page ------------------------------------------------------------------------
 
+ONLY_HOSTS_EDIT_PURPOSE = "Only the host team edits the shared purpose."
+
+
 def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> PurposeRevision:
-    permissions.require(permissions.can_edit_purpose(editor),
-                        "Only the host team edits the shared purpose.")
+    permissions.require(permissions.can_edit_purpose(editor), ONLY_HOSTS_EDIT_PURPOSE)
     with transaction.atomic():
         revision = PurposeRevision.objects.create(
             statement=statement.strip(), story=story.strip(), story_html=_render(story, editor),

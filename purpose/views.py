@@ -70,7 +70,7 @@ def purpose(request):
 @require_http_methods(["GET", "POST"])
 def purpose_edit(request):
     permissions.require(permissions.can_edit_purpose(request.user),
-                        "Only the host team edits the shared purpose.")
+                        services.ONLY_HOSTS_EDIT_PURPOSE)
     current = selectors.purpose_current()
     if request.method == "POST":
         form = PurposeForm(request.POST)
@@ -104,8 +104,6 @@ def purpose_history(request):
 @require_POST
 def purpose_restore(request, pk):
     revision = get_object_or_404(PurposeRevision, pk=pk)
-    permissions.require(permissions.can_edit_purpose(request.user),
-                        "Only the host team edits the shared purpose.")
     services.purpose_restore(editor=request.user, revision=revision)
     messages.success(request, "That version is the purpose page again.")
     return redirect("purpose:purpose")

@@ -65,3 +65,16 @@ def test_empty_purpose_page_says_so(client):
     page = client.get(reverse("purpose:purpose")).content.decode()
     assert "The purpose has not been written yet" in page
     assert "No projects yet" in page
+
+
+def test_a_member_cannot_restore_an_old_purpose(client_as, host, member):
+    from purpose import services
+
+    first = services.purpose_revise(editor=host, statement="We brew together.", story="")
+    services.purpose_revise(editor=host, statement="We brew better together.", story="")
+    response = client_as(member).post(reverse("purpose:purpose_restore", args=[first.pk]))
+    assert response.status_code == 403
+    assert "Only the host team edits the shared purpose." in response.content.decode()
+    from purpose import selectors
+
+    assert selectors.purpose_current().statement == "We brew better together."
