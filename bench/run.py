@@ -36,6 +36,9 @@ def _env() -> dict:
         # One namespace per database: the 10k and the million-post communities have
         # threads with the same ids, and a page cached for one must not serve the other.
         "CACHE_PREFIX": "bench-" + DATABASE_URL.rsplit("/", 1)[-1],
+        # Posting limits are policy (tests/community/test_content_rules.py), not speed: the
+        # reply load would measure refusals.
+        "POSTING_RATE": "0",
     }
 
 
@@ -86,22 +89,26 @@ def _prepare() -> dict:
     }
 
 
-def _member_cookies() -> str:
-    """A signed-in bench member's session and CSRF cookies, as a Cookie header."""
+def _member_cookies(count: int = 1) -> list[str]:
+    """Signed-in bench members' session and CSRF cookies, as Cookie headers: the first
+    ``count`` members (readers use the first; the reply load posts as all of them)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from community.models import User
 
-    member = User.objects.filter(username__startswith="bench", is_host=False).order_by(
-        "pk").first()
-    session = SessionStore()
-    session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={CSRF}"
+    cookies = []
+    for member in User.objects.filter(username__startswith="bench", is_host=False).order_by(
+            "pk")[:count]:
+        session = SessionStore()
+        session[SESSION_KEY] = str(member.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+        session.save()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+                       f"csrftoken={CSRF}")
+    return cookies
 
 
 CSRF = "benchbenchbenchbenchbenchbench12"  # a 32-character CSRF secret, sent as cookie+field
@@ -133,29 +140,34 @@ def _queries(pages: dict) -> dict:
     return counts
 
 
+# Each connection's replies come from its own member (one author's posts are written one at
+# a time, by design: community.content.limits.lock_author).
 REPLY_LUA = """
 local n = 0
+local cookies = {%(cookies)s}
 request = function()
   n = n + 1
+  local cookie = cookies[(n %% #cookies) + 1]
   local body = "body=Bench+reply+" .. n .. "&nonce=bench" .. n .. "-" .. math.random(1e9)
      .. "&csrfmiddlewaretoken=%(csrf)s"
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "%(cookie)s",
+    ["Cookie"] = cookie,
     ["Referer"] = "%(referer)s",
   }, body)
 end
 """
 
 
-def _wrk_load(url: str, *, cookie: str = "", post: bool = False) -> dict:
+def _wrk_load(url: str, *, cookie: str = "", post: bool = False, writers=()) -> dict:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
     script = None
     if post:
         import tempfile
 
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(REPLY_LUA % {"csrf": CSRF, "cookie": cookie, "referer": url})
+            script.write(REPLY_LUA % {"csrf": CSRF, "referer": url, "cookies": ", ".join(
+                f'"{c}"' for c in (writers or [cookie]))})
         command += ["-s", script.name]
     elif cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -187,7 +199,8 @@ def main():
     if only:  # a subset while working on some pages: latest.json keeps the last full run
         pages = {name: page for name, page in pages.items() if any(w in name for w in only)}
     queries = _queries(pages)
-    cookie = _member_cookies()
+    writers = _member_cookies(CONNECTIONS)
+    cookie = writers[0]
     workers = os.environ.get("BENCH_WORKERS", "4")
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (apt-get install wrk).")
@@ -214,7 +227,7 @@ def main():
                 for _ in range(2 * int(workers)):
                     urllib.request.urlopen(warm).read()  # noqa: S310  # nosec B310
             load = _wrk_load(base + path, cookie=cookie if auth != "anon" else "",
-                             post=auth == "member-post")
+                             post=auth == "member-post", writers=writers)
             results[name] = {"auth": "member" if auth.startswith("member") else "anon",
                              "path": path, **load, "queries": queries.get(name)}
             print(f"{name:28} {results[name]}", flush=True)

@@ -22,7 +22,7 @@ PAGES = ("thread first page (member)", "home (member)", "search (member)",
          "thread first page")
 
 
-def _load(base: str, path: str, auth: str, cookie: str, workers: str) -> dict:
+def _load(base: str, path: str, auth: str, cookie: str, workers: str, writers) -> dict:
     import urllib.request
 
     if auth != "member-post":
@@ -31,14 +31,15 @@ def _load(base: str, path: str, auth: str, cookie: str, workers: str) -> dict:
         for _ in range(2 * int(workers)):
             urllib.request.urlopen(warm).read()  # noqa: S310  # nosec B310
     return run._wrk_load(base + path, cookie=cookie if auth != "anon" else "",
-                         post=auth == "member-post")
+                         post=auth == "member-post", writers=writers)
 
 
 def main():
     from community.pages.switches import MECHANISMS
 
     pages = run._prepare()
-    cookie = run._member_cookies()
+    writers = run._member_cookies(run.CONNECTIONS)
+    cookie = writers[0]
     workers = os.environ.get("BENCH_WORKERS", "4")
     only = {w.strip() for w in os.environ.get("WEIGH_ONLY", "").split(",") if w.strip()}
     variants = ["on", *(name for name in (*MECHANISMS, "production server")
@@ -62,7 +63,7 @@ def main():
             try:
                 for name in wanted:
                     auth, path = pages[name]
-                    load = _load(f"http://127.0.0.1:{port}", path, auth, cookie, workers)
+                    load = _load(f"http://127.0.0.1:{port}", path, auth, cookie, workers, writers)
                     load["share"] = round(load["rps"] / ceiling, 3)
                     row["pages"][name] = load
                     print(f"{variant:18} {name:28} {load}", flush=True)
