@@ -85,6 +85,19 @@ def main():
                  if n in row["pages"] else f"{'-':>18}" for n in names]
         print(f"{variant:18} {row['bare_rps']:7.0f} " + " ".join(cells))
     print(f"Results written to {out.relative_to(run.ROOT)}")
+    print(markdown(results))
+
+
+def markdown(results: dict) -> str:
+    """The table for bench/README.md: each page's share of the bare view (p99 in ms)."""
+    names = PAGES + ("reply (member)",)
+    lines = ["| off | bare req/s | " + " | ".join(names) + " |",
+             "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
+    for variant, row in results.items():
+        cells = [f"{row['pages'][n]['share']:.3f} ({row['pages'][n].get('p99_ms', 0):.0f})"
+                 if n in row["pages"] else "-" for n in names]
+        lines.append(f"| {variant} | {row['bare_rps']:.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
