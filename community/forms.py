@@ -22,9 +22,12 @@ class BotGuardMixin(forms.Form):
     A form with the honeypot filled in, or sent back sooner than the community's minimum
     fill time, is refused with a message and the typed text kept. A form sent without its
     timestamp (a script that never loaded the page) is left to the honeypot and the rate
-    limits.
+    limits. ``timed = False`` keeps the honeypot and drops the clock (sign-up: a password
+    manager fills the whole form in well under the minimum, and allauth limits sign-ups
+    per address already).
     """
 
+    timed = True
     website = forms.CharField(
         required=False, label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
@@ -46,7 +49,7 @@ class BotGuardMixin(forms.Form):
         if data.get("website"):
             raise forms.ValidationError(BOT_MESSAGE, code="honeypot")
         raw = getattr(self, "_started", "")
-        if raw:
+        if raw and self.timed:
             try:
                 shown = float(signing.loads(raw, salt=GUARD_SALT, max_age=2 * 86400))
             except (signing.BadSignature, TypeError, ValueError):
@@ -60,6 +63,7 @@ class BotGuardMixin(forms.Form):
 class SignupForm(BotGuardMixin, AllauthSignupForm):
     """allauth's sign-up form plus the name members see."""
 
+    timed = False
     display_name = forms.CharField(
         max_length=60, required=False, help_text="Shown with your posts. Optional."
     )

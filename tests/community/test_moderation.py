@@ -295,6 +295,18 @@ def test_honeypot_and_minimum_fill_time(client, thread, member):
     assert not Post.objects.filter(body__in=["Spam text", "Typed in no time"]).exists()
 
 
+def test_a_sign_up_filled_in_by_a_password_manager_at_once_is_accepted(client):
+    from community.forms import SignupForm
+    from community.models import User
+
+    started = SignupForm().initial["started"]
+    response = client.post(reverse("account_signup"), {
+        "email": "quick@example.com", "username": "quickfingers", "password1": "x8!kq2Lm#p",
+        "password2": "x8!kq2Lm#p", "started": started})
+    assert response.status_code == 302
+    assert User.objects.filter(username="quickfingers").exists()
+
+
 def test_signup_honeypot(client):
     response = client.post(reverse("account_signup"), {
         "email": "bot@example.com", "username": "botty", "password1": "x8!kq2Lm#p",

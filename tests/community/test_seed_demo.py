@@ -97,3 +97,19 @@ def test_demo_gives_the_hosts_work_to_do(client):
     thread_page = client.get(
         Thread.objects.get(title="Post your brew day photos").get_absolute_url())
     assert "cheap-kegs" not in thread_page.content.decode()  # hidden from readers
+
+
+# Committed, as under make run: the demo's notifications are mailed after each commit.
+@pytest.mark.django_db(transaction=True)
+def test_seeding_under_make_run_prints_a_few_lines_not_the_demo_mail(settings, capsys):
+    from io import StringIO
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = StringIO()
+    call_command("seed_demo", "--allow-production", "--quiet-progress", stdout=out)
+    printed = capsys.readouterr().out  # where the console backend writes mail
+    assert "Subject:" not in printed
+    lines = out.getvalue().splitlines()
+    assert len(lines) <= 4 and lines[0].startswith("Demo community ready")
+    assert "notification emails between demo members were not sent" in out.getvalue()
+    assert "printed in this terminal" in lines[-1]
