@@ -46,7 +46,9 @@ EVENT = EngagementEvent.Kind
 EMAILED_KINDS = frozenset({Kind.REPLY, Kind.ANSWER, Kind.ACCEPTED, Kind.MENTION,
                            Kind.NEW_THREAD, Kind.ROUTED, Kind.MODERATED, Kind.WELCOME,
                            Kind.INTRODUCED})
-PRIORITY = [Kind.MENTION, Kind.ANSWER, Kind.REPLY, Kind.NEW_THREAD]
+# One notice per person and post, the most telling: an answer that @mentions the asker
+# tells them their question was answered.
+PRIORITY = [Kind.ANSWER, Kind.MENTION, Kind.REPLY, Kind.NEW_THREAD]
 EMAIL_BATCH = 100
 UNSUBSCRIBE_SALT = "community.unsubscribe"
 
@@ -91,6 +93,17 @@ class Topic:
         DIGEST: "the activity digest",
         ROUTING: "requests to help with questions",
     }
+
+
+def read_in_thread(user, thread_id: int) -> int:
+    """The member has opened the thread: its notices are read (the bell counts down on the
+    same page). No query when they have nothing unread, as on most pages."""
+    if not user.is_authenticated or not user.standing["unread"]:
+        return 0
+    count = Notification.objects.filter(recipient=user, thread_id=thread_id,
+                                        read_at__isnull=True).update(read_at=timezone.now())
+    user.standing["unread"] = max(0, user.standing["unread"] - count)  # read once a request
+    return count
 
 
 def unsubscribe_token(user_id: int, topic: str) -> str:

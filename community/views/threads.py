@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import pages, permissions, submissions, viewcount
 from community.content.limits import refusal_status
 from community.content.search import similar_questions
+from community.engine import notifications
 from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.selectors import threads as thread_selectors
@@ -98,6 +99,7 @@ def thread_detail(request, pk, slug):
         return redirect(url, permanent=True)
     if not request.htmx:
         viewcount.record(thread.pk)
+        notifications.read_in_thread(request.user, thread.pk)
     return _render_thread(request, thread, page=page_number(request.GET.get("page")))
 
 

@@ -195,3 +195,35 @@ def test_inbox_empty_state_and_settings(client, member):
     member.refresh_from_db()
     assert (member.email_notifications, member.digest, member.accepts_routing) == (
         False, "daily", True)
+
+
+def test_an_answer_that_mentions_the_asker_says_it_answered_their_question(space):
+    asker, helper = factories.UserFactory(), factories.UserFactory(display_name="Ben")
+    question = conversations.thread_create(author=asker, space=space, kind="question",
+                                           title="Why is my stout thin?", body="Help?")
+    conversations.post_create(author=helper, thread=question,
+                              body=f"@{asker.username} mash hotter, around 68 °C.")
+    _run()
+    notice = Notification.objects.get(recipient=asker)
+    assert notice.kind == "answer"
+    assert mail.outbox[-1].to == [asker.email]
+    assert "answered your question" in mail.outbox[-1].subject + mail.outbox[-1].body
+
+
+def test_opening_the_thread_clears_its_notices_and_the_bell_counts_down(space, client):
+    asker, helper = factories.UserFactory(), factories.UserFactory()
+    question = conversations.thread_create(author=asker, space=space, kind="question",
+                                           title="Why is my stout thin?", body="Help?")
+    other = conversations.thread_create(author=asker, space=space, kind="question",
+                                        title="Which yeast for a saison?", body="Ideas?")
+    conversations.post_create(author=helper, thread=question, body="Mash hotter.")
+    conversations.post_create(author=helper, thread=other, body="A French saison strain.")
+    _run()
+    assert Notification.objects.filter(recipient=asker, read_at__isnull=True).count() == 2
+    client.force_login(asker)
+    page = client.get(question.get_absolute_url())
+    assert page.status_code == 200
+    assert "Notifications, 1 unread" in page.content.decode()  # this page's own bell
+    unread = Notification.objects.filter(recipient=asker, read_at__isnull=True)
+    assert list(unread.values_list("thread_id", flat=True)) == [other.pk]
+    assert "Notifications, 1 unread" in client.get(reverse("notification_bell")).content.decode()
