@@ -193,8 +193,9 @@ def review_edit(*, actor: User, post: Post, body: str, reason: str = "") -> Post
 
 
 def review_queue():
-    """Posts waiting for a host: held, hidden, or flagged and not yet reviewed."""
-    from django.db.models import Count, Exists, OuterRef, Q
+    """Posts waiting for a host: held, hidden, or flagged and not yet reviewed, each with
+    its pending flags (``pending_flags``: why, the flagger's note, who and when)."""
+    from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
     pending = Flag.objects.filter(post=OuterRef("pk"), status=Flag.Status.PENDING)
     return (
@@ -204,6 +205,10 @@ def review_queue():
         .annotate(flag_weight=Sum("flags__weight",
                                   filter=Q(flags__status=Flag.Status.PENDING)),
                   flag_count=Count("flags", filter=Q(flags__status=Flag.Status.PENDING)))
+        .prefetch_related(Prefetch(
+            "flags", to_attr="pending_flags",
+            queryset=Flag.objects.filter(status=Flag.Status.PENDING).select_related("flagger")
+            .order_by("created_at", "pk")))
         .order_by("created_at", "pk")
     )
 

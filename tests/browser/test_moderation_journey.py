@@ -71,3 +71,35 @@ def test_flag_hide_review_and_suspend(page, live_server, browser):
     for action in ("Hidden by flags", "Hidden", "Suspended"):
         page.get_by_role("cell", name=action, exact=True).first.wait_for()
     only_own_host(page, live_server)
+
+
+def test_the_queue_shows_why_members_flagged_and_d_asks_before_deleting(page, live_server):
+    from community.services import moderation
+
+    space = factories.SpaceFactory(name="Kits")
+    thread = conversations.thread_create(author=factories.UserFactory(), space=space,
+                                         kind=Thread.Kind.DISCUSSION, title="Kit upgrades",
+                                         body="What did you add to your kit?")
+    post = conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                     body="Visit my shop for cheap kettles")
+    flagger = factories.UserFactory(display_name="Fay Flagger")
+    moderation.flag_create(flagger=flagger, post=post, reason="other",
+                           note="Links to a shop in every thread")
+    _log_in(page, factories.HostFactory())
+    page.goto("/host/review/")
+    item = page.locator("[data-review-item]", has_text="cheap kettles")
+    item.get_by_text("Something else").wait_for()
+    assert "Links to a shop in every thread" in item.inner_text()
+    assert "Fay Flagger" in item.inner_text()
+    page.wait_for_load_state("load")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("body").press("j")
+    page.keyboard.press("d")
+    page.wait_for_timeout(300)
+    assert asked and "Delete this post" in asked[0]
+    assert not Post.objects.get(pk=post.pk).is_deleted  # dismissed: nothing happened
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("d")
+    page.get_by_text("Deleted.").wait_for()
+    assert Post.objects.get(pk=post.pk).is_deleted
