@@ -8,6 +8,22 @@ from community.content import rendering
 register = template.Library()
 
 
+@register.filter
+def ago(when):
+    """``{{ when|ago }}``: "just now" within the first minute, else "3 hours ago" (never
+    "0 minutes ago"); nothing for no date."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if not when:
+        return ""
+    if timezone.now() - when < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when)} ago"
+
+
 @register.simple_tag(takes_context=True)
 def can(context, name, *args):
     """``{% can "edit_profile" member as allowed %}``: ask a named permission predicate."""
