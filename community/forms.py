@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from community.content import tags as tag_names
 from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
 from community.identity import lookalikes
@@ -233,6 +234,8 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         tags = User.split_list(self.cleaned_data.get("tags", ""))
         if len(tags) > 5:
             raise forms.ValidationError("Use at most 5 tags.")
+        if refusal := tag_names.problems(tags):
+            raise forms.ValidationError(refusal)
         return tags
 
 
@@ -362,6 +365,8 @@ class TagsForm(forms.Form):
         tags = User.split_list(self.cleaned_data.get("tags", ""))
         if len(tags) > 5:
             raise forms.ValidationError("Use at most 5 tags.")
+        if refusal := tag_names.problems(tags):
+            raise forms.ValidationError(refusal)
         return tags
 
 

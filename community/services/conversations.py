@@ -5,6 +5,7 @@ Each public function checks permission, writes in one transaction, bumps counter
 """
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower
@@ -13,6 +14,7 @@ from django.utils.text import slugify
 
 from community import permissions, words
 from community.content import limits, rendering
+from community.content import tags as tag_names
 from community.engine import events
 from community.models import (
     Post,
@@ -59,16 +61,20 @@ def render_stored(body: str, body_format: str) -> rendering.Rendered:
 
 def tags_resolve(names: Iterable[str]) -> list[Tag]:
     """Tags for a thread's typed names (at most ``MAX_TAGS``): synonyms map to their tag,
-    unknown names become new tags."""
-    slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))[:MAX_TAGS]
+    unknown names become new tags; markup or mixed alphabets are refused
+    (``ValidationError``, ``content.tags``)."""
+    names = list(names)
+    if refusal := tag_names.problems(names):
+        raise ValidationError(refusal, code="tag")
+    slugs = list(dict.fromkeys(s for s in (tag_names.tag_name(n) for n in names) if s))[:MAX_TAGS]
     by_slug = tags_by_slug(slugs)
     return list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
 
 
 def tags_by_slug(names: Iterable[str]) -> dict[str, Tag]:
-    """Every typed name's tag, keyed by the name's slug, however many there are (an
-    importer resolves a whole batch of threads' tags in one call)."""
-    slugs = list(dict.fromkeys(s for s in (slugify(n)[:40] for n in names) if s))
+    """Every typed name's tag, keyed by its normal form (``content.tags.tag_name``), however
+    many there are (an importer resolves a whole batch of threads' tags in one call)."""
+    slugs = list(dict.fromkeys(s for s in (tag_names.tag_name(n) for n in names) if s))
     synonyms = dict(
         TagSynonym.objects.filter(name__in=slugs).values_list("name", "tag__name")
     )

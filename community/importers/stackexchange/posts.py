@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from community.content import rendering
+from community.content.tags import tag_name
 from community.engine.scoring import write_rows
 from community.importers.bulk import Rows
 from community.importers.stackexchange.plan import Done
@@ -181,7 +182,7 @@ class PostsPass:
                 n for names in tag_names for n in names).items()}
             links = []
             for thread_id, names in zip(thread_ids, tag_names, strict=True):
-                tags = {resolved[n] for n in (slugify(n)[:40] for n in names) if n in resolved}
+                tags = {resolved[n] for n in map(tag_name, names) if n in resolved}
                 links += [{"thread_id": thread_id, "tag_id": tag} for tag in tags]
             for link, pk in zip(links, tag_table.ids(len(links)), strict=True):
                 link["id"] = pk
