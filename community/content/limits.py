@@ -45,8 +45,8 @@ _STEP = re.compile(r"\\.|[\n!#$%&*+\-:<=>@\[\]^_`{}~]", re.S)
 _BACKTICKS = re.compile(r"`+")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 @dataclass
@@ -136,6 +136,23 @@ def per_post_check(author: User, *, html: str, mentions: set[str]) -> None:
 
 
 NEW_MEMBER_NOTE = " New members have this limit until they have taken part for a little while."
+
+
+def new_member_summary(user) -> str:
+    """The new-member limits in plain words, shown before a new member writes ("" for
+    everyone else), so that nobody first meets them as a refusal."""
+    if not permissions.is_new_member(user):
+        return ""
+    s = CommunitySettings.get()
+    day = (f"up to {_plural(s.new_member_threads_per_day, 'new thread')} and "
+           f"{_plural(s.new_member_replies_per_day, 'reply', 'replies')} in your first day")
+    per_post = ", ".join(_plural(n, word) for n, word in (
+        (s.new_member_max_links, "link"), (s.new_member_max_images, "image"),
+        (s.new_member_max_mentions, "mention")))
+    return (f"While you are new here: one post every {s.new_member_post_interval} seconds "
+            f"(a new thread every {s.new_member_thread_interval}), {day}, and at most "
+            f"{per_post} per post. These limits go once you have taken part for a little "
+            "while.")
 
 
 def content_check(author: User, body: str, *, title: str = "", previous: str | None = None,

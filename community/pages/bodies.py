@@ -43,6 +43,7 @@ def render_body(request, context: dict) -> str:
         [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
          in plan],
         page.following, permissions.can_use_host_tools(user), context["may_reply"],
+        context.get("new_member_note"),
         user.is_authenticated,
         (suspension := context["suspension"]) and (suspension.ends_at, suspension.reason),
         (reply_to := context["reply_to"]) and (reply_to.pk, reply_to.author.name),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions, submissions, viewcount
-from community.content.limits import refusal_status
+from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
 from community.forms import PostForm, ThreadForm
@@ -71,6 +71,7 @@ def _render_thread(request, thread, *, page, form=None, status=200):
         "may_reply": may_reply,
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
+        "new_member_note": may_reply and new_member_summary(request.user),
     }
     context["body"] = pages.render_body(request, context)
     return render(request, "community/thread.html", context, status=status)
@@ -161,6 +162,7 @@ def _thread_form(request, form, kind, *, status=200):
         "kind": kind,
         "similar": similar_questions(form.data.get("title", "")) if form.is_bound else [],
         "title": form.data.get("title", "") if form.is_bound else "",
+        "new_member_note": new_member_summary(request.user),
     }, status=status)
 
 
