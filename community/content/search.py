@@ -214,12 +214,13 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
 
 
 def corrections(words: list[str]) -> list[str]:
-    """``words`` with each word the index does not know replaced by the nearest one it
-    does (unchanged when there is none; one query)."""
+    """``words`` with each word of letters the index does not know replaced by the nearest
+    word it does (unchanged when there is none; one query). Numbers are left as typed."""
     with connection.cursor() as cursor:
         cursor.execute(_CORRECT_SQL, [words])
         rows = {w: (known, nearest) for w, known, nearest in cursor.fetchall()}
-    return [w if rows[w][0] or not rows[w][1] or len(w) < 3 else rows[w][1] for w in words]
+    return [w if rows[w][0] or not rows[w][1] or len(w) < 3 or not w.isalpha() else rows[w][1]
+            for w in words]
 
 
 def _like_search(words: list[str], filters: Filters, page: int) -> SearchPage:

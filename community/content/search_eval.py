@@ -17,7 +17,7 @@ from community.content import search
 from community.models import Post
 
 # PostgreSQL's English stopword list (tsearch_data/english.stop), the words search skips.
-STOPWORDS = frozenset("""
+_ENGLISH_STOP = """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
 she her hers herself it its itself they them their theirs themselves what which who whom
 this that these those am is are was were be been being have has had having do does did
@@ -26,7 +26,8 @@ between into through during before after above below to from up down in out on o
 under again further then once here there when where why how all any both each few more
 most other some such no nor not only own same so than too very s t can will just don
 should now
-""".split())
+"""
+STOPWORDS = frozenset(_ENGLISH_STOP.split())
 QUERY_WORDS = 3
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)

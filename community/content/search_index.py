@@ -7,8 +7,7 @@ the thread and a word of one answer finds that answer. The text is the post's sa
 HTML with the tags taken out: the entities left behind are skipped by PostgreSQL's parser,
 and no "<...>" of a member's text is read as markup (sanitising escaped it).
 
-``SearchWord`` keeps the words (lower case, letters only) of everything indexed, with a
-trigram index: a query word that matches nothing is corrected to the nearest one.
+``SearchWord`` keeps the words (lower case) of everything indexed, with a trigram index: a query word that matches nothing is corrected to the nearest one.
 
 The vector says what a post contains, not who may read it: visibility (deleted, held,
 hidden, merged) is decided at query time, so hiding or approving changes no vector. What
@@ -25,38 +24,35 @@ PLAIN_SQL = "regexp_replace(p.body_html, '<[^>]*>', ' ', 'g')"
 # and digits), so the words inside a link or an address ("www.chicagotribune.com",
 # "brew_day") are words a reader can type; PostgreSQL alone keeps them whole.
 _SPLIT = "translate({}, '<>./_:=?@', '         ')"
-_TITLE_SQL = _SPLIT.format("{p}.title || ' ' || {p}.tags")
+_TITLE_SQL = _SPLIT.format("t.title || ' ' || coalesce(string_agg(replace(g.name, '-', ' '), ' '), '')")
 _BODY_SQL = _SPLIT.format(PLAIN_SQL)
-# The thread's title and tag names (``d`` is a row of the docs query below), then the text.
-_VECTOR_SQL = (
-    "setweight(to_tsvector('english', " + _TITLE_SQL.format(p="d") + "), 'A')"
-    " || setweight(to_tsvector('english', " + _BODY_SQL + "),"
-    " (CASE WHEN p.kind = 'reply' THEN 'C' ELSE 'B' END)::\"char\")"
-)
-# Every distinct word of an indexed post (``p`` is a row of ``indexed`` below).
-_WORDS_SQL = ("unnest(tsvector_to_array(to_tsvector('simple', "
-              + _TITLE_SQL.format(p="p") + " || ' ' || " + _BODY_SQL + ")))")
-# Letters only, 3 to 40 of them: what a correction may offer.
-WORD_PATTERN = "^[[:alpha:]]{3,40}$"
+# Words of three to forty characters: what a correction may offer (only words of letters
+# are corrected, ``search.corrections``); cheaper to test than a pattern, per word.
+_WORD_SQL = "length(word) BETWEEN 3 AND 40"
 
+# One statement: the threads' title and tags (vector and text, once per thread), the posts'
+# vectors, and the words of both into the word table.
 _INDEX_SQL = """
 WITH d AS (
-    SELECT t.id, t.title,
-           coalesce(string_agg(replace(g.name, '-', ' '), ' '), '') AS tags
+    SELECT t.id, {title} AS head, setweight(to_tsvector('english', {title}), 'A') AS vector
     FROM community_thread t
     LEFT JOIN community_thread_tags tt ON tt.thread_id = t.id
     LEFT JOIN community_tag g ON g.id = tt.tag_id
     WHERE {threads}
     GROUP BY t.id
 ), indexed AS (
-    UPDATE community_post p SET search_vector = {vector}
+    UPDATE community_post p
+    SET search_vector = d.vector || setweight(to_tsvector('english', {body}),
+                     (CASE WHEN p.kind = 'reply' THEN 'C' ELSE 'B' END)::"char")
     FROM d WHERE p.thread_id = d.id AND {posts}
-    RETURNING p.id, p.body_html, d.title, d.tags
+    RETURNING p.body_html
+), found AS (
+    SELECT word FROM indexed p, unnest(tsvector_to_array(to_tsvector('simple', {body}))) word
+    UNION ALL
+    SELECT word FROM d, unnest(tsvector_to_array(to_tsvector('simple', d.head))) word
 )
 INSERT INTO community_searchword (word, ndoc)
-SELECT word, count(*) FROM indexed AS p, {words} AS word
-WHERE word ~ '{pattern}'
-GROUP BY word
+SELECT word, count(*) FROM found WHERE {word} GROUP BY word
 ON CONFLICT (word) DO {conflict}
 """
 
@@ -70,8 +66,8 @@ def _sql(*, threads: str, posts: str, batch: bool) -> str:
     # only a bulk run, alone on the table, counts documents again.
     conflict = ("UPDATE SET ndoc = community_searchword.ndoc + excluded.ndoc" if batch
                 else "NOTHING")
-    return _INDEX_SQL.format(threads=threads, posts=posts, vector=_VECTOR_SQL, words=_WORDS_SQL,
-                             pattern=WORD_PATTERN, conflict=conflict)
+    return _INDEX_SQL.format(title=_TITLE_SQL, body=_BODY_SQL, word=_WORD_SQL,
+                             threads=threads, posts=posts, conflict=conflict)
 
 
 def posts_index(*, post_ids=(), thread_ids=()) -> None:
@@ -97,6 +93,7 @@ def index_missing() -> None:
         posts="p.search_vector IS NULL", batch=True)
     with connection.cursor() as cursor:
         cursor.execute(sql)
+        cursor.execute("ANALYZE community_post, community_searchword")  # new vectors' figures
 
 
 def reindex_all() -> None:
