@@ -250,8 +250,9 @@ def _like_search(words: list[str], filters: Filters, page: int) -> SearchPage:
 
 def search(query: str, filters: Filters | None = None, page: int = 1,
            correct: bool = True) -> SearchPage:
-    """Threads with a post holding all words of ``query``, best first (one query, and two
-    more when nothing was found and a word could be corrected; ``correct=False`` not)."""
+    """Threads with a post holding all words of ``query``, best first (two queries, and
+    three more when nothing was found and a word could be corrected; ``correct=False``:
+    the words as typed)."""
     filters = filters or Filters()
     words = words_of(query)
     if not words:
