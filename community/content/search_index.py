@@ -7,12 +7,14 @@ the thread and a word of one answer finds that answer. The text is the post's sa
 HTML with the tags taken out: the entities left behind are skipped by PostgreSQL's parser,
 and no "<...>" of a member's text is read as markup (sanitising escaped it).
 
-``SearchWord`` keeps the words (lower case) of everything indexed, with a trigram index: a query word that matches nothing is corrected to the nearest one.
+``SearchWord`` keeps the words (lower case) of everything indexed, with a trigram index: a
+query word that matches nothing is corrected to the nearest one.
 
 The vector says what a post contains, not who may read it: visibility (deleted, held,
 hidden, merged) is decided at query time, so hiding or approving changes no vector. What
-changes the text does: a new post, an edit, a host's edit, new tags, a merge (another
-title, another kind) and bulk imports, each through :func:`posts_index`.
+changes the text does: a new post, an edit, a host's edit, new tags and a merge (another
+title, another kind), each through :func:`posts_index`; bulk imports and the bench's
+generator through :func:`index_missing`.
 
 On SQLite (``make run``) nothing is indexed; search reads the posts with ``LIKE``.
 """
@@ -24,7 +26,8 @@ PLAIN_SQL = "regexp_replace(p.body_html, '<[^>]*>', ' ', 'g')"
 # and digits), so the words inside a link or an address ("www.chicagotribune.com",
 # "brew_day") are words a reader can type; PostgreSQL alone keeps them whole.
 _SPLIT = "translate({}, '<>./_:=?@', '         ')"
-_TITLE_SQL = _SPLIT.format("t.title || ' ' || coalesce(string_agg(replace(g.name, '-', ' '), ' '), '')")
+_TITLE_SQL = _SPLIT.format(
+    "t.title || ' ' || coalesce(string_agg(replace(g.name, '-', ' '), ' '), '')")
 _BODY_SQL = _SPLIT.format(PLAIN_SQL)
 # Words of three to forty characters: what a correction may offer (only words of letters
 # are corrected, ``search.corrections``); cheaper to test than a pattern, per word.
