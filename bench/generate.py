@@ -56,6 +56,7 @@ def generate(*, members: int = 100_000, spaces: int = 50, threads: int = 100_000
     from django.utils.text import slugify
     from tqdm import tqdm
 
+    from community.content import search_index
     from community.content.search import VECTOR_SQL
     from community.engine import engagement
     from community.importers.bulk import Rows
@@ -214,6 +215,7 @@ def generate(*, members: int = 100_000, spaces: int = 50, threads: int = 100_000
                       GROUP BY thread_id) AS s
                 WHERE t.id = s.thread_id""")
             cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608  # nosec B608
+        search_index.index_missing()  # every post's vector and the words search corrects to
     scored = engagement.rescore_all()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -47,10 +47,12 @@ RENDERED = {
 }
 LEFT_OUT = {
     "community.User": {"password", "groups", "user_permissions"},
-    "community.Post": {"body_html", "render_version"},
+    "community.Post": {"body_html", "render_version", "search_vector"},
     "community.Thread": {"search_vector"},
     **{label: {html for _, html in pairs} for label, pairs in RENDERED.items()},
 }
+# Tables rebuilt from the posts on import (the search's words), not part of the file.
+DERIVED = ("community.SearchWord",)
 # Rows an empty site already has (a singleton made on first use): replaced by the file's.
 REPLACED = ("community.CommunitySettings",)
 
@@ -62,7 +64,7 @@ class NotAnExport(ValueError):
 def owned_models() -> list[type[models.Model]]:
     """Every model whose rows belong to the community, members first."""
     found = [m for label in OWNED_APPS for m in apps.get_app_config(label).get_models()
-             if not m._meta.proxy]
+             if not m._meta.proxy and m._meta.label not in DERIVED]
     found += [apps.get_model(label) for label in OWNED_EXTRA]
     user = apps.get_model("community.User")
     return [user] + [m for m in found if m is not user]
@@ -219,6 +221,7 @@ def _reset_sequences() -> None:
 
 def _rebuild() -> None:
     """Post HTML from the text (so the file cannot bring markup) and the search index."""
+    from community.content import search_index
     from community.content.search import VECTOR_SQL
     from community.models import Post
     from community.services.conversations import render_body, render_stored
@@ -243,3 +246,4 @@ def _rebuild() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL}")  # noqa: S608  # nosec B608
+        search_index.reindex_all()

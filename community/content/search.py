@@ -1,17 +1,28 @@
-"""Search over threads.
+"""Search over threads, through every post of them.
 
-On PostgreSQL: full-text search on ``Thread.search_vector`` (title weighted A over the
-opening post's text, weighted B; GIN index), ranked with ``ts_rank`` and highlighted with
-``ts_headline``. On SQLite (``make run``): a word-by-word ``LIKE`` search that still works.
+On PostgreSQL: full-text search on ``Post.search_vector`` (each post's thread title and tags,
+weight A, then its own text; GIN index; ``community.content.search_index`` writes it). A
+thread is found when one of its posts holds every query word (the last letters of a word
+may be missing: ``ferm`` finds "fermentation"), ranked by its best post with ``ts_rank``,
+and shown once, with that post's text highlighted by ``ts_headline`` and a link to it. A
+query that finds nothing is tried again with each unknown word replaced by the nearest
+indexed word (``SearchWord``, trigram similarity). On SQLite (``make run``): a word-by-word
+``LIKE`` over the posts that still works.
+
+Only what every reader may see is searched: published posts, not deleted, in threads that
+are not deleted, hidden or merged away. The results are the same for everyone, so the
+pages layer keeps them for all readers.
 
 Highlighted snippets are built from member-written text, so the database marks matches with
 control characters and the text is escaped here before ``<mark>`` goes in.
 """
+import html
 import re
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 
 from community.content import rendering
 from community.models import Thread
@@ -69,6 +80,8 @@ class SearchPage:
     number: int
     has_next: bool
     words: list[str]
+    total: int | None = None  # threads found (None: past the last page, or not counted)
+    corrected: str = ""  # the query searched instead of one that found nothing
 
 
 def _filtered(qs: QuerySet, f: Filters) -> QuerySet:
@@ -90,48 +103,173 @@ def _filtered(qs: QuerySet, f: Filters) -> QuerySet:
     return qs
 
 
+def _filters_sql(f: Filters) -> tuple[str, dict]:
+    """The same filters as :func:`_filtered`, on the thread row ``t`` of the post search."""
+    sql, params = [], {}
+    if f.space:
+        sql.append("t.space_id IN (SELECT id FROM community_space WHERE slug = %(space)s)")
+        params["space"] = f.space
+    if f.tag:
+        sql.append("EXISTS (SELECT 1 FROM community_thread_tags tt JOIN community_tag g "
+                   "ON g.id = tt.tag_id WHERE tt.thread_id = t.id AND g.name = %(tag)s)")
+        params["tag"] = f.tag
+    if f.kind in Thread.Kind.values:
+        sql.append("t.kind = %(kind)s")
+        params["kind"] = f.kind
+    if f.solved == "yes":
+        sql.append("t.accepted_answer_id IS NOT NULL")
+    elif f.solved == "no":
+        sql.append("t.kind = %(question)s AND t.accepted_answer_id IS NULL")
+        params["question"] = Thread.Kind.QUESTION
+    if f.by == "members":
+        sql.append("NOT t.author_is_staff")
+    elif f.by == "staff":
+        sql.append("t.author_is_staff")
+    return "".join(f" AND {part}" for part in sql), params
+
+
 def _base() -> QuerySet:
     return Thread.objects.filter(is_deleted=False, is_hidden=False).select_related(
         "space", "author")
 
 
-def search(query: str, filters: Filters | None = None, page: int = 1) -> SearchPage:
-    """Threads matching all words of ``query``, best first (2 queries at most)."""
+def _tsqueries(words: list[str]) -> tuple[str, str]:
+    """``to_tsquery`` texts: every word, each also as a prefix from three letters on (what
+    finds), and any word exactly (what ranks an exact word above a longer one). The words
+    are letters and digits only (:func:`words_of`): nothing in them is tsquery syntax."""
+    match = " & ".join(f"{w}:*" if len(w) >= 3 else w for w in words)
+    return match, " | ".join(words)
+
+
+# One query: the best visible post of each matching thread, the page of those threads by
+# rank, how many there are, and the best post's highlighted text.
+_SEARCH_SQL = """
+WITH hits AS MATERIALIZED (
+    -- The matching posts first, from the GIN index: a prefix's share of the posts is
+    -- guessed low, and a plan that walks every thread to test its posts is ruinous.
+    SELECT p.id, p.thread_id, p.position, p.search_vector
+    FROM community_post p
+    WHERE p.search_vector @@ to_tsquery('english', %(match)s)
+      AND NOT p.is_deleted AND p.status = 'published'
+), best AS (
+    SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
+           ts_rank(p.search_vector, to_tsquery('english', %(match)s))
+           + ts_rank(p.search_vector, to_tsquery('english', %(exact)s)) AS rank
+    FROM hits p JOIN community_thread t ON t.id = p.thread_id
+    WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
+    ORDER BY p.thread_id, rank DESC, p.position
+), page AS (
+    SELECT best.*, t.last_activity_at, count(*) OVER () AS total
+    FROM best JOIN community_thread t ON t.id = best.thread_id
+    ORDER BY best.rank DESC, t.last_activity_at DESC, best.thread_id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT page.thread_id, page.post_id, page.total, p.kind,
+       ts_headline('english', {plain}, to_tsquery('english', %(match)s), %(headline)s)
+FROM page JOIN community_post p ON p.id = page.post_id
+ORDER BY page.rank DESC, page.last_activity_at DESC, page.thread_id DESC
+"""
+_HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
+             'MaxFragments=2, FragmentDelimiter=" … "')
+
+# Per query word: whether the index knows it (or a word it starts), and the nearest word.
+_CORRECT_SQL = """
+SELECT q.w,
+       EXISTS (SELECT 1 FROM community_searchword s WHERE s.word LIKE q.w || '%%'),
+       (SELECT s.word FROM community_searchword s WHERE s.word %% q.w
+        ORDER BY similarity(s.word, q.w) DESC, s.ndoc DESC, s.word LIMIT 1)
+FROM unnest(%s::text[]) AS q(w)
+"""
+
+
+def _plain_snippet(headline: str) -> str:
+    return _highlight(" ".join(html.unescape(headline or "").split()))
+
+
+def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPage:
+    from community.content.search_index import PLAIN_SQL
+    from community.models import Post
+
+    match, exact = _tsqueries(words)
+    where, params = _filters_sql(filters)
+    start = (page - 1) * PAGE_SIZE
+    sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"match": match, "exact": exact, **params,
+                             "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE})
+        found = cursor.fetchall()
+    threads = _base().in_bulk([row[0] for row in found[:PAGE_SIZE]]) if found else {}
+    results = []
+    for thread_id, post_id, _total, kind, headline in found[:PAGE_SIZE]:
+        thread = threads.get(thread_id)
+        if thread is None:
+            continue
+        thread.snippet_html = _plain_snippet(headline)
+        thread.hit_kind = "" if kind == Post.Kind.OPENING else kind
+        thread.hit_url = (thread.get_absolute_url() if kind == Post.Kind.OPENING
+                          else reverse("post_permalink", kwargs={"pk": post_id}))
+        results.append(thread)
+    return SearchPage(results=results, number=page, has_next=len(found) > PAGE_SIZE,
+                      words=words, total=found[0][2] if found else None)
+
+
+def corrections(words: list[str]) -> list[str]:
+    """``words`` with each word of letters the index does not know replaced by the nearest
+    word it does (unchanged when there is none; one query). Numbers are left as typed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CORRECT_SQL, [words])
+        rows = {w: (known, nearest) for w, known, nearest in cursor.fetchall()}
+    return [w if rows[w][0] or not rows[w][1] or len(w) < 3 or not w.isalpha() else rows[w][1]
+            for w in words]
+
+
+def _like_search(words: list[str], filters: Filters, page: int) -> SearchPage:
+    from community.models import Post
+
+    condition = Q()
+    for word in words:
+        condition &= (Q(body__icontains=word) | Q(thread__title__icontains=word)
+                      | Q(thread__tags__name__icontains=word))
+    posts = Post.objects.filter(condition, is_deleted=False, status=Post.Status.PUBLISHED)
+    qs = _filtered(_base(), filters).filter(merged_into__isnull=True, pk__in=posts.values(
+        "thread_id"))
+    start = (page - 1) * PAGE_SIZE
+    rows = list(qs.order_by("-last_activity_at", "-id")[start:start + PAGE_SIZE + 1])
+    best = {}
+    for post in posts.filter(thread__in=rows[:PAGE_SIZE]).order_by("-position"):
+        best[post.thread_id] = post  # the earliest matching post of each thread is kept
+    for row in rows:
+        post = best.get(row.pk)
+        opening = post is None or post.kind == Post.Kind.OPENING
+        row.snippet_html = _like_snippet(post.body if post else row.search_body, words)
+        row.hit_kind = "" if opening else post.kind
+        row.hit_url = row.get_absolute_url() if opening else post.get_absolute_url()
+    return SearchPage(results=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE,
+                      words=words, total=qs.count() if rows else None)
+
+
+def search(query: str, filters: Filters | None = None, page: int = 1,
+           correct: bool = True) -> SearchPage:
+    """Threads with a post holding all words of ``query``, best first (two queries, and
+    three more when nothing was found and a word could be corrected; ``correct=False``:
+    the words as typed)."""
     filters = filters or Filters()
     words = words_of(query)
     if not words:
         return SearchPage(results=[], number=1, has_next=False, words=[])
-    qs = _filtered(_base(), filters)
-    start = (page - 1) * PAGE_SIZE
-    if _postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-
-        ts_query = SearchQuery(" ".join(words), search_type="plain", config="english")
-        qs = (
-            qs.filter(search_vector=ts_query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), ts_query),
-                snippet=SearchHeadline(
-                    "search_body", ts_query, config="english", start_sel=_START,
-                    stop_sel=_STOP, max_words=35, min_words=15, max_fragments=2,
-                ),
-            )
-            .order_by("-rank", "-last_activity_at", "-id")
-        )
-        rows = list(qs[start:start + PAGE_SIZE + 1])
-        for row in rows:
-            row.snippet_html = _highlight(row.snippet or "")
-    else:
-        condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(search_body__icontains=word)
-        rows = list(qs.filter(condition).order_by("-last_activity_at", "-id")[
-            start:start + PAGE_SIZE + 1
-        ])
-        for row in rows:
-            row.snippet_html = _like_snippet(row.search_body, words)
-    return SearchPage(results=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE,
-                      words=words)
+    if not _postgres():
+        return _like_search(words, filters, page)
+    found = _postgres_search(words, filters, page)
+    if found.results or page > 1 or not correct:
+        return found
+    fixed = corrections(words)
+    if fixed == words:
+        return found
+    retried = _postgres_search(fixed, filters, page)
+    if retried.results:
+        retried.corrected = " ".join(fixed)
+        return retried
+    return found
 
 
 def tagged(tag, filters: Filters | None = None, page: int = 1) -> SearchPage:
@@ -141,8 +279,9 @@ def tagged(tag, filters: Filters | None = None, page: int = 1) -> SearchPage:
     rows = list(qs.order_by("-last_activity_at", "-id")[start:start + PAGE_SIZE + 1])
     for row in rows:
         row.snippet_html = _like_snippet(row.search_body, [])
+        row.hit_kind, row.hit_url = "", row.get_absolute_url()
     return SearchPage(results=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE,
-                      words=[])
+                      words=[], total=qs.count() if rows else None)
 
 
 def similar_questions(title: str, limit: int = 5) -> list[Thread]:

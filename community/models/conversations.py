@@ -214,6 +214,9 @@ class Post(models.Model):
         help_text="markdown (written here) or html (imported, kept sanitised).")
     held_reason = models.CharField(max_length=200, blank=True)
     staff_edited_at = models.DateTimeField(null=True, blank=True)
+    # Title and tags of its thread and its own text (community.content.search_index), over
+    # a GIN index made by migration (PostgreSQL only).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["thread", "position"]
@@ -240,6 +243,17 @@ class Post(models.Model):
     @property
     def is_staff_post(self) -> bool:
         return self.author_role == self.Role.STAFF
+
+
+class SearchWord(models.Model):
+    """A word of the indexed posts and how many posts held it when last counted: a query
+    word found in none is corrected to the nearest (trigram index, made by migration)."""
+
+    word = models.CharField(max_length=40, unique=True)
+    ndoc = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return self.word
 
 
 class PostRevision(models.Model):

@@ -96,7 +96,7 @@ STALE = {
     # Conversation
     Kind.THREAD_CREATED: row(thread=True, feed=True),
     Kind.POST_CREATED: row(thread=True, feed=True),  # counts and last activity in lists
-    Kind.POST_EDITED: row(thread=True, feed=True),  # an opening post is the list's excerpt
+    Kind.POST_EDITED: row(thread=True, feed=True),  # list excerpts; search reads every post
     Kind.POST_DELETED: row(thread=True, feed=True),
     Kind.POST_APPROVED: row(thread=True, feed=True),
     Kind.POST_HIDDEN: row(thread=True, feed=True),

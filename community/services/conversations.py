@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community import permissions, words
-from community.content import limits, rendering
+from community.content import limits, rendering, search_index
 from community.content import tags as tag_names
 from community.engine import events
 from community.models import (
@@ -151,6 +151,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
         Space.objects.filter(pk=space.pk).update(thread_count=F("thread_count") + 1)
         _update_search_vector(thread.pk)
+        search_index.posts_index(post_ids=[post.pk])
         events.ThreadCreated.record(
             actor=author, thread=thread, post=post,
             kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
@@ -206,6 +207,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
                 last_activity_at=now,
             )
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
+        search_index.posts_index(post_ids=[post.pk])
         events.PostCreated.record(
             actor=author, subject_user=parent.author_id if parent else thread.author_id,
             thread=thread, post=post,
@@ -315,7 +317,8 @@ def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
 def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: UserModel,
                  staff: bool = False) -> None:
     """Store a checked new text for ``post`` (inside the caller's transaction): the old one
-    kept as a revision, the thread's search text for an opening post, a published post held
+    kept as a revision, the search index of the post (and the thread's search text for an
+    opening post), a published post held
     again when the spam check caught the new text."""
     rendered = checked.rendered
     PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
@@ -341,6 +344,7 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
     if post.kind == Post.Kind.OPENING:
         Thread.objects.filter(pk=post.thread_id).update(search_body=rendered.text[:20000])
         _update_search_vector(post.thread_id)
+    search_index.posts_index(post_ids=[post.pk])
     events.PostEdited.record(actor=editor, subject_user=post.author_id, thread=post.thread_id,
                              post=post, mentions=sorted(checked.mentions), held=newly_held,
                              staff=staff)

@@ -11,7 +11,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from community import permissions
-from community.content import limits
+from community.content import limits, search_index
 from community.engine import events
 from community.models import (
     CommunitySettings,
@@ -339,6 +339,7 @@ def thread_tags_set(*, actor: User, thread: Thread, names: list[str]) -> Thread:
         after = sorted(thread.tags.values_list("name", flat=True))
         if before == after:
             return thread
+        search_index.posts_index(thread_ids=[thread.pk])  # tag names are in every post's
         log(ModerationLog.Action.RETAG, actor=actor, target=thread.author, thread_id=thread.pk,
             reason=f"{', '.join(before) or 'none'} → {', '.join(after) or 'none'}")
         _thread_event(thread, actor, "tags", tags=after)
@@ -365,6 +366,7 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
                 kind = Post.Kind.REPLY if not target.is_question else Post.Kind.ANSWER
             Post.objects.filter(pk=post.pk).update(thread=target, position=start + offset,
                                                    kind=kind)
+        search_index.posts_index(post_ids=[p.pk for p in moved])  # new title, new kinds
         live = [p for p in moved if not p.is_deleted]
         answers = Post.objects.filter(thread=target, kind=Post.Kind.ANSWER,
                                       is_deleted=False).count()

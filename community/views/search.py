@@ -13,7 +13,8 @@ from community.views.feeds import kept_spaces
 @require_GET
 @pages.anonymous_page(lambda request, **kwargs: ["feed"])
 def search(request):
-    """Full-text search with filters. Template ``community/search.html``."""
+    """Full-text search over every post, with filters. Template ``community/search.html``
+    (also reached from the search box of the site header)."""
     query = request.GET.get("q", "")[: search_engine.MAX_QUERY]
     filters = search_engine.Filters(
         space=request.GET.get("space", "")[:90],
@@ -23,17 +24,22 @@ def search(request):
         by=request.GET.get("by", ""),
     )
     page = page_number(request.GET.get("page"))
+    correct = request.GET.get("spell") != "0"  # "Search instead for" the words as typed
     tag = Tag.objects.filter(name=filters.tag).first() if filters.tag else None
     # Results are the same for every visitor: rendered once per version of the feed (any
     # change to threads bumps it), their queries run only when the fragment is rendered.
     if query.strip():
-        results = SimpleLazyObject(lambda: search_engine.search(query, filters, page=page))
+        results = SimpleLazyObject(lambda: search_engine.search(
+            query, filters, page=page, correct=correct))
     elif tag is not None:
         results = SimpleLazyObject(lambda: search_engine.tagged(tag, filters, page=page))
     else:
         results = None
     params = request.GET.copy()
     params.pop("page", None)
+    as_typed = request.GET.copy()
+    as_typed.pop("page", None)
+    as_typed["spell"] = "0"
     return render(request, "community/search.html", {
         "query": query,
         "filters": filters,
@@ -45,4 +51,5 @@ def search(request):
         "spaces": kept_spaces(),
         "kinds": Thread.Kind.choices,
         "query_prefix": params.urlencode(),
+        "as_typed": as_typed.urlencode(),
     })

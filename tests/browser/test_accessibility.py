@@ -209,3 +209,16 @@ def test_a_member_asks_a_question_with_the_keyboard_alone(page, demo):
     _tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Which hops suit a cold-climate garden?").wait_for()
+
+
+def test_a_reader_searches_from_the_header_with_the_keyboard_alone(page, demo):
+    page.goto(reverse("thread", kwargs={"pk": demo["question"].pk,
+                                        "slug": demo["question"].slug}))
+    _tab_to(page, "a.skip-link")
+    _tab_to(page, "#site-search-q")  # labelled "Search the community", before the links
+    assert page.get_by_label("Search the community").evaluate(
+        "el => el === document.activeElement")
+    page.keyboard.type("yeast")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=yeast")
+    page.get_by_text(re.compile(r"\d+ results? for “yeast”")).wait_for()

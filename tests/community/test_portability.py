@@ -54,6 +54,9 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
     assert before["community.Post"] > 50 and before["community.Vote"] > 0
     assert before["partners.Organisation"] > 0 and before["community.ModerationLog"] > 0
     assert len(answers) >= 2
+    # The importer indexes answers for search (the words are in the answers alone).
+    assert "How long should I lager?" in client.get(reverse("search"), {"q": "weeks"}) \
+        .content.decode()
     file = community / "out.jsonl"
     export(file)
     text = file.read_text(encoding="utf-8")
@@ -78,6 +81,8 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
     page = client.get(thread.get_absolute_url())
     assert page.status_code == 200 and "Four to six weeks" in page.content.decode()
     assert "How long should I lager?" in client.get(reverse("search"), {"q": "lager"}) \
+        .content.decode()
+    assert "How long should I lager?" in client.get(reverse("search"), {"q": "weeks"}) \
         .content.decode()
     assert not any(u.has_usable_password() for u in User.objects.all())
     newcomer = User.objects.create_user("after_import", "after@example.com", "x-Pass-9931")

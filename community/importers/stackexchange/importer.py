@@ -161,6 +161,7 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
     def finish(self) -> None:
         """Threads an earlier run made and this one added to are counted and numbered
         again; then every score, and the search index of the new threads."""
+        from community.content import search_index
         from community.content.search import VECTOR_SQL
         from community.engine import scoring
 
@@ -180,6 +181,7 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
         scoring.rescore_threads(
             also=f"search_vector = COALESCE(t.search_vector, {VECTOR_SQL})"
             if connection.vendor == "postgresql" else "")
+        search_index.index_missing()  # every new post's vector and words, in one statement
         scoring.rescore_members()
 
     def _recount(self, threads: list[int]) -> None:
