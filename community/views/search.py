@@ -40,6 +40,9 @@ def search(request):
     as_typed = request.GET.copy()
     as_typed.pop("page", None)
     as_typed["spell"] = "0"
+    untagged = request.GET.copy()  # the same search without the tag filter
+    for name in ("page", "tag"):
+        untagged.pop(name, None)
     return render(request, "community/search.html", {
         "query": query,
         "filters": filters,
@@ -52,4 +55,5 @@ def search(request):
         "kinds": Thread.Kind.choices,
         "query_prefix": params.urlencode(),
         "as_typed": as_typed.urlencode(),
+        "untagged": untagged.urlencode(),
     })

@@ -76,3 +76,12 @@ def test_a_tag_in_another_script_links_to_its_search(client):
     assert "?tag=%D7%A9%D7%9C%D7%95%D7%9D" in page and "<bdi>שלום</bdi>" in page
     found = client.get("/search/?tag=%D7%A9%D7%9C%D7%95%D7%9D").content.decode()
     assert "Hebrew beer words" in found
+
+
+def test_the_tag_filter_of_a_search_can_be_removed(client):
+    conversations.thread_create(author=factories.UserFactory(), space=factories.SpaceFactory(),
+                                kind="question", title="Yeast for a saison", body="?",
+                                tags=["yeast"])
+    page = client.get("/search/?q=saison&tag=yeast&kind=question").content.decode()
+    assert "Remove the tag filter “yeast”" in page
+    assert 'href="?q=saison&amp;kind=question"' in page
