@@ -360,9 +360,15 @@ def send_due_digests() -> int:
     return sum(digest_send(user_id) for user_id in digest_due())
 
 
+def isolated(text: str) -> str:
+    """``text`` between Unicode's first-strong isolate and its pop: a right-to-left name or
+    title cannot reorder the words around it, in a page, a subject line or a plain email."""
+    return f"\u2068{text}\u2069"
+
+
 def describe(notice: Notification) -> str:
-    who = notice.actor.name if notice.actor else "Someone"
-    title = notice.thread.title if notice.thread else "a thread"
+    who = isolated(notice.actor.name) if notice.actor else "Someone"
+    title = isolated(notice.thread.title) if notice.thread else "a thread"
     own = {
         Kind.REPLY: f"{who} replied in “{title}”",
         Kind.ANSWER: f"{who} answered your question “{title}”",

@@ -167,7 +167,7 @@ def test_bell_inbox_open_and_mark_all_read(client, space, member, other_member):
     assert "2 unread" in bell.content.decode() and "<html" not in bell.content.decode()
     assert "2 unread" in client.get(reverse("home")).content.decode()
     inbox = client.get(reverse("notifications")).content.decode()
-    assert f"{other_member.name} answered your question “Bell?”" in inbox
+    assert f"\u2068{other_member.name}\u2069 answered your question “\u2068Bell?\u2069”" in inbox
 
     notice = Notification.objects.get(recipient=member, kind="answer")
     opened = client.get(reverse("notification_open", args=[notice.pk]))
@@ -227,3 +227,17 @@ def test_opening_the_thread_clears_its_notices_and_the_bell_counts_down(space, c
     unread = Notification.objects.filter(recipient=asker, read_at__isnull=True)
     assert list(unread.values_list("thread_id", flat=True)) == [other.pk]
     assert "Notifications, 1 unread" in client.get(reverse("notification_bell")).content.decode()
+
+
+def test_a_right_to_left_title_cannot_reorder_the_notice_around_it(space, client):
+    asker, helper = factories.UserFactory(), factories.UserFactory(display_name="Ben")
+    question = conversations.thread_create(author=asker, space=space, kind="question",
+                                           title="ما هي أفضل خميرة؟", body="?")
+    conversations.post_create(author=helper, thread=question, body="A clean ale yeast.")
+    _run()
+    client.force_login(asker)
+    inbox = client.get(reverse("notifications")).content.decode()
+    assert "\u2068Ben\u2069 answered your question “\u2068ما هي أفضل خميرة؟\u2069”" in inbox
+    assert "\u2068ما هي أفضل خميرة؟\u2069" in mail.outbox[-1].subject
+    home = client.get("/").content.decode()
+    assert "<bdi>ما هي أفضل خميرة؟</bdi>" in home
