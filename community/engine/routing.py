@@ -106,7 +106,7 @@ def _decay(half_life: float) -> tuple[float, ...]:
 
 
 def _decayed(bands: list[int], half_life: float) -> float:
-    return sum(n * f for n, f in zip(bands, _decay(half_life)) if n)
+    return sum(n * f for n, f in zip(bands, _decay(half_life), strict=True) if n)
 
 
 def score(ev: Evidence, weights: Weights = WEIGHTS) -> float:

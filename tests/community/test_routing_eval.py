@@ -2,8 +2,7 @@
 import dataclasses
 import json
 import time
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -18,7 +17,7 @@ from .. import factories
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 1, 1, 12, tzinfo=tz.utc)
+T0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
 
 def _day(n: float) -> datetime:
