@@ -189,7 +189,7 @@ def gather(thread: Thread, *, as_of: datetime | None = None,
     evidence: dict[int, Evidence] = {}
     for row in (answers.filter(where).annotate(band=_band(as_of)).values("author_id", "band")
                 .annotate(**counts)):
-        ev = evidence.get(row["author_id"]) or evidence.setdefault(row["author_id"], Evidence())
+        ev = evidence.setdefault(row["author_id"], Evidence())
         i = row["band"]
         ev.space[i], ev.accepted[i] = row["s"], row["a"]
         ev.tag[i] = row.get("t", 0)
