@@ -403,6 +403,6 @@ class MemberUnsuspended(Payload):
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
-    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, MemberClaimed,
-    MemberSuspended, MemberUnsuspended,
+    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
+    MemberClaimed, MemberSuspended, MemberUnsuspended,
 )

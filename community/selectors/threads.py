@@ -131,33 +131,32 @@ def reading_list(thread: Thread, order: str, *, everything: bool) -> list[int]:
     in ``order`` (a question's, not ``Order.OLDEST``): the question and the replies under
     it, then the accepted answer and the replies under it, then every other answer with
     its replies, answers by ``helpful_score`` (ties to the earlier) or newest first. A
-    reply stays with the answer it replies to, however deep, in date order. One query of
-    ids and stored numbers; views keep the list under the thread's version."""
+    reply stays with the post it replies to, however deep, in date order (one with no
+    parent stays after the post it was written after). One query of ids and stored
+    numbers; views keep the list under the thread's version."""
     rows = list(Post.objects.filter(thread=thread).order_by("position").values_list(
         "pk", "kind", "parent_id", "status", "helpful_score", "created_at"))
-    parent = {pk: parent_id for pk, _, parent_id, *_ in rows}
     heads = {pk: (kind, score, created) for pk, kind, _, _, score, created in rows
              if kind != Post.Kind.REPLY}
     opening = next((pk for pk, (kind, *_) in heads.items() if kind == Post.Kind.OPENING), None)
-
-    def unit(pk):
-        seen = set()
-        while pk not in heads and pk is not None and pk not in seen:
-            seen.add(pk)
-            pk = parent.get(pk)
-        return pk if pk in heads else opening
+    unit_of: dict[int, int | None] = {}
+    last = opening
+    for pk, kind, parent_id, *_ in rows:  # a parent comes before its replies
+        # A reply with no parent (or one gone) reads where it was written: after the post
+        # before it.
+        last = unit_of[pk] = pk if kind != Post.Kind.REPLY else unit_of.get(parent_id, last)
 
     def rank(head):
-        kind, score, created = heads[head]
-        if head == opening:
+        if head is None or head == opening:
             return (0,)
         if head == thread.accepted_answer_id:
             return (1,)
+        _, score, created = heads[head]
         if order == Order.NEWEST:
             return (2, -created.timestamp(), -head)
         return (2, -score, created.timestamp(), head)
 
-    visible = [(rank(unit(pk)), n, pk) for n, (pk, _, _, status, _, _) in enumerate(rows)
+    visible = [(rank(unit_of[pk]), n, pk) for n, (pk, _, _, status, _, _) in enumerate(rows)
                if everything or status == Post.Status.PUBLISHED]
     return [pk for *_, pk in sorted(visible)]
 

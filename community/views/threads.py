@@ -94,7 +94,9 @@ def _render_thread(request, thread, *, page, form=None, status=200):
         "reply_to": reply_to,
         "may_reply": may_reply,
         "orders": thread_selectors.Order.choices,
-        "order_query": "" if order == thread_selectors.DEFAULT_ORDER else f"&order={order}",
+        # Page links keep an order that is not the thread's default (anonymous readers).
+        "order_query": "" if order == thread_selectors.order_of(
+            thread, thread_selectors.DEFAULT_ORDER) else f"&order={order}",
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
     }
