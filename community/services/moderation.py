@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from community import permissions
 from community.content import limits
-from community.engine import events
+from community.engine import answer_order, events
 from community.models import (
     CommunitySettings,
     Flag,
@@ -366,6 +366,8 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
             Post.objects.filter(pk=post.pk).update(thread=target, position=start + offset,
                                                    kind=kind)
         live = [p for p in moved if not p.is_deleted]
+        # The answers now compete for one thread's votes: their "most helpful" numbers anew.
+        answer_order.answers_rescore(thread_ids=[target.pk])
         answers = Post.objects.filter(thread=target, kind=Post.Kind.ANSWER,
                                       is_deleted=False).count()
         Thread.objects.filter(pk=target.pk).update(
