@@ -34,7 +34,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0020_event_kinds_every_write'),
+        ('community', '0021_event_kinds_registered'),
     ]
 
     operations = [
@@ -57,11 +57,6 @@ class Migration(migrations.Migration):
             model_name='user',
             name='answer_order',
             field=models.CharField(choices=[('helpful', 'Most helpful'), ('oldest', 'Oldest first'), ('newest', 'Newest first')], default='helpful', max_length=8, verbose_name='order of answers on a question'),
-        ),
-        migrations.AlterField(
-            model_name='engagementevent',
-            name='kind',
-            field=models.CharField(choices=[('member_joined', 'Member joined'), ('invite_sent', 'Invite sent'), ('invite_joined', 'Invite joined'), ('profile_updated', 'Profile updated'), ('account_deleted', 'Account deleted'), ('member_claimed', 'Imported account claimed'), ('member_suspended', 'Member suspended'), ('member_unsuspended', 'Suspension lifted'), ('thread_created', 'Thread created'), ('post_created', 'Post created'), ('post_edited', 'Post edited'), ('post_deleted', 'Post deleted'), ('post_approved', 'Post approved after review'), ('post_hidden', 'Post hidden for review'), ('thread_moderated', 'Thread moved, merged, closed or pinned'), ('answer_accepted', 'Answer accepted'), ('answer_unaccepted', 'Answer unaccepted'), ('vote_cast', 'Vote cast'), ('vote_withdrawn', 'Vote withdrawn'), ('followed', 'Followed'), ('answer_order_chosen', 'Order of answers chosen'), ('purpose_revised', 'Shared purpose revised'), ('project_edited', 'Project details, roles, needs or voting changed'), ('project_proposed', 'Project proposed'), ('project_status', 'Project status changed'), ('project_joined', 'Joined a project'), ('project_left', 'Left a project'), ('pledged', 'Pledged to a need'), ('pledge_withdrawn', 'Pledge withdrawn'), ('project_update', 'Project update posted'), ('contributed', 'Contribution submitted'), ('contribution_edited', 'Contribution edited'), ('contribution_voted', 'Voted for a contribution'), ('contribution_unvoted', 'Vote for a contribution withdrawn'), ('contribution_won', 'Contribution won'), ('partner_applied', 'Organisation applied to be a partner'), ('partner_decided', 'Partner application verified or declined'), ('organisation_edited', "Partner organisation's page edited"), ('partner_joined', 'Joined a partner organisation'), ('partner_left', 'Left or removed from a partner organisation'), ('partner_published', 'Partner content published'), ('coauthor_invited', 'Invited to co-author partner content'), ('coauthor_accepted', 'Co-authorship accepted')], max_length=40),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
