@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community import pages
-from community.engine import notifications, routing, scoring
+from community.engine import answer_order, notifications, routing, scoring
 from community.engine.enqueue import enqueue_once
 from community.engine.events import PostApproved, PostCreated, ThreadCreated, data_of, touched
 from community.models import EngagementEvent, Post
@@ -95,4 +95,5 @@ def process_pending(*, max_batches: int = 50) -> int:
 
 def rescore_all() -> dict:
     """Full, set-based recomputation (``manage.py rescore``)."""
-    return {"threads": scoring.rescore_threads(), "members": scoring.rescore_members()}
+    return {"threads": scoring.rescore_threads(), "members": scoring.rescore_members(),
+            "answers": answer_order.answers_rescore()}

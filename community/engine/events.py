@@ -378,6 +378,13 @@ class Followed(Payload):
     project: int | None = optional()
 
 
+@declare(Kind.ANSWER_ORDER_CHOSEN, ids=("actor",))
+class AnswerOrderChosen(Payload):
+    """A member's choice of how answers are ordered on the questions they read."""
+
+    order: str  # User.AnswerOrder
+
+
 @declare(Kind.MEMBER_CLAIMED, ids=("actor",))
 class MemberClaimed(Payload):
     """An imported account claimed by its person (their name shows as claimed)."""
@@ -396,6 +403,6 @@ class MemberUnsuspended(Payload):
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
-    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, MemberClaimed,
-    MemberSuspended, MemberUnsuspended,
+    AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
+    MemberClaimed, MemberSuspended, MemberUnsuspended,
 )

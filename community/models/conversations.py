@@ -82,6 +82,9 @@ class Thread(models.Model):
     accepted_answer = models.OneToOneField(
         "community.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    accepted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the accepted answer was accepted (imported: "
+        "the day, as the dump gives it).")
     post_count = models.PositiveIntegerField(
         default=0, help_text="Posts including the opening one."
     )
@@ -208,6 +211,11 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
+    # What the "most helpful" answer order reads (``community.engine.answer_order``): the
+    # helpful votes cast on the thread's answers while this one was up (its own included),
+    # and the lower bound on its share of them. Kept by the vote services and the importer.
+    helpful_seen = models.PositiveIntegerField(default=0)
+    helpful_score = models.FloatField(default=0.0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     body_format = models.CharField(
         max_length=8, default="markdown",

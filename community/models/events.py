@@ -37,6 +37,7 @@ class EngagementEvent(models.Model):
         VOTE_CAST = "vote_cast", "Vote cast"
         VOTE_WITHDRAWN = "vote_withdrawn", "Vote withdrawn"
         FOLLOWED = "followed", "Followed"
+        ANSWER_ORDER_CHOSEN = "answer_order_chosen", "Order of answers chosen"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

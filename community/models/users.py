@@ -82,6 +82,14 @@ class User(AbstractUser):
     accepts_routing = models.BooleanField(
         "ask me to help with questions I might know", default=True
     )
+    class AnswerOrder(models.TextChoices):
+        HELPFUL = "helpful", "Most helpful"
+        OLDEST = "oldest", "Oldest first"
+        NEWEST = "newest", "Newest first"
+
+    answer_order = models.CharField(
+        "order of answers on a question", max_length=8, choices=AnswerOrder.choices,
+        default=AnswerOrder.HELPFUL)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
 

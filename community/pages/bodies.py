@@ -28,7 +28,8 @@ def render_body(request, context: dict) -> str:
     thread's version like the cards.
 
     Members mostly read pages they have neither written on nor voted on, so most of them
-    share one shape: what each may do with each post (``cards._permissions``, which holds their
+    share one shape: the order they read the answers in (its links are in the body), what
+    each may do with each post (``cards._permissions``, which holds their
     votes), their follow, host tools, whether and how they may reply. With the cards cached,
     the template around them still cost a third of a member's thread page. The CSRF token
     and the reply form's nonce and start time are slots filled in as the body is served. A
@@ -39,7 +40,7 @@ def render_body(request, context: dict) -> str:
                                 context["form"])
     plan = cards.plan(user, thread, page)
     key = "" if form.is_bound else fragment_key(
-        "thread-body", _body_version(), thread.pk, page.number, page.num_pages,
+        "thread-body", _body_version(), thread.pk, page.number, page.num_pages, page.order,
         [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
          in plan],
         page.following, permissions.can_use_host_tools(user), context["may_reply"],

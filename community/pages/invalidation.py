@@ -106,6 +106,9 @@ STALE = {
     Kind.VOTE_CAST: row(thread=True),
     Kind.VOTE_WITHDRAWN: row(thread=True),
     Kind.FOLLOWED: row(project=True),  # the follower's own button; a project's count
+    # Only the chooser's own thread pages change, and their bodies are kept under a key
+    # that names the order (``bodies.render_body``): nothing shared goes stale.
+    Kind.ANSWER_ORDER_CHOSEN: row(people=False),
 }
 
 

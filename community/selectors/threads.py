@@ -1,14 +1,18 @@
-"""The thread page: one page of posts by position range, with the viewer's own flags."""
+"""The thread page: one page of posts by position range (or, for a question read in
+another order, by the order's list of posts), with the viewer's own flags."""
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 
 from community import permissions
-from community.models import Post, Tag, Thread, ThreadFollow, Vote
+from community.models import Post, Tag, Thread, ThreadFollow, User, Vote
 from community.prepared import statement
 
 POSTS_PER_PAGE = 20
+
+Order = User.AnswerOrder
+DEFAULT_ORDER = Order.HELPFUL
 
 _POST_RELATED = ("author", "parent", "parent__author")
 
@@ -22,6 +26,7 @@ class ThreadPage:
     num_pages: int
     voted: set[tuple[int, str]] = field(default_factory=set)
     following: bool = False
+    order: str = Order.OLDEST
 
     @property
     def has_previous(self) -> bool:
@@ -86,9 +91,15 @@ def _first_position(number: int) -> int:
     return (number - 1) * POSTS_PER_PAGE + 1
 
 
-def thread_window(thread: Thread, number: int, *, everything: bool) -> _Window:
+def thread_window(thread: Thread, number: int, *, everything: bool,
+                  ids: list[int] | None = None) -> _Window:
     """Posts page ``number`` of ``thread`` as hosts (``everything``) or everyone else see
-    it: the same for every such reader, so views keep it in the shared cache."""
+    it: the same for every such reader, so views keep it in the shared cache. With ``ids``
+    (the page's share of :func:`reading_list`), those posts in that order."""
+    if ids is not None:
+        found = {post.pk: post for post in _cards(Post.objects.filter(pk__in=ids))}
+        posts = [found[pk] for pk in ids if pk in found]
+        return _Window(posts=posts, accepted=_accepted(thread, number, posts))
     low = _first_position(number)
     window = _cards(Post.objects.filter(thread=thread, position__gte=low,
                                         position__lt=low + POSTS_PER_PAGE))
@@ -97,11 +108,76 @@ def thread_window(thread: Thread, number: int, *, everything: bool) -> _Window:
     # The LIMIT tells the planner what the range means: without it PostgreSQL guesses
     # thousands of rows for a long thread and starts parallel workers to sort twenty.
     posts = list(window.order_by("position")[:POSTS_PER_PAGE])
-    accepted = None
-    if thread.accepted_answer_id and number == 1:
-        accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
-            _cards(Post.objects.filter(pk=thread.accepted_answer_id)).first())
-    return _Window(posts=posts, accepted=accepted)
+    return _Window(posts=posts, accepted=_accepted(thread, number, posts))
+
+
+def _accepted(thread, number, posts) -> Post | None:
+    if not (thread.accepted_answer_id and number == 1):
+        return None
+    return next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
+        _cards(Post.objects.filter(pk=thread.accepted_answer_id)).first())
+
+
+def order_of(thread: Thread, asked: str) -> str:
+    """The order ``thread`` is read in when ``asked`` is wanted: a question's answers in
+    any of ``Order``; every other thread, and anything not an order, as it always was."""
+    if not thread.is_question:
+        return Order.OLDEST
+    return asked if asked in Order.values else DEFAULT_ORDER
+
+
+def reading_list(thread: Thread, order: str, *, everything: bool) -> list[int]:
+    """The ids of ``thread``'s posts as hosts (``everything``) or everyone else read them
+    in ``order`` (a question's, not ``Order.OLDEST``): the question and the replies under
+    it, then the accepted answer and the replies under it, then every other answer with
+    its replies, answers by ``helpful_score`` (ties to the earlier) or newest first. A
+    reply stays with the post it replies to, however deep, in date order (one with no
+    parent stays after the post it was written after). One query of ids and stored
+    numbers; views keep the list under the thread's version."""
+    rows = list(Post.objects.filter(thread=thread).order_by("position").values_list(
+        "pk", "kind", "parent_id", "status", "helpful_score", "created_at"))
+    heads = {pk: (kind, score, created) for pk, kind, _, _, score, created in rows
+             if kind != Post.Kind.REPLY}
+    opening = next((pk for pk, (kind, *_) in heads.items() if kind == Post.Kind.OPENING), None)
+    unit_of: dict[int, int | None] = {}
+    last = opening
+    for pk, kind, parent_id, *_ in rows:  # a parent comes before its replies
+        # A reply with no parent (or one gone) reads where it was written: after the post
+        # before it.
+        last = unit_of[pk] = pk if kind != Post.Kind.REPLY else unit_of.get(parent_id, last)
+
+    def rank(head):
+        if head is None or head == opening:
+            return (0,)
+        if head == thread.accepted_answer_id:
+            return (1,)
+        _, score, created = heads[head]
+        if order == Order.NEWEST:
+            return (2, -created.timestamp(), -head)
+        return (2, -score, created.timestamp(), head)
+
+    visible = [(rank(unit_of[pk]), n, pk) for n, (pk, _, _, status, _, _) in enumerate(rows)
+               if everything or status == Post.Status.PUBLISHED]
+    return [pk for *_, pk in sorted(visible)]
+
+
+def page_count(listing: list) -> int:
+    return max(1, -(-len(listing) // POSTS_PER_PAGE))
+
+
+def page_in(listing: list[int], full: list[int], pk: int) -> int:
+    """The page of ``listing`` (what a reader sees) that shows post ``pk``: its own place,
+    or (a post only its author and hosts see) the place of the nearest post before it in
+    ``full`` (the hosts' list) that the reader sees."""
+    place = {post: n for n, post in enumerate(listing)}
+    if pk not in place:
+        before = None
+        for post in full:
+            if post == pk:
+                break
+            before = place.get(post, before)
+        return 1 if before is None else before // POSTS_PER_PAGE + 1
+    return place[pk] // POSTS_PER_PAGE + 1
 
 
 def _cards(posts):
@@ -122,14 +198,13 @@ CARD_FIELDS = (
 )
 
 
-def _viewer_marks(viewer, thread, ids, low, *, held: bool) -> list[tuple[str, int, str]]:
+def _viewer_marks(viewer, thread, ids, low, high, *, held: bool) -> list[tuple[str, int, str]]:
     """The viewer's votes on ``ids``, their follow of ``thread`` and (``held``) their own
     unpublished posts on the page from position ``low``: (mark, id, kind) rows, one query
     for what used to be three round trips on every member's thread page, its SQL prepared
     once per shape (how many ids, held or not; ``community.prepared``)."""
     sql, params = statement(_marks, len(ids), held, values={
-        _VIEWER: viewer.pk, _THREAD: thread.pk, _LOW: low,
-        _LOW + POSTS_PER_PAGE: low + POSTS_PER_PAGE,
+        _VIEWER: viewer.pk, _THREAD: thread.pk, _LOW: low, _HIGH: high,
         **{_IDS + i: pk for i, pk in enumerate(ids)}})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -137,7 +212,8 @@ def _viewer_marks(viewer, thread, ids, low, *, held: bool) -> list[tuple[str, in
 
 
 # Stand-ins for the viewer, the thread, the page's first position and the post ids.
-_VIEWER, _THREAD, _LOW, _IDS = -(10**9), -2 * 10**9, 2 * 10**9 + 7, -4 * 10**9
+_VIEWER, _THREAD, _LOW, _HIGH, _IDS = -(10**9), -2 * 10**9, 2 * 10**9 + 7, 3 * 10**9 + 1, \
+    -4 * 10**9
 
 
 def _marks(how_many: int, held: bool):
@@ -152,24 +228,37 @@ def _marks(how_many: int, held: bool):
     if held:
         marks.append(
             Post.objects.filter(thread_id=_THREAD, author_id=_VIEWER, position__gte=_LOW,
-                                position__lt=_LOW + POSTS_PER_PAGE)
+                                position__lt=_HIGH)
             .exclude(status=Post.Status.PUBLISHED).order_by()
             .values_list(Value("own", output_field=text), "pk", Value("", output_field=text)))
     return marks[0].union(*marks[1:], all=True)
 
 
-def thread_page(*, thread: Thread, page: int, viewer, window=thread_window) -> ThreadPage:
+def thread_page(*, thread: Thread, page: int, viewer, window=thread_window,
+                order: str = Order.OLDEST, listing=reading_list) -> ThreadPage:
     """Posts ``page`` of ``thread``. Positions are dense per thread, so a page is an index
     range, not an OFFSET: the last page of a 100,000-post thread costs what the first does.
     Deleted posts keep their position (and show as deleted) so permalinks never move.
+
+    A question read in another ``order`` (:func:`order_of`) is paged through its
+    :func:`reading_list` (``listing``, called like it), which views keep.
 
     The page as hosts or as everyone else sees it comes from ``window`` (called like
     :func:`thread_window`, which the reading view keeps under the thread's version); the
     viewer's own votes, follow and held posts are read for each request."""
     staff = permissions.is_staff_host(viewer)
-    num_pages = last_page(thread)
-    number = min(max(page, 1), num_pages)  # before the cache: ?page=N past the end is the last
-    shared = window(thread, number, everything=staff)
+    ordered = order != Order.OLDEST
+    if ordered:
+        shown = listing(thread, order, everything=staff)
+        num_pages = page_count(shown)
+        number = min(max(page, 1), num_pages)
+        low = _first_position(number)
+        shared = window(thread, number, everything=staff,
+                        ids=shown[low - 1:low - 1 + POSTS_PER_PAGE])
+    else:
+        num_pages = last_page(thread)
+        number = min(max(page, 1), num_pages)  # before the cache: ?page=N past the end is last
+        shared = window(thread, number, everything=staff)
     posts = shared.posts
     voted: set[tuple[int, str]] = set()
     following = False
@@ -177,7 +266,9 @@ def thread_page(*, thread: Thread, page: int, viewer, window=thread_window) -> T
         low = _first_position(number)
         ids = [p.pk for p in posts] + ([shared.accepted.pk] if shared.accepted else [])
         own: list[int] = []
-        for mark, pk, kind in _viewer_marks(viewer, thread, ids, low, held=not staff):
+        # In another order a held post of the viewer's may belong on any page.
+        low, high = (1, 2**31 - 1) if ordered else (low, low + POSTS_PER_PAGE)
+        for mark, pk, kind in _viewer_marks(viewer, thread, ids, low, high, held=not staff):
             if mark == "vote":
                 voted.add((pk, kind))
             elif mark == "follow":
@@ -185,9 +276,26 @@ def thread_page(*, thread: Thread, page: int, viewer, window=thread_window) -> T
             else:
                 own.append(pk)
         if own:  # held and hidden posts: their author sees them (marked), nobody else does
-            posts = sorted(posts + list(_cards(Post.objects.filter(pk__in=own))),
-                           key=lambda post: post.position)
+            posts = _with_own(thread, posts, own, ordered=ordered, order=order, shown=shown
+                              if ordered else None, number=number, listing=listing)
     return ThreadPage(
         thread=thread, posts=posts, accepted=shared.accepted, number=number,
-        num_pages=num_pages, voted=voted, following=following,
+        num_pages=num_pages, voted=voted, following=following, order=order,
     )
+
+
+def _with_own(thread, posts, own, *, ordered, order, shown, number, listing) -> list[Post]:
+    """``posts`` with the viewer's own held posts in their places: by position, or in
+    another order after the post they follow in the hosts' list."""
+    mine = list(_cards(Post.objects.filter(pk__in=own)))
+    if not ordered:
+        return sorted(posts + mine, key=lambda post: post.position)
+    full = listing(thread, order, everything=True)
+    result = list(posts)
+    for post in sorted(mine, key=lambda p: full.index(p.pk) if p.pk in full else 0):
+        if page_in(shown, full, post.pk) != number:
+            continue
+        before = set(full[:full.index(post.pk)]) if post.pk in full else set()
+        at = max((n + 1 for n, p in enumerate(result) if p.pk in before), default=0)
+        result.insert(at, post)
+    return result

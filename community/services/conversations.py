@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from community import permissions, words
 from community.content import limits, rendering, search_index
 from community.content import tags as tag_names
-from community.engine import events
+from community.engine import answer_order, events
 from community.models import (
     Post,
     PostRevision,
@@ -230,8 +230,9 @@ def answer_accept(*, actor: UserModel, answer: Post) -> Thread:
         "Only an answer can be accepted.",
     )
     with transaction.atomic():
-        Thread.objects.filter(pk=thread.pk).update(accepted_answer=answer)
-        thread.accepted_answer = answer
+        now = timezone.now()
+        Thread.objects.filter(pk=thread.pk).update(accepted_answer=answer, accepted_at=now)
+        thread.accepted_answer, thread.accepted_at = answer, now
         events.AnswerAccepted.record(actor=actor, subject_user=answer.author_id, thread=thread,
                                      post=answer)
     return thread
@@ -247,10 +248,12 @@ def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
     )
     counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
     with transaction.atomic():
-        _, created = Vote.objects.get_or_create(post=post, voter=voter, kind=kind)
+        vote, created = Vote.objects.get_or_create(post=post, voter=voter, kind=kind)
         if not created:
             return False
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+        if kind == Vote.Kind.HELPFUL:  # the thread's "most helpful" order
+            answer_order.vote_counted(post, change=1, cast_at=vote.created_at)
         if kind == Vote.Kind.LIKE:
             Thread.objects.filter(pk=post.thread_id).update(like_count=F("like_count") + 1)
         events.VoteCast.record(actor=voter, subject_user=post.author_id, thread=post.thread_id,
@@ -269,8 +272,8 @@ def answer_unaccept(*, actor: UserModel, thread: Thread, answer: Post | None = N
         return thread
     with transaction.atomic():
         previous = thread.accepted_answer_id
-        Thread.objects.filter(pk=thread.pk).update(accepted_answer=None)
-        thread.accepted_answer = None
+        Thread.objects.filter(pk=thread.pk).update(accepted_answer=None, accepted_at=None)
+        thread.accepted_answer, thread.accepted_at = None, None
         if previous:
             events.AnswerUnaccepted.record(actor=actor, thread=thread, post=previous)
     return thread
@@ -283,12 +286,15 @@ def vote_withdraw(*, voter: UserModel, post: Post, kind: str) -> bool:
                         lambda: permissions.why_not_vote(voter, post))
     counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
     with transaction.atomic():
-        deleted, _ = Vote.objects.filter(post=post, voter=voter, kind=kind).delete()
-        if not deleted:
+        vote = Vote.objects.filter(post=post, voter=voter, kind=kind).only("created_at").first()
+        if vote is None:
             return False
+        vote.delete()
         Post.objects.filter(pk=post.pk, **{f"{counter}__gt": 0}).update(
             **{counter: F(counter) - 1}
         )
+        if kind == Vote.Kind.HELPFUL:
+            answer_order.vote_counted(post, change=-1, cast_at=vote.created_at)
         if kind == Vote.Kind.LIKE:
             Thread.objects.filter(pk=post.thread_id, like_count__gt=0).update(
                 like_count=F("like_count") - 1

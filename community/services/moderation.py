@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from community import permissions
 from community.content import limits, search_index
-from community.engine import events
+from community.engine import answer_order, events
 from community.models import (
     CommunitySettings,
     Flag,
@@ -368,6 +368,8 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
                                                    kind=kind)
         search_index.posts_index(post_ids=[p.pk for p in moved])  # new title, new kinds
         live = [p for p in moved if not p.is_deleted]
+        # The answers now compete for one thread's votes: their "most helpful" numbers anew.
+        answer_order.answers_rescore(thread_ids=[target.pk])
         answers = Post.objects.filter(thread=target, kind=Post.Kind.ANSWER,
                                       is_deleted=False).count()
         Thread.objects.filter(pk=target.pk).update(

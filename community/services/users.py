@@ -58,6 +58,21 @@ def profile_update(*, actor: User, form) -> User:
     return user
 
 
+def answer_order_set(*, actor: User, order: str) -> bool:
+    """Remember how ``actor`` reads a question's answers (``User.AnswerOrder``); False when
+    that was already their order. Only their own pages change, under bodies kept by order,
+    so the event makes nothing shared stale."""
+    if order not in User.AnswerOrder.values:
+        raise ValidationError("Choose most helpful, oldest first or newest first.")
+    if not actor.is_authenticated or actor.answer_order == order:
+        return False
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(answer_order=order)
+        actor.answer_order = order
+        events.AnswerOrderChosen.record(actor=actor, order=order)
+    return True
+
+
 # Functions called with (user, former_member, remove_posts) before an account is deleted, so
 # that each kind of content decides how to survive it. Registered at import by its module.
 ACCOUNT_CONTENT_HANDLERS = []

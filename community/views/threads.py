@@ -14,7 +14,7 @@ from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
-from community.services import conversations
+from community.services import conversations, users
 
 
 def _fetched_or_404(pk, *, reading=False) -> Thread:
@@ -47,18 +47,42 @@ def _reply_target(request, thread, form) -> Post | None:
     return target
 
 
-def _kept_window(thread, number, *, everything):
+def _kept_window(thread, number, *, everything, ids=None):
     """One page of posts as hosts or everyone else see it, kept under the thread's version
-    (every event about the thread bumps it)."""
+    (every event about the thread bumps it); in another order, the page's ``ids``."""
     return pages.remember(
-        ("thread-page", thread.pk, number, everything),
-        lambda: thread_selectors.thread_window(thread, number, everything=everything),
+        ("thread-page", thread.pk, number, everything, ids and tuple(ids)),
+        lambda: thread_selectors.thread_window(thread, number, everything=everything, ids=ids),
         tags=(pages.thread_tag(thread.pk),))
 
 
+def _kept_list(thread, order, *, everything):
+    """A question's posts in ``order`` (``reading_list``), kept under the thread's version:
+    a vote that moves an answer bumps it."""
+    return pages.remember(
+        ("thread-order", thread.pk, order, everything),
+        lambda: thread_selectors.reading_list(thread, order, everything=everything),
+        tags=(pages.thread_tag(thread.pk),))
+
+
+def _answer_order(request, thread) -> str:
+    """The order the reader reads ``thread``'s answers in: ``?order=`` when it names one
+    (remembered for a signed-in member: a write, with its event), else a member's own
+    choice, else the default. Anything else in ``?order=`` is ignored."""
+    asked = request.GET.get("order", "")
+    valid = asked in thread_selectors.Order.values
+    if request.user.is_authenticated:
+        if valid:
+            users.answer_order_set(actor=request.user, order=asked)
+        asked = request.user.answer_order
+    return thread_selectors.order_of(thread, asked if asked in thread_selectors.Order.values
+                                      else thread_selectors.DEFAULT_ORDER)
+
+
 def _render_thread(request, thread, *, page, form=None, status=200):
+    order = _answer_order(request, thread)
     data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user,
-                                        window=_kept_window)
+                                        window=_kept_window, order=order, listing=_kept_list)
     reply_to = _reply_target(request, thread, form)
     if form is None:
         form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
@@ -69,6 +93,10 @@ def _render_thread(request, thread, *, page, form=None, status=200):
         "form": form,
         "reply_to": reply_to,
         "may_reply": may_reply,
+        "orders": thread_selectors.Order.choices,
+        # Page links keep an order that is not the thread's default (anonymous readers).
+        "order_query": "" if order == thread_selectors.order_of(
+            thread, thread_selectors.DEFAULT_ORDER) else f"&order={order}",
         "suspension": request.user.active_suspension if permissions.is_member(request.user)
         else None,
         "new_member_note": may_reply and new_member_summary(request.user),
@@ -97,6 +125,8 @@ def thread_detail(request, pk, slug):
         url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
         if request.GET.get("page"):
             url += f"?page={page_number(request.GET['page'])}"
+        if request.GET.get("order") in thread_selectors.Order.values:
+            url += ("&" if "?" in url else "?") + f"order={request.GET['order']}"
         return redirect(url, permanent=True)
     if not request.htmx:
         viewcount.record(thread.pk)
@@ -111,7 +141,14 @@ def post_permalink(request, pk):
     thread = post.thread
     if not permissions.can_view_thread(request.user, thread):
         raise Http404("This thread was deleted.")
-    page = thread_selectors.page_of_position(post.position)
+    order = _answer_order(request, thread)
+    if order == thread_selectors.Order.OLDEST:
+        page = thread_selectors.page_of_position(post.position)
+    else:
+        staff = permissions.is_staff_host(request.user)
+        page = thread_selectors.page_in(
+            _kept_list(thread, order, everything=staff),
+            _kept_list(thread, order, everything=True), post.pk)
     url = reverse("thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     return HttpResponseRedirect(f"{url}?page={page}#post-{post.pk}")
 

@@ -46,6 +46,7 @@ STORED_KEYS = {
     Kind.VOTE_CAST: {"vote"},
     Kind.VOTE_WITHDRAWN: {"vote"},
     Kind.FOLLOWED: {"follow", "space", "project"},
+    Kind.ANSWER_ORDER_CHOSEN: {"order"},
     Kind.MEMBER_CLAIMED: set(),
     Kind.MEMBER_SUSPENDED: {"ends_at"},
     Kind.MEMBER_UNSUSPENDED: set(),

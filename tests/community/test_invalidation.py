@@ -314,6 +314,13 @@ def s_follow(w):
         user=w.member, thread=w.thread, follow=True), shows=["Following ✓"], readers=("member",))
 
 
+@scenario(Kind.ANSWER_ORDER_CHOSEN)
+def s_answer_order(w):
+    conversations.post_create(author=w.host, thread=w.thread, body="The 40 litre one.")
+    return Scenario([w.url], lambda: users.answer_order_set(actor=w.member, order="newest"),
+                    shows=[r'aria-current="true"><strong>Newest first'], readers=("member",))
+
+
 # Shared purpose -------------------------------------------------------------------------
 
 @scenario(Purpose.PURPOSE_REVISED)

@@ -163,7 +163,7 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
         again; then every score, and the search index of the new threads."""
         from community.content import search_index
         from community.content.search import VECTOR_SQL
-        from community.engine import scoring
+        from community.engine import answer_order, scoring
 
         space = self.space.pk
         with transaction.atomic():
@@ -178,6 +178,7 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
                                                    merged_into__isnull=True).count())
         # Every thread row is rewritten once with its score and, if new, its text vector:
         # each rewrite of a thread re-inserts it into all its indexes, GIN included.
+        answer_order.answers_rescore(space_id=space)  # the "most helpful" order
         scoring.rescore_threads(
             also=f"search_vector = COALESCE(t.search_vector, {VECTOR_SQL})"
             if connection.vendor == "postgresql" else "")

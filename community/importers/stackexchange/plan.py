@@ -91,6 +91,7 @@ class Plan:
         self.parent = IdMap()
         self.items: list[int] = []
         self.votes = IdMap("i")
+        self.accepted_on: dict[int, datetime] = {}  # answer -> its acceptance (VoteTypeId 1)
         self.answer_positions = IdMap("i")
         self.comment_positions = IdMap("i")
         self.threads: dict[int, tuple[int, int, int | None, int]] = {}
@@ -241,6 +242,12 @@ class PlanPass:
                         try:
                             parse_date(row.get("CreationDate"))
                             plan.vote(as_int(row.get("PostId"), "PostId"))
+                        except Skip:
+                            continue
+                    elif row.get("VoteTypeId") == "1":  # when the asker accepted it
+                        try:
+                            plan.accepted_on[as_int(row.get("PostId"), "PostId")] = parse_date(
+                                row.get("CreationDate"))
                         except Skip:
                             continue
         plan.settle()

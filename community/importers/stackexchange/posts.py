@@ -293,19 +293,24 @@ class PostsPass:
             if not chunk:
                 break
             last = chunk[-1][0]
-            current = dict(Thread.objects.filter(pk__in=[t for _, t, _ in chunk])
-                           .values_list("pk", "accepted_answer_id"))
+            current = {pk: (answer, at) for pk, answer, at in Thread.objects.filter(
+                pk__in=[t for _, t, _ in chunk]).values_list("pk", "accepted_answer_id",
+                                                              "accepted_at")}
             changes = []
             for source_id, thread_id, answer_source in chunk:
                 self.summary.read["accepted"] += 1
                 answer = self.posts.get(answer_source)
+                # The day of the accept vote, when the dump has it (answers' order reads it).
+                at = self.plan.accepted_on.get(answer_source)
                 if answer is None or not answer[2] or answer[1] != thread_id:
                     self.summary.skip("accepted", "the accepted answer is not in the dump",
                                       source_id)
-                elif current.get(thread_id) == answer[0]:
+                elif (now := current.get(thread_id, (None, None)))[0] == answer[0] and (
+                        at is None or at == now[1]):
                     self.summary.already["accepted"] += 1
                 else:
-                    changes.append(Thread(pk=thread_id, accepted_answer_id=answer[0]))
+                    changes.append(Thread(pk=thread_id, accepted_answer_id=answer[0],
+                                          accepted_at=at))
             with transaction.atomic():
-                write_rows(Thread, changes, ["accepted_answer"])
+                write_rows(Thread, changes, ["accepted_answer", "accepted_at"])
             self.summary.imported["accepted"] += len(changes)
