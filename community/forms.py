@@ -283,10 +283,13 @@ class NotificationSettingsForm(forms.ModelForm):
 
 
 class HealthPeriodForm(forms.Form):
-    """The dashboard's period: the last N days, or two dates."""
+    """The dashboard's period: the last N days, all time (from the first post), or two
+    dates."""
 
-    DAYS = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "12 months")]
-    days = forms.TypedChoiceField(choices=DAYS, coerce=int, required=False, empty_value=30)
+    ALL_TIME = "all"
+    DAYS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
+            ("365", "Last 12 months"), (ALL_TIME, "All time")]
+    days = forms.ChoiceField(choices=DAYS, required=False, label="Period")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -310,7 +313,9 @@ class HealthPeriodForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("since") or data.get("until"):
             return Period(since=data.get("since"), until=data.get("until") or today)
-        return Period.last_days(data.get("days") or 30, today=today)
+        if data.get("days") == self.ALL_TIME:
+            return Period.all_time(today=today)
+        return Period.last_days(int(data.get("days") or 30), today=today)
 
 
 class FlagForm(forms.Form):

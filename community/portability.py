@@ -204,7 +204,11 @@ def _former_member_settle() -> None:
     nobody can sign up with and cannot sign in, as on any site since migration 0017."""
     from community.services.users import FORMER_MEMBER_USERNAME
 
-    former = _former_members().order_by("pk").first()
+    formers = _former_members()
+    # The file's shared account has the reserved handle (older files: the first flagged
+    # one); an import's per-author placeholders are flagged too and keep their handles.
+    former = (formers.filter(username=FORMER_MEMBER_USERNAME).first()
+              or formers.order_by("pk").first())
     if former is not None:
         former.username, former.is_active = FORMER_MEMBER_USERNAME, False
         former.set_unusable_password()

@@ -55,6 +55,7 @@ urlpatterns = [
     # Host tools
     path("host/", host.dashboard, name="host_dashboard"),
     path("host/health.csv", host.dashboard_csv, name="host_dashboard_csv"),
+    path("host/brand-dominated/", host.dominated_threads, name="host_dominated"),
     path("host/advocates/", host.advocates, name="advocates"),
     path("host/review/", moderation.review_queue, name="review_queue"),
     path("host/review/<int:pk>/edit/", moderation.review_edit, name="review_edit"),

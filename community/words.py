@@ -27,11 +27,20 @@ thread without partner posts both readings agree.
 
 People (not posts) are staff when they host: :func:`staff_person` in queries,
 ``permissions.is_staff_host`` for a user object.
+
+**Advocates** (help given to other members; the dashboard's "in this period" list and the
+Advocates page's stored scores both count with these, so they agree): an *advocate* is an
+active person who is neither staff nor a former member (:func:`advocate`; unclaimed imported
+members are advocates); the help is their *peer answers* (answers written as a member to
+somebody else's question, :func:`peer_answer`), those of them that were accepted
+(:func:`peer_accepted`), *helpful votes received* on their member posts from anyone but
+themselves (:func:`helpful_received`) and members who *joined through their invitation*
+(:func:`joined_through_invite`).
 """
 from django.db.models import F, Q
 
 from community import permissions
-from community.models import Post
+from community.models import Post, Vote
 
 STAFF = Post.Role.STAFF
 PARTNER = Post.Role.PARTNER
@@ -95,3 +104,42 @@ def staff_person(field: str = "") -> Q:
     """A staff person in a query (``field``: the path to the user, e.g. ``"voter"``)."""
     prefix = f"{field}__" if field else ""
     return Q(**{f"{prefix}is_host": True}) | Q(**{f"{prefix}is_superuser": True})
+
+
+def _prefix(field: str) -> str:
+    return f"{field}__" if field else ""
+
+
+def advocate(field: str = "") -> Q:
+    """A person who can be an advocate (``field``: the path to the user, e.g. ``"author"``):
+    active, not staff, not a former member (the shared account or an import's placeholder
+    for a deleted author). Unclaimed imported members are advocates."""
+    p = _prefix(field)
+    return Q(**{f"{p}is_active": True, f"{p}is_former_member": False}) & ~staff_person(field)
+
+
+def peer_answer(field: str = "") -> Q:
+    """A post (``field``: the path to it) that is an answer written as a member to somebody
+    else's question."""
+    p = _prefix(field)
+    return (Q(**{f"{p}kind": Post.Kind.ANSWER}) & member_post(f"{p}author_role")
+            & ~Q(**{f"{p}thread__author_id": F(f"{p}author_id")}))
+
+
+def peer_accepted(field: str = "accepted_answer") -> Q:
+    """A thread whose accepted answer (``field``) is a peer answer."""
+    p = _prefix(field)
+    return (Q(**{f"{p}isnull": False, f"{p}is_deleted": False})
+            & member_post(f"{p}author_role") & ~Q(**{f"{p}author_id": F("author_id")}))
+
+
+def helpful_received() -> Q:
+    """A vote that is a helpful vote on a member's post, cast by somebody else (imported
+    votes have no voter and count)."""
+    return (Q(kind=Vote.Kind.HELPFUL, post__is_deleted=False)
+            & member_post("post__author_role") & ~Q(voter_id=F("post__author_id")))
+
+
+def joined_through_invite() -> Q:
+    """A user (still active) who joined through somebody's invitation."""
+    return Q(is_active=True, invited_by__isnull=False)

@@ -197,6 +197,7 @@ MATRIX: dict[str, Row] = {
     "thread_tool": Row(MEMBERS_ONLY_POST,
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
+    "host_dominated": Row(HOSTS_ONLY),
     # Shared purpose and projects (someone else's project, need and contribution)
     "purpose:purpose": Row(everyone(200)),
     "purpose:purpose_edit": Row(HOSTS_ONLY),

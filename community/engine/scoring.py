@@ -160,31 +160,26 @@ def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
         .values("author_id")
         .annotate(
             posts=Count("id"),
-            answers=Count(
-                "id", filter=Q(kind=Post.Kind.ANSWER) & ~Q(thread__author_id=F("author_id"))
-            ),
+            # The help of words.py's advocates, as the dashboard counts it per period.
+            answers=Count("id", filter=words.peer_answer()),
         )
     ):
         counters[row["author_id"]].update(posts=row["posts"], answers=row["answers"])
     for row in (
-        Thread.objects.filter(is_deleted=False, accepted_answer__isnull=False,
-                              accepted_answer__is_deleted=False,
+        Thread.objects.filter(words.peer_accepted(), is_deleted=False,
                               **among("accepted_answer__author_id"))
-        .exclude(author_id=F("accepted_answer__author_id"))
         .values("accepted_answer__author_id")
         .annotate(n=Count("id"))
     ):
         counters[row["accepted_answer__author_id"]]["accepted"] = row["n"]
     for row in (
-        Vote.objects.filter(kind=Vote.Kind.HELPFUL, post__is_deleted=False,
-                            **among("post__author_id"))
-        .exclude(voter_id=F("post__author_id"))
+        Vote.objects.filter(words.helpful_received(), **among("post__author_id"))
         .values("post__author_id")
         .annotate(n=Count("id"))
     ):
         counters[row["post__author_id"]]["helpful"] = row["n"]
     for row in (
-        User.objects.filter(is_active=True, invited_by__isnull=False, **among("invited_by_id"))
+        User.objects.filter(words.joined_through_invite(), **among("invited_by_id"))
         .values("invited_by_id")
         .annotate(n=Count("id"))
     ):

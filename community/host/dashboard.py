@@ -23,8 +23,10 @@ The words of ARCHITECTURE.md, defined once here and computed in SQL over a perio
 - **invitation growth**: invitations created in the period, members who joined through an
   invitation in the period, and joined members per inviting member.
 - **advocates**: members ranked by the help they gave other members in the period (peer
-  answers, accepted answers, helpful votes received, invites that joined), weighted as in
+  answers, accepted answers, helpful votes received, invites that joined, each as
+  :mod:`community.words` defines it for the Advocates page too), weighted as in
   :mod:`community.engine.ranking`.
+- **all time**: from the day of the first post to today (:meth:`Period.all_time`).
 
 Ratios are fractions between 0 and 1, ``None`` when the denominator is 0.
 """
@@ -71,7 +73,8 @@ CLI_KEYS = (
     "posts", "member_posts", "staff_posts", "social_ratio", "questions",
     "answered_questions", "peer_answered_questions", "peer_answer_share",
     "accepted_questions", "peer_accepted_questions", "accepted_peer_share",
-    "median_hours_to_first_peer_answer", "brand_dominated_threads", "unanswered_questions",
+    "median_hours_to_first_peer_answer", "p90_hours_to_first_peer_answer",
+    "brand_dominated_threads", "unanswered_questions",
     "invites_sent", "invites_joined",
 )
 
@@ -82,6 +85,7 @@ class Period:
 
     since: date | None = None
     until: date | None = None
+    whole_history: bool = False  # chosen as "all time": ``since`` is the first post's day
 
     @property
     def start(self) -> datetime | None:
@@ -109,6 +113,18 @@ class Period:
     def last_days(cls, days: int, *, today: date | None = None) -> Period:
         today = today or timezone.now().date()
         return cls(since=today - timedelta(days=days - 1), until=today)
+
+    @classmethod
+    def all_time(cls, *, today: date | None = None) -> Period:
+        """From the day of the first post (today on a site without posts) to today."""
+        today = today or timezone.now().date()
+        return cls(since=min(first_post_day() or today, today), until=today, whole_history=True)
+
+
+def first_post_day() -> date | None:
+    """The day of the community's first post, ``None`` before there is one (1 query)."""
+    first = live_posts().order_by("created_at").values_list("created_at", flat=True).first()
+    return first.astimezone(UTC).date() if first else None
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -216,16 +232,7 @@ def health(period: Period | None = None) -> dict:
         peer_accepted_questions=Count("pk", filter=_peer_accepted_q()),
     )
     timing = hours_to_first_peer_answer(period)
-    dominated = (
-        Thread.objects.filter(period.q("created_at"), is_deleted=False, is_hidden=False)
-        .annotate(
-            n=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published")),
-            staff=Count("posts", filter=Q(posts__is_deleted=False, posts__status="published")
-                        & words.staff_post("posts__author_role")),
-        )
-        .filter(words.brand_dominated_q(brand="staff", total="n"))
-        .count()
-    )
+    dominated = dominated_threads(period).count()
     invites = Invitation.objects.filter(period.q("created_at")).count()
     joined = User.objects.filter(period.q("date_joined"), invited_by__isnull=False).aggregate(
         joined=Count("pk"), inviters=Count("invited_by", distinct=True)
@@ -253,6 +260,19 @@ def health(period: Period | None = None) -> dict:
         "invites_joined": joined["joined"],
         "joined_per_inviter": ratio(joined["joined"], joined["inviters"]),
     }
+
+
+def dominated_threads(period: Period):
+    """Brand-dominated threads started in the period, annotated with their posts (``n``)
+    and staff's (``staff``), newest first."""
+    live = Q(posts__is_deleted=False, posts__status=Post.Status.PUBLISHED)
+    return (
+        Thread.objects.filter(period.q("created_at"), is_deleted=False, is_hidden=False)
+        .annotate(n=Count("posts", filter=live),
+                  staff=Count("posts", filter=live & words.staff_post("posts__author_role")))
+        .filter(words.brand_dominated_q(brand="staff", total="n"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 # What members (not staff) did, by kind of engagement: talking, reacting, building together
@@ -313,7 +333,7 @@ def spaces(period: Period) -> list[dict]:
 
 def trends(period: Period) -> list[dict]:
     """Per day (periods up to 31 days) or per week: posts, social ratio, peer answer share."""
-    start = period.start or _first_activity()
+    start = period.start or Period(since=first_post_day() or timezone.now().date()).start
     end = period.end or timezone.now()
     trunc = TruncDay if (end - start) <= timedelta(days=31) else TruncWeek
     posts = {
@@ -339,18 +359,9 @@ def trends(period: Period) -> list[dict]:
     return buckets
 
 
-def _first_activity() -> datetime:
-    first = live_posts().order_by("created_at").values_list("created_at", flat=True).first()
-    return first or timezone.now()
-
-
 def advocates(period: Period, *, limit: int = 10) -> list[dict]:
-    """Members by help given to other members in the period (4 grouped queries + names)."""
-    member_answers = (
-        live_posts().filter(period.q("created_at"), kind=Post.Kind.ANSWER)
-        .filter(MEMBER_POST).exclude(author=F("thread__author"))
-        .filter(author__is_former_member=False, author__is_unclaimed=False)
-    )
+    """words.py's advocates by the help they gave other members in the period, counted as
+    the Advocates page counts it over all time (4 grouped queries + names)."""
     help: dict[int, dict] = {}
 
     def add(rows, key):
@@ -358,18 +369,21 @@ def advocates(period: Period, *, limit: int = 10) -> list[dict]:
             help.setdefault(author_id, {"answers": 0, "accepted": 0, "helpful": 0,
                                         "invites": 0})[key] = n
 
-    add(member_answers.values("author").annotate(n=Count("pk")).values_list("author", "n"),
+    answers = live_posts().filter(period.q("created_at"), words.peer_answer(),
+                                  words.advocate("author"))
+    add(answers.values("author").annotate(n=Count("pk")).values_list("author", "n"),
         "answers")
-    accepted = Exists(Thread.objects.filter(accepted_answer=OuterRef("pk")))
-    add(member_answers.filter(accepted).values("author")
-        .annotate(n=Count("pk")).values_list("author", "n"), "accepted")
-    add(Vote.objects.filter(period.q("created_at"), kind=Vote.Kind.HELPFUL,
-                            post__is_deleted=False)
-        .filter(words.member_post("post__author_role")).exclude(post__author__is_former_member=True)
+    # Accepted answers count with the answer's date, as the answer does.
+    add(Thread.objects.filter(words.peer_accepted(), words.advocate("accepted_answer__author"),
+                              period.q("accepted_answer__created_at"), is_deleted=False)
+        .values("accepted_answer__author").annotate(n=Count("pk"))
+        .values_list("accepted_answer__author", "n"), "accepted")
+    add(Vote.objects.filter(period.q("created_at"), words.helpful_received(),
+                            words.advocate("post__author"))
         .values("post__author").annotate(n=Count("pk")).values_list("post__author", "n"),
         "helpful")
-    add(User.objects.filter(period.q("date_joined"), invited_by__isnull=False)
-        .exclude(words.staff_person("invited_by"))
+    add(User.objects.filter(period.q("date_joined"), words.joined_through_invite(),
+                            words.advocate("invited_by"))
         .values("invited_by").annotate(n=Count("pk")).values_list("invited_by", "n"),
         "invites")
     for figures in help.values():

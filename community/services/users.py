@@ -20,9 +20,12 @@ FORMER_MEMBER_USERNAME = "former-member"
 def former_member_get() -> User:
     """The shared account that keeps the posts of members who deleted their account.
 
-    Found by ``is_former_member``: an account that only has a similar handle is somebody
-    else's. It cannot sign in (inactive, no usable password, refused by the adapter)."""
-    user = User.objects.filter(is_former_member=True).order_by("pk").first()
+    Found by ``is_former_member`` and the handle nobody can sign up with: an account that
+    only has a similar handle is somebody else's, and the other flagged accounts are an
+    import's placeholders, each keeping one deleted author's posts under their old name.
+    It cannot sign in (inactive, no usable password, refused by the adapter)."""
+    user = User.objects.filter(is_former_member=True,
+                               username=FORMER_MEMBER_USERNAME).first()
     if user is None:
         user, created = User.objects.get_or_create(
             username=FORMER_MEMBER_USERNAME, is_former_member=True,

@@ -1,3 +1,5 @@
+import math
+
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
@@ -29,6 +31,22 @@ def can(context, name, *args):
     """``{% can "edit_profile" member as allowed %}``: ask a named permission predicate."""
     predicate = permissions.PREDICATES[name]
     return predicate(context["request"].user, *args)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share (0..1) as people read it: whole percents, except that a share that is not
+    all or nothing never shows as 100% or 0% (99.5% stays "99.5%", 0.2% stays "0.2%").
+    ``None`` (nothing to divide by) is a dash. Every share the host pages print uses it."""
+    if share is None:
+        return "–"
+    value = share * 100
+    shown = math.floor(value + 0.5)
+    if shown >= 100 and share < 1:
+        return f"{min(math.floor(value * 10) / 10, 99.9):g}%"
+    if shown <= 0 < share:
+        return f"{max(math.ceil(value * 10) / 10, 0.1):g}%"
+    return f"{shown}%"
 
 
 @register.filter

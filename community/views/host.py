@@ -11,8 +11,10 @@ from community.forms import HealthPeriodForm
 from community.host import dashboard as metrics  # the view below is named dashboard
 from community.selectors import advocates as advocate_selectors
 from community.selectors.feeds import page_number
+from community.selectors.paging import page_slice
 
 CHART_W, CHART_H = 600, 120
+DOMINATED_PAGE_SIZE = 30
 
 
 def _require_host(request, what="Host tools are"):
@@ -46,8 +48,12 @@ def dashboard(request):
     figures = metrics.health(period)
     trends = metrics.trends(period)
     spaces = metrics.spaces(period)
+    quiet = not figures["posts"] and not figures["questions"] and not period.whole_history
     return render(request, "community/host_dashboard.html", {
         "form": form, "period": period, "figures": figures, "trends": trends,
+        # An empty period on a site with a history (an import, say) points to all of it.
+        "history_from": metrics.first_post_day() if quiet else None,
+        "all_time": HealthPeriodForm.ALL_TIME,
         "social_chart": chart(trends, "social_ratio"),
         "peer_chart": chart(trends, "peer_answer_share"),
         "spaces": spaces, "brand_spaces": [s for s in spaces if s["brand_talks"]],
@@ -92,6 +98,24 @@ def _none(value):
 def _csv_safe(text: str) -> str:
     """Stop a spreadsheet from running a name that starts like a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def dominated_threads(request):
+    """The brand-dominated threads the dashboard counts, for its period, newest first.
+    Template ``community/host_dominated.html``."""
+    _require_host(request, "The community-health dashboard is")
+    form = HealthPeriodForm(request.GET or None)
+    period = form.period()
+    page = page_slice(metrics.dominated_threads(period).select_related("space", "author"),
+                      page=page_number(request.GET.get("page")), size=DOMINATED_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "community/host_dominated.html", {
+        "form": form, "period": period, "page": page, "query": query.urlencode(),
+        "min_posts": metrics.DOMINATED_MIN_POSTS,
+    })
 
 
 @login_required

@@ -85,10 +85,10 @@ def test_hand_counted_figures(community, django_assert_max_num_queries):
         "peer_answer_share": 0.5, "accepted_questions": 2, "peer_accepted_questions": 1,
         "accepted_peer_share": 0.5,
         "median_hours_to_first_peer_answer": pytest.approx(4.0),  # of 2, 3, 5 and 10 hours
+        "p90_hours_to_first_peer_answer": pytest.approx(8.5),
         "brand_dominated_threads": 1, "unanswered_questions": 1,
         "invites_sent": 2, "invites_joined": 1,
     }
-    assert figures["p90_hours_to_first_peer_answer"] == pytest.approx(8.5)
     assert figures["joined_per_inviter"] == 1.0
 
 

@@ -225,14 +225,25 @@ def test_the_real_beer_dump_imports_in_full(client):
     # Every tag and every question's tags (Posts.xml: 133 names on 1,066 question-tag links).
     assert Tag.objects.filter(threads__space=space).distinct().count() == 133
     assert Thread.tags.through.objects.filter(thread__space=space).count() == 1066
+    # 3,948 users: 3,947 members to claim, and the Community bot (-1), the site's own
+    # account (staff, no sign-in).
+    assert "users      read     3,948  imported     3,948" in out
     assert User.objects.filter(is_unclaimed=True).count() == 3947
+    assert User.objects.get(display_name="Community", is_host=True, is_active=False)
     assert Vote.objects.count() == 9061 - 199  # up-votes on posts that are in the dump
     assert "skipped 199: its post is not in the dump" in out
     # SOURCE.md: 10 posts (two of them tag wikis, not imported) and 39 comments lost
-    # their author; they stay, under the former member.
+    # their author; they stay, each under a former member of their own (32 names: the
+    # dump keeps a deleted account's "userNNN" on each of its posts), none under the
+    # site's shared former member.
+    from community.services.users import former_member_get
+
     assert Post.objects.filter(author__is_former_member=True, kind__in=["opening", "answer"]
                                ).count() == 8
     assert Post.objects.filter(author__is_former_member=True, kind="reply").count() == 39
+    assert User.objects.filter(is_former_member=True, posts__isnull=False).distinct(
+    ).count() == 32
+    assert not Post.objects.filter(author=former_member_get()).exists()
     out = StringIO()
     call_command("community_health", "--json", stdout=out)
     figures = json.loads(out.getvalue())
@@ -240,6 +251,12 @@ def test_the_real_beer_dump_imports_in_full(client):
     assert 0.8 < figures["peer_answer_share"] < 1
     page = client.get(reverse("space", args=["beer"]))
     assert page.status_code == 200
+    # A second run: what the first imported is "already there", the 199 votes on posts
+    # the dump lacks are skipped again (not 9,061 already there).
+    again = run(BEER, "--staff-user-ids", BEER_STAFF, space="beer")
+    assert "votes      read    10,798  imported         0  already there     8,862" in again
+    assert "skipped 199: its post is not in the dump" in again
+    assert Vote.objects.count() == 8862
 
 
 def test_entity_bombs_are_refused(small):
@@ -330,3 +347,150 @@ def test_every_tag_of_every_question_survives_the_import(tmp_path):
     assert Thread.tags.through.objects.count() == 2 * len(names)
     assert set(Thread.objects.get(title="Question 7").tags.values_list("name", flat=True)) == {
         "kegging", "lager"}
+
+
+# People the dump has no member for: the system account, deleted authors -----------------
+
+PEOPLE = {
+    "users": """
+  <row Id="-1" Reputation="1" CreationDate="2014-01-21T20:00:00.000" DisplayName="Community" />
+  <row Id="1" Reputation="5" CreationDate="2014-01-21T20:00:00.000" DisplayName="Brewer" />
+  <row Id="2" Reputation="5" CreationDate="2014-01-21T20:00:00.000" DisplayName="Host" />
+""",
+    "posts": """
+  <row Id="10" PostTypeId="1" CreationDate="2014-03-02T10:00:00.000" Body="q" OwnerUserId="-1"
+       Title="Asked by the system account" />
+  <row Id="11" PostTypeId="2" ParentId="10" CreationDate="2014-03-02T11:00:00.000" Body="a"
+       OwnerUserId="-1" />
+  <row Id="20" PostTypeId="1" CreationDate="2014-03-03T10:00:00.000" Body="q"
+       OwnerDisplayName="user150" Title="Asked by user150, who left" />
+  <row Id="21" PostTypeId="2" ParentId="20" CreationDate="2014-03-03T12:00:00.000" Body="a"
+       OwnerDisplayName="user332" />
+  <row Id="30" PostTypeId="1" CreationDate="2014-03-04T10:00:00.000" Body="q"
+       OwnerDisplayName="user332" Title="Asked by user332, who left" />
+  <row Id="31" PostTypeId="2" ParentId="30" CreationDate="2014-03-04T14:00:00.000" Body="a"
+       OwnerDisplayName="user332" />
+  <row Id="40" PostTypeId="1" CreationDate="2014-03-05T10:00:00.000" Body="q"
+       Title="Asked by somebody nameless" />
+  <row Id="41" PostTypeId="2" ParentId="40" CreationDate="2014-03-05T11:00:00.000" Body="a" />
+""",
+    "comments": """
+  <row Id="100" PostId="21" Score="0" Text="Thanks" CreationDate="2014-03-03T13:00:00.000" UserDisplayName="user150" />
+""",
+}
+
+
+@pytest.fixture
+def people(tmp_path):
+    return write_dump(tmp_path / "people", **PEOPLE)
+
+
+def _health() -> dict:
+    out = StringIO()
+    call_command("community_health", "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("listed", [("--staff-user-ids", "-1,2"), ("--staff-user-ids=-1,2",),
+                                    ("--staff-user-ids", "2")])
+def test_the_system_account_writes_as_staff_listed_or_not(people, client, listed):
+    """The Community bot (-1) is the site itself: its posts are staff posts, never the
+    former member's and never a member's, and nobody signs in to its account."""
+    out = run(people, *listed)
+    bot = User.objects.get(display_name="Community")
+    assert bot.is_host and not bot.is_active and not bot.is_unclaimed
+    assert not bot.has_usable_password() and not bot.is_former_member
+    thread = Thread.objects.get(title="Asked by the system account")
+    assert thread.author == bot and thread.author_is_staff
+    assert {(p.author_id, p.author_role) for p in thread.posts.all()} == {
+        (bot.pk, Post.Role.STAFF)}
+    assert "system account (the Community bot), imported as the site's own voice" in out
+    figures = _health()
+    # 10 posts; the bot's question and answer are the only staff ones.
+    assert (figures["posts"], figures["staff_posts"]) == (9, 2)
+    assert User.objects.get(display_name="Host").is_host
+
+
+def test_each_deleted_author_keeps_their_own_account(people, client):
+    """An answer by one deleted author to another's question is a peer answer; a deleted
+    author answering their own question is a self-answer; two nameless authors are two
+    people. The site's one "Former member" stays for members who delete their account."""
+    from community.services.users import FORMER_MEMBER_USERNAME, former_member_get
+
+    out = run(people)
+    by = {t.title: t for t in Thread.objects.select_related("author")}
+    user150 = by["Asked by user150, who left"].author
+    user332 = by["Asked by user332, who left"].author
+    assert (user150.name, user332.name) == ("user150 (deleted)", "user332 (deleted)")
+    answer_21 = by["Asked by user150, who left"].posts.get(kind="answer")
+    assert answer_21.author == user332  # the same name is the same person
+    assert by["Asked by user150, who left"].posts.get(kind="reply").author == user150
+    nameless = by["Asked by somebody nameless"]
+    assert nameless.author != nameless.posts.get(kind="answer").author
+    placeholders = User.objects.filter(is_former_member=True).exclude(
+        username=FORMER_MEMBER_USERNAME)
+    assert placeholders.count() == 4  # user150, user332, two nameless
+    for placeholder in placeholders:
+        assert not placeholder.is_active and not placeholder.is_unclaimed
+        assert not placeholder.has_usable_password() and placeholder.email is None
+        assert not placeholder.is_host
+    assert former_member_get().username == FORMER_MEMBER_USERNAME
+    assert not Post.objects.filter(author=former_member_get()).exists()
+    assert "4 whose account the dump no longer has" in out
+
+    figures = _health()
+    # Answered: 10 (by the bot: staff), 20 (user332 for user150: a peer), 30 (user332 for
+    # themself: not a peer), 40 (one stranger for another: a peer).
+    assert figures["answered_questions"] == 4
+    assert figures["peer_answered_questions"] == 2
+    page = client.get(by["Asked by user150, who left"].get_absolute_url())
+    assert "user332 (deleted)" in page.content.decode()
+
+    again = run(people)  # the same placeholders, nothing twice
+    assert "whose account the dump no longer has" not in again
+    assert placeholders.count() == 4
+
+
+def test_a_placeholder_cannot_sign_in_or_be_claimed(people, client):
+    run(people)
+    placeholder = User.objects.get(display_name="user150 (deleted)")
+    placeholder.set_password("Try-to-get-in-1")
+    placeholder.email = "user150@example.com"
+    placeholder.save()
+    client.post(reverse("account_login"), {"login": "user150@example.com",
+                                           "password": "Try-to-get-in-1"})
+    assert "_auth_user_id" not in client.session
+    host = User.objects.create_user("hosty", "hosty@example.com", "pw-not-used-1", is_host=True)
+    client.force_login(host)
+    claim = client.post(reverse("claim_link", args=[placeholder.username]),
+                        {"email": "someone@example.com"})
+    assert claim.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # manage.py closes the connections when done
+def test_a_list_starting_with_a_minus_is_read_from_the_command_line(people, capsys):
+    """``--staff-user-ids -1,2`` through manage.py's own argv parsing, and a clear message
+    where argparse still cannot tell a value from an option."""
+    from django.core.management import ManagementUtility
+
+    ManagementUtility(["manage.py", "import_stackexchange", str(people), "--space", "cli",
+                       "--no-progress", "--staff-user-ids", "-1,2"]).execute()
+    assert "Imported into Cli" in capsys.readouterr().out
+    assert User.objects.get(display_name="Host").is_host
+    with pytest.raises(SystemExit):
+        ManagementUtility(["manage.py", "import_stackexchange", str(people), "--space", "cli",
+                           "--staff-user-ids", "--no-progress"]).execute()
+    assert "--staff-user-ids=-1,13 when the list starts with a minus" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="--staff-user-ids=-1,13"):
+        call_command("import_stackexchange", str(people), "--space", "cli",
+                     "--staff-user-ids", "-x")
+
+
+def test_a_second_run_counts_only_what_it_had_imported(small):
+    """Votes on posts the dump does not have are skipped on every run, never "already
+    there" (the small dump: 4 up-votes, one of them on a missing post)."""
+    run(small)
+    again = run(small)
+    assert "votes      read         6  imported         0  already there         3" in again
+    assert "skipped 1: its post is not in the dump (deleted)" in again
+    assert "comments   read         4  imported         0  already there         3" in again

@@ -57,6 +57,9 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
     # The importer indexes answers for search (the words are in the answers alone).
     assert "How long should I lager?" in client.get(reverse("search"), {"q": "weeks"}) \
         .content.decode()
+    formers = set(User.objects.filter(is_former_member=True).values_list("username",
+                                                                          flat=True))
+    assert len(formers) == 3  # the shared one, and the dump's "gone" and "ghost"
     file = community / "out.jsonl"
     export(file)
     text = file.read_text(encoding="utf-8")
@@ -69,6 +72,14 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
 
     assert counts() == before
     assert accepted() == answers
+    # The shared former member is still the one with the reserved handle; the import's
+    # placeholders keep theirs (and their posts).
+    from community.services.users import FORMER_MEMBER_USERNAME, former_member_get
+
+    assert former_member_get().username == FORMER_MEMBER_USERNAME
+    assert set(User.objects.filter(is_former_member=True).values_list("username",
+                                                                      flat=True)) == formers
+    assert Thread.objects.get(title="Asked by someone who left").author.name == "gone (deleted)"
     assert sorted(Thread.objects.filter(tags__isnull=False)
                   .values_list("title", "tags__name")) == tags
     # Post HTML is rendered again, pages and search work, and new rows get fresh ids.
@@ -91,6 +102,9 @@ def test_a_round_trip_keeps_every_count_and_every_accepted_answer(community, cli
 
 
 def test_loading_refuses_a_site_that_is_not_empty(community):
+    formers = set(User.objects.filter(is_former_member=True).values_list("username",
+                                                                          flat=True))
+    assert len(formers) == 3  # the shared one, and the dump's "gone" and "ghost"
     file = community / "out.jsonl"
     export(file)
     before = counts()
@@ -109,6 +123,9 @@ def test_a_file_that_is_not_an_export_stops_with_one_sentence(tmp_path):
 
 
 def test_a_tampered_file_brings_no_markup_and_no_foreign_rows(community):
+    formers = set(User.objects.filter(is_former_member=True).values_list("username",
+                                                                          flat=True))
+    assert len(formers) == 3  # the shared one, and the dump's "gone" and "ghost"
     file = community / "out.jsonl"
     export(file)
     lines = file.read_text(encoding="utf-8").splitlines()

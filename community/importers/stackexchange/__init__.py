@@ -9,9 +9,12 @@ Mapping (ARCHITECTURE.md's words): users become unclaimed members (no email in a
 claim their account through a verified email later), questions become question threads with
 their tags, answers become answers, comments become replies to their post, up-votes become
 likes (on questions) and helpful votes (on answers) without a voter (dump votes are
-anonymous), ``AcceptedAnswerId`` becomes the accepted answer. Posts whose author is gone
-belong to the "former member". Bodies are the dump's HTML, kept as the source and sanitised
-with the renderer's allowlist (``body_format="html"``). Dates are kept.
+anonymous), ``AcceptedAnswerId`` becomes the accepted answer. Negative user ids (-1, the
+"Community" bot) are system accounts: imported as staff that nobody signs in to, so their
+posts are never members'. Posts whose author is gone keep a "former member" placeholder of
+their own (per missing user id, else per display name, else per post), so one deleted
+author answering another is still a peer answer. Bodies are the dump's HTML, kept as the
+source and sanitised with the renderer's allowlist (``body_format="html"``). Dates are kept.
 
 An import writes no engagement events: history is not news, nobody is notified. Counters,
 post positions (by date) and scores are rebuilt at the end.

@@ -22,7 +22,6 @@ from community.importers.stackexchange.reading import BATCH, DumpError, Summary,
 from community.importers.stackexchange.users import UsersPass
 from community.importers.stackexchange.votes import VotesPass
 from community.models import ImportedObject, Post, Space, Thread, User, Vote
-from community.services.users import former_member_get
 
 
 class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
@@ -44,9 +43,9 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
         self.batch = batch
         self.source = f"stackexchange:{space.slug}"
         self.summary = Summary()
-        self._former = None
         self._password = make_password(None)
         self.members = IdMap()                   # source user -> member pk
+        self.departed: dict[tuple[str, int], int] = {}  # (kind, key) -> placeholder pk
         self.hosts: set[int] = set()             # member pks of staff hosts
         self.threads = IdMap()                   # source question -> thread pk
         self.posts = PostMap()                   # source post -> (pk, thread, answer)
@@ -64,6 +63,9 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
         for source_id, pk in imported.filter(kind="user").values_list(
                 "source_id", "object_id").iterator(chunk_size=10000):
             self.members[source_id] = pk
+        for kind, source_id, pk in imported.filter(kind__startswith="gone-").values_list(
+                "kind", "source_id", "object_id").iterator(chunk_size=10000):
+            self.departed[(kind, source_id)] = pk
         self.hosts = set(User.objects.filter(is_host=True).values_list("pk", flat=True))
         for source_id, pk in imported.filter(kind="thread").values_list(
                 "source_id", "object_id").iterator(chunk_size=10000):
@@ -91,12 +93,6 @@ class StackExchangeImport(PlanPass, UsersPass, PostsPass, VotesPass):
         ids = self.records.ids(len(pairs))
         self.records.write([{"id": i, "kind": kind, "source_id": s, "object_id": o,
                              "extra": x} for i, (s, o, x) in zip(ids, pairs, strict=True)])
-
-    @property
-    def former(self) -> User:
-        if self._former is None:
-            self._former = former_member_get()
-        return self._former
 
     def _file(self, name: str) -> Path:
         path = self.dir / name

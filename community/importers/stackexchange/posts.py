@@ -145,11 +145,13 @@ class PostsPass:
         tag_table = Rows(Thread.tags.through)
         threads, posts, tag_names = [], [], []
         with transaction.atomic():
+            self._departed_make([(row, "OwnerUserId", "post", source_id, created)
+                                 for source_id, row, created in fresh])
             thread_ids = thread_table.ids(len(fresh))
             post_ids = self.post_rows.ids(len(fresh))
             for (source_id, row, created), (html, text), thread_id, post_id in zip(
                     fresh, rendered, thread_ids, post_ids, strict=True):
-                author_id, is_staff = self._owner(row, "OwnerUserId")
+                author_id, is_staff = self._owner(row, "OwnerUserId", "post", source_id)
                 title = " ".join(row["Title"].split())[:200]
                 closed = row.get("ClosedDate")
                 counts = self.plan.threads.get(source_id)
@@ -203,11 +205,14 @@ class PostsPass:
         with their ``(html, text)``."""
         answers = kind == "answers"
         posts = []
+        source_kind = "post" if answers else "comment"
         with transaction.atomic():
+            self._departed_make([(item[1], item[6], source_kind, item[0], item[2])
+                                 for item in items])
             ids = self.post_rows.ids(len(items))
             for (source, row, created, thread_id, parent_id, body, owner_key), (html, _), pk \
                     in zip(items, rendered, ids, strict=True):
-                author_id, is_staff = self._owner(row, owner_key)
+                author_id, is_staff = self._owner(row, owner_key, source_kind, source)
                 if thread_id in self.earlier:  # added to what an earlier run made
                     self.touched.add(thread_id)
                     position = self.positions[thread_id] = self.positions.get(thread_id, 0) + 1
@@ -253,10 +258,10 @@ class PostsPass:
                 except Skip as reason:
                     self.summary.skip("comments", str(reason), row.get("Id"))
                     continue
-                if source_id in done:
-                    self.summary.already["comments"] += 1
-                elif post_source not in self.posts:
+                if post_source not in self.posts:  # skipped again on every run
                     self.summary.skip("comments", "its post is not in the dump", source_id)
+                elif source_id in done:
+                    self.summary.already["comments"] += 1
                 else:
                     parent, thread, _ = self.posts[post_source]
                     fresh.append((source_id, row, created, thread, parent, row["Text"],

@@ -27,9 +27,19 @@ class Summary:
     already: Counter = field(default_factory=Counter)
     skipped: dict = field(default_factory=lambda: defaultdict(Counter))
     samples: dict = field(default_factory=lambda: defaultdict(list))
+    notes: dict = field(default_factory=lambda: defaultdict(Counter))
+    departed: int = 0  # placeholder accounts made for authors the dump no longer has
 
     def skip(self, kind: str, reason: str, source_id) -> None:
         self.skipped[kind][reason] += 1
+        self._sample(kind, reason, source_id)
+
+    def note(self, kind: str, what: str, source_id) -> None:
+        """Rows imported in a way worth saying (e.g. the system account)."""
+        self.notes[kind][what] += 1
+        self._sample(kind, what, source_id)
+
+    def _sample(self, kind: str, reason: str, source_id) -> None:
         examples = self.samples[(kind, reason)]
         if len(examples) < SAMPLES:
             examples.append(str(source_id))
@@ -40,9 +50,15 @@ class Summary:
             skipped = sum(self.skipped[kind].values())
             out.append(f"{kind:<10} read {self.read[kind]:>9,}  imported {self.imported[kind]:>9,}"
                        f"  already there {self.already[kind]:>9,}  skipped {skipped:>7,}")
+            for what, n in self.notes[kind].most_common():
+                ids = ", ".join(self.samples[(kind, what)])
+                out.append(f"    imported {n:,}: {what} (e.g. {ids})")
             for reason, n in self.skipped[kind].most_common():
                 ids = ", ".join(self.samples[(kind, reason)])
                 out.append(f"    skipped {n:,}: {reason} (e.g. {ids})")
+        if self.departed:
+            out.append(f"authors    {self.departed:,} whose account the dump no longer has "
+                       "keep their posts as former members, one account each")
         return out
 
 

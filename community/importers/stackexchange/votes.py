@@ -113,11 +113,13 @@ class VotesPass:
                 except Skip as reason:
                     self.summary.skip("votes", str(reason), row.get("Id"))
                     continue
-                if source_id in done:
-                    self.summary.already["votes"] += 1
-                elif post_source not in self.posts:
+                # A vote on a post the dump does not have is skipped on every run: the
+                # watermark passed it, but nothing was ever written for it.
+                if post_source not in self.posts:
                     self.summary.skip("votes", "its post is not in the dump (deleted)",
                                       source_id)
+                elif source_id in done:
+                    self.summary.already["votes"] += 1
                 else:
                     pk, thread, is_answer = self.posts[post_source]
                     if thread in self.earlier:
