@@ -35,9 +35,9 @@ def _load(base: str, path: str, auth: str, cookie: str, workers: str, writers) -
 
 
 def main():
+    pages = run._prepare()  # sets Django up
     from community.pages.switches import MECHANISMS
 
-    pages = run._prepare()
     writers = run._member_cookies(run.CONNECTIONS)
     cookie = writers[0]
     workers = os.environ.get("BENCH_WORKERS", "4")
