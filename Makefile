@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 # The test suite runs on the real thing: PostgreSQL and Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install checkers run test lint deploy-check worker beat bench weigh soak scan clean
 
