@@ -96,7 +96,7 @@ class Found:
         return self.scores[key]
 
 
-def _weekly_cap() -> int:
+def weekly_cap() -> int:
     return getattr(settings, "ROUTING_WEEKLY_CAP", 3)
 
 
@@ -247,7 +247,7 @@ def rank(found: Found, *, limit: int = MAX_ASKED, cap: int | None = None,
     if not found.eligible:
         return []
     ledger = ledger or RouteLedger()
-    cap = _weekly_cap() if cap is None else cap
+    cap = weekly_cap() if cap is None else cap
     capped = ledger.asked_recently(found.as_of, cap) if cap else set()
     pool = [pk for pk in found.eligible if pk not in capped]
     waiting = ledger.outstanding(pool, found.as_of) if weights.outstanding else Counter()

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args, space=None, split=0.7, until=1.0, cap=None, **options):
-        from community.engine.routing import _weekly_cap
+        from community.engine.routing import weekly_cap
 
         if split >= until:
             raise CommandError("--split must be below --until.")
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no space {space!r}.")
         started = time.monotonic()
         report = routing_eval.evaluate(space=space, split=split, until=until,
-                                       cap=cap or _weekly_cap())
+                                       cap=cap or weekly_cap())
         report["seconds"] = round(time.monotonic() - started, 1)
         if options["json"]:
             self.stdout.write(json.dumps(report))
