@@ -87,6 +87,12 @@ def emailed_kinds() -> frozenset[str]:
     return EMAILED_KINDS | _EMAILED
 
 
+def mailable_kinds() -> frozenset[str]:
+    """Every kind a member may get by email: those emailed by default and those a member
+    can choose to (``notice_settings``)."""
+    return emailed_kinds() | notice_settings.emailable_kinds()
+
+
 class Topic:
     """What an unsubscribe link turns off: one kind of notice by email (``kind:<row>``, a
     row of ``notice_settings``, what each notice's email links to), or one of these (the
@@ -312,7 +318,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
     (sent, or skipped because the member does not want or cannot receive mail)."""
     from community.emails import send_templated
 
-    kinds = set(kinds or emailed_kinds() | notice_settings.emailable_kinds())
+    kinds = set(kinds or mailable_kinds())
     since = timezone.now() - timedelta(days=2)  # older ones wait for the digest instead
     with transaction.atomic():
         notices = list(
