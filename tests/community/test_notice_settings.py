@@ -54,7 +54,8 @@ def test_the_page_lists_every_kind_with_a_box_for_the_site_and_one_for_email(cli
     page = client.get(reverse("notification_settings")).content.decode()
     for label in ("Answers to your questions", "Replies to your posts and in threads you follow",
                   "Mentions of you", "Your answers accepted",
-                  "Likes and helpful votes on your posts", "Welcomes and introductions from the hosts",
+                  "Likes and helpful votes on your posts",
+                  "Welcomes and introductions from the hosts",
                   "Questions you might help with", "News from a project you follow",
                   "News from a partner you work with"):
         assert label in page
