@@ -93,7 +93,8 @@ def inbox_groups(user, page_number) -> Page:
                                                       people=group.people,
                                                       total=group.total, unread=group.unread,
                                                       posts=group.posts)
-    page.object_list = groups
+    # A notice deleted with its thread between the two reads leaves no row to link to.
+    page.object_list = [group for group in groups if group.notice is not None]
     return page
 
 
