@@ -270,16 +270,50 @@ class PostEditForm(forms.Form):
 
 
 class NotificationSettingsForm(forms.ModelForm):
+    """The member's notification settings: the three switches on ``User`` and, for each
+    row of ``engine.notice_settings``, two boxes (``<row>_site``, ``<row>_email``). Saved
+    by ``services.users.notice_settings_save`` (``rows()`` and ``fields()``), not by
+    ``save()``."""
+
     class Meta:
         model = User
         fields = ["email_notifications", "digest", "accepts_routing"]
+        labels = {"email_notifications": "Send me notifications by email"}
         help_texts = {
-            "email_notifications": "Replies in threads you follow, answers, accepted answers "
-                                   "and mentions. Likes only appear here and in the digest.",
+            "email_notifications": "Off: no notification emails at all, whatever the table "
+                                   "below says. The digest is separate.",
             "digest": "A summary of what you have not read yet.",
             "accepts_routing": "At most a few a week, when a question matches what you know "
-                               "or own.",
+                               "or own. Off: nobody asks you, on the site or by email.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from community.engine import notice_settings
+
+        current = notice_settings.choices_of(self.instance.notice_settings)
+        self.table = []
+        for row in notice_settings.rows():
+            site = forms.BooleanField(required=False, initial=current[row.key]["site"],
+                                      label=f"{row.label}: on the site",
+                                      disabled=row.site_fixed)
+            email = forms.BooleanField(required=False, initial=current[row.key]["email"],
+                                       label=f"{row.label}: by email")
+            self.fields[f"{row.key}_site"], self.fields[f"{row.key}_email"] = site, email
+            self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"]))
+
+    def switches(self):
+        return [self[name] for name in self._meta.fields]
+
+    def rows(self) -> dict:
+        from community.engine import notice_settings
+
+        return {row.key: {"site": self.cleaned_data[f"{row.key}_site"],
+                          "email": self.cleaned_data[f"{row.key}_email"]}
+                for row in notice_settings.rows()}
+
+    def fields_chosen(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class HealthPeriodForm(forms.Form):

@@ -48,7 +48,7 @@ def flush_views() -> int:
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails() -> int:
     """Email notices not emailed yet; each notice is marked as it is sent, so none twice."""
-    kinds = notifications.emailed_kinds() - {notifications.Kind.ROUTED}
+    kinds = notifications.mailable_kinds() - {notifications.Kind.ROUTED}
     total = 0
     while (handled := notifications.send_pending_emails(kinds=kinds)) == notifications.EMAIL_BATCH:
         total += handled

@@ -385,6 +385,14 @@ class AnswerOrderChosen(Payload):
     order: str  # User.AnswerOrder
 
 
+@declare(Kind.NOTICE_SETTINGS_CHANGED, ids=("actor",))
+class NoticeSettingsChanged(Payload):
+    """A member's choice of which notices they get, on the site and by email (their
+    settings page, or an email's unsubscribe link)."""
+
+    changed: list[str]  # the settings rows, and "email", "digest" or "routing", changed
+
+
 @declare(Kind.MEMBER_CLAIMED, ids=("actor",))
 class MemberClaimed(Payload):
     """An imported account claimed by its person (their name shows as claimed)."""
@@ -404,5 +412,5 @@ COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
-    MemberClaimed, MemberSuspended, MemberUnsuspended,
+    NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended,
 )

@@ -13,7 +13,9 @@ Who is told:
 - a new thread: members following its space (NEW_THREAD) and those mentioned;
 - an accepted answer: its author (ACCEPTED); a like or helpful vote: the post's author;
 - never the person who acted, never deleted or former members; one notice per person per
-  event, the most specific kind winning (mention > answer > reply).
+  event, the most specific kind winning (mention > answer > reply);
+- only as each member chose for that kind of notice, on the site and by email
+  (``notice_settings``).
 """
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,7 +29,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from community.engine import notice_settings, notice_words
 from community.engine.events import Addressed, Mentioning, VoteCast, data_of
+from community.engine.notice_words import describe, describe_group, isolated
 from community.models import (
     EngagementEvent,
     Notification,
@@ -38,6 +42,8 @@ from community.models import (
     Vote,
 )
 from community.models.conversations import NOTICE_KINDS
+
+__all__ = ["describe", "describe_group", "isolated"]  # how notices read: notice_words
 
 Kind = Notification.Kind
 EVENT = EngagementEvent.Kind
@@ -55,7 +61,6 @@ UNSUBSCRIBE_SALT = "community.unsubscribe"
 
 # The notices other apps register (``register_notices``): how each reads, and which are
 # emailed. Filled from the apps' ``ready()`` in every process, never changed afterwards.
-_TEXTS: dict[str, Callable[[Notification], str]] = {}
 _EMAILED: set[str] = set()
 
 
@@ -71,9 +76,10 @@ def register_notices(choices: type[TextChoices], *,
     gave, ``Addressed.message``); ``emailed`` notices go out by email as they happen."""
     NOTICE_KINDS.register(choices)
     for kind in choices:
-        _TEXTS[kind] = text
+        notice_words.TEXTS[kind] = text
         if emailed:
             _EMAILED.add(kind)
+        notice_settings.register(kind, kind.label, emailed=emailed)
 
 
 def emailed_kinds() -> frozenset[str]:
@@ -81,9 +87,18 @@ def emailed_kinds() -> frozenset[str]:
     return EMAILED_KINDS | _EMAILED
 
 
-class Topic:
-    """What an unsubscribe link turns off."""
+def mailable_kinds() -> frozenset[str]:
+    """Every kind a member may get by email: those emailed by default and those a member
+    can choose to (``notice_settings``)."""
+    return emailed_kinds() | notice_settings.emailable_kinds()
 
+
+class Topic:
+    """What an unsubscribe link turns off: one kind of notice by email (``kind:<row>``, a
+    row of ``notice_settings``, what each notice's email links to), or one of these (the
+    links in mails sent before there were rows say "notifications": every notice email)."""
+
+    KIND = "kind:"
     NOTIFICATIONS = "notifications"
     DIGEST = "digest"
     ROUTING = "routing"
@@ -114,7 +129,7 @@ def unsubscribe_read(token: str) -> tuple[User, str]:
     """The member and topic of a token; raises ``signing.BadSignature`` (or ``ValueError``)."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     topic = data.get("t")
-    if topic not in Topic.FIELDS:
+    if topic_label(topic) is None:
         raise ValueError("unknown topic")
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None:
@@ -122,10 +137,46 @@ def unsubscribe_read(token: str) -> tuple[User, str]:
     return user, topic
 
 
+def topic_label(topic) -> str | None:
+    """What the unsubscribe link of ``topic`` stops, or None for no such topic."""
+    if isinstance(topic, str) and topic.startswith(Topic.KIND):
+        row = notice_settings.row_by_key(topic.removeprefix(Topic.KIND))
+        return f"emails about {row.label[0].lower()}{row.label[1:]}" if row else None
+    return Topic.LABELS.get(topic)
+
+
+def topic_of(kind: str) -> str:
+    """The unsubscribe topic of an email about a notice of ``kind``."""
+    row = notice_settings.row_of(kind)
+    return Topic.KIND + row.key if row else Topic.NOTIFICATIONS
+
+
 def unsubscribe_apply(user: User, topic: str) -> None:
+    from community.services.users import notice_settings_save
+
+    if topic.startswith(Topic.KIND):
+        notice_settings_save(actor=user, rows={topic.removeprefix(Topic.KIND): {"email": False}})
+        return
     field = Topic.FIELDS[topic]
-    setattr(user, field, User.Digest.NONE if topic == Topic.DIGEST else False)
-    user.save(update_fields=[field])
+    notice_settings_save(actor=user, fields={
+        field: User.Digest.NONE if topic == Topic.DIGEST else False})
+
+
+def as_chosen(notices: list[Notification], settings: dict[int, dict]) -> list[Notification]:
+    """``notices`` as their recipients chose (``settings``: ``User.notice_settings`` by
+    recipient id): a kind off on the site and by email is dropped; off on the site only, the
+    notice is kept for its email, born read and out of the inbox."""
+    now = timezone.now()
+    kept = []
+    for notice in notices:
+        chosen = settings.get(notice.recipient_id)
+        site = notice_settings.wants(chosen, notice.kind, "site")
+        if not site and not notice_settings.wants(chosen, notice.kind, "email"):
+            continue
+        if not site:
+            notice.on_site, notice.read_at = False, now
+        kept.append(notice)
+    return kept
 
 
 class _Lookups:
@@ -220,9 +271,9 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
     everyone = {pk for _, recipients in wanted for pk in recipients}
     if not everyone:
         return []
-    live = set(
+    live = dict(
         User.objects.filter(pk__in=everyone, is_active=True, is_former_member=False)
-        .values_list("pk", flat=True)
+        .values_list("pk", "notice_settings")
     )
     notices = []
     for event, recipients in wanted:
@@ -231,7 +282,7 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
                                  thread_id=event.thread_id, post_id=event.post_id,
                                  message=message, url=url)
                     for user_id, kind in recipients.items() if user_id in live]
-    return notices
+    return as_chosen(notices, live)
 
 
 def _said(event: EngagementEvent) -> tuple[str, str]:
@@ -267,7 +318,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
     (sent, or skipped because the member does not want or cannot receive mail)."""
     from community.emails import send_templated
 
-    kinds = set(kinds or emailed_kinds())
+    kinds = set(kinds or mailable_kinds())
     since = timezone.now() - timedelta(days=2)  # older ones wait for the digest instead
     with transaction.atomic():
         notices = list(
@@ -280,9 +331,10 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
         now = timezone.now()
         for notice in notices:
             recipient = notice.recipient
-            topic = Topic.ROUTING if notice.kind == Kind.ROUTED else Topic.NOTIFICATIONS
-            wants = recipient.accepts_routing if topic == Topic.ROUTING else (
-                recipient.email_notifications)
+            topic = topic_of(notice.kind)
+            wants = (recipient.email_notifications
+                     and notice_settings.wants(recipient.notice_settings, notice.kind, "email")
+                     and (recipient.accepts_routing or notice.kind != Kind.ROUTED))
             notice.emailed_at = now
             if not (wants and recipient.email and recipient.pk in verified
                     and recipient.is_active):
@@ -295,7 +347,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
                 template="notice",
                 context={"notice": notice, "recipient": recipient, "open_url": open_url,
                          "unsubscribe_url": unsubscribe,
-                         "unsubscribe_label": Topic.LABELS[topic]},
+                         "unsubscribe_label": topic_label(topic)},
                 headers={"List-Unsubscribe": f"<{unsubscribe}>",
                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             )
@@ -358,35 +410,3 @@ def digest_send(user_id: int, now=None) -> bool:
 
 def send_due_digests() -> int:
     return sum(digest_send(user_id) for user_id in digest_due())
-
-
-def isolated(text: str) -> str:
-    """``text`` between Unicode's first-strong isolate and its pop: a right-to-left name or
-    title cannot reorder the words around it, in a page, a subject line or a plain email."""
-    return f"\u2068{text}\u2069"
-
-
-def describe(notice: Notification) -> str:
-    who = isolated(notice.actor.name) if notice.actor else "Someone"
-    title = isolated(notice.thread.title) if notice.thread else "a thread"
-    own = {
-        Kind.REPLY: f"{who} replied in “{title}”",
-        Kind.ANSWER: f"{who} answered your question “{title}”",
-        Kind.ACCEPTED: f"{who} accepted your answer in “{title}”",
-        Kind.MENTION: f"{who} mentioned you in “{title}”",
-        Kind.LIKE: f"{who} liked your post in “{title}”",
-        Kind.HELPFUL: f"{who} found your answer in “{title}” helpful",
-        Kind.ROUTED: f"Can you help? {who} asked “{title}”",
-        Kind.NEW_THREAD: f"{who} started “{title}” in a space you follow",
-        Kind.FLAG_OUTCOME: f"A host reviewed the post you flagged in “{title}”: "
-                           f"{notice.message}",
-        Kind.MODERATED: notice.message or f"A host acted on your post in “{title}”",
-        Kind.WELCOME: f"{who} welcomed you: {notice.message}",
-        Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
-    }
-    if notice.kind in own:
-        return own[notice.kind]
-    if notice.kind in _TEXTS:  # a kind another app registered
-        return _TEXTS[notice.kind](notice)
-    return title
-

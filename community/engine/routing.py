@@ -278,10 +278,13 @@ def route_question(*, thread_id: int) -> list[int]:
     QuestionRoute.objects.bulk_create(
         [QuestionRoute(thread=thread, member=m) for m in chosen], ignore_conflicts=True
     )
+    from community.engine.notifications import as_chosen
+
     Notification.objects.bulk_create(
-        [Notification(recipient=m, kind=Notification.Kind.ROUTED, actor_id=thread.author_id,
-                      thread=thread, post_id=thread.opening_post_id)
-         for m in chosen],
+        as_chosen([Notification(recipient=m, kind=Notification.Kind.ROUTED,
+                                actor_id=thread.author_id, thread=thread,
+                                post_id=thread.opening_post_id) for m in chosen],
+                  {m.pk: m.notice_settings for m in chosen}),
         ignore_conflicts=True,
     )
     return [m.pk for m in chosen]

@@ -377,6 +377,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
+    # False: the member wants this kind by email only; the notice exists to be mailed, is
+    # born read and never shows in the inbox or the bell.
+    on_site = models.BooleanField(default=True)
     message = models.CharField(max_length=500, blank=True)
     url = models.CharField(
         max_length=300, blank=True,
@@ -398,6 +401,7 @@ class Notification(models.Model):
                 name="notif_unemailed_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
+            models.Index(fields=["recipient", "thread", "kind"], name="notif_group_idx"),
             models.Index(
                 fields=["recipient"],
                 condition=models.Q(read_at__isnull=True),

@@ -82,6 +82,11 @@ class User(AbstractUser):
     accepts_routing = models.BooleanField(
         "ask me to help with questions I might know", default=True
     )
+    # Per kind of notice, on the site and by email: ``{"answers": {"site": true, "email":
+    # false}, ...}``, keyed by ``community.engine.notice_settings`` rows; a row the member
+    # never saved keeps its default. Beside the member, not in a table of its own: fan-out
+    # and the mailer already load the recipients, so obeying it costs no query.
+    notice_settings = models.JSONField(default=dict, blank=True)
     class AnswerOrder(models.TextChoices):
         HELPFUL = "helpful", "Most helpful"
         OLDEST = "oldest", "Oldest first"

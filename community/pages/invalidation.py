@@ -109,6 +109,9 @@ STALE = {
     # Only the chooser's own thread pages change, and their bodies are kept under a key
     # that names the order (``bodies.render_body``): nothing shared goes stale.
     Kind.ANSWER_ORDER_CHOSEN: row(people=False),
+    # Which notices a member gets: their settings page and inbox are never kept, and the
+    # header's bell is rendered by its unread count, which a choice does not change.
+    Kind.NOTICE_SETTINGS_CHANGED: row(people=False),
 }
 
 

@@ -49,13 +49,16 @@ def tell(recipient_ids, kind: str, *, actor=None, thread_id=None, post_id=None,
          message: str = "") -> None:
     """In-app notices (and, for emailed kinds, an email after commit)."""
     from community.engine.enqueue import enqueue_once
+    from community.engine.notifications import as_chosen
 
     ids = [pk for pk in dict.fromkeys(recipient_ids) if pk]
-    Notification.objects.bulk_create([
+    chosen = dict(User.objects.filter(pk__in=ids).values_list("pk", "notice_settings")
+                  ) if ids else {}
+    Notification.objects.bulk_create(as_chosen([
         Notification(recipient_id=pk, kind=kind, actor=actor, thread_id=thread_id,
                      post_id=post_id, message=" ".join(message.split())[:500])
         for pk in ids
-    ], ignore_conflicts=True)
+    ], chosen), ignore_conflicts=True)
     if ids:
         enqueue_once("community.send_notification_emails")
 

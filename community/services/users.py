@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from community import emails, permissions
-from community.engine import events
+from community.engine import events, notice_settings
 from community.identity import lookalikes
 from community.models import User
 
@@ -74,6 +74,48 @@ def answer_order_set(*, actor: User, order: str) -> bool:
         actor.answer_order = order
         events.AnswerOrderChosen.record(actor=actor, order=order)
     return True
+
+
+NOTICE_FIELDS = {"email_notifications": "email", "digest": "digest",
+                 "accepts_routing": "routing"}
+
+
+def notice_settings_save(*, actor: User, rows: dict | None = None,
+                         fields: dict | None = None) -> list[str]:
+    """Save ``actor``'s choice of notices: ``rows`` maps a row of
+    ``engine.notice_settings`` to ``{"site": bool, "email": bool}`` (either key may be
+    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest`` and
+    ``accepts_routing``. Returns what changed (nothing changed: no write, no event)."""
+    rows, fields = rows or {}, fields or {}
+    unknown = sorted(set(rows) - {row.key for row in notice_settings.rows()})
+    if unknown or set(fields) - set(NOTICE_FIELDS):
+        raise ValidationError(f"No such notification setting: {', '.join(unknown or fields)}.")
+    if "digest" in fields and fields["digest"] not in User.Digest.values:
+        raise ValidationError("Choose no digest, daily or weekly.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        stored = dict(user.notice_settings or {})
+        current = notice_settings.choices_of(stored)
+        changed = []
+        for key, choice in rows.items():
+            row = notice_settings.row_by_key(key)
+            wanted = {where: bool(choice[where]) for where in ("site", "email")
+                      if where in choice and not (where == "site" and row.site_fixed)}
+            if any(current[key][where] != value for where, value in wanted.items()):
+                stored[key] = {**current[key], **wanted}
+                changed.append(key)
+        updates = [name for name, value in fields.items() if getattr(user, name) != value]
+        for name in updates:
+            setattr(user, name, fields[name])
+        changed += [NOTICE_FIELDS[name] for name in updates]
+        if not changed:
+            return []
+        user.notice_settings = stored
+        user.save(update_fields=["notice_settings", *updates])
+        for name in ("notice_settings", *updates):
+            setattr(actor, name, getattr(user, name))
+        events.NoticeSettingsChanged.record(actor=user, changed=changed)
+    return changed
 
 
 # Functions called with (user, former_member, remove_posts) before an account is deleted, so

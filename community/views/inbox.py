@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,22 +12,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community.engine import notifications
 from community.forms import NotificationSettingsForm
 from community.models import Notification
-
-PAGE_SIZE = 30
+from community.selectors.inbox import group_of, inbox_groups
+from community.services import users
 
 
 @login_required
 @require_GET
 def inbox(request):
-    """Every notice, newest first. Template ``community/inbox.html``."""
-    notices = (
-        Notification.objects.filter(recipient=request.user)
-        .select_related("actor", "thread").order_by("-created_at", "-pk")
-    )
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    for notice in page:
-        notice.text = notifications.describe(notice)
-    return render(request, "community/inbox.html", {"page": page})
+    """The member's notices, one row per thread and kind, newest first
+    (``selectors.inbox``). Template ``community/inbox.html``. The bell and the page's
+    "N unread" count the same thing: unread notices shown on the site."""
+    page = inbox_groups(request.user, request.GET.get("page"))
+    return render(request, "community/inbox.html",
+                  {"page": page, "unread": request.user.standing["unread"]})
 
 
 @login_required
@@ -42,14 +39,13 @@ def bell(request):
 @login_required
 @require_GET
 def notification_open(request, pk):
-    """Mark a notice read and go to what it is about."""
+    """Mark a notice read, with the others of its row in the inbox (the same thread and
+    kind), and go to what it is about."""
     notice = (Notification.objects.filter(pk=pk, recipient=request.user)
               .select_related("thread").first())
     if notice is None:
         raise Http404("No such notification.")
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
+    group_of(notice).update(read_at=timezone.now())
     if notice.url.startswith("/") and not notice.url.startswith("//"):
         return redirect(notice.url)  # a notice about a page of its own (a project, a partner)
     if notice.post_id:
@@ -73,12 +69,18 @@ def notifications_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    """Email and digest preferences. Template ``community/notification_settings.html``."""
+    """Which notices the member gets, per kind on the site and by email, the email switch,
+    the digest and routed questions. Template ``community/notification_settings.html``."""
     form = NotificationSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your notification settings are saved.")
-        return redirect("notification_settings")
+        try:
+            users.notice_settings_save(actor=request.user, rows=form.rows(),
+                                       fields=form.fields_chosen())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("notification_settings")
     return render(request, "community/notification_settings.html", {"form": form})
 
 
@@ -90,7 +92,7 @@ def unsubscribe(request, token):
         member, topic = notifications.unsubscribe_read(token)
     except (signing.BadSignature, ValueError):
         return render(request, "community/unsubscribe_invalid.html", status=400)
-    label = notifications.Topic.LABELS[topic]
+    label = notifications.topic_label(topic)
     if request.method == "POST":
         notifications.unsubscribe_apply(member, topic)
         return render(request, "community/unsubscribe_done.html", {"label": label})

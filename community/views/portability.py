@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from community.engine import notice_settings
 from community.models import Post, Vote
 
 
@@ -30,6 +31,7 @@ def my_data_download(request):
             "bio": user.bio, "location": user.location, "products": user.products,
             "interests": user.interests, "joined": user.date_joined.isoformat(),
             "digest": user.digest, "email_notifications": user.email_notifications,
+            "notifications": notice_settings.choices_of(user.notice_settings),
         },
         "posts": [
             {"id": p.pk, "thread": p.thread.title, "thread_id": p.thread_id, "kind": p.kind,

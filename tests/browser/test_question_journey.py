@@ -68,3 +68,38 @@ def test_votes_update_in_place_with_htmx(page, live_server):
     assert page.get_by_role("button", name=re.compile(r"^Like")).get_attribute(
         "aria-pressed") == "true"
     assert page.url == url_before  # no page load: swapped in place
+
+
+def test_the_asker_reads_three_answers_as_one_row_of_the_inbox_on_a_phone(page, live_server):
+    from community.engine import engagement
+
+    space = factories.SpaceFactory(name="Fermentation")
+    asker = factories.UserFactory(display_name="Asha Asker")
+    question = conversations.thread_create(
+        author=asker, space=space, kind=Thread.Kind.QUESTION,
+        title="Why does my cider smell of eggs?", body="Sulphur, four days in.")
+    for name in ("Ben Brewer", "Cy Cellar", "Dee Distiller"):
+        conversations.post_create(author=factories.UserFactory(display_name=name),
+                                  thread=question, body=f"{name}: feed the yeast some nutrient.")
+    engagement.process_pending()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, asker)
+    page.get_by_role("link", name="Notifications, 3 unread").click()
+    rows = page.locator(".notice-row")
+    assert rows.count() == 1
+    row = rows.first
+    assert "3 new" in row.inner_text()  # unread is said in words, not only by colour
+    link = row.get_by_role("link", name=re.compile(
+        "Dee Distiller\u2069? and 2 others answered your question"))
+    assert row.locator(".avatar").count() == 3
+    width = page.evaluate("() => [document.documentElement.scrollWidth, "
+                          "document.documentElement.clientWidth]")
+    assert width[0] <= width[1] + 1, f"the inbox is {width[0]}px wide at 390px"
+
+    link.click()
+    page.wait_for_url(re.compile(re.escape(question.get_absolute_url())))
+    page.get_by_role("link", name="Notifications", exact=True).click()
+    assert page.locator(".notice-unread").count() == 0
+    assert "All read" in page.locator(".notice-summary").inner_text()
+    only_own_host(page, live_server)

@@ -47,6 +47,7 @@ STORED_KEYS = {
     Kind.VOTE_WITHDRAWN: {"vote"},
     Kind.FOLLOWED: {"follow", "space", "project"},
     Kind.ANSWER_ORDER_CHOSEN: {"order"},
+    Kind.NOTICE_SETTINGS_CHANGED: {"changed"},
     Kind.MEMBER_CLAIMED: set(),
     Kind.MEMBER_SUSPENDED: {"ends_at"},
     Kind.MEMBER_UNSUSPENDED: set(),

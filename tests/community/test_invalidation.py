@@ -321,6 +321,13 @@ def s_answer_order(w):
                     shows=[r'aria-current="true"><strong>Newest first'], readers=("member",))
 
 
+@scenario(Kind.NOTICE_SETTINGS_CHANGED)
+def s_notice_settings(w):
+    return Scenario([reverse("notification_settings")], lambda: users.notice_settings_save(
+        actor=w.member, rows={"votes": {"email": True}}),
+        shows=[r'name="votes_email"[^>]*checked'], readers=("member",))
+
+
 # Shared purpose -------------------------------------------------------------------------
 
 @scenario(Purpose.PURPOSE_REVISED)

@@ -100,13 +100,35 @@ def test_email_has_unsubscribe_link_and_headers_that_work(client, space, member,
     assert member.email_notifications  # GET only asks
     response = client.post("/" + path)  # one-click, as a mail client sends it: no CSRF token
     assert response.status_code == 200 and "You are unsubscribed" in response.content.decode()
+    assert "emails about answers to your questions" in response.content.decode()
     member.refresh_from_db()
-    assert not member.email_notifications
+    assert member.email_notifications  # only that kind's email stops
+    assert member.notice_settings["answers"] == {"site": True, "email": False}
 
     conversations.post_create(author=other_member, thread=thread, body="Another answer")
     _run()
-    assert len(mail.outbox) == 1  # in-app only from now on
+    assert len(mail.outbox) == 1  # answers in-app only from now on
     assert _kinds(member) == ["answer", "answer"]
+    conversations.post_create(author=other_member, thread=thread, body="A reply to you",
+                              parent=thread.opening_post)
+    _run()
+    assert len(mail.outbox) == 2 and "replied in" in mail.outbox[-1].subject  # other kinds do
+
+
+def test_an_unsubscribe_link_from_before_the_kinds_still_stops_every_notice_email(
+        client, space, member, other_member):
+    from community.engine.notifications import Topic, unsubscribe_token
+
+    token = unsubscribe_token(member.pk, Topic.NOTIFICATIONS)
+    response = client.post(reverse("unsubscribe", args=[token]))
+    assert "emails about replies, answers and mentions" in response.content.decode()
+    member.refresh_from_db()
+    assert not member.email_notifications
+    thread = conversations.thread_create(author=member, space=space,
+                                         kind=Thread.Kind.QUESTION, title="Quiet?", body="x")
+    conversations.post_create(author=other_member, thread=thread, body="An answer")
+    _run()
+    assert not mail.outbox and _kinds(member) == ["answer"]
 
 
 def test_line_breaks_in_names_and_titles_do_not_stop_the_mail(space, member):

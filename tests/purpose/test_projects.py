@@ -286,3 +286,19 @@ def test_unknown_project_and_need_are_404(client_as, project, member):
     response = client.post(reverse("purpose:need_pledge", args=[project.slug, need.pk]),
                            {"quantity": "1"})
     assert response.status_code == 404
+
+
+def test_a_follower_can_take_project_news_on_the_site_only(client_as, project, lead, member):
+    from community.services.users import notice_settings_save
+
+    page = client_as(member).get(reverse("notification_settings")).content.decode()
+    assert "News from a project you follow: by email" in page  # its own row
+    notice_settings_save(actor=member, rows={Notice.PROJECT: {"email": False}})
+    client_as(member).post(reverse("purpose:project_follow", args=[project.slug]),
+                           {"follow": "1"})
+    client_as(lead).post(reverse("purpose:project_update", args=[project.slug]),
+                         {"body": "Hops arrive Friday.", "nonce": "n1"})
+    engagement.process_pending()
+    send_notification_emails()
+    assert Notification.objects.filter(recipient=member, kind="project", on_site=True).exists()
+    assert not [m for m in mail.outbox if member.email in m.to]

@@ -1,0 +1,90 @@
+"""Which notices a member gets, on the site and by email: one row per kind of notice a
+member can receive, each with a default; the member's choices are ``User.notice_settings``.
+
+Fan-out (``notifications.notices_for_events``) creates no notice of a kind that is off on
+both; a kind that is off on the site but on by email is created read and ``on_site=False``
+(it exists to be mailed). The mailer (``notifications.send_pending_emails``) sends only the
+kinds that are on by email, and only while ``User.email_notifications`` (the switch for all
+of them, which the older unsubscribe links turn off) is on. Routed questions also need
+``User.accepts_routing``: off, routing asks the member nothing at all.
+"""
+from dataclasses import dataclass
+
+from community.models import Notification
+
+Kind = Notification.Kind
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # stored in ``User.notice_settings``; never renamed
+    label: str  # what the settings page and the unsubscribe page call it
+    kinds: tuple[str, ...]
+    email: bool = True  # the default by email (on the site, every row is on by default)
+    site_fixed: bool = False  # always shown on the site: decisions about the member
+
+
+ROWS = [
+    Row("answers", "Answers to your questions", (Kind.ANSWER,)),
+    Row("replies", "Replies to your posts and in threads you follow", (Kind.REPLY,)),
+    Row("mentions", "Mentions of you", (Kind.MENTION,)),
+    Row("accepted", "Your answers accepted", (Kind.ACCEPTED,)),
+    Row("votes", "Likes and helpful votes on your posts", (Kind.LIKE, Kind.HELPFUL),
+        email=False),
+    Row("new_threads", "New threads in spaces you follow", (Kind.NEW_THREAD,)),
+    Row("routed", "Questions you might help with", (Kind.ROUTED,)),
+    Row("staff", "Welcomes and introductions from the hosts", (Kind.WELCOME, Kind.INTRODUCED)),
+    Row("flags", "What the hosts decided about posts you flagged", (Kind.FLAG_OUTCOME,),
+        email=False),
+    Row("moderation", "Host decisions about your posts or account", (Kind.MODERATED,),
+        site_fixed=True),
+]
+_BY_KEY = {row.key: row for row in ROWS}
+_BY_KIND = {kind: row for row in ROWS for kind in row.kinds}
+
+
+def register(kind: str, label: str, *, emailed: bool) -> None:
+    """A row for another app's notice kind (``notifications.register_notices``)."""
+    if kind in _BY_KIND:
+        return
+    row = Row(str(kind), str(label), (str(kind),), email=emailed)
+    ROWS.append(row)
+    _BY_KEY[row.key] = row
+    _BY_KIND[row.kinds[0]] = row
+
+
+def rows() -> list[Row]:
+    return list(ROWS)
+
+
+def row_of(kind: str) -> Row | None:
+    return _BY_KIND.get(kind)
+
+
+def row_by_key(key: str) -> Row | None:
+    return _BY_KEY.get(key)
+
+
+def wants(settings: dict | None, kind: str, where: str) -> bool:
+    """Does a member with ``settings`` (``User.notice_settings``) want ``kind`` ``where``
+    ("site" or "email")? A kind no row names keeps community's old rule (on)."""
+    row = _BY_KIND.get(kind)
+    if row is None:
+        return True
+    if where == "site" and row.site_fixed:
+        return True
+    default = row.email if where == "email" else True
+    chosen = (settings or {}).get(row.key) or {}
+    value = chosen.get(where, default)
+    return value if isinstance(value, bool) else default
+
+
+def choices_of(settings: dict | None) -> dict[str, dict[str, bool]]:
+    """Every row's current choice, defaults filled in."""
+    return {row.key: {"site": wants(settings, row.kinds[0], "site"),
+                      "email": wants(settings, row.kinds[0], "email")} for row in ROWS}
+
+
+def emailable_kinds() -> frozenset[str]:
+    """Every kind somebody may choose to get by email."""
+    return frozenset(kind for row in ROWS for kind in row.kinds)
