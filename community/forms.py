@@ -363,6 +363,14 @@ class HealthPeriodForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
+        if self.is_bound and not self._errors:
+            # Valid days come back as the site writes them, whichever way they were typed.
+            from django.utils import formats
+
+            self.data = self.data.copy()
+            for name in ("since", "until"):
+                if self.cleaned_data.get(name):
+                    self.data[name] = formats.date_format(self.cleaned_data[name])
         # Tie each error to its field for screen readers (the message sits beside them).
         for name, errors_id in (("days", "period-days-errors"), ("since", "period-dates-errors"),
                                 ("until", "period-dates-errors")):
