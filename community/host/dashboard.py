@@ -347,11 +347,13 @@ def had_activity(figures: dict) -> bool:
 def changes(figures: dict, earlier: dict | None, previous: Period | None) -> dict:
     """Each compared figure of :func:`health` against the same figure of the previous
     period of the same length: ``{key: {"text": "+12% vs previous 30 days", "direction":
-    "up" | "down" | "same" | None}}``; empty when there is no previous period (all time)."""
+    "up" | "down" | "same" | None}}`` ("no earlier data" when nothing happened then);
+    empty when there is no previous period (all time)."""
     if previous is None or earlier is None:
         return {}
     n = previous.length
-    against = f"vs previous {n} day{'' if n == 1 else 's'}"
+    before = f"previous {n} day{'' if n == 1 else 's'}"
+    against = f"vs {before}"
     if not had_activity(earlier):
         return {key: {"text": NO_EARLIER_DATA, "direction": None} for key, _ in COMPARED}
     result = {}
@@ -360,13 +362,14 @@ def changes(figures: dict, earlier: dict | None, previous: Period | None) -> dic
         if then is None:
             result[key] = {"text": NO_EARLIER_DATA, "direction": None}
         elif now is None:
-            result[key] = {"text": f"nothing to compare {against}", "direction": None}
+            result[key] = {"text": f"nothing to compare with the {before}",
+                           "direction": None}
         elif now == then:
-            result[key] = {"text": f"same {against}", "direction": "same"}
+            result[key] = {"text": f"same as {before}", "direction": "same"}
         elif how == "points":
             result[key] = _change(now - then, 100, "points", against)
         elif then == 0:
-            result[key] = {"text": f"up from 0 {against}", "direction": "up"}
+            result[key] = {"text": f"up from 0 in the {before}", "direction": "up"}
         else:
             result[key] = _change((now - then) / then, 100, "%", against)
     return result
@@ -376,7 +379,7 @@ def _change(delta: float, scale: int, unit: str, against: str) -> dict:
     shown = round(abs(delta) * scale)
     sign = "+" if delta > 0 else "\u2212"  # a real minus sign, as typeset
     amount = f"{shown}" if shown else "<1"
-    unit_text = unit if unit == "%" else (" point" if amount == "1" else " points")
+    unit_text = unit if unit == "%" else (" point" if amount in ("1", "<1") else " points")
     return {"text": f"{sign}{amount}{unit_text} {against}",
             "direction": "up" if delta > 0 else "down"}
 

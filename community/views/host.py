@@ -42,7 +42,7 @@ def chart(points: list[dict], key: str) -> dict:
 
 def bar_chart(rows: list[dict]) -> dict:
     """Horizontal bars for an SVG chart of counts, one row per ``rows`` item (label above
-    its bar, the figure after it), drawn in a narrow box so the text stays legible when
+    its bar, the figure after the bar's track), drawn in a narrow box so the text stays legible when
     the chart is scaled down to a phone's width."""
     top = max((row["count"] for row in rows), default=0) or 1
     bars = []
@@ -50,7 +50,7 @@ def bar_chart(rows: list[dict]) -> dict:
         y = i * BAR_ROW
         width = round(row["count"] / top * BAR_MAX, 1)
         bars.append({**row, "label_y": y + 15, "bar_y": y + 22, "w": width,
-                     "value_x": round(width + 6, 1), "value_y": y + 35})
+                     "value_x": BAR_MAX + 6, "value_y": y + 35})
     return {"bars": bars, "w": BAR_W, "h": BAR_ROW * len(rows), "bar_h": BAR_H,
             "track_w": BAR_MAX, "total": sum(row["count"] for row in rows)}
 

@@ -196,11 +196,31 @@ def test_each_figure_shows_its_change_against_the_previous_period(client, two_we
     assert '<span class="metric-change metric-change-down">' in social
     assert "−25 points vs previous 7 days" in social
     unanswered = shown.split("Unanswered questions", 1)[1].split("</li>", 1)[0]
-    assert "same vs previous 7 days" in unanswered
+    assert "same as previous 7 days" in unanswered
     # The previous period is computed by the same function as the figures themselves.
     previous = dashboard.Period.last_days(7).previous()
     assert previous.length == 7 and previous.until == _today() - timedelta(days=7)
     assert dashboard.health(previous)["social_ratio"] == 0.75
+
+
+@pytest.mark.parametrize("key, now, then, text", [
+    ("social_ratio", 0.62, 0.5, "+12 points vs previous 30 days"),
+    ("social_ratio", 0.5, 0.504, "\u2212<1 point vs previous 30 days"),
+    ("unanswered_questions", 28, 25, "+12% vs previous 30 days"),
+    ("unanswered_questions", 5, 10, "\u221250% vs previous 30 days"),
+    ("invites_joined", 3, 0, "up from 0 in the previous 30 days"),
+    ("median_hours_to_first_peer_answer", None, 4.0,
+     "nothing to compare with the previous 30 days"),
+    ("median_hours_to_first_peer_answer", 3.0, None, "no earlier data"),
+    ("brand_dominated_threads", 2, 2, "same as previous 30 days"),
+])
+def test_how_a_change_is_written(key, now, then, text):
+    quiet = dict.fromkeys(("posts", "questions", "invites_sent", "invites_joined"), 0)
+    figures = {**quiet, **{k: 0 for k, _ in dashboard.COMPARED}, key: now}
+    earlier = {**figures, "posts": 1, key: then}
+    previous = dashboard.Period.last_days(30).previous()
+    assert dashboard.changes(figures, earlier, previous)[key]["text"] == text
+    assert dashboard.changes(figures, earlier, None) == {}
 
 
 def test_a_period_with_nothing_before_it_says_no_earlier_data(client, host):
