@@ -27,6 +27,9 @@ The words of ARCHITECTURE.md, defined once here and computed in SQL over a perio
   :mod:`community.words` defines it for the Advocates page too), weighted as in
   :mod:`community.engine.ranking`.
 - **all time**: from the day of the first post to today (:meth:`Period.all_time`).
+- **change**: each headline figure against the same figure of the previous period of the
+  same length (:meth:`Period.previous`, :func:`changes`), computed by :func:`health` too;
+  "no earlier data" when nothing happened then; none for all time.
 
 Ratios are fractions between 0 and 1, ``None`` when the denominator is 0.
 """
