@@ -1,5 +1,6 @@
 import time
 import uuid
+from datetime import date
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -316,40 +317,130 @@ class NotificationSettingsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+class SiteDateInput(forms.TextInput):
+    """A day written as the site writes it (``DATE_FORMAT``: "1 Dec 2026"), typed the same
+    way. A text box rather than ``type="date"``, which browsers show in their own order
+    (mm/dd/yyyy in the United States) whatever the site writes beside it."""
+
+    def format_value(self, value):
+        from django.utils import formats
+
+        if isinstance(value, date):
+            return formats.date_format(value)
+        return super().format_value(value)
+
+
+#: What a period's days may be typed as: the site's "1 Dec 2026" (or "1 December 2026"), and
+#: ISO "2026-12-01" (links, the CSV's file name, what ``type="date"`` inputs send).
+DAY_INPUT_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y")
+DAY_INVALID = "Write the day as 1 Dec 2026 or 2026-12-01."
+
+
 class HealthPeriodForm(forms.Form):
     """The dashboard's period: the last N days, all time (from the first post), or two
-    dates."""
+    dates ("custom"). Typed days win over the list, which then shows "Custom dates", so
+    the list always names the period the page shows. Invalid: :meth:`period` is ``None``
+    and each error stands next to its field, with what was typed kept."""
 
     ALL_TIME = "all"
+    CUSTOM = "custom"
+    DEFAULT_DAYS = "30"
     DAYS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
-            ("365", "Last 12 months"), (ALL_TIME, "All time")]
-    days = forms.ChoiceField(choices=DAYS, required=False, label="Period")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+            ("365", "Last 12 months"), (ALL_TIME, "All time"), (CUSTOM, "Custom dates")]
+    days = forms.ChoiceField(choices=DAYS, required=False, label="Period",
+                             error_messages={"invalid_choice": "Choose a period from the "
+                                                               "list."})
+    since = forms.DateField(required=False, label="First day", input_formats=DAY_INPUT_FORMATS,
+                            error_messages={"invalid": DAY_INVALID},
+                            widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11,
+                                                        "aria-describedby": "period-days-hint"}))
+    until = forms.DateField(required=False, label="Last day", input_formats=DAY_INPUT_FORMATS,
+                            error_messages={"invalid": DAY_INVALID},
+                            widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11,
+                                                        "aria-describedby": "period-days-hint"}))
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            if data.get("since", "").strip() or data.get("until", "").strip():
+                data["days"] = self.CUSTOM
+            elif not data.get("days"):
+                data["days"] = self.DEFAULT_DAYS
+        super().__init__(data, *args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("days", self.DEFAULT_DAYS)
 
     def clean(self):
         data = super().clean()
+        from django.utils import formats, timezone
+
         from community.host.dashboard import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
 
+        today = timezone.now().date()
         since, until = data.get("since"), data.get("until")
-        if any(day and not EARLIEST_DAY <= day <= LATEST_DAY for day in (since, until)):
-            raise forms.ValidationError(PERIOD_RANGE)
+        for name, day in (("since", since), ("until", until)):
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(name, PERIOD_RANGE)
+        since, until = data.get("since"), data.get("until")
+        if since and since > today:
+            self.add_error("since", f"The first day is after today ({formats.date_format(today)})"
+                                    ": there is nothing to show yet.")
+        elif until and until > today:
+            self.add_error("until", "The last day can be today "
+                                    f"({formats.date_format(today)}) at the latest.")
         if since and until and since > until:
-            raise forms.ValidationError("The first day must not be after the last day.")
+            self.add_error("until", "The first day must not be after the last day.")
+        if (data.get("days") == self.CUSTOM and not since and not until
+                and not self.has_error("since") and not self.has_error("until")):
+            self.add_error("since", "Type a first day, a last day, or both.")
         return data
 
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self._errors:
+            # Valid days come back as the site writes them, whichever way they were typed.
+            from django.utils import formats
+
+            self.data = self.data.copy()
+            for name in ("since", "until"):
+                if self.cleaned_data.get(name):
+                    self.data[name] = formats.date_format(self.cleaned_data[name])
+        # Tie each error to its field for screen readers (the message sits beside them).
+        for name, errors_id in (("days", "period-days-errors"), ("since", "period-dates-errors"),
+                                ("until", "period-dates-errors")):
+            if name in self._errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    filter(None, (attrs.get("aria-describedby"), errors_id)))
+
+    @property
+    def date_errors(self):
+        """The errors of the two days, shown together beside them."""
+        return [*self.errors.get("since", []), *self.errors.get("until", [])]
+
     def period(self):
+        """The chosen period, ``None`` when the form is invalid (the page says why rather
+        than show another period)."""
         from django.utils import timezone
 
         from community.host.dashboard import Period
 
         today = timezone.now().date()
-        data = self.cleaned_data if self.is_valid() else {}
-        if data.get("since") or data.get("until"):
+        if not self.is_bound:
+            return Period.last_days(int(self.DEFAULT_DAYS), today=today)
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        if data["days"] == self.CUSTOM:
             return Period(since=data.get("since"), until=data.get("until") or today)
-        if data.get("days") == self.ALL_TIME:
+        if data["days"] == self.ALL_TIME:
             return Period.all_time(today=today)
-        return Period.last_days(int(data.get("days") or 30), today=today)
+        return Period.last_days(int(data["days"]), today=today)
+
+    def default_period(self):
+        """The period of an empty form, for pages that list something whatever was asked."""
+        return HealthPeriodForm().period()
 
 
 class FlagForm(forms.Form):

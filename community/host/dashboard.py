@@ -27,6 +27,9 @@ The words of ARCHITECTURE.md, defined once here and computed in SQL over a perio
   :mod:`community.words` defines it for the Advocates page too), weighted as in
   :mod:`community.engine.ranking`.
 - **all time**: from the day of the first post to today (:meth:`Period.all_time`).
+- **change**: each headline figure against the same figure of the previous period of the
+  same length (:meth:`Period.previous`, :func:`changes`), computed by :func:`health` too;
+  "no earlier data" when nothing happened then; none for all time.
 
 Ratios are fractions between 0 and 1, ``None`` when the denominator is 0.
 """
@@ -86,6 +89,7 @@ class Period:
     since: date | None = None
     until: date | None = None
     whole_history: bool = False  # chosen as "all time": ``since`` is the first post's day
+    days: int | None = None  # chosen as "the last N days"
 
     @property
     def start(self) -> datetime | None:
@@ -112,13 +116,29 @@ class Period:
     @classmethod
     def last_days(cls, days: int, *, today: date | None = None) -> Period:
         today = today or timezone.now().date()
-        return cls(since=today - timedelta(days=days - 1), until=today)
+        return cls(since=today - timedelta(days=days - 1), until=today, days=days)
 
     @classmethod
     def all_time(cls, *, today: date | None = None) -> Period:
         """From the day of the first post (today on a site without posts) to today."""
         today = today or timezone.now().date()
         return cls(since=min(first_post_day() or today, today), until=today, whole_history=True)
+
+
+    @property
+    def length(self) -> int | None:
+        """Its number of days, ``None`` when it is unbounded."""
+        if self.since is None or self.until is None:
+            return None
+        return (self.until - self.since).days + 1
+
+    def previous(self) -> Period | None:
+        """The period of the same length just before this one, to compare with; ``None``
+        for "all time" and unbounded periods, which have nothing before them."""
+        if self.whole_history or self.length is None:
+            return None
+        return Period(since=self.since - timedelta(days=self.length),
+                      until=self.since - timedelta(days=1), days=self.days)
 
 
 def first_post_day() -> date | None:
@@ -308,6 +328,63 @@ def cli_health(period: Period | None = None) -> dict:
     """The figures ``community_health --json`` prints, in its documented keys."""
     figures = health(period)
     return {key: figures[key] for key in CLI_KEYS}
+
+
+# The headline figures the dashboard compares with the previous period, and how: a share
+# changes by percentage points, a count or a duration by a percentage of what it was.
+COMPARED = (
+    ("social_ratio", "points"), ("peer_answer_share", "points"),
+    ("accepted_peer_share", "points"), ("median_hours_to_first_peer_answer", "relative"),
+    ("brand_dominated_threads", "relative"), ("unanswered_questions", "relative"),
+    ("invites_joined", "relative"),
+)
+NO_EARLIER_DATA = "no earlier data"
+
+
+def had_activity(figures: dict) -> bool:
+    """Whether anything the dashboard counts happened in a period (posts, questions,
+    invitations, members who joined through one)."""
+    return any(figures[key] for key in ("posts", "questions", "invites_sent", "invites_joined"))
+
+
+def changes(figures: dict, earlier: dict | None, previous: Period | None) -> dict:
+    """Each compared figure of :func:`health` against the same figure of the previous
+    period of the same length: ``{key: {"text": "+12% vs previous 30 days", "direction":
+    "up" | "down" | "same" | None}}`` ("no earlier data" when nothing happened then);
+    empty when there is no previous period (all time)."""
+    if previous is None or earlier is None:
+        return {}
+    n = previous.length
+    before = f"previous {n} day{'' if n == 1 else 's'}"
+    against = f"vs {before}"
+    if not had_activity(earlier):
+        return {key: {"text": NO_EARLIER_DATA, "direction": None} for key, _ in COMPARED}
+    result = {}
+    for key, how in COMPARED:
+        now, then = figures[key], earlier[key]
+        if then is None:
+            result[key] = {"text": NO_EARLIER_DATA, "direction": None}
+        elif now is None:
+            result[key] = {"text": f"nothing to compare with the {before}",
+                           "direction": None}
+        elif now == then:
+            result[key] = {"text": f"same as {before}", "direction": "same"}
+        elif how == "points":
+            result[key] = _change(now - then, 100, "points", against)
+        elif then == 0:
+            result[key] = {"text": f"up from 0 in the {before}", "direction": "up"}
+        else:
+            result[key] = _change((now - then) / then, 100, "%", against)
+    return result
+
+
+def _change(delta: float, scale: int, unit: str, against: str) -> dict:
+    shown = round(abs(delta) * scale)
+    sign = "+" if delta > 0 else "\u2212"  # a real minus sign, as typeset
+    amount = f"{shown}" if shown else "<1"
+    unit_text = unit if unit == "%" else (" point" if amount in ("1", "<1") else " points")
+    return {"text": f"{sign}{amount}{unit_text} {against}",
+            "direction": "up" if delta > 0 else "down"}
 
 
 def spaces(period: Period) -> list[dict]:

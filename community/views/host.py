@@ -2,7 +2,7 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,6 +14,8 @@ from community.selectors.feeds import page_number
 from community.selectors.paging import page_slice
 
 CHART_W, CHART_H = 600, 120
+# The engagement mix's bars: a 320-wide box, a row per kind (its label, then its bar).
+BAR_W, BAR_ROW, BAR_H, BAR_MAX = 320, 46, 16, 220
 DOMINATED_PAGE_SIZE = 30
 
 
@@ -38,31 +40,65 @@ def chart(points: list[dict], key: str) -> dict:
     return {"bars": bars, "w": CHART_W, "h": CHART_H, "party_y": CHART_H * (1 - metrics.PARTY_LINE)}
 
 
+def bar_chart(rows: list[dict]) -> dict:
+    """Horizontal bars for an SVG chart of counts, one row per ``rows`` item (label above
+    its bar, the figure after the bar's track), drawn in a narrow box so the text stays legible when
+    the chart is scaled down to a phone's width."""
+    top = max((row["count"] for row in rows), default=0) or 1
+    bars = []
+    for i, row in enumerate(rows):
+        y = i * BAR_ROW
+        width = round(row["count"] / top * BAR_MAX, 1)
+        bars.append({**row, "label_y": y + 15, "bar_y": y + 22, "w": width,
+                     "value_x": BAR_MAX + 6, "value_y": y + 35})
+    return {"bars": bars, "w": BAR_W, "h": BAR_ROW * len(rows), "bar_h": BAR_H,
+            "track_w": BAR_MAX, "total": sum(row["count"] for row in rows)}
+
+
+def period_name(period) -> str:
+    """What the period picker calls ``period``, for the page's heading."""
+    if period.whole_history:
+        return "All time"
+    if period.days is not None:
+        return dict(HealthPeriodForm.DAYS).get(str(period.days), f"Last {period.days} days")
+    return "Custom dates"
+
+
 @login_required
 @require_GET
 def dashboard(request):
-    """Is the community talking to itself? Template ``community/host_dashboard.html``."""
+    """Is the community talking to itself? Template ``community/host_dashboard.html``.
+
+    An invalid period shows the form with its errors and no figures, never another
+    period's figures. Each headline figure is compared with the period of the same length
+    just before (:func:`community.host.dashboard.changes`): a fixed six queries more."""
     _require_host(request, "The community-health dashboard is")
     form = HealthPeriodForm(request.GET or None)
     period = form.period()
+    context = {"form": form, "period": period, "all_time": HealthPeriodForm.ALL_TIME,
+               "query": request.GET.urlencode()}
+    if period is None:
+        return render(request, "community/host_dashboard.html", context)
     figures = metrics.health(period)
+    previous = period.previous()
+    earlier = metrics.health(previous) if previous else None
     trends = metrics.trends(period)
     spaces = metrics.spaces(period)
+    mix = metrics.engagement_mix(period)
     quiet = not figures["posts"] and not figures["questions"] and not period.whole_history
     return render(request, "community/host_dashboard.html", {
-        "form": form, "period": period, "figures": figures, "trends": trends,
+        **context, "figures": figures, "trends": trends, "period_name": period_name(period),
+        "changes": metrics.changes(figures, earlier, previous),
         # An empty period on a site with a history (an import, say) points to all of it.
         "history_from": metrics.first_post_day() if quiet else None,
-        "all_time": HealthPeriodForm.ALL_TIME,
         "social_chart": chart(trends, "social_ratio"),
         "peer_chart": chart(trends, "peer_answer_share"),
         "spaces": spaces, "brand_spaces": [s for s in spaces if s["brand_talks"]],
         "brand_talks": figures["social_ratio"] is not None
         and figures["social_ratio"] < metrics.PARTY_LINE,
         "advocates": metrics.advocates(period),
-        "mix": metrics.engagement_mix(period),
+        "mix": mix, "mix_chart": bar_chart(mix),
         "routing": advocate_selectors.routing_stats(),
-        "query": request.GET.urlencode(),
     })
 
 
@@ -71,7 +107,12 @@ def dashboard(request):
 def dashboard_csv(request):
     """The dashboard's figures, per-space ratios and trend as a CSV file."""
     _require_host(request, "The community-health figures are")
-    period = HealthPeriodForm(request.GET or None).period()
+    form = HealthPeriodForm(request.GET or None)
+    period = form.period()
+    if period is None:
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        return HttpResponseBadRequest(f"No CSV for this period. {errors}",
+                                      content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="community-health-{period.since}-{period.until}.csv"')
@@ -107,7 +148,9 @@ def dominated_threads(request):
     Template ``community/host_dominated.html``."""
     _require_host(request, "The community-health dashboard is")
     form = HealthPeriodForm(request.GET or None)
-    period = form.period()
+    # An invalid period is named in an error above the list, which then shows the default
+    # period and says which in its first sentence.
+    period = form.period() or form.default_period()
     page = page_slice(metrics.dominated_threads(period).select_related("space", "author"),
                       page=page_number(request.GET.get("page")), size=DOMINATED_PAGE_SIZE)
     query = request.GET.copy()

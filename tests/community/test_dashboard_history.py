@@ -103,7 +103,7 @@ def test_an_empty_period_on_a_site_with_history_points_to_all_time(client, histo
 
     everything = text(client.get(reverse("host_dashboard"), {"days": "all"}))
     assert "Nothing was posted in this period." not in everything
-    assert f"From {history['then']:%-d %b %Y}" in everything
+    assert f"All time</strong>: from {history['then']:%-d %b %Y}" in everything
     assert "2 of 2 posts by members" in everything
     assert 'value="all" selected' in everything
 

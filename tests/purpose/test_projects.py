@@ -258,7 +258,7 @@ def test_project_work_counts_as_collaboration_and_shows_in_the_engagement_mix(
     page = client_as(host).get(reverse("host_dashboard")).content.decode()
     assert "Engagement mix" in page
     mix = page[page.index("Engagement mix"):]
-    assert "<td>Collaboration</td><td>2</td>" in mix  # the member's join and pledge
+    assert "<th scope=\"row\">Collaboration</th><td>2</td>" in mix  # join and pledge
     csv = client_as(host).get(reverse("host_dashboard_csv")).content.decode()
     assert "engagement_mix,collaboration,2" in csv
 

@@ -1,0 +1,1 @@
+"""How the site writes dates, one definition per language (``FORMAT_MODULE_PATH``)."""
