@@ -242,6 +242,10 @@ PAGES_OFF = frozenset(filter(None, (name.strip() for name in os.environ.get(
 # community settings). Tests turn it off where they build content in bulk (tests/conftest.py).
 POSTING_RATE = env_bool("POSTING_RATE", True)
 
+# A search that more posts than this match shows the most recently active threads holding
+# every word instead of ranking every match (community/content/search.py, docs/search.md).
+SEARCH_BROAD_POSTS = int(os.environ.get("SEARCH_BROAD_POSTS", "5000"))
+
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256

@@ -20,6 +20,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
@@ -82,6 +83,7 @@ class SearchPage:
     words: list[str]
     total: int | None = None  # threads found (None: past the last page, or not counted)
     corrected: str = ""  # the query searched instead of one that found nothing
+    broad: bool = False  # so many posts match that the newest matching threads are shown
 
 
 def _filtered(qs: QuerySet, f: Filters) -> QuerySet:
@@ -169,6 +171,33 @@ SELECT page.thread_id, page.post_id, page.total, p.kind,
 FROM page JOIN community_post p ON p.id = page.post_id
 ORDER BY page.rank DESC, page.last_activity_at DESC, page.thread_id DESC
 """
+# How many posts a query may match before it counts as broad (counted up to this, from the
+# GIN index: cheap for a narrow query, bounded for a common word).
+_PROBE_SQL = """
+SELECT count(*) FROM (
+    SELECT 1 FROM community_post p
+    WHERE p.search_vector @@ to_tsquery('english', %(match)s)
+      AND NOT p.is_deleted AND p.status = 'published'
+    LIMIT %(broad)s
+) s
+"""
+
+# A broad query: ranking every matching post would read most of the table, so the threads
+# are walked newest activity first (the thread_latest index) and the first ones whose title,
+# tags and opening post hold every word are the page. The fence (OFFSET 0) keeps the
+# planner from reading the whole match set from the GIN index and sorting it.
+_BROAD_SQL = """
+SELECT t.id, ts_headline('english', translate(t.search_body, '<>', '  '),
+                         to_tsquery('english', %(match)s), %(headline)s)
+FROM (
+    SELECT t.id, t.search_body, t.search_vector FROM community_thread t
+    WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
+    ORDER BY t.last_activity_at DESC, t.id DESC OFFSET 0
+) t
+WHERE t.search_vector @@ to_tsquery('english', %(match)s)
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
 _HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
              'MaxFragments=2, FragmentDelimiter=" … "')
 
@@ -193,8 +222,12 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
     match, exact = _tsqueries(words)
     where, params = _filters_sql(filters)
     start = (page - 1) * PAGE_SIZE
-    sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL)
+    broad = settings.SEARCH_BROAD_POSTS
     with connection.cursor() as cursor:
+        cursor.execute(_PROBE_SQL, {"match": match, "broad": broad})
+        if cursor.fetchone()[0] >= broad:
+            return _broad_search(cursor, words, match, where, params, page)
+        sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL)
         cursor.execute(sql, {"match": match, "exact": exact, **params,
                              "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE})
         found = cursor.fetchall()
@@ -211,6 +244,27 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
         results.append(thread)
     return SearchPage(results=results, number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, total=found[0][2] if found else None)
+
+
+def _broad_search(cursor, words, match, where, params, page) -> SearchPage:
+    """A query too many posts match: the most recently active threads that hold every word
+    in their title, tags or opening post (no count: it would read every match)."""
+    start = (page - 1) * PAGE_SIZE
+    cursor.execute(_BROAD_SQL.format(filters=where),
+                   {"match": match, **params, "limit": PAGE_SIZE + 1, "offset": start,
+                    "headline": _HEADLINE})
+    found = cursor.fetchall()
+    threads = _base().in_bulk([row[0] for row in found[:PAGE_SIZE]]) if found else {}
+    results = []
+    for thread_id, headline in found[:PAGE_SIZE]:
+        thread = threads.get(thread_id)
+        if thread is None:
+            continue
+        thread.snippet_html = _plain_snippet(headline)
+        thread.hit_kind, thread.hit_url = "", thread.get_absolute_url()
+        results.append(thread)
+    return SearchPage(results=results, number=page, has_next=len(found) > PAGE_SIZE,
+                      words=words, broad=True)
 
 
 def corrections(words: list[str]) -> list[str]:
@@ -250,9 +304,10 @@ def _like_search(words: list[str], filters: Filters, page: int) -> SearchPage:
 
 def search(query: str, filters: Filters | None = None, page: int = 1,
            correct: bool = True) -> SearchPage:
-    """Threads with a post holding all words of ``query``, best first (two queries, and
-    three more when nothing was found and a word could be corrected; ``correct=False``:
-    the words as typed)."""
+    """Threads with a post holding all words of ``query``, best first (three queries, and
+    up to four more when nothing was found and a word could be corrected; ``correct=False``:
+    the words as typed). A query that more than ``SEARCH_BROAD_POSTS`` posts match is
+    answered with the most recently active threads holding every word instead."""
     filters = filters or Filters()
     words = words_of(query)
     if not words:

@@ -171,6 +171,38 @@ def test_results_past_the_first_page_and_their_count(client, member, space, sett
     assert not set(titles(first)) & set(titles(second))
 
 
+def test_a_query_very_many_posts_hold_shows_the_latest_matching_threads_and_says_so(
+        client, member, other_member, space, settings):
+    settings.SEARCH_BROAD_POSTS = 4
+    older = [start(member, space, f"Kettle question {n}") for n in range(4)]
+    in_answer = start(member, space, "Mash schedule")
+    answer(other_member, in_answer, "Use a bigger kettle.")
+    answer(other_member, older[0], "Another kettle answer.")  # the oldest, now the latest active
+    start(member, space, "Yeast pitch rate")
+
+    page = results(client, "kettle")
+    # Not every match is ranked: the most recently active threads holding the word in
+    # their title, tags or opening post, newest activity first, and the page says so.
+    assert titles(page) == ["Kettle question 0", "Kettle question 3", "Kettle question 2",
+                            "Kettle question 1"]
+    assert "Very many posts hold “kettle”" in text(page)
+    assert "results for" not in text(page)
+    # A narrower query is ranked and counted as before.
+    narrow = results(client, "pitch")
+    assert titles(narrow) == ["Yeast pitch rate"] and "1 result for “pitch”" in text(narrow)
+
+
+def test_a_broad_query_pages_through_the_latest_threads(client, member, space, settings):
+    from community.content import search
+
+    settings.SEARCH_BROAD_POSTS = 2
+    for n in range(search.PAGE_SIZE + 2):
+        start(member, space, f"Kettle question {n}")
+    first, second = results(client, "kettle"), results(client, "kettle", page=2)
+    assert len(titles(first)) == search.PAGE_SIZE and titles(second) == [
+        "Kettle question 1", "Kettle question 0"]
+
+
 # What never shows
 
 
