@@ -8,9 +8,13 @@ post is written (``community.content.rendering``), so reading a post costs no qu
 image. ``post`` stays empty until a post that refers to the image is saved by its uploader;
 images no post took within a day are deleted (``services.media.orphans_delete``).
 """
+import string
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
+
+PUNCTUATION = frozenset(string.punctuation)
 
 
 class PostImage(models.Model):
@@ -36,9 +40,10 @@ class PostImage(models.Model):
     @property
     def markdown(self) -> str:
         """What a body says to show this image."""
-        alt = " ".join(self.alt_text.split()).replace("\\", "\\\\")
-        for char in "[]":
-            alt = alt.replace(char, "\\" + char)
+        # Every ASCII punctuation mark escaped (CommonMark allows it), so that the text
+        # reads back as typed: no link, entity, code or emphasis made of the description.
+        alt = "".join(f"\\{ch}" if ch in PUNCTUATION else ch
+                      for ch in " ".join(self.alt_text.split()))
         return f"![{alt}](upload:{self.key})"
 
     def urls(self) -> list[tuple[str, int, int]]:

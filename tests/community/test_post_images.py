@@ -305,6 +305,8 @@ def test_attached_when_a_thread_a_reply_or_an_edit_names_them(client, member, ho
     assert three.post == reply and mine.post == reply and two.post is None
     reply.refresh_from_db()
     assert reply.body_html.count("<img ") == 2
+    # Rendered again later (rerender_posts, an import), the post shows the same photos.
+    assert conversations.render_stored(reply.body, reply.body_format).html == reply.body_html
 
 
 def test_the_no_javascript_forms_upload_and_append_the_photo(client, member, thread):
@@ -446,3 +448,43 @@ def test_the_thread_page_costs_the_same_with_ten_photos_a_post(client, member, v
         page = client.get(photos.get_absolute_url()).content.decode()
     assert page.count('class="post-image"') == 100
     assert without <= budgets.BUDGET
+
+
+def _corpus():
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "browser" / "xss_payloads.txt"
+    return [line.replace("\\n", "\n") for line in path.read_text().splitlines()
+            if line and not line.startswith("#")]
+
+
+class _Elements(__import__("html.parser").parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("payload", _corpus())
+def test_no_payload_of_the_xss_corpus_gets_through_a_photo(payload):
+    """Each payload as a photo's description and around it, rendered as a post is."""
+    key = "0123456789abcdef01234567"
+    image = PostImage(key=key, alt_text=" ".join(payload.split())[:300] or "x", variants=[
+        {"name": f"posts/{key}-{w}.jpg", "width": w, "height": w // 2} for w in (320, 960)])
+    upload = rendering.Upload(alt=image.alt_text, sources=image.urls())
+    html = rendering.render(f"{payload}\n\n{image.markdown} {payload}",
+                            uploads=lambda keys: {key: upload} if key in keys else {}).html
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.found:
+        assert tag in rendering.ALLOWED_TAGS, tag
+        for name, value in attrs.items():
+            assert not name.startswith("on") and name != "style", (tag, name)
+            if name in {"href", "src", "srcset"}:  # an alt is text, whatever it says
+                plain = re.sub(r"[\s\x00-\x1f]+", "", value or "").lower()
+                assert not plain.startswith(("javascript:", "vbscript:", "data:")), (tag, name)
+    photos = [attrs for tag, attrs in parser.found if tag == "img" and "srcset" in attrs]
+    assert len(photos) == 1 and photos[0]["src"] == "/media/posts/" + f"{key}-960.jpg"
+    assert photos[0]["alt"] == image.alt_text
