@@ -488,3 +488,36 @@ def test_no_payload_of_the_xss_corpus_gets_through_a_photo(payload):
     photos = [attrs for tag, attrs in parser.found if tag == "img" and "srcset" in attrs]
     assert len(photos) == 1 and photos[0]["src"] == "/media/posts/" + f"{key}-960.jpg"
     assert photos[0]["alt"] == image.alt_text
+
+
+def test_every_form_that_writes_a_post_offers_a_photo_with_its_description(client, member,
+                                                                           thread):
+    client.force_login(member)
+    for url in (thread.get_absolute_url(), reverse("ask"), reverse("discuss"),
+                reverse("post_edit", args=[thread.opening_post.pk])):
+        page = client.get(url).content.decode()
+        assert 'enctype="multipart/form-data"' in page, url
+        assert re.search(r'<label for="id_photo">Add a photo:?</label>', page), url
+        assert re.search(r'<input type="file" name="photo" accept="image/jpeg,image/png,'
+                         r'image/gif,image/webp"', page), url
+        assert re.search(r'<label for="id_photo_alt">Describe the photo:?</label>', page), url
+
+
+def test_a_photo_sent_with_a_form_that_comes_back_is_kept_in_the_text(client, member, thread):
+    client.force_login(member)
+    response = client.post(reverse("ask"), {
+        "space": thread.space_id, "title": "Short", "body": "Is this infected?",
+        "photo": _photo(size=(400, 300)), "photo_alt": "A pellicle"})
+    assert response.status_code == 400
+    image = PostImage.objects.get()
+    page = response.content.decode()
+    assert "at least 8 characters" in page
+    assert f"Is this infected?\n\n![A pellicle](upload:{image.key})" in page
+    # Sent again with a better title, the photo is in the thread without a second upload.
+    response = client.post(reverse("ask"), {
+        "space": thread.space_id, "title": "Is this an infection?",
+        "body": f"Is this infected?\n\n{image.markdown}"})
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.post == Thread.objects.get(title="Is this an infection?").opening_post
+    assert PostImage.objects.count() == 1
