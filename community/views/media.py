@@ -1,6 +1,6 @@
 """Photos in posts: the upload endpoint (for the editor) and the forms' "Add a photo"."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -43,6 +43,8 @@ def photo_into_body(request, form, *, field: str = "body") -> ValidationError | 
     upload = cleaned.get("photo")
     if not upload or "photo_alt" not in cleaned:
         return None
+    if form.has_error(NON_FIELD_ERRORS, "honeypot") or form.has_error(NON_FIELD_ERRORS, "stale"):
+        return None  # a form the bot guard refused stores nothing
     try:
         image = media.image_upload(uploader=request.user, upload=upload,
                                    alt_text=cleaned["photo_alt"])

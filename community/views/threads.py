@@ -226,6 +226,9 @@ def thread_reply(request, pk):
     # that does not validate comes back on the thread page, which shows the form only to
     # those who may reply.
     form = PostForm(request.POST, request.FILES)
+    if form.photo_sent():  # nothing uploaded for a reply the service would refuse
+        permissions.require(permissions.can_reply(request.user, thread),
+                            lambda: permissions.why_not(request.user, thread))
     valid = form.is_valid()
     if refused := photo_into_body(request, form):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),

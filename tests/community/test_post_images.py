@@ -521,3 +521,16 @@ def test_a_photo_sent_with_a_form_that_comes_back_is_kept_in_the_text(client, me
     image.refresh_from_db()
     assert image.post == Thread.objects.get(title="Is this an infection?").opening_post
     assert PostImage.objects.count() == 1
+
+
+def test_no_photo_is_stored_for_a_reply_that_is_refused_or_a_bot(client, member, thread):
+    client.force_login(member)
+    response = client.post(reverse("thread_reply", args=[thread.pk]), {
+        "body": "Buy now", "website": "https://spam.example", "photo": _photo(size=(400, 300)),
+        "photo_alt": "An advert"})
+    assert response.status_code == 400
+    Thread.objects.filter(pk=thread.pk).update(is_locked=True)
+    response = client.post(reverse("thread_reply", args=[thread.pk]), {
+        "body": "Late reply", "photo": _photo(size=(400, 300)), "photo_alt": "A kettle"})
+    assert response.status_code == 403
+    assert not PostImage.objects.exists()
