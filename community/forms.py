@@ -194,9 +194,41 @@ class SubmissionNonceMixin(forms.Form):
 
 
 BODY_MAX = BODY_LIMIT  # one number for the forms and the content check
+PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+PHOTO_ALT_REQUIRED = ("Describe the photo in a few words (its alt text), for people who "
+                      "cannot see it.")
 
 
-class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
+class PhotoFieldsMixin(forms.Form):
+    """"Add a photo" without JavaScript: a file and its description, uploaded when the form
+    is sent and put at the end of the text (``views.media.photo_into_body``). With a photo
+    the text may be empty."""
+
+    photo = forms.FileField(
+        required=False, label="Add a photo",
+        help_text="JPEG, PNG, GIF or WebP, at most 4 MB. It goes at the end of your text.",
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+    photo_alt = forms.CharField(
+        required=False, max_length=300, label="Describe the photo",
+        help_text="What it shows, for people who cannot see it (alt text). Needed with a "
+                  "photo.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.files.get(self.add_prefix("photo")):
+            self.fields["body"].required = False
+
+    def photo_sent(self) -> bool:
+        return bool(self.files.get(self.add_prefix("photo")))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo") and not " ".join((data.get("photo_alt") or "").split()):
+            self.add_error("photo_alt", PHOTO_ALT_REQUIRED)
+        return data
+
+
+class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form):
     space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None)
     title = forms.CharField(
         min_length=8, max_length=200,
@@ -211,7 +243,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         required=False, max_length=200,
         help_text="Up to 5, separated by commas, e.g. yeast, lager.",
     )
-    field_order = ["space", "title", "body", "tags", "nonce"]
+    field_order = ["space", "title", "body", "photo", "photo_alt", "tags", "nonce"]
 
     def __init__(self, *args, kind=Thread.Kind.DISCUSSION, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,7 +259,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not body and not self.photo_sent():
             raise forms.ValidationError("Write a few words.")
         return body
 
@@ -240,7 +272,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         return tags
 
 
-class PostForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
+class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form):
     renders_once = True  # fixed fields: rendered once per shape ({% form_fields %})
 
     body = forms.CharField(
@@ -249,23 +281,25 @@ class PostForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         error_messages={"required": "Write something before posting."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    field_order = ["body", "photo", "photo_alt"]
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not body and not self.photo_sent():
             raise forms.ValidationError("Write something before posting.")
         return body
 
 
-class PostEditForm(forms.Form):
+class PostEditForm(PhotoFieldsMixin, forms.Form):
     body = forms.CharField(
         label="Text", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "A post cannot be empty; delete it instead."},
     )
+    field_order = ["body", "photo", "photo_alt"]
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not body and not self.photo_sent():
             raise forms.ValidationError("A post cannot be empty; delete it instead.")
         return body
 

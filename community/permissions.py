@@ -139,6 +139,11 @@ def can_edit_post(user, post) -> bool:
     return can_take_part(user) and post.author_id == user.pk and not post.is_deleted
 
 
+def can_upload_image(user) -> bool:
+    """Add photos to what one writes: whoever may post (suspended members may not)."""
+    return can_take_part(user)
+
+
 def can_delete_post(user, post) -> bool:
     return is_member(user) and not post.is_deleted and (
         post.author_id == user.pk or is_staff_host(user)

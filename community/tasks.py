@@ -74,3 +74,11 @@ def defer_stale_flags() -> int:
     from community.services import moderation
 
     return moderation.defer_stale_flags()
+
+
+@shared_task(name="community.clean_orphan_images", queue="events")
+def clean_orphan_images() -> int:
+    """Daily: delete the photos no post took within a day of their upload (files and rows)."""
+    from community.services import media
+
+    return media.orphans_delete()

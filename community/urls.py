@@ -10,6 +10,7 @@ from .views import (
     host,
     inbox,
     invitations,
+    media,
     moderation,
     pages,
     portability,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("feeds/latest/", LatestThreadsFeed(), name="latest_feed"),
     path("s/<slug:slug>/feed/", SpaceThreadsFeed(), name="space_feed"),
     # Posts
+    path("photos/", media.image_upload, name="image_upload"),
     path("p/<int:pk>/", threads.post_permalink, name="post_permalink"),
     path("p/<int:pk>/vote/<str:kind>/", posts.post_vote, name="post_vote"),
     path("p/<int:pk>/accept/", posts.post_accept, name="post_accept"),

@@ -249,6 +249,12 @@ SEARCH_BROAD_POSTS = int(os.environ.get("SEARCH_BROAD_POSTS", "5000"))
 UPLOAD_MAX_BYTES = 4 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256
+# Photos in posts (community/services/media.py): the sizes stored, in pixels on the long side
+# (never larger than the original), how many photos a member may upload a day (a 429 past
+# it) and how long an upload no post took is kept before the daily clean-up deletes it.
+POST_IMAGE_SIZES = (320, 960, 1920)
+UPLOAD_IMAGES_PER_DAY = int(os.environ.get("UPLOAD_IMAGES_PER_DAY", "30"))
+ORPHAN_IMAGE_HOURS = 24
 # A whole request body: an image and its form, with room to spare. Larger bodies are refused
 # with 413 before they are read (community.middleware.RequestSizeMiddleware).
 REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 2 * 1024 * 1024

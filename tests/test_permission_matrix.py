@@ -157,6 +157,7 @@ MATRIX: dict[str, Row] = {
     "thread": Row(everyone(200), lambda w, u: {"pk": w["thread"].pk, "slug": w["thread"].slug}),
     "thread_reply": Row(MEMBERS_ONLY_POST, thread_kw),
     "thread_follow": Row(MEMBERS_ONLY_POST, thread_kw),
+    "image_upload": Row(MEMBERS_ONLY_POST),
     "post_permalink": Row(everyone(302), answer_kw),
     "post_vote": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["answer"].pk, "kind": "like"}),
     "post_accept": Row(MEMBERS_ONLY_POST, answer_kw),
@@ -344,6 +345,9 @@ POST_MATRIX = {
     "post_delete": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, answer_kw, {}),
     "thread_reply": (anon_then(302, 302), thread_kw, {"body": "Me too."}),
     "thread_follow": (anon_then(302, 302), thread_kw, {"follow": "1"}),
+    # Everyone who may post adds photos (suspended members: tests/community/test_post_images).
+    "image_upload": (anon_then(302, 201), lambda w, u: {},
+                     {"image": "IMAGE", "alt_text": "A kettle on the hob"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
     "post_flag": (anon_then(302, 302), answer_kw, {"reason": "spam"}),
     "review_action": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
@@ -410,6 +414,17 @@ POST_MATRIX = {
 }
 
 
+def _image():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, "JPEG")
+    return SimpleUploadedFile("kettle.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
@@ -418,7 +433,8 @@ def test_post_matrix(client, url_name, role):
     world = _world()
     user = _visitor(world, role)
     sign_in_as(client, role, user)
-    data = {k: (world["space"].pk if v == "SPACE" else v) for k, v in data.items()}
+    data = {k: (world["space"].pk if v == "SPACE" else _image() if v == "IMAGE" else v)
+            for k, v in data.items()}
     response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
     expected = _expected(table, role)
     assert response.status_code == expected, (

@@ -170,7 +170,7 @@ def content_check(author: User, body: str, *, title: str = "", previous: str | N
 
     writer = writer or author
     size_check(body)
-    rendered = render_body(body)
+    rendered = render_body(body, owners={author, writer})
     per_post_check(writer, html=rendered.html, mentions=rendered.mentions)
     held = hold_reason(writer, f"{title}\n{body}" if title else body,
                        first_posts=previous is None)
@@ -251,9 +251,10 @@ def _new_member_rate(author, s, mine, *, starting_thread: bool, now) -> None:
 
 
 def refusal_status(error: ValidationError) -> int:
-    """The HTTP status a refused write answers with: 429 for posting too fast, else 400."""
+    """The HTTP status a refused write answers with: 429 for posting too fast or past the
+    day's photo quota, else 400."""
     codes = {getattr(e, "code", None) for e in getattr(error, "error_list", [error])}
-    return 429 if "rate_limit" in codes else 400
+    return 429 if codes & {"rate_limit", "upload_quota"} else 400
 
 
 AUTHOR_LOCK = 0x706F7374  # "post": the first key of the per-author advisory lock

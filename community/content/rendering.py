@@ -8,6 +8,13 @@ when the rules change and ``manage.py rerender_posts`` brings old posts up to da
 Hostile input is expected: no script, no event handlers, no ``javascript:``/``data:`` URLs,
 links get ``rel="nofollow ugc noopener"``, and images are shown only when they come from our
 own uploads (``MEDIA_URL``); any other image becomes a plain link.
+
+A member's photo is written ``![alt](upload:<key>)`` (``services.media``): the body names the
+upload, not where it is stored, so a change of storage (another bucket, a CDN) is one
+``rerender_posts``, and only photos that really were uploaded show. The look-up given to
+:func:`render` finds the stored sizes (one query a render, at write time) and the photo
+becomes an ``<img>`` with ``srcset``/``sizes``, its width and height (no layout shift),
+``loading="lazy"`` and the alt text, in a link to its largest size.
 """
 import functools
 import posixpath
@@ -25,8 +32,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 # 2: images only from addresses shaped like our uploads' names; 3: table alignment as a
-# class (the Content-Security-Policy allows no inline style).
-RENDER_VERSION = 3
+# class (the Content-Security-Policy allows no inline style); 4: photos (``upload:<key>``)
+# as responsive images linked to their largest size.
+RENDER_VERSION = 4
+
+UPLOAD_SCHEME = "upload:"
+UPLOAD_KEY = "[0-9a-f]{24}"
+_UPLOAD_REF = re.compile(rf"{UPLOAD_SCHEME}({UPLOAD_KEY})")
+# How wide a photo is shown: the whole column on a phone, at most the post's measure.
+IMAGE_SIZES = "(max-width: 48rem) 100vw, 48rem"
+IMAGE_CLASS = "post-image"
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{2,30})\b")
 
@@ -37,13 +52,23 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "srcset", "sizes", "width", "height", "loading",
+            "decoding"},
     "code": {"class"},
     "th": {"class"},
     "td": {"class"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass
+class Upload:
+    """A stored photo as the renderer needs it: its alt text and its sizes, smallest
+    first, as (address, width, height)."""
+
+    alt: str
+    sources: list[tuple[str, int, int]]
 
 
 @dataclass
@@ -84,16 +109,40 @@ def _is_upload(src: str) -> bool:
     media = settings.MEDIA_URL
     if not src.startswith(media) or _decoded(src) != src:
         return False
-    if any(char in src for char in "\\?#") or posixpath.normpath(src) != src:
+    rest = src[len(media):]  # MEDIA_URL may be a storage's absolute address (a bucket, a CDN)
+    if any(char in src for char in "\\?#") or posixpath.normpath(f"/{rest}") != f"/{rest}":
         return False
-    return bool(_UPLOAD_NAME.fullmatch(src[len(media):]))
+    return bool(_UPLOAD_NAME.fullmatch(rest))
+
+
+_SRCSET_ITEM = re.compile(r"(\S+) ([1-9][0-9]{0,4})w")
+
+
+def _srcset_ok(value: str) -> bool:
+    """Every candidate of a ``srcset`` is one of our uploads at a plain width."""
+    items = [item.strip() for item in value.split(",")]
+    matches = [_SRCSET_ITEM.fullmatch(item) for item in items]
+    return 0 < len(items) <= 8 and all(m and _is_upload(m.group(1)) for m in matches)
+
+
+_IMG_VALUES = {
+    "srcset": _srcset_ok,
+    "sizes": lambda value: value == IMAGE_SIZES,
+    "width": lambda value: bool(re.fullmatch(r"[1-9][0-9]{0,4}", value)),
+    "height": lambda value: bool(re.fullmatch(r"[1-9][0-9]{0,4}", value)),
+    "loading": lambda value: value == "lazy",
+    "decoding": lambda value: value == "async",
+}
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "img" and attr == "src" and not _is_upload(value):
         return None
+    if tag == "img" and attr in _IMG_VALUES and not _IMG_VALUES[attr](value):
+        return None
     if attr == "class" and not (
             re.fullmatch(r"(language-[\w+-]{1,30}|mention)", value)
+            or (tag == "a" and value == IMAGE_CLASS)
             or (tag in {"th", "td"} and value in ALIGN_CLASSES.values())):
         return None
     return value
@@ -112,11 +161,39 @@ def _alignment_rule(state):
                 tok.attrs["class"] = side
 
 
+def _in_link(tokens, idx) -> bool:
+    depth = 0
+    for tok in tokens[:idx]:
+        depth += tok.type == "link_open"
+        depth -= tok.type == "link_close"
+    return depth > 0
+
+
+def _photo(upload: Upload, alt: str, *, linked: bool) -> str:
+    """A stored photo as a responsive image, in a link to its largest size (unless the
+    member already put it in a link of their own)."""
+    sources = upload.sources
+    shown = next((s for s in sources if max(s[1], s[2]) >= 960), sources[-1])
+    srcset = ", ".join(f"{url} {width}w" for url, width, _ in sources)
+    img = (f'<img src="{escape(shown[0])}" srcset="{escape(srcset)}" sizes="{IMAGE_SIZES}" '
+           f'width="{shown[1]}" height="{shown[2]}" alt="{escape(alt)}" loading="lazy" '
+           'decoding="async">')
+    if linked:
+        return img
+    return f'<a href="{escape(sources[-1][0])}" class="{IMAGE_CLASS}">{img}</a>'
+
+
 def _image_rule(self, tokens, idx, options, env):
     """Images from elsewhere render as a link to them: no tracking pixels, no hotlinking."""
     token = tokens[idx]
     src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env) or src
+    if src.startswith(UPLOAD_SCHEME):
+        upload = (env.get("uploads") or {}).get(src[len(UPLOAD_SCHEME):])
+        if upload is None or not upload.sources:  # not ours, or not (or no longer) stored
+            return nh3.clean_text(alt if alt != src else "")
+        alt = alt if alt != src else upload.alt
+        return _photo(upload, alt, linked=_in_link(tokens, idx))
     if _is_upload(src):
         return self.image(tokens, idx, options, env)
     escaped_alt = nh3.clean_text(alt)
@@ -197,17 +274,20 @@ def _sanitise(html: str) -> str:
                      link_rel="nofollow ugc noopener", strip_comments=True)
 
 
-def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None = None
-           ) -> Rendered:
+def render(body: str, *, existing_handles: Callable[[set[str]], set[str]] | None = None,
+           uploads: Callable[[set[str]], dict[str, Upload]] | None = None) -> Rendered:
     """Render member-written markdown to sanitised HTML.
 
     ``existing_handles`` receives the ``@handles`` found in the text and returns those that
-    belong to members; only they become links and mentions.
+    belong to members; only they become links and mentions. ``uploads`` receives the keys
+    of the ``upload:<key>`` photos the text names and returns those that may show.
     """
     body = (body or "").replace("\x00", "")
     candidates = mention_candidates(body)
     known = existing_handles(candidates) if (existing_handles and candidates) else set()
-    env: dict = {"known": known, "found": set()}
+    keys = set(_UPLOAD_REF.findall(body))
+    found = uploads(keys) if (uploads and keys) else {}
+    env: dict = {"known": known, "found": set(), "uploads": found}
     md = _parser()
     tokens = md.parse(body, env)
     raw_html = md.renderer.render(tokens, md.options, env)

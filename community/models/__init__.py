@@ -16,6 +16,7 @@ from .conversations import (
 from .events import EngagementEvent
 from .imports import ImportedObject
 from .invitations import Invitation
+from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .users import User
 
@@ -30,6 +31,7 @@ __all__ = [
     "Invitation",
     "Notification",
     "Post",
+    "PostImage",
     "PostRevision",
     "QuestionRoute",
     "SearchWord",

@@ -29,6 +29,7 @@ from community.models import (
 )
 from community.models import User as UserModel
 
+from . import media
 from .users import ACCOUNT_CONTENT_HANDLERS
 
 MAX_TAGS = 5
@@ -50,8 +51,12 @@ def existing_handles(candidates: set[str]) -> set[str]:
     )
 
 
-def render_body(body: str) -> rendering.Rendered:
-    return rendering.render(body, existing_handles=existing_handles)
+def render_body(body: str, *, owners=()) -> rendering.Rendered:
+    """``body`` as stored HTML: mentions of existing members, and the photos it names that
+    are in a post already or were uploaded by one of ``owners`` (its author, a host editing
+    it) and wait for one (``services.media``)."""
+    return rendering.render(body, existing_handles=existing_handles,
+                            uploads=media.uploads_for(owners))
 
 
 def render_stored(body: str, body_format: str) -> rendering.Rendered:
@@ -112,7 +117,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         checked = limits.content_check(author, body, title=title)
         rendered, held = checked.rendered, hold or checked.held
     else:
-        rendered, held = render_body(body), hold
+        rendered, held = render_body(body, owners=[author]), hold
     role = author_role_of(author)
     with transaction.atomic():
         if live:  # again, under the author's lock: parallel requests see each other
@@ -146,6 +151,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         )
         thread.opening_post = post
         thread.save(update_fields=["opening_post"])
+        media.images_attach(post, owners=[author])
         if tags:
             thread.tags.set(tags_resolve(tags))
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
@@ -178,7 +184,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
         checked = limits.content_check(author, body)
         rendered, held = checked.rendered, checked.held
     else:
-        rendered, held = render_body(body), ""
+        rendered, held = render_body(body, owners=[author]), ""
     with transaction.atomic():
         if live:  # again, under the author's lock (taken before the thread's, always)
             limits.lock_author(author)
@@ -200,6 +206,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             status=Post.Status.HELD if held else Post.Status.PUBLISHED,
             held_reason=held,
         )
+        media.images_attach(post, owners=[author])
         if not held:  # a held post counts once a host approves it
             Thread.objects.filter(pk=thread.pk).update(
                 post_count=F("post_count") + 1,
@@ -340,6 +347,8 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
         post.status, post.held_reason = Post.Status.HELD, checked.held[:200]
         fields += ["status", "held_reason"]
     post.save(update_fields=fields)
+    # The photos of the post's author, or of the host rewriting it, that the text shows.
+    media.images_attach(post, owners={post.author_id, editor.pk})
     if newly_held:  # out of the thread until a host approves it (which counts it again)
         if post.kind == Post.Kind.OPENING:
             Thread.objects.filter(pk=post.thread_id).update(is_hidden=True)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community.engine import notice_settings
-from community.models import Post, Vote
+from community.models import Post, PostImage, Vote
 
 
 @login_required
@@ -23,7 +23,7 @@ def my_data(request):
 @login_required
 @require_GET
 def my_data_download(request):
-    """Your profile, posts and votes as one JSON file."""
+    """Your profile, posts, photos and votes as one JSON file."""
     user = request.user
     data = {
         "profile": {
@@ -39,6 +39,13 @@ def my_data_download(request):
              "url": request.build_absolute_uri(p.get_absolute_url())}
             for p in Post.objects.filter(author=user).select_related("thread")
             .order_by("created_at").iterator(chunk_size=500)
+        ],
+        "photos": [
+            {"key": i.key, "alt_text": i.alt_text, "post_id": i.post_id,
+             "created_at": i.created_at.isoformat(),
+             "files": [request.build_absolute_uri(url) for url, _, _ in i.urls()]}
+            for i in PostImage.objects.filter(uploader=user).order_by("created_at")
+            .iterator(chunk_size=500)
         ],
         "votes": [
             {"post_id": v.post_id, "kind": v.kind, "created_at": v.created_at.isoformat()}

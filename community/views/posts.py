@@ -12,6 +12,8 @@ from community.forms import PostEditForm
 from community.models import Post, Vote
 from community.services import conversations
 
+from .media import photo_into_body
+
 
 def _post_or_404(pk) -> Post:
     post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=pk)
@@ -66,8 +68,12 @@ def post_edit(request, pk):
     permissions.require(permissions.can_edit_post(request.user, post),
                         lambda: permissions.why_not_edit_post(request.user, post))
     if request.method == "POST":
-        form = PostEditForm(request.POST)
-        if form.is_valid():
+        form = PostEditForm(request.POST, request.FILES)
+        valid = form.is_valid()
+        if refused := photo_into_body(request, form):
+            return render(request, "community/post_edit.html", {"form": form, "post": post},
+                          status=refusal_status(refused))
+        if valid:
             was_published = post.status == Post.Status.PUBLISHED
             try:
                 conversations.post_edit(actor=request.user, post=post,

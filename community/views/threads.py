@@ -16,6 +16,8 @@ from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, users
 
+from .media import photo_into_body
+
 
 def _fetched_or_404(pk, *, reading=False) -> Thread:
     try:
@@ -165,8 +167,11 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     permissions.require(permissions.can_start_thread(request.user, kind),
                         lambda: permissions.why_not_start(request.user, kind))
     if request.method == "POST":
-        form = ThreadForm(request.POST, kind=kind)
-        if form.is_valid():
+        form = ThreadForm(request.POST, request.FILES, kind=kind)
+        valid = form.is_valid()
+        if refused := photo_into_body(request, form):
+            return _thread_form(request, form, kind, status=refusal_status(refused))
+        if valid:
             data = form.cleaned_data
             done = submissions.once(request.user, form, lambda: conversations.thread_create(
                 author=request.user, space=data["space"], kind=kind,
@@ -220,8 +225,15 @@ def thread_reply(request, pk):
     # conversations.post_create refuses (403, its sentence) who may not reply here; a draft
     # that does not validate comes back on the thread page, which shows the form only to
     # those who may reply.
-    form = PostForm(request.POST)
-    if not form.is_valid():
+    form = PostForm(request.POST, request.FILES)
+    if form.photo_sent():  # nothing uploaded for a reply the service would refuse
+        permissions.require(permissions.can_reply(request.user, thread),
+                            lambda: permissions.why_not(request.user, thread))
+    valid = form.is_valid()
+    if refused := photo_into_body(request, form):
+        return _render_thread(request, thread, page=thread_selectors.last_page(thread),
+                              form=form, status=refusal_status(refused))
+    if not valid:
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form, status=400)
     data = form.cleaned_data

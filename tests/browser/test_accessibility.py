@@ -36,6 +36,24 @@ def _need(*paths):
         pytest.skip(f"missing {missing}: run npm ci")
 
 
+def _photo_in(post):
+    """The question shows a photo, as a member adds one (checked by axe and vnu too)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from community.services import conversations, media
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), (180, 120, 40)).save(buffer, "JPEG")
+    photo = media.image_upload(
+        uploader=post.author, alt_text="The kettle on its burner, lid off",
+        upload=SimpleUploadedFile("kettle.jpg", buffer.getvalue(), content_type="image/jpeg"))
+    conversations.post_edit(actor=post.author, post=post, body=f"{post.body}\n\n{photo.markdown}")
+    assert 'class="post-image"' in post.body_html
+
+
 @pytest.fixture
 def demo(db):
     from community.models import Space, Thread, User
@@ -45,6 +63,7 @@ def demo(db):
     call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
     question = (Thread.objects.filter(kind="question", is_deleted=False, is_hidden=False)
                 .order_by("-answer_count").first())
+    _photo_in(question.opening_post)
     return {
         "host": User.objects.filter(is_host=True).first(),
         "member": User.objects.filter(is_host=False, is_staff=False, trust_level__gte=1,

@@ -1,10 +1,10 @@
 """Hostile content in a real browser.
 
 Every payload of ``xss_payloads.txt`` goes into every text a user can write (thread title,
-body and tags, reply, display name, bio, location, products and interests, project title,
-goal, description, need, update and contribution, organisation name, description and links,
-partner content, the purpose statement and story, search terms); then every page that shows
-them is opened in headless Chromium with a tripwire:
+body and tags, reply and its photo's alt text, display name, bio, location, products and
+interests, project title, goal, description, need, update and contribution, organisation
+name, description and links, partner content, the purpose statement and story, search
+terms); then every page that shows them is opened in headless Chromium with a tripwire:
 
 - ``alert``/``confirm``/``prompt`` record a call, real dialogs are recorded too;
 - a ``securitypolicyviolation`` listener and the console record any CSP violation;
@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from community.content import tags as tag_names
 from community.models import Thread
-from community.services import conversations
+from community.services import conversations, media
 from partners import services as partner_services
 from purpose import services as purpose_services
 from tests import factories
@@ -79,6 +79,17 @@ DOM_SCAN = """() => {
 }"""
 
 
+def _photo():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def _token(i: int) -> str:
     return f"tok{i:03d}x"
 
@@ -104,8 +115,12 @@ def hostile_community():
             title=f"{payload[:180]} {token}", body=text,
             # Markup in a tag is refused (content.tags); every other payload becomes one.
             tags=["safe"] if tag_names.problems([payload]) else [payload, "safe"])
-        conversations.post_create(author=factories.UserFactory(display_name=payload[:60]),
-                                  thread=thread, body=text)
+        # The reply carries a photo whose description is the payload (its alt text).
+        replier = factories.UserFactory(display_name=payload[:60])
+        photo = media.image_upload(uploader=replier, upload=_photo(),
+                                   alt_text=payload[:300] if payload.strip() else token)
+        conversations.post_create(author=replier, thread=thread,
+                                  body=f"{text}\n\n{photo.markdown}")
         project = purpose_services.project_propose(
             author=author, title=f"{payload[:100]} {token}", goal=payload[:280],
             description=text, space=space)
