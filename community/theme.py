@@ -10,6 +10,7 @@ checked against (``LIGHT`` and ``DARK`` below mirror them, and a test keeps the 
 """
 from __future__ import annotations
 
+import colorsys
 import re
 
 AA = 4.5
@@ -55,10 +56,18 @@ def mix(a: str, b: str, amount: float) -> str:
     return to_hex(tuple(x + (y - x) * amount for x, y in zip(parse(a), parse(b), strict=True)))
 
 
+def _lightness(colour: str, lightness: float) -> str:
+    hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in parse(colour)))
+    return to_hex(tuple(c * 255 for c in colorsys.hls_to_rgb(hue, lightness, saturation)))
+
+
 def _reaching(accent: str, towards: str, against: tuple[str, ...]) -> str:
-    """The accent moved towards ``towards`` in small steps until it reads on every surface."""
+    """The accent made darker (``towards`` black) or lighter (white) in small steps of
+    lightness, keeping its hue and saturation, until it reads on every surface."""
+    _, start, _ = colorsys.rgb_to_hls(*(c / 255 for c in parse(accent)))
+    end = 0.0 if towards == NEAR_BLACK else 1.0
     for step in range(0, 101):
-        candidate = mix(accent, towards, step / 100)
+        candidate = _lightness(accent, start + (end - start) * step / 100) if step else accent
         if all(contrast(candidate, surface) >= AA for surface in against):
             return candidate
     return towards
