@@ -28,7 +28,8 @@
     parts.toggle.setAttribute("aria-label", open ? "Close menu" : "Open menu");
     parts.panel.classList.toggle("is-open", open);
     if (open) {
-      var first = parts.panel.querySelector("a, button");
+      var first = Array.prototype.find.call(parts.panel.querySelectorAll("a, button"),
+        function (el) { return el.getClientRects().length > 0; });
       if (first) first.focus();
     } else if (focusButton) {
       parts.toggle.focus();
