@@ -48,6 +48,10 @@ def key_pages(demo):  # noqa: F811
     ]
 
 
+# Not one of the fourteen, but where the components are seen side by side in both themes.
+EXTRA = [("style-guide", "/host/style/", "host")]
+
+
 def test_screenshots_of_the_key_pages_in_both_themes_and_widths(browser, live_server, demo,  # noqa: F811
                                                                 settings):
     settings.ALLOWED_HOSTS = ["*"]
@@ -64,7 +68,7 @@ def test_screenshots_of_the_key_pages_in_both_themes_and_widths(browser, live_se
     for size, viewport in SIZES.items():
         for scheme in SCHEMES:
             contexts = {}
-            for name, path, who in key_pages(demo):
+            for name, path, who in key_pages(demo) + EXTRA:
                 if who not in contexts:
                     contexts[who] = browser.new_context(
                         base_url=live_server.url, viewport=viewport, color_scheme=scheme,
@@ -80,8 +84,8 @@ def test_screenshots_of_the_key_pages_in_both_themes_and_widths(browser, live_se
                 page.close()
             for context in contexts.values():
                 context.close()
-    assert len(taken) == 14 * 2 * 2
+    assert len(taken) == (14 + len(EXTRA)) * 2 * 2
     assert all(shot.stat().st_size > 5_000 for shot in taken)
     print(f"\nscreenshots: {len(taken)} in {out}")
     names = {re.sub(r"-(1366|390)-(light|dark)\.png$", "", s.name) for s in taken}
-    assert len(names) == 14
+    assert len(names) == 14 + len(EXTRA)
