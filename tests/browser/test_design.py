@@ -21,10 +21,10 @@ BROWSER_GREY = {"rgb(239, 239, 239)", "rgb(240, 240, 240)", "buttonface"}
 def _header(page):
     return page.evaluate("""() => {
       const header = document.querySelector('header.site-header').getBoundingClientRect();
-      const tops = [...document.querySelectorAll(
-          '.site-header .brand, .site-header .site-search, .site-header .bell, .site-header .menu-toggle')]
-        .filter(el => el.getBoundingClientRect().width > 0)
-        .map(el => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
+      const parts = '.brand, .site-search, .bell, .menu-toggle';
+      const tops = [...document.querySelector('.site-header').querySelectorAll(parts)]
+        .map(el => el.getBoundingClientRect()).filter(box => box.width > 0)
+        .map(box => Math.round(box.top + box.height / 2));
       return {height: header.height, middles: tops};
     }""")
 
@@ -125,7 +125,8 @@ def test_the_home_tabs_stay_on_one_row_on_a_phone(page, member_with_news):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-BUTTONS = """() => [...document.querySelectorAll('main button, main input[type=submit], header button')]
+BUTTONS = """() => [...document.querySelectorAll(
+    'main button, main input[type=submit], header button')]
   .filter(b => b.getBoundingClientRect().width > 0)
   .map(b => { const s = getComputedStyle(b);
     return {text: b.innerText.trim() || b.getAttribute('aria-label'), bg: s.backgroundColor,
@@ -225,3 +226,60 @@ def test_the_header_search_field_sends_a_search(page, live_server):
     page.get_by_role("searchbox", name="Search the community").fill("yeast")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(re.compile(r".*/search/\?q=yeast"))
+
+
+def test_cards_have_no_empty_band_above_their_heading_and_chips_sit_on_the_line(page,
+                                                                               live_server):
+    lead, host = factories.UserFactory(display_name="Lena Lead"), factories.HostFactory()
+    project = purpose_services.project_propose(author=lead, title="Harvest ale", goal="One brew.",
+                                               description="Same hops.",
+                                               space=factories.SpaceFactory())
+    purpose_services.project_status_set(actor=host, project=project, to_status="open")
+    conversations.thread_create(author=lead, space=factories.SpaceFactory(), kind="question",
+                                title="Which yeast for a tripel?", body="Advice please.")
+    bands = []
+    for path in ("/", f"/projects/{project.slug}/"):
+        page.goto(path)
+        bands += page.evaluate("""() => [...document.querySelectorAll('.card')].flatMap(card => {
+          const first = card.firstElementChild;
+          if (!first || !/^H[1-6]$/.test(first.tagName)) return [];
+          const pad = parseFloat(getComputedStyle(card).paddingTop);
+          const gap = first.getBoundingClientRect().top - card.getBoundingClientRect().top;
+          return gap > pad + 3 ? [first.innerText + ': ' + Math.round(gap - pad) + 'px'] : [];
+        })""")
+    assert not bands, f"empty bands above card headings: {bands}"
+    # The "Lead" chip beside a person: its own height, centred on the name's line.
+    chip = page.evaluate("""() => {
+      const badge = [...document.querySelectorAll('.member-list-compact .badge')]
+        .find(b => b.innerText === 'Lead');
+      const name = badge.parentElement.querySelector('a').getBoundingClientRect();
+      const box = badge.getBoundingClientRect();
+      return {height: box.height, offset: Math.abs((box.top + box.bottom) / 2
+                                                   - (name.top + name.bottom) / 2)};
+    }""")
+    assert chip["height"] <= 26 and chip["offset"] <= 3, chip
+
+
+def test_buttons_side_by_side_never_touch(page, live_server):
+    """The change-email page lays its three buttons side by side (allauth's markup)."""
+    from allauth.account.models import EmailAddress
+
+    member = factories.UserFactory()
+    EmailAddress.objects.create(user=member, email="second@example.com", verified=False)
+    log_in(page, member)
+    page.goto("/accounts/email/")
+    touching = page.evaluate("""() => {
+      const buttons = [...document.querySelectorAll('main button, main .button')]
+        .filter(b => b.getBoundingClientRect().width > 0);
+      const bad = [];
+      for (let i = 0; i + 1 < buttons.length; i++) {
+        const a = buttons[i].getBoundingClientRect(), b = buttons[i + 1].getBoundingClientRect();
+        const sameRow = Math.abs(a.top - b.top) < 4;
+        if (sameRow && b.left >= a.left && b.left - a.right < 6) {
+          bad.push(buttons[i].innerText + ' | ' + buttons[i + 1].innerText);
+        }
+      }
+      return {count: buttons.length, bad};
+    }""")
+    assert touching["count"] >= 3, touching
+    assert not touching["bad"], touching
