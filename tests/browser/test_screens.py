@@ -81,6 +81,11 @@ def test_screenshots_of_the_key_pages_in_both_themes_and_widths(browser, live_se
                 shot = out / f"{name}-{size}-{scheme}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 taken.append(shot)
+                if name == "home-member" and size == "390":
+                    # The compact menu, opened, as a member sees it on a phone.
+                    page.get_by_role("button", name="Open menu").click()
+                    page.locator("#site-menu").get_by_role("link", name="Settings").wait_for()
+                    page.screenshot(path=str(out / f"menu-open-390-{scheme}.png"))
                 page.close()
             for context in contexts.values():
                 context.close()
