@@ -48,6 +48,8 @@ _SYMBOL = re.compile(r'<symbol id="([a-z0-9-]+)"')
 
 def _icon_names() -> list[str]:
     path = finders.find("vendor/lucide/icons.svg")
+    if not path:  # static files served from elsewhere: the page still shows the rest
+        return []
     with open(path, encoding="utf-8") as sprite:
         return _SYMBOL.findall(sprite.read())
 

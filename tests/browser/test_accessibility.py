@@ -74,6 +74,7 @@ def _pages(demo):
         ("review queue", reverse("review_queue"), "host"),
         ("home (member)", reverse("home"), "host"),
         ("thread (member)", demo["question"].get_absolute_url(), "host"),
+        ("style guide", reverse("style_guide"), "host"),
     ]
 
 
