@@ -59,6 +59,7 @@ urlpatterns = [
     path("host/health.csv", host.dashboard_csv, name="host_dashboard_csv"),
     path("host/brand-dominated/", host.dominated_threads, name="host_dominated"),
     path("host/advocates/", host.advocates, name="advocates"),
+    path("host/style/", pages.style_guide, name="style_guide"),
     path("host/review/", moderation.review_queue, name="review_queue"),
     path("host/review/<int:pk>/edit/", moderation.review_edit, name="review_edit"),
     path("host/review/<int:pk>/<str:action>/", moderation.review_action, name="review_action"),

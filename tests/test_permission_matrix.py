@@ -177,6 +177,7 @@ MATRIX: dict[str, Row] = {
     # Host tools
     "advocates": Row(HOSTS_ONLY),
     "host_dashboard": Row(HOSTS_ONLY),
+    "style_guide": Row(HOSTS_ONLY),
     "review_queue": Row(HOSTS_ONLY),
     "review_edit": Row(HOSTS_ONLY, answer_kw),
     "review_action": Row(MEMBERS_ONLY_POST,

@@ -106,7 +106,7 @@ def site_header(context):
     member = user.is_authenticated
     shape = repr((
         "site-header", match and match.url_name, match and match.namespace, member,
-        member and (user.pk, user.username, user.name, user.standing["unread"],
+        member and (user.pk, user.username, user.name, str(user.avatar), user.standing["unread"],
                     permissions.can_use_host_tools(user), user.is_superuser)))
     html = pages.rendered_once(shape, lambda: render_to_string(
         "components/_site_header.html",

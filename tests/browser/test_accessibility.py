@@ -1,8 +1,9 @@
 """Accessibility and valid HTML on the pages members and hosts use most.
 
 On the demo community: axe-core (npm, injected into Debian's Chromium) finds no serious or
-critical violation; at 320 px nothing sticks out sideways; the Nu HTML checker (npm
-``vnu-jar``, run with java, the HTML piped in) finds no error; Lighthouse 12 scores
+critical violation, in the light and in the dark theme; at 320 px nothing sticks out
+sideways; the Nu HTML checker (npm ``vnu-jar``, run with java, the HTML piped in) finds no
+error; Lighthouse 12 scores
 accessibility and best practices at 0.95 or more on home, thread and ask; and a member asks
 a question with the keyboard alone. The checkers come from ``npm ci`` (``package.json``);
 without them these tests are skipped, unless ``REQUIRE_BROWSER=1`` (CI).
@@ -92,6 +93,7 @@ def _pages(demo):
         ("review queue", reverse("review_queue"), "host"),
         ("home (member)", reverse("home"), "host"),
         ("thread (member)", demo["question"].get_absolute_url(), "host"),
+        ("style guide", reverse("style_guide"), "host"),
     ]
 
 
@@ -117,37 +119,42 @@ def test_axe_narrow_screens_and_valid_html(browser, live_server, demo, settings,
     settings.ALLOWED_HOSTS = ["*"]
     contexts = {}
     problems, html_files = [], []
-    for name, path, who in _pages(demo):
-        if who not in contexts:
-            # CSP would refuse the injected axe script: this context alone bypasses it.
-            context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-            context.set_default_timeout(10_000)
-            if who:
-                log_in(context.new_page(), demo[who], DEMO_PASSWORD)
-            contexts[who] = context
-        page = contexts[who].new_page()
-        response = page.goto(path)
-        assert response.status == 200, (name, response.status)
-        html = response.text()
-        html_file = tmp_path / (re.sub(r"\W+", "-", name) + ".html")
-        html_file.write_text(html)
-        html_files.append(html_file)
+    # Both themes: the dark one as a reader whose system asks for it (prefers-color-scheme).
+    for scheme in ("light", "dark"):
+        for name, path, who in _pages(demo):
+            if (who, scheme) not in contexts:
+                # CSP would refuse the injected axe script: this context alone bypasses it.
+                context = browser.new_context(base_url=live_server.url, bypass_csp=True,
+                                              color_scheme=scheme)
+                context.set_default_timeout(10_000)
+                if who:
+                    log_in(context.new_page(), demo[who], DEMO_PASSWORD)
+                contexts[who, scheme] = context
+            page = contexts[who, scheme].new_page()
+            response = page.goto(path)
+            assert response.status == 200, (name, response.status)
+            if scheme == "light":
+                html = response.text()
+                html_file = tmp_path / (re.sub(r"\W+", "-", name) + ".html")
+                html_file.write_text(html)
+                html_files.append(html_file)
 
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, "
-                               "{resultTypes: ['violations']})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"][:3]]
-                problems.append(f"{name}: axe {violation['id']} ({violation['impact']}): "
-                                f"{violation['help']} at {targets}")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, "
+                                   "{resultTypes: ['violations']})")
+            for violation in result["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"][:3]]
+                    problems.append(f"{name} ({scheme}): axe {violation['id']} "
+                                    f"({violation['impact']}): {violation['help']} at {targets}")
 
-        page.set_viewport_size({"width": 320, "height": 640})
-        page.reload()
-        fit = page.evaluate(OVERFLOW)
-        if fit["scroll"] > fit["width"] + 1:
-            problems.append(f"{name}: {fit['scroll']}px wide at 320px: {fit['wide']}")
-        page.close()
+            if scheme == "light":
+                page.set_viewport_size({"width": 320, "height": 640})
+                page.reload()
+                fit = page.evaluate(OVERFLOW)
+                if fit["scroll"] > fit["width"] + 1:
+                    problems.append(f"{name}: {fit['scroll']}px wide at 320px: {fit['wide']}")
+            page.close()
     for context in contexts.values():
         context.close()
 
