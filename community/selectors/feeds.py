@@ -148,21 +148,29 @@ def your_questions(user, *, size: int = YOUR_QUESTIONS_SIZE) -> list[Thread]:
 
 
 def welcome_choices(user, *, tags: int = 12) -> dict:
-    """What the welcome offers (3 queries): every space, the most used tags (and any the
-    member follows already), and which of them the member follows."""
+    """What the welcome offers (4 queries): every space, the most used tags and any the
+    member follows already, and which of them the member follows."""
     from django.db.models import Count, Q
 
     from community.models import SpaceFollow, TagFollow
 
     followed_tags = set(TagFollow.objects.filter(user=user).values_list("tag_id", flat=True))
+    # The most used tags, and every tag the member follows already (so it can be unticked).
     offered = list(
-        Tag.objects.annotate(uses=Count("threads", filter=Q(threads__is_deleted=False)))
-        .filter(Q(uses__gt=0) | Q(pk__in=followed_tags))
-        .order_by("-uses", "name")[:tags]
+        Tag.objects.annotate(
+            uses=Count("threads", filter=Q(threads__is_deleted=False), distinct=True),
+            followed=Count("follows", filter=Q(follows__user=user), distinct=True))
+        .filter(Q(uses__gt=0) | Q(followed__gt=0))
+        .order_by("-followed", "-uses", "name")[:tags + len(followed_tags)]
     )
+    kept, others = [], 0
+    for tag in offered:
+        if tag.pk in followed_tags or others < tags:
+            kept.append(tag)
+            others += tag.pk not in followed_tags
     return {
         "spaces": list(Space.objects.all()),
-        "tags": sorted(offered, key=lambda tag: tag.name),
+        "tags": sorted(kept, key=lambda tag: tag.name),
         "followed_spaces": set(SpaceFollow.objects.filter(user=user).values_list(
             "space_id", flat=True)),
         "followed_tags": followed_tags,

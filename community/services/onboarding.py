@@ -35,10 +35,11 @@ def _mark_done(*, member: User, outcome: str) -> bool:
 
 
 def welcome_finish(*, member: User, spaces: Iterable[Space], tags: Iterable[Tag],
-                   bio: str | None = None) -> None:
-    """Follow exactly ``spaces`` and ``tags`` among those the welcome offered (what the
-    member unticked is unfollowed), keep their introduction as their bio when given, and
-    mark the welcome done."""
+                   offered_tags: Iterable[Tag] = (), bio: str | None = None) -> None:
+    """Follow exactly ``spaces`` (every space is offered) and, among ``offered_tags``,
+    ``tags``: what the member unticked is unfollowed, a tag the page did not show is left
+    as it was. Keep their introduction as their bio when given, and mark the welcome
+    done."""
     permissions.require(permissions.is_member(member), "Sign in to finish your welcome.")
     spaces, tags = set(spaces), set(tags)
     with transaction.atomic():
@@ -53,7 +54,8 @@ def welcome_finish(*, member: User, spaces: Iterable[Space], tags: Iterable[Tag]
         for tag in tags:
             if tag.pk not in tagged:
                 tag_follow_set(user=member, tag=tag, follow=True)
-        for tag in Tag.objects.filter(pk__in=tagged - {t.pk for t in tags}):
+        unticked = {t.pk for t in offered_tags} - {t.pk for t in tags}
+        for tag in Tag.objects.filter(pk__in=tagged & unticked):
             tag_follow_set(user=member, tag=tag, follow=False)
         if bio is not None and bio != member.bio:
             User.objects.filter(pk=member.pk).update(bio=bio)

@@ -35,7 +35,8 @@ def welcome(request):
         if form.is_valid():
             data = form.cleaned_data
             onboarding.welcome_finish(member=request.user, spaces=data["spaces"],
-                                      tags=data["tags"], bio=data["bio"].strip())
+                                      tags=data["tags"], offered_tags=choices["tags"],
+                                      bio=data["bio"].strip())
             messages.success(request, "You're all set. Your home page now starts with what "
                                       "you follow.")
             return redirect("home")

@@ -338,3 +338,25 @@ def test_the_member_home_costs_the_same_whatever_the_size(client, django_assert_
     with CaptureQueriesContext(connection) as kept:  # nothing changed: the fragments serve
         client.get(reverse("home"))
     assert len(kept.captured_queries) < small
+
+
+def test_a_followed_tag_beyond_the_most_used_is_offered_ticked_and_kept(client, community):
+    newcomer = factories.NewMemberFactory()
+    for i in range(14):
+        conversations.thread_create(author=community["host"], space=community["kettles"],
+                                    kind="discussion", title=f"Popular thread {i}",
+                                    body="Body", tags=[f"popular{i}", "common"])
+    rare = conversations.thread_create(author=community["host"], space=community["kettles"],
+                                       kind="discussion", title="A rare thread", body="Body",
+                                       tags=["rare"]).tags.get()
+    conversations.tag_follow_set(user=newcomer, tag=rare, follow=True)
+    client.force_login(newcomer)
+    page = client.get(reverse("welcome")).content.decode()
+    assert re.search(rf'value="{rare.pk}" checked', page)
+    client.post(reverse("welcome"), {"tags": [rare.pk]})
+    assert TagFollow.objects.filter(user=newcomer, tag=rare).exists()
+    # A tag the page did not offer is left as it was, whatever was ticked.
+    other = factories.NewMemberFactory()
+    conversations.tag_follow_set(user=other, tag=rare, follow=True)
+    onboarding.welcome_finish(member=other, spaces=[], tags=[], offered_tags=[])
+    assert TagFollow.objects.filter(user=other, tag=rare).exists()
