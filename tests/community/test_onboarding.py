@@ -360,3 +360,14 @@ def test_a_followed_tag_beyond_the_most_used_is_offered_ticked_and_kept(client, 
     conversations.tag_follow_set(user=other, tag=rare, follow=True)
     onboarding.welcome_finish(member=other, spaces=[], tags=[], offered_tags=[])
     assert TagFollow.objects.filter(user=other, tag=rare).exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "x", "-1", "1e3", ""])
+def test_odd_choices_on_the_welcome_are_refused_without_a_server_error(client, community,
+                                                                       value):
+    client.force_login(factories.NewMemberFactory())
+    response = client.post(reverse("welcome"), {"spaces": [value], "tags": [value],
+                                                "bio": "Kept."})
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert "Kept." in response.content.decode()
