@@ -12,7 +12,7 @@ from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
 from community.identity import lookalikes
 
-from .models import Flag, Space, Thread, User
+from .models import Flag, Space, Tag, Thread, User
 
 GUARD_SALT = "community.form-guard"
 BOT_MESSAGE = "We could not accept this form. Please reload the page and try again."
@@ -557,3 +557,26 @@ class ClaimLinkForm(forms.Form):
     email = forms.EmailField(label="Their email address",
                              help_text="The link goes there; that address becomes the "
                                        "account's, verified.")
+
+
+class WelcomeForm(forms.Form):
+    """The first-visit welcome: spaces and tags to follow, and a few words about yourself.
+    ``tags`` offers only the tags the page shows (``selectors.feeds.welcome_choices``)."""
+
+    spaces = forms.ModelMultipleChoiceField(
+        queryset=Space.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Spaces to follow",
+        error_messages={"invalid_choice": "That space no longer exists; pick another."})
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Tags to follow",
+        error_messages={"invalid_choice": "That tag is not offered here; pick another."})
+    bio = forms.CharField(
+        label="Introduce yourself", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text="A line or two for your profile: what brings you here, what you would "
+                  "like to learn. Optional.")
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = Tag.objects.filter(pk__in=[tag.pk for tag in tags])

@@ -18,10 +18,12 @@ from .views import (
     profiles,
     search,
     threads,
+    welcome,
 )
 
 urlpatterns = [
     path("", feeds.home, name="home"),
+    path("welcome/", welcome.welcome, name="welcome"),
     path("healthz", health.healthz, name="healthz"),
     path("theme.css", pages.brand_css, name="brand_css"),
     # Spaces and threads

@@ -140,6 +140,8 @@ MATRIX: dict[str, Row] = {
     "brand_css": Row(everyone(200)),
     "profile": Row(everyone(200), lambda w, u: {"username": w["owner"].username}),
     "profile_edit": Row(anon_then(302, 200)),
+    # The first-visit welcome: every signed-in person until they finish or skip it.
+    "welcome": Row(anon_then(302, 200)),
     "account_delete": Row({**anon_then(302, 200), ADMIN: 403}),
     "invite": Row(anon_then(302, 200)),
     # A member following an invite is already in: sent home with a message.
@@ -350,6 +352,7 @@ POST_MATRIX = {
     "image_upload": (anon_then(302, 201), lambda w, u: {},
                      {"image": "IMAGE", "alt_text": "A kettle on the hob"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
+    "welcome": (anon_then(302, 302), lambda w, u: {}, {"skip": "1"}),
     "post_flag": (anon_then(302, 302), answer_kw, {"reason": "spam"}),
     "review_action": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                       lambda w, u: {"pk": w["answer"].pk, "action": "hide"}, {}),

@@ -57,6 +57,7 @@ def _user(username: str, display_name: str, **extra) -> tuple[User, bool]:
             "display_name": display_name,
             "email": email,
             "password": _demo_password_hash(),
+            "onboarded_at": timezone.now(),  # established members: no first-visit welcome
             **extra,
         },
     )

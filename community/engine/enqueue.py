@@ -10,8 +10,16 @@ Tasks are named, never imported, by the code that asks for them (``enqueue_once(
 "community.process_events")``): the write path does not depend on the worker modules that
 depend on it, and the registered task is looked up when asked for, so ``apply_async`` runs it
 in-process in eager mode just as it sends it to the broker otherwise.
+
+On the development server (``make run``: no broker, ``TASKS_EAGER`` not set) in-process
+tasks run after the response, on one thread of their own (``settings.TASKS_AFTER_RESPONSE``):
+drained inline they held every reply for the engine, the notices and their printed mail,
+several hundred milliseconds. The events are in the database first, so nothing waits on
+that thread but the scores and notices; the tests and ``TASKS_EAGER=1`` run them inline.
 """
 import logging
+import queue
+import threading
 
 from celery.exceptions import Retry
 from django.db import OperationalError as DatabaseOperationalError
@@ -22,7 +30,49 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 log = logging.getLogger(__name__)
 
 
+class AfterResponse:
+    """In-process tasks run one at a time on a thread of this process, in order."""
+
+    def __init__(self):
+        self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def put(self, task, args, kwargs) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="gravity-tasks",
+                                               daemon=True)
+                self.thread.start()
+        self.waiting.put((task, args, kwargs))
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        while True:
+            task, args, kwargs = self.waiting.get()
+            try:
+                _apply(task, args, kwargs)
+            except Exception:  # noqa: BLE001  (logged; its events stay pending for the next drain)
+                log.exception("In-process %s%s failed; its events stay pending", task.name,
+                              args)
+            finally:
+                connections.close_all()
+
+
+after_response = AfterResponse()
+
+
 def _send(task, args, kwargs):
+    from django.conf import settings
+
+    if getattr(settings, "TASKS_AFTER_RESPONSE", False):
+        after_response.put(task, args, kwargs)
+        return
+    _apply(task, args, kwargs)
+
+
+def _apply(task, args, kwargs):
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except (OperationalError, RedisConnectionError, OSError):  # broker unreachable

@@ -371,10 +371,12 @@ class VoteWithdrawn(Payload):
 
 @declare(Kind.FOLLOWED, ids=("actor", "thread"))
 class Followed(Payload):
-    """A follow or unfollow of a thread (the ``thread`` column), a space or a project."""
+    """A follow or unfollow of a thread (the ``thread`` column), a space, a tag or a
+    project."""
 
     follow: bool = True
     space: int | None = optional()
+    tag: int | None = optional()
     project: int | None = optional()
 
 
@@ -391,6 +393,13 @@ class NoticeSettingsChanged(Payload):
     settings page, or an email's unsubscribe link)."""
 
     changed: list[str]  # the settings rows, and "email", "digest" or "routing", changed
+
+
+@declare(Kind.WELCOME_DONE, ids=("actor",))
+class WelcomeDone(Payload):
+    """A new member finished the first-visit welcome, or skipped it (``outcome``)."""
+
+    outcome: str  # "finished" or "skipped"
 
 
 @declare(Kind.MEMBER_CLAIMED, ids=("actor",))
@@ -412,5 +421,5 @@ COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
-    NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended,
+    NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
 )

@@ -69,6 +69,47 @@ class AccountAdapter(DefaultAccountAdapter):
                              "username") or ""), detail="failed sign-ins")
             raise
 
+    def confirm_email(self, request, email_address):
+        """Confirming the address a member signed up with signs them in, in whichever
+        browser they open the link (allauth's ``ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION`` only
+        does so in the session that signed up), and the confirmation lands on the welcome.
+
+        Only the first confirmation of the sign-up address does, by POST: the link's key
+        is signed and names one unverified address (allauth refuses an expired, forged or
+        used key before this is called: a used key names a verified address); the address
+        must be the member's only one, and the member must never have signed in (an address
+        added later, an email change, is confirmed without signing anyone in)."""
+        from allauth.account.models import EmailAddress
+
+        user = email_address.user
+        first = (
+            request.method == "POST"
+            and not email_address.verified
+            and user.last_login is None
+            and not EmailAddress.objects.filter(user_id=user.pk).exclude(
+                pk=email_address.pk).exists()
+            and (user.email or "").lower() == email_address.email.lower()
+        )
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed and first and self._may_sign_in(request, user):
+            self.login(request, user)
+            request.signed_in_by_confirmation = True
+        return confirmed
+
+    def _may_sign_in(self, request, user) -> bool:
+        """Nobody is signed in in this browser (opening the link signed out anyone else),
+        and the account may sign in at all (not an unclaimed import, not the former-member
+        account, not deactivated)."""
+        return (not request.user.is_authenticated and user.is_active
+                and not user.is_unclaimed and not user.is_former_member)
+
+    def get_email_verification_redirect_url(self, email_address):
+        if getattr(self.request, "signed_in_by_confirmation", False):
+            from django.urls import reverse
+
+            return reverse("welcome")
+        return super().get_email_verification_redirect_url(email_address)
+
     def pre_login(self, request, user, **kwargs):
         # Imported accounts stay closed until claimed through a verified email.
         if user.is_unclaimed or user.is_former_member:

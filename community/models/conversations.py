@@ -348,6 +348,22 @@ def notice_kind_choices() -> list[tuple[str, str]]:
     return NOTICE_KINDS.choices()
 
 
+class TagFollow(models.Model):
+    """A member follows a tag: its threads come first on their home page ("For you")."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="one_tag_follow")]
+
+    def __str__(self):
+        return f"{self.user_id} follows tag {self.tag_id}"
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", "New reply in a thread you follow"

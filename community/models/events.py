@@ -39,6 +39,7 @@ class EngagementEvent(models.Model):
         FOLLOWED = "followed", "Followed"
         ANSWER_ORDER_CHOSEN = "answer_order_chosen", "Order of answers chosen"
         NOTICE_SETTINGS_CHANGED = "notice_settings_changed", "Notification settings changed"
+        WELCOME_DONE = "welcome_done", "First-visit welcome finished or skipped"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

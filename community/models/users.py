@@ -97,6 +97,9 @@ class User(AbstractUser):
         default=AnswerOrder.HELPFUL)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
+    # The first-visit welcome (community/views/welcome.py): when the member finished or
+    # skipped it; it is never offered again after that.
+    onboarded_at = models.DateTimeField("welcome finished or skipped", null=True, blank=True)
 
     # Stored by the engagement engine (community/engine/scoring.py); never computed per request.
     help_answers = models.PositiveIntegerField(default=0)

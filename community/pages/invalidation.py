@@ -105,13 +105,17 @@ STALE = {
     Kind.ANSWER_UNACCEPTED: row(thread=True, feed=True),
     Kind.VOTE_CAST: row(thread=True),
     Kind.VOTE_WITHDRAWN: row(thread=True),
-    Kind.FOLLOWED: row(project=True),  # the follower's own button; a project's count
+    # The follower's own button and home page ("For you", under their member tag); a
+    # project's count.
+    Kind.FOLLOWED: row(project=True),
     # Only the chooser's own thread pages change, and their bodies are kept under a key
     # that names the order (``bodies.render_body``): nothing shared goes stale.
     Kind.ANSWER_ORDER_CHOSEN: row(people=False),
     # Which notices a member gets: their settings page and inbox are never kept, and the
     # header's bell is rendered by its unread count, which a choice does not change.
     Kind.NOTICE_SETTINGS_CHANGED: row(people=False),
+    # The member's own home page (its welcome link), kept under their member tag.
+    Kind.WELCOME_DONE: row(),
 }
 
 

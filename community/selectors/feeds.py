@@ -105,3 +105,81 @@ def spaces_list() -> list[Space]:
     """Every space, in order: the same for everyone until a space changes, which bumps the
     "site" version (``community.signals``), under which views keep it."""
     return list(Space.objects.all())
+
+
+FOR_YOU_SIZE = 10
+YOUR_QUESTIONS_SIZE = 10
+
+
+def for_you(user, *, size: int = FOR_YOU_SIZE) -> list[Thread]:
+    """A member's "For you" list (2 queries: threads, their tags): the newest activity in
+    the spaces and tags they follow, announcements left to the host's slot. Empty when they
+    follow nothing."""
+    from django.db.models import Q
+
+    from community.models import SpaceFollow, TagFollow
+
+    spaces = SpaceFollow.objects.filter(user=user).values("space_id")
+    tags = TagFollow.objects.filter(user=user).values("tag_id")
+    followed = Thread.objects.filter(Q(space__in=spaces) | Q(tags__in=tags)).values("pk")
+    return list(
+        _base().filter(pk__in=followed).exclude(kind=Thread.Kind.ANNOUNCEMENT)
+        .order_by("-last_activity_at", "-id")[:size]
+    )
+
+
+def follows_anything(user) -> bool:
+    """The member follows at least one space or tag (1 or 2 queries)."""
+    from community.models import SpaceFollow, TagFollow
+
+    return (SpaceFollow.objects.filter(user=user).exists()
+            or TagFollow.objects.filter(user=user).exists())
+
+
+def your_questions(user, *, size: int = YOUR_QUESTIONS_SIZE) -> list[Thread]:
+    """The member's own questions, newest first, with their answer counts and whether one
+    is accepted (1 query). Held or hidden ones show too: they are the asker's."""
+    return list(
+        Thread.objects.filter(author=user, kind=Thread.Kind.QUESTION, is_deleted=False)
+        .only("id", "title", "slug", "kind", "created_at", "answer_count",
+              "accepted_answer_id", "is_hidden")
+        .order_by("-created_at", "-id")[:size]
+    )
+
+
+def welcome_choices(user, *, tags: int = 12) -> dict:
+    """What the welcome offers (4 queries): every space, the most used tags and any the
+    member follows already, and which of them the member follows."""
+    from django.db.models import Count, Q
+
+    from community.models import SpaceFollow, TagFollow
+
+    followed_tags = set(TagFollow.objects.filter(user=user).values_list("tag_id", flat=True))
+    # The most used tags, and every tag the member follows already (so it can be unticked).
+    offered = list(
+        Tag.objects.annotate(
+            uses=Count("threads", filter=Q(threads__is_deleted=False), distinct=True),
+            followed=Count("follows", filter=Q(follows__user=user), distinct=True))
+        .filter(Q(uses__gt=0) | Q(followed__gt=0))
+        .order_by("-followed", "-uses", "name")[:tags + len(followed_tags)]
+    )
+    kept, others = [], 0
+    for tag in offered:
+        if tag.pk in followed_tags or others < tags:
+            kept.append(tag)
+            others += tag.pk not in followed_tags
+    return {
+        "spaces": list(Space.objects.all()),
+        "tags": sorted(kept, key=lambda tag: tag.name),
+        "followed_spaces": set(SpaceFollow.objects.filter(user=user).values_list(
+            "space_id", flat=True)),
+        "followed_tags": followed_tags,
+    }
+
+
+def intro_thread() -> Thread | None:
+    """The thread where newcomers introduce themselves, if the community has one: the
+    newest open, visible discussion whose title asks for introductions (1 query)."""
+    return (Thread.objects.filter(is_deleted=False, is_hidden=False, is_locked=False,
+                                  kind=Thread.Kind.DISCUSSION, title__icontains="introduce")
+            .only("id", "title", "slug").order_by("-is_pinned", "-created_at").first())

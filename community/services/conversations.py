@@ -22,6 +22,7 @@ from community.models import (
     Space,
     SpaceFollow,
     Tag,
+    TagFollow,
     TagSynonym,
     Thread,
     ThreadFollow,
@@ -413,6 +414,12 @@ def thread_follow_set(*, user: UserModel, thread: Thread, follow: bool) -> bool:
 def space_follow_set(*, user: UserModel, space: Space, follow: bool) -> bool:
     return follow_set(user=user, model=SpaceFollow, follow=follow, what="spaces",
                       target={"space": space}, recorded={"space": space.pk})
+
+
+def tag_follow_set(*, user: UserModel, tag: Tag, follow: bool) -> bool:
+    """Follow or unfollow a tag: its threads come first on the member's home page."""
+    return follow_set(user=user, model=TagFollow, follow=follow, what="tags",
+                      target={"tag": tag}, recorded={"tag": tag.pk})
 
 
 def _content_on_account_delete(*, user, former_member, remove_posts: bool) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from community import pages, permissions
 from community.models import Space, SpaceFollow, User
 from community.selectors import feeds
-from community.services import conversations
+from community.services import conversations, onboarding
 
 
 def kept_spaces():
@@ -36,12 +36,31 @@ def _feed_tags(request, **kwargs):
     return ["feed"]
 
 
+def _member_context(user) -> dict:
+    """What a signed-in member's home adds: "For you" (threads in the spaces and tags they
+    follow) and "Your questions", rendered once per version of the feed and of the member
+    (their follows, their welcome: ``member:<handle>``) and read from the fragments after."""
+    return {
+        "for_you": SimpleLazyObject(lambda: feeds.for_you(user)),
+        "your_questions": SimpleLazyObject(lambda: feeds.your_questions(user)),
+        "follows_anything": SimpleLazyObject(lambda: feeds.follows_anything(user)),
+        "member_key": pages.fragment_key(
+            "member-home", user.pk, tags=("feed", pages.member_tag(user.username))),
+        "welcome_pending": onboarding.welcome_pending(user),
+    }
+
+
 @pages.anonymous_page(_feed_tags)
 def home(request):
-    """The community's front page. Template ``community/home.html`` (``_feed.html`` on htmx)."""
+    """The community's front page. Template ``community/home.html`` (``_feed.html`` on htmx).
+
+    Anonymous visitors get the page from the page cache; a member's page adds their own
+    part (``_member_context``) above the same thread list."""
     context = _feed_context(request)
     if request.htmx:
         return render(request, "community/_feed.html", context)
+    if permissions.is_member(request.user):
+        context.update(_member_context(request.user))
     def members():  # built only when the side column is rendered (not kept in the cache)
         return User.objects.filter(is_active=True, is_unclaimed=False, is_former_member=False)
 

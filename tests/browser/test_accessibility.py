@@ -62,6 +62,12 @@ def demo(db):
     from purpose.models import Project
 
     call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
+    from django.contrib.auth.hashers import make_password
+
+    from tests import factories
+
+    newcomer = factories.NewMemberFactory(username="newcomer", display_name="Nia Newcomer",
+                                          password=make_password(DEMO_PASSWORD))
     question = (Thread.objects.filter(kind="question", is_deleted=False, is_hidden=False)
                 .order_by("-answer_count").first())
     _photo_in(question.opening_post)
@@ -73,6 +79,7 @@ def demo(db):
         "question": question,
         "project": Project.objects.exclude(status="proposed").first(),
         "organisation": Organisation.objects.filter(status="verified").first(),
+        "newcomer": newcomer,  # has not seen the first-visit welcome yet
     }
 
 
@@ -94,6 +101,8 @@ def _pages(demo):
         ("home (member)", reverse("home"), "host"),
         ("thread (member)", demo["question"].get_absolute_url(), "host"),
         ("style guide", reverse("style_guide"), "host"),
+        ("welcome (new member)", reverse("welcome"), "newcomer"),
+        ("home (new member)", reverse("home"), "newcomer"),
     ]
 
 
@@ -248,3 +257,38 @@ def test_a_reader_searches_from_the_header_with_the_keyboard_alone(page, demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=yeast")
     page.get_by_text(re.compile(r"\d+ results? for “yeast”")).wait_for()
+
+
+def test_the_welcome_works_with_the_keyboard_alone(page, demo):
+    from community.models import SpaceFollow
+
+    log_in(page, demo["newcomer"], DEMO_PASSWORD)
+    page.goto(reverse("welcome"))
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "spaces":
+            break
+    page.keyboard.press("Space")
+    assert page.locator('input[name="spaces"]').first.is_checked()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == (
+                "Finish and go to my home page"):
+            break
+    page.keyboard.press("Enter")
+    page.get_by_text("You're all set.").wait_for()
+    assert SpaceFollow.objects.filter(user=demo["newcomer"]).count() == 1
+
+
+def test_the_welcome_works_without_javascript(browser, live_server, demo):
+    from community.models import User
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, demo["newcomer"], DEMO_PASSWORD)
+    page.goto(reverse("welcome"))
+    page.get_by_role("button", name="Skip for now").click()
+    page.get_by_text("No problem").wait_for()
+    assert User.objects.get(pk=demo["newcomer"].pk).onboarded_at is not None
+    context.close()

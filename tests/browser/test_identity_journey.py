@@ -1,4 +1,5 @@
-"""A visitor becomes a member: sign up, verify by mail, log in, edit profile, invite a friend."""
+"""A visitor becomes a member: sign up, confirm by mail in another browser (which signs them
+in), the first-visit welcome, their own home page, then profile and invitations."""
 import io
 import re
 from urllib.parse import urlparse
@@ -6,7 +7,9 @@ from urllib.parse import urlparse
 from django.core import mail
 from PIL import Image
 
-from community.models import Invitation, User
+from community.models import Invitation, SpaceFollow, User
+from community.services import conversations
+from tests import factories
 
 from .conftest import only_own_host
 
@@ -20,7 +23,12 @@ def _png(path):
     return path
 
 
-def test_visitor_signs_up_verifies_edits_profile_and_invites(page, live_server, tmp_path):
+def test_visitor_signs_up_verifies_edits_profile_and_invites(page, browser, live_server,
+                                                             tmp_path):
+    host = factories.HostFactory()
+    sours = factories.SpaceFactory(name="Sours and wild ales")
+    conversations.thread_create(author=host, space=sours, kind="discussion",
+                                title="Your first kettle sour", body="Start here.")
     page.goto("/")
     page.get_by_role("link", name="Join", exact=True).click()
 
@@ -35,14 +43,32 @@ def test_visitor_signs_up_verifies_edits_profile_and_invites(page, live_server, 
     verification = mail.outbox[-1]
     assert verification.to == ["rosa.visitor@example.com"]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", verification.body).group(0)
+    # The mail is opened in another browser (a phone's mail app, say): confirming there
+    # signs Rosa in and lands on the welcome, once.
+    page.context.close()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390,
+                                                                      "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.on("request", lambda req: page.requested_hosts.add(urlparse(req.url).netloc))
     page.goto(urlparse(link).path)
     page.get_by_role("button", name="Confirm").click()
-
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("rosa.visitor@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("navigation", name="Main").get_by_text("Rosa V").wait_for()
+    page.get_by_role("heading", name=re.compile("Welcome to")).wait_for()
+    assert urlparse(page.url).path == "/welcome/"
+    assert page.get_by_role("navigation", name="Main").get_by_text("Rosa V").is_visible()
+    assert page.get_by_role("heading", name="While you are new").is_visible()
+    page.get_by_label(re.compile("Sours and wild ales")).check()
+    page.get_by_role("button", name="Finish and go to my home page").click()
+    page.get_by_text("You're all set.").wait_for()
+    for_you = page.get_by_role("region", name="For you")
+    assert for_you.get_by_role("link", name="Your first kettle sour").is_visible()
+    assert page.get_by_role("heading", name="Your questions").is_visible()
+    assert page.get_by_text("Finish your welcome").count() == 0
+    assert SpaceFollow.objects.filter(user__username="rosa_v", space=sours).exists()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the member home scrolls sideways at 390 px ({width} px)"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Rosa Visitor")
@@ -65,6 +91,7 @@ def test_visitor_signs_up_verifies_edits_profile_and_invites(page, live_server, 
     assert any(m.to == ["friend.of.rosa@example.com"] for m in mail.outbox)
 
     only_own_host(page, live_server)
+    context.close()
 
 
 def test_keyboard_first_tab_reaches_skip_link(page):

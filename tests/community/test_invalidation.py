@@ -314,6 +314,35 @@ def s_follow(w):
         user=w.member, thread=w.thread, follow=True), shows=["Following ✓"], readers=("member",))
 
 
+@scenario(Kind.FOLLOWED, "space")
+def s_follow_space(w):
+    """The follower's home: the space's threads come first ("For you")."""
+    return Scenario([reverse("home")], lambda: conversations.space_follow_set(
+        user=w.member, space=w.space, follow=True),
+        shows=[r"(?s)For you.*Which kettle for 20 litres\?.*Your questions"],
+        readers=("member",))
+
+
+@scenario(Kind.FOLLOWED, "tag")
+def s_follow_tag(w):
+    other = factories.SpaceFactory(name="Elsewhere")
+    tagged = conversations.thread_create(author=w.asker, space=other, kind="discussion",
+                                         title="Chilling wort fast", body="Ice or coil?",
+                                         tags=["chilling"])
+    return Scenario([reverse("home")], lambda: conversations.tag_follow_set(
+        user=w.member, tag=tagged.tags.get(), follow=True),
+        shows=[r"(?s)For you.*Chilling wort fast.*Your questions"], readers=("member",))
+
+
+@scenario(Kind.WELCOME_DONE)
+def s_welcome(w):
+    """The member's home stops offering the welcome."""
+    from community.services import onboarding
+
+    return Scenario([reverse("home")], lambda: onboarding.welcome_skip(member=w.member),
+                    gone=["Finish your welcome"], readers=("member",))
+
+
 @scenario(Kind.ANSWER_ORDER_CHOSEN)
 def s_answer_order(w):
     conversations.post_create(author=w.host, thread=w.thread, body="The 40 litre one.")
@@ -558,7 +587,7 @@ COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPE
              (Kind.VOTE_CAST, "vote"), (Kind.ANSWER_ACCEPTED, "accept"),
              (Kind.THREAD_MODERATED, "tags"), (Kind.THREAD_MODERATED, "move"),
              (Kind.THREAD_MODERATED, "merge"), (Kind.PROFILE_UPDATED, "profile"),
-             (Kind.POST_CREATED, "reply")}
+             (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space")}
 
 
 @pytest.fixture(autouse=True)
