@@ -109,6 +109,14 @@ STALE = {
     # Only the chooser's own thread pages change, and their bodies are kept under a key
     # that names the order (``bodies.render_body``): nothing shared goes stale.
     Kind.ANSWER_ORDER_CHOSEN: row(people=False),
+    # Curation: the owner's profile lists their public collections (the Collections tab);
+    # collection pages themselves are not kept. A host featuring one names the owner.
+    Kind.COLLECTION_CREATED: row(),
+    Kind.COLLECTION_EDITED: row(),
+    Kind.COLLECTION_ITEM_ADDED: row(),  # the item count on the owner's tab
+    Kind.COLLECTION_ITEM_REMOVED: row(),
+    Kind.COLLECTION_REORDERED: row(people=False),  # nothing kept shows the order
+    Kind.COLLECTION_FEATURED: row(),
 }
 
 
