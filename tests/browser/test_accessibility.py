@@ -38,7 +38,7 @@ def _need(*paths):
 
 @pytest.fixture
 def demo(db):
-    from community.models import Space, Thread, User
+    from community.models import Collection, Space, Thread, User
     from partners.models import Organisation
     from purpose.models import Project
 
@@ -53,6 +53,7 @@ def demo(db):
         "question": question,
         "project": Project.objects.exclude(status="proposed").first(),
         "organisation": Organisation.objects.filter(status="verified").first(),
+        "collection": Collection.objects.filter(featured_at__isnull=False).first(),
     }
 
 
@@ -73,6 +74,12 @@ def _pages(demo):
         ("review queue", reverse("review_queue"), "host"),
         ("home (member)", reverse("home"), "host"),
         ("thread (member)", demo["question"].get_absolute_url(), "host"),
+        ("collections", reverse("collection_list"), None),
+        ("collection", demo["collection"].get_absolute_url(), None),
+        ("collection (host)", demo["collection"].get_absolute_url(), "host"),
+        ("add to collection", f"{reverse('collection_add')}?thread={demo['question'].pk}",
+         "host"),
+        ("my collections", reverse("collection_mine"), "host"),
     ]
 
 
