@@ -533,3 +533,18 @@ def test_curation_counts_in_the_engagement_mix(client_as, curator, board, questi
     assert mix["curation"] == 3  # the member made one and added two; staff do not count
     page = client_as(host).get(reverse("host_dashboard")).content.decode()
     assert "<td>Curation</td><td>3</td>" in page[page.index("Engagement mix"):]
+
+
+def test_my_data_download_holds_my_collections(client_as, curator, board, question):
+    import json
+
+    collections.collection_item_add(actor=curator, collection=board, thread=question,
+                                    note="Start here")
+    collections.collection_create(owner=curator, title="Secret", is_public=False)
+    data = json.loads(client_as(curator).get(reverse("my_data_download")).content)
+    titles = {c["title"]: c for c in data["collections"]}
+    assert set(titles) == {"Best of fermentation", "Secret"}
+    assert titles["Best of fermentation"]["items"] == [{
+        "thread_id": question.pk, "post_id": None, "note": "Start here",
+        "added_at": board.items.get().added_at.isoformat()}]
+    assert titles["Secret"]["public"] is False
