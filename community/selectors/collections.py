@@ -25,7 +25,7 @@ class Entry:
     item: CollectionItem
     what: str  # question, discussion, announcement, answer, reply
     title: str = ""
-    excerpt: str = ""
+    excerpt: str = ""  # a post's rendered HTML (the page shows its words only)
     url: str = ""
     author: object = None
     visible: bool = True
@@ -46,7 +46,7 @@ def _entry(viewer, item: CollectionItem) -> Entry:
         thread = post.thread
         visible = permissions.can_see_post(viewer, post, thread)
         return Entry(item=item, what="reply" if post.kind == "reply" else "answer",
-                     title=thread.title, excerpt=post.body, url=post.get_absolute_url(),
+                     title=thread.title, excerpt=post.body_html, url=post.get_absolute_url(),
                      author=post.author, visible=visible)
     thread = item.thread
     visible = permissions.can_view_thread(viewer, thread) and not thread.is_deleted
