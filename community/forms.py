@@ -13,6 +13,7 @@ from community.content.limits import BODY_MAX as BODY_LIMIT
 from community.identity import lookalikes
 
 from .models import Flag, Space, Tag, Thread, User
+from .models.collections import DESCRIPTION_MAX, TITLE_MAX
 
 GUARD_SALT = "community.form-guard"
 BOT_MESSAGE = "We could not accept this form. Please reload the page and try again."
@@ -580,3 +581,33 @@ class WelcomeForm(forms.Form):
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = Tag.objects.filter(pk__in=[tag.pk for tag in tags])
+
+
+class CollectionForm(forms.Form):
+    """A collection's title, description and who sees it (checked again by
+    ``content.limits.collection_check`` in the service)."""
+    title = forms.CharField(max_length=TITLE_MAX, help_text=f"Up to {TITLE_MAX} characters.")
+    description = forms.CharField(
+        required=False, max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Optional: what ties it together, up to {DESCRIPTION_MAX} characters.")
+    is_public = forms.TypedChoiceField(
+        label="Who can see it", coerce=lambda value: value == "public", initial="public",
+        choices=[("public", "Everyone (others can follow it)"), ("private", "Only me")],
+        widget=forms.RadioSelect)
+
+
+class CollectionAddForm(forms.Form):
+    """Add a thread or post to one of the member's collections, or to a new one."""
+
+    NEW = "new"
+    collection = forms.ChoiceField(label="Collection")
+    note = forms.CharField(required=False, max_length=280, label="Note (optional)",
+                           help_text="Why it belongs here, shown with it.")
+
+    def __init__(self, *args, collections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].choices = [
+            *((str(c.pk), f"{c.title}{' (already added)' if c.has_it else ''}")
+              for c in collections),
+            (self.NEW, "New collection…"),
+        ]

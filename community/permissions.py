@@ -273,6 +273,36 @@ def can_view_partner_insights(user, organisation) -> bool:
     return is_staff_host(user) or is_partner(user, organisation)
 
 
+def can_collect(user) -> bool:
+    """Make collections and add threads and posts to them: a member taking part."""
+    return can_take_part(user)
+
+
+def can_view_collection(user, collection) -> bool:
+    """Public collections are for everyone, private ones for their owner only (hosts
+    included: a private board is the member's own); deleted ones for nobody."""
+    if collection.deleted_at is not None:
+        return False
+    return collection.is_public or (is_member(user) and user.pk == collection.owner_id)
+
+
+def can_edit_collection(user, collection) -> bool:
+    """Edit, reorder, add to, remove from, delete and restore: the owner, taking part."""
+    return can_collect(user) and user.pk == collection.owner_id
+
+
+def can_follow_collection(user, collection) -> bool:
+    """Others follow a collection they can see, to hear of what is added."""
+    return (is_member(user) and user.pk != collection.owner_id
+            and can_view_collection(user, collection))
+
+
+def can_feature_collection(user, collection) -> bool:
+    """Hosts feature public collections ("Best of fermentation")."""
+    return (is_staff_host(user) and collection.is_public
+            and collection.deleted_at is None)
+
+
 def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):

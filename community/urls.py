@@ -5,6 +5,7 @@ from community.models import Thread
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
     claims,
+    collections,
     feeds,
     health,
     host,
@@ -49,6 +50,25 @@ urlpatterns = [
     path("p/<int:pk>/delete/", posts.post_delete, name="post_delete"),
     path("p/<int:pk>/history/", posts.post_history, name="post_history"),
     path("p/<int:pk>/flag/", moderation.post_flag, name="post_flag"),
+    # Collections
+    path("collections/", collections.collection_list, name="collection_list"),
+    path("collections/mine/", collections.collection_mine, name="collection_mine"),
+    path("collections/new/", collections.collection_create, name="collection_create"),
+    path("collections/add/", collections.collection_add, name="collection_add"),
+    path("collections/<int:pk>/", collections.collection_detail, name="collection"),
+    path("collections/<int:pk>/edit/", collections.collection_edit, name="collection_edit"),
+    path("collections/<int:pk>/delete/", collections.collection_delete,
+         name="collection_delete"),
+    path("collections/<int:pk>/restore/", collections.collection_restore,
+         name="collection_restore"),
+    path("collections/<int:pk>/follow/", collections.collection_follow,
+         name="collection_follow"),
+    path("collections/<int:pk>/feature/", collections.collection_feature,
+         name="collection_feature"),
+    path("collections/items/<int:pk>/move/", collections.collection_item_move,
+         name="collection_item_move"),
+    path("collections/items/<int:pk>/remove/", collections.collection_item_remove,
+         name="collection_item_remove"),
     # Notifications
     path("notifications/", inbox.inbox, name="notifications"),
     path("notifications/bell/", inbox.bell, name="notification_bell"),

@@ -291,6 +291,12 @@ INVITE_MAX_AGE_DAYS = int(os.environ.get("INVITE_MAX_AGE_DAYS", "14"))
 # A member is asked to help with at most this many questions a week.
 ROUTING_WEEKLY_CAP = int(os.environ.get("ROUTING_WEEKLY_CAP", "3"))
 
+# Collections (community/content/limits.py): how many a member may keep (fewer while they
+# are new), and how many threads and posts one collection holds.
+COLLECTIONS_PER_MEMBER = int(os.environ.get("COLLECTIONS_PER_MEMBER", "50"))
+COLLECTIONS_PER_NEW_MEMBER = int(os.environ.get("COLLECTIONS_PER_NEW_MEMBER", "3"))
+COLLECTION_ITEMS_MAX = int(os.environ.get("COLLECTION_ITEMS_MAX", "200"))
+
 # Security headers. Content-Security-Policy: no inline script, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

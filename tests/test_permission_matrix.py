@@ -76,7 +76,13 @@ def _world():
         title="Growing hops on a balcony", body="Pots, strings, sun.", coauthors=[owner])
     invitation = PartnerInvitation.objects.create(
         organisation=organisation, email="new.colleague@example.com", invited_by=colleague)
+    from community.services import collections
+
+    collection = collections.collection_create(owner=owner, title="Kettle picks")
+    item = collections.collection_item_add(actor=owner, collection=collection, thread=question)
+    private = collections.collection_create(owner=owner, title="Mine only", is_public=False)
     return {
+        "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
         "coauthor": partner_post.coauthors.get(), "partner_thread": partner_post.thread,
         "partner_invite_token": partner_services.invitation_token(invitation),
@@ -124,6 +130,14 @@ def contribution_kw(w, u):
     return {"pk": w["contribution"].pk}
 
 
+def collection_kw(w, u):
+    return {"pk": w["collection"].pk}
+
+
+def collection_item_kw(w, u):
+    return {"pk": w["collection_item"].pk}
+
+
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
 HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, PARTNER_OTHER: 403, STAFF: 200,
               ADMIN: 200}
@@ -169,6 +183,20 @@ MATRIX: dict[str, Row] = {
     "post_history": Row(HOSTS_ONLY, answer_kw),
     # Anyone signed in may flag someone else's post.
     "post_flag": Row(anon_then(302, 200), answer_kw),
+    # Collections (someone else's public one; private ones: tests/community/test_collections)
+    "collection_list": Row(everyone(200)),
+    "collection_mine": Row(anon_then(302, 200)),
+    "collection_create": Row(anon_then(302, 200)),
+    # Without a thread or post to add there is nothing to show.
+    "collection_add": Row(anon_then(302, 404)),
+    "collection": Row(everyone(200), collection_kw),
+    "collection_edit": Row(anon_then(302, 403), collection_kw),
+    "collection_delete": Row(anon_then(302, 403), collection_kw),
+    "collection_restore": Row(MEMBERS_ONLY_POST, collection_kw),
+    "collection_follow": Row(MEMBERS_ONLY_POST, collection_kw),
+    "collection_feature": Row(MEMBERS_ONLY_POST, collection_kw),
+    "collection_item_move": Row(MEMBERS_ONLY_POST, collection_item_kw),
+    "collection_item_remove": Row(MEMBERS_ONLY_POST, collection_item_kw),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -411,6 +439,17 @@ POST_MATRIX = {
         "body": "Steps.", "nonce": "pub"}),
     "partners:coauthor": (anon_then(302, 404), lambda w, u: {"pk": w["coauthor"].pk},
                           {"answer": "accept"}),
+    # Collections: someone else's is theirs to change; anyone signed in follows a public
+    # one; hosts feature; a collection that is not one's own is not found for restoring.
+    "collection_edit": (anon_then(302, 403), collection_kw,
+                        {"title": "Hijacked", "is_public": "public"}),
+    "collection_delete": (anon_then(302, 403), collection_kw, {}),
+    "collection_restore": (anon_then(302, 404), collection_kw, {}),
+    "collection_follow": (anon_then(302, 302), collection_kw, {"follow": "1"}),
+    "collection_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, collection_kw,
+                           {"featured": "1"}),
+    "collection_item_move": (anon_then(302, 403), collection_item_kw, {"direction": "down"}),
+    "collection_item_remove": (anon_then(302, 403), collection_item_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",

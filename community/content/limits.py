@@ -360,3 +360,52 @@ def check_invitations(inviter: User, *, count: int, message: str, now=None) -> N
             + ("New members can send a few a day until they have taken part for a little "
                "while." if permissions.is_new_member(inviter) else "Try again tomorrow."),
             code="invitations_per_day")
+
+
+# Collections: a title and a short plain-text description, a few per member, a bounded
+# number of threads and posts in each. Blocked words refuse (a collection is not held for
+# review: it shows only what is already published); a new member's description has no links.
+
+
+def collection_check(owner: User, *, title: str, description: str, creating: bool) -> None:
+    """Raise ``ValidationError`` with the sentence to show when ``owner`` may not save a
+    collection with this title and description (``creating``: a new one, counted against
+    the member's limit)."""
+    from community.models.collections import DESCRIPTION_MAX, TITLE_MAX, Collection
+
+    title = title.strip()
+    if not title:
+        raise ValidationError("Give the collection a title.", code="required")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            f"The title has {len(title)} characters; the most is {TITLE_MAX}.", code="too_long")
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError(
+            f"The description has {len(description):,} characters; the most is "
+            f"{DESCRIPTION_MAX}.", code="too_long")
+    if not permissions.is_staff_host(owner):
+        lowered = f"{title}\n{description}".lower()
+        if any(word in lowered for word in CommunitySettings.get().blocked()):
+            raise ValidationError("The title or description contains a word this community "
+                                  "does not allow.", code="blocked_word")
+        if permissions.is_new_member(owner) and TEXT_LINK_RE.search(description):
+            raise ValidationError("New members cannot put links or web addresses in a "
+                                  "collection's description." + NEW_MEMBER_NOTE,
+                                  code="new_member_limit")
+    if creating:
+        new = permissions.is_new_member(owner)
+        most = settings.COLLECTIONS_PER_NEW_MEMBER if new else settings.COLLECTIONS_PER_MEMBER
+        if Collection.objects.live().filter(owner=owner).count() >= most:
+            raise ValidationError(
+                f"You have {_plural(most, 'collection')}, the most you can keep."
+                + (NEW_MEMBER_NOTE if new else " Delete one to start another."),
+                code="new_member_limit" if new else "too_many")
+
+
+def collection_item_check(collection) -> None:
+    """Refuse one more item in a full collection."""
+    most = settings.COLLECTION_ITEMS_MAX
+    if collection.items.count() >= most:
+        raise ValidationError(
+            f"“{collection.title}” holds {_plural(most, 'item')}, the most a collection can "
+            "hold. Remove one, or start another collection.", code="too_many")

@@ -179,3 +179,20 @@ SPAM = {
     "body": "Huge discount on kegs at cheap-kegs.example, message me for the code!!!",
     "flaggers": ["will", "xiu"],
 }
+
+# Members' collections: (owner, title, description, featured by a host, threads by title;
+# an entry "answers:<title>" collects that thread's first answer instead of the thread).
+COLLECTIONS = [
+    ("aisha", "Best of fermentation",
+     "Stuck ferments, blow-off tubes, kveik and lager yeast: the answers I keep going back to.",
+     True,
+     ["Fermentation stopped after two days, is it stuck?",
+      "answers:Is a blow-off tube needed with the Smart Fermenter?",
+      "Kveik at 35 °C: does it really not produce off-flavours?",
+      "Lager yeast at room temperature?"]),
+    ("grace", "Hop swaps and grain bills",
+     "Recipes and substitutions from people who brewed them.", False,
+     ["Share your best hazy IPA grain bill",
+      "Can I replace Citra with something cheaper?",
+      "Scaling a 5-gallon recipe down to 1 gallon?"]),
+]

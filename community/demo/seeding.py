@@ -193,6 +193,39 @@ def seed_hosting() -> int:
     return created + 1
 
 
+def seed_collections() -> int:
+    """Members' public collections, one featured by a host, made through the services."""
+    from community.models import Collection
+    from community.services import collections
+
+    host = User.objects.filter(username=data.HOSTS[0][0]).first()
+    created = 0
+    for owner_name, title, description, featured, entries in data.COLLECTIONS:
+        owner = User.objects.filter(username=owner_name).first()
+        if owner is None or Collection.objects.filter(owner=owner, title=title).exists():
+            continue
+        collection = collections.collection_create(owner=owner, title=title,
+                                                   description=description)
+        created += 1
+        for entry in entries:
+            answers = entry.startswith("answers:")
+            thread_title = entry.removeprefix("answers:")
+            thread = Thread.objects.filter(title=thread_title).first()
+            if thread is None:
+                continue
+            answer = (thread.posts.filter(kind=Post.Kind.ANSWER, is_deleted=False,
+                                          status=Post.Status.PUBLISHED).order_by("pk").first()
+                      if answers else None)
+            if answers and answer is None:
+                continue
+            collections.collection_item_add(actor=owner, collection=collection,
+                                            **({"post": answer} if answer else {"thread": thread}))
+        if featured and host is not None:
+            collections.collection_feature_set(actor=host, collection=collection,
+                                               featured=True)
+    return created
+
+
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
     from community.engine import engagement
@@ -206,4 +239,5 @@ register("people", 10, seed_people)
 register("spaces", 20, seed_spaces)
 register("threads", 50, seed_threads)
 register("hosting", 60, seed_hosting)
+register("collections", 70, seed_collections)
 register("scores", 90, seed_scores)

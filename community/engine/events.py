@@ -371,13 +371,14 @@ class VoteWithdrawn(Payload):
 
 @declare(Kind.FOLLOWED, ids=("actor", "thread"))
 class Followed(Payload):
-    """A follow or unfollow of a thread (the ``thread`` column), a space, a tag or a
-    project."""
+    """A follow or unfollow of a thread (the ``thread`` column), a space, a tag, a
+    project or a collection."""
 
     follow: bool = True
     space: int | None = optional()
     tag: int | None = optional()
     project: int | None = optional()
+    collection: int | None = optional()
 
 
 @declare(Kind.ANSWER_ORDER_CHOSEN, ids=("actor",))
@@ -417,9 +418,65 @@ class MemberUnsuspended(Payload):
     pass
 
 
+# Curation: members' collections of threads and posts. ``subject_user`` is the owner when
+# someone else acts on a collection (a host featuring it), the collected post's author when
+# a post or thread is added.
+
+
+@declare(Kind.COLLECTION_CREATED, ids=("actor",))
+class CollectionCreated(Payload):
+    collection: int
+    public: bool
+
+
+@declare(Kind.COLLECTION_EDITED, ids=("actor",))
+class CollectionEdited(Payload):
+    collection: int
+    action: str  # edited, deleted, restored
+    public: bool
+
+
+@declare(Kind.COLLECTION_ITEM_ADDED, ids=("actor", "subject_user", "thread", "post"))
+class CollectionItemAdded(Payload):
+    """``followers`` hear of the addition; the author of what was added too when
+    ``author_told`` (someone else's post in a public collection, once a day at most)."""
+
+    collection: int
+    item: int
+    title: str  # the collection's, for the notices
+    public: bool
+    followers: list[int] = dataclasses.field(default_factory=list)
+    author_told: bool = False
+
+
+@declare(Kind.COLLECTION_ITEM_REMOVED, ids=("actor", "thread", "post"))
+class CollectionItemRemoved(Payload):
+    collection: int
+
+
+@declare(Kind.COLLECTION_REORDERED, ids=("actor",))
+class CollectionReordered(Payload):
+    collection: int
+    item: int
+    direction: str  # up, down
+
+
+@declare(Kind.COLLECTION_FEATURED, ids=("actor", "subject_user"))
+class CollectionFeatured(Payload):
+    collection: int
+    featured: bool
+
+
+COLLECTION_KINDS = (
+    CollectionCreated, CollectionEdited, CollectionItemAdded, CollectionItemRemoved,
+    CollectionReordered, CollectionFeatured,
+)
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
+    *COLLECTION_KINDS,
 )

@@ -36,6 +36,8 @@ ROWS = [
     Row("staff", "Welcomes and introductions from the hosts", (Kind.WELCOME, Kind.INTRODUCED)),
     Row("flags", "What the hosts decided about posts you flagged", (Kind.FLAG_OUTCOME,),
         email=False),
+    Row("collections", "Your posts collected by others, and additions to collections you "
+        "follow", (Kind.COLLECTED, Kind.CURATED), email=False),
     Row("moderation", "Host decisions about your posts or account", (Kind.MODERATED,),
         site_fixed=True),
 ]

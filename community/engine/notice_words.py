@@ -19,6 +19,8 @@ def isolated(text: str) -> str:
     """``text`` between Unicode's first-strong isolate and its pop: a right-to-left name or
     title cannot reorder the words around it, in a page, a subject line or a plain email."""
     return f"\u2068{text}\u2069"
+
+
 def describe(notice: Notification) -> str:
     who = isolated(notice.actor.name) if notice.actor else "Someone"
     title = isolated(notice.thread.title) if notice.thread else "a thread"
@@ -36,6 +38,10 @@ def describe(notice: Notification) -> str:
         Kind.MODERATED: notice.message or f"A host acted on your post in “{title}”",
         Kind.WELCOME: f"{who} welcomed you: {notice.message}",
         Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
+        Kind.COLLECTED: f"{who} added your post in “{title}” to the collection "
+                        f"“{isolated(notice.message)}”",
+        Kind.CURATED: f"{who} added “{title}” to “{isolated(notice.message)}”, a collection "
+                      "you follow",
     }
     if notice.kind in own:
         return own[notice.kind]

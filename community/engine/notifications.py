@@ -12,8 +12,11 @@ Who is told:
   one: everybody following the thread (REPLY); ``@handle``: the member mentioned (MENTION);
 - a new thread: members following its space (NEW_THREAD) and those mentioned;
 - an accepted answer: its author (ACCEPTED); a like or helpful vote: the post's author;
+- an addition to a public collection: its followers (CURATED); someone else's post or
+  thread added: its author (COLLECTED), once a day at most (the service decides, in
+  ``CollectionItemAdded.author_told``);
 - never the person who acted, never deleted or former members; one notice per person per
-  event, the most specific kind winning (mention > answer > reply);
+  event, the most specific kind winning (mention > answer > reply; collected > curated);
 - only as each member chose for that kind of notice, on the site and by email
   (``notice_settings``).
 """
@@ -30,7 +33,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.engine import notice_settings, notice_words
-from community.engine.events import Addressed, Mentioning, VoteCast, data_of
+from community.engine.events import (
+    Addressed,
+    CollectionItemAdded,
+    Mentioning,
+    VoteCast,
+    data_of,
+)
 from community.engine.notice_words import describe, describe_group, isolated
 from community.models import (
     EngagementEvent,
@@ -257,6 +266,12 @@ def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
         # The app that wrote the event names who hears of it (a project's followers), and
         # its kind names the notice they get.
         return {pk: data.NOTICE for pk in data.notify or [] if pk != event.actor_id}
+    elif isinstance(data, CollectionItemAdded):
+        chosen = {pk: Kind.CURATED for pk in data.followers or [] if pk != event.actor_id}
+        if data.author_told and event.subject_user_id and (
+                event.subject_user_id != event.actor_id):
+            chosen[event.subject_user_id] = Kind.COLLECTED
+        return chosen
     elif (isinstance(data, VoteCast) and event.subject_user_id
           and event.subject_user_id != event.actor_id):
         return {event.subject_user_id: Kind.HELPFUL if data.vote == Vote.Kind.HELPFUL
@@ -288,6 +303,8 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
 def _said(event: EngagementEvent) -> tuple[str, str]:
     """The sentence and link the writer of an addressed event gave its notices."""
     data = data_of(event)
+    if isinstance(data, CollectionItemAdded):  # the collection's title, and a link to it
+        return str(data.title or "")[:500], reverse("collection", args=[data.collection])
     if not isinstance(data, Addressed):
         return "", ""
     return str(data.message or "")[:500], str(data.url or "")[:300]

@@ -296,12 +296,14 @@ def dominated_threads(period: Period):
 
 
 # What members (not staff) did, by kind of engagement: talking, reacting, building together
-# (joining projects, pledging, voting on contributions) and contributing to projects.
+# (joining projects, pledging, voting on contributions), contributing to projects and
+# curating (making collections and adding threads and posts to them).
 MIX = (
     ("conversation", "Conversation", ("thread_created", "post_created")),
     ("reactions", "Reactions", ("vote_cast",)),
     ("collaboration", "Collaboration", ("project_joined", "pledged", "contribution_voted")),
     ("contribution", "Contribution", ("contributed", "contribution_won", "project_proposed")),
+    ("curation", "Curation", ("collection_created", "collection_item_added")),
 )
 
 

@@ -1,4 +1,5 @@
 from .audit import AuditRecord
+from .collections import Collection, CollectionFollow, CollectionItem
 from .conversations import (
     Notification,
     Post,
@@ -23,6 +24,9 @@ from .users import User
 
 __all__ = [
     "AuditRecord",
+    "Collection",
+    "CollectionFollow",
+    "CollectionItem",
     "CommunitySettings",
     "Flag",
     "ImportedObject",

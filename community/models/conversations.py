@@ -378,6 +378,8 @@ class Notification(models.Model):
         MODERATED = "moderated", "A host acted on your post or account"
         WELCOME = "welcome", "A host welcomed you"
         INTRODUCED = "introduced", "A host introduced you to a question"
+        COLLECTED = "collected", "Your post was added to a collection"
+        CURATED = "curated", "New in a collection you follow"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -40,6 +40,12 @@ class EngagementEvent(models.Model):
         ANSWER_ORDER_CHOSEN = "answer_order_chosen", "Order of answers chosen"
         NOTICE_SETTINGS_CHANGED = "notice_settings_changed", "Notification settings changed"
         WELCOME_DONE = "welcome_done", "First-visit welcome finished or skipped"
+        COLLECTION_CREATED = "collection_created", "Collection created"
+        COLLECTION_EDITED = "collection_edited", "Collection edited, deleted or restored"
+        COLLECTION_ITEM_ADDED = "collection_item_added", "Added to a collection"
+        COLLECTION_ITEM_REMOVED = "collection_item_removed", "Removed from a collection"
+        COLLECTION_REORDERED = "collection_reordered", "Collection reordered"
+        COLLECTION_FEATURED = "collection_featured", "Collection featured or unfeatured"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

@@ -57,6 +57,7 @@ def _permissions(user, post, thread, voted) -> dict:
         "may_flag": permissions.can_flag(user, post),
         "may_history": bool(post.edited_at) and permissions.can_view_post_history(user, post),
         "host_tools": permissions.is_staff_host(user),
+        "may_collect": permissions.can_collect(user),
     }
 
 

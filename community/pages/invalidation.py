@@ -116,6 +116,14 @@ STALE = {
     Kind.NOTICE_SETTINGS_CHANGED: row(people=False),
     # The member's own home page (its welcome link), kept under their member tag.
     Kind.WELCOME_DONE: row(),
+    # Curation: the owner's profile lists their public collections (the Collections tab);
+    # collection pages themselves are not kept. A host featuring one names the owner.
+    Kind.COLLECTION_CREATED: row(),
+    Kind.COLLECTION_EDITED: row(),
+    Kind.COLLECTION_ITEM_ADDED: row(),  # the item count on the owner's tab
+    Kind.COLLECTION_ITEM_REMOVED: row(),
+    Kind.COLLECTION_REORDERED: row(people=False),  # nothing kept shows the order
+    Kind.COLLECTION_FEATURED: row(),
 }
 
 

@@ -13,7 +13,9 @@ class Activity:
     QUESTIONS = "questions"
     ANSWERS = "answers"
     ACCEPTED = "accepted"
-    ALL = [(QUESTIONS, "Questions"), (ANSWERS, "Answers"), (ACCEPTED, "Accepted answers")]
+    COLLECTIONS = "collections"
+    ALL = [(QUESTIONS, "Questions"), (ANSWERS, "Answers"), (ACCEPTED, "Accepted answers"),
+           (COLLECTIONS, "Collections")]
     NAMES = {a[0] for a in ALL}
 
 
@@ -40,8 +42,16 @@ def activity_stats(member) -> dict:
     return stats
 
 
-def activity_page(member, *, tab: str, page: int) -> ActivityPage:
+def activity_page(member, *, tab: str, page: int, viewer=None) -> ActivityPage:
+    """One tab of the profile; ``viewer`` sees all of their own collections, everyone
+    else the public ones."""
     tab = tab if tab in Activity.NAMES else Activity.QUESTIONS
+    if tab == Activity.COLLECTIONS:
+        from community.selectors.collections import member_collections
+
+        found = member_collections(member, viewer=viewer, page=page)
+        return ActivityPage(items=found.items, number=found.number, has_next=found.has_next,
+                            offset=found.offset, tab=tab)
     if tab == Activity.QUESTIONS:
         qs = (Thread.objects.filter(author=member, kind=Thread.Kind.QUESTION, is_deleted=False,
                                     is_hidden=False)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community.engine import notice_settings
-from community.models import Post, PostImage, Vote
+from community.models import Collection, Post, PostImage, Vote
 
 
 @login_required
@@ -23,7 +23,7 @@ def my_data(request):
 @login_required
 @require_GET
 def my_data_download(request):
-    """Your profile, posts, photos and votes as one JSON file."""
+    """Your profile, posts, photos, votes and collections as one JSON file."""
     user = request.user
     data = {
         "profile": {
@@ -51,6 +51,15 @@ def my_data_download(request):
             {"post_id": v.post_id, "kind": v.kind, "created_at": v.created_at.isoformat()}
             for v in Vote.objects.filter(voter=user).order_by("created_at")
             .iterator(chunk_size=500)
+        ],
+        "collections": [
+            {"id": c.pk, "title": c.title, "description": c.description,
+             "public": c.is_public, "created_at": c.created_at.isoformat(),
+             "deleted": c.deleted_at is not None,
+             "items": [{"thread_id": i.thread_id, "post_id": i.post_id, "note": i.note,
+                        "added_at": i.added_at.isoformat()} for i in c.items.all()]}
+            for c in Collection.objects.filter(owner=user).prefetch_related("items")
+            .order_by("created_at")
         ],
     }
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False),

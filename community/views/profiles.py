@@ -28,7 +28,8 @@ def profile_detail(request, username):
     permissions.require(permissions.can_view_profile(request.user, member))
     joined = member.invitees.filter(is_active=True).count()
     activity = profile_selectors.activity_page(
-        member, tab=request.GET.get("activity", ""), page=page_number(request.GET.get("page"))
+        member, tab=request.GET.get("activity", ""), page=page_number(request.GET.get("page")),
+        viewer=request.user,
     )
     return render(request, "community/profile.html", {
         "member": member,

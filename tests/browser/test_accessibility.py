@@ -57,7 +57,7 @@ def _photo_in(post):
 
 @pytest.fixture
 def demo(db):
-    from community.models import Space, Thread, User
+    from community.models import Collection, Space, Thread, User
     from partners.models import Organisation
     from purpose.models import Project
 
@@ -80,6 +80,7 @@ def demo(db):
         "project": Project.objects.exclude(status="proposed").first(),
         "organisation": Organisation.objects.filter(status="verified").first(),
         "newcomer": newcomer,  # has not seen the first-visit welcome yet
+        "collection": Collection.objects.filter(featured_at__isnull=False).first(),
     }
 
 
@@ -103,6 +104,12 @@ def _pages(demo):
         ("style guide", reverse("style_guide"), "host"),
         ("welcome (new member)", reverse("welcome"), "newcomer"),
         ("home (new member)", reverse("home"), "newcomer"),
+        ("collections", reverse("collection_list"), None),
+        ("collection", demo["collection"].get_absolute_url(), None),
+        ("collection (host)", demo["collection"].get_absolute_url(), "host"),
+        ("add to collection", f"{reverse('collection_add')}?thread={demo['question'].pk}",
+         "host"),
+        ("my collections", reverse("collection_mine"), "host"),
     ]
 
 

@@ -23,7 +23,7 @@ from community.engine import engagement
 from community.engine.events import registered_kinds
 from community.models import EngagementEvent
 from community.pages import invalidation
-from community.services import conversations, invitations, moderation, users
+from community.services import collections, conversations, invitations, moderation, users
 from community.signals import member_joined
 from partners import events as partner_events
 from partners import services as partners
@@ -577,6 +577,70 @@ def s_coauthor_accepted(w):
         user=w.helper, coauthor=invited, accept=True), shows=["made with .*Hugo Helper"])
 
 
+# Curation: the owner's Collections tab on their profile (kept for anonymous readers) and
+# the collection's own page.
+
+def _tab(user):
+    return reverse("profile", args=[user.username]) + "?activity=collections"
+
+
+@scenario(Kind.COLLECTION_CREATED)
+def s_collection_create(w):
+    return Scenario([_tab(w.asker)], lambda: collections.collection_create(
+        owner=w.asker, title="Fermentation favourites"), shows=["Fermentation favourites"])
+
+
+@scenario(Kind.COLLECTION_EDITED, "rename")
+def s_collection_rename(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    return Scenario([_tab(w.asker)], lambda: collections.collection_edit(
+        actor=w.asker, collection=made, title="Boil-over fixes", description="",
+        is_public=True), shows=["Boil-over fixes"], gone=["Kettle notes"])
+
+
+@scenario(Kind.COLLECTION_EDITED, "delete")
+def s_collection_delete(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    return Scenario([_tab(w.asker)], lambda: collections.collection_delete(
+        actor=w.asker, collection=made), gone=["Kettle notes"])
+
+
+@scenario(Kind.COLLECTION_ITEM_ADDED)
+def s_collection_add(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    return Scenario([_tab(w.asker)], lambda: collections.collection_item_add(
+        actor=w.asker, collection=made, post=w.answer), shows=[r"\b1 item\b"],
+        gone=[r"\b0 items\b"])
+
+
+@scenario(Kind.COLLECTION_ITEM_REMOVED)
+def s_collection_remove(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    item = collections.collection_item_add(actor=w.asker, collection=made, post=w.answer)
+    return Scenario([_tab(w.asker)], lambda: collections.collection_item_remove(
+        actor=w.asker, item=item), shows=[r"\b0 items\b"], gone=[r"\b1 item\b"])
+
+
+@scenario(Kind.COLLECTION_REORDERED)
+def s_collection_move(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    other = conversations.thread_create(author=w.member, space=w.space, kind="discussion",
+                                        title="Chiller hose sizes", body="Which fits?")
+    collections.collection_item_add(actor=w.asker, collection=made, thread=other)
+    item = collections.collection_item_add(actor=w.asker, collection=made, post=w.answer)
+    return Scenario([made.get_absolute_url()], lambda: collections.collection_item_move(
+        actor=w.asker, item=item, direction="up"),
+        shows=["(?s)Which kettle for 20 litres.*Chiller hose sizes"],
+        gone=["(?s)Chiller hose sizes.*Which kettle for 20 litres"])
+
+
+@scenario(Kind.COLLECTION_FEATURED)
+def s_collection_feature(w):
+    made = collections.collection_create(owner=w.asker, title="Kettle notes")
+    return Scenario([_tab(w.asker)], lambda: collections.collection_feature_set(
+        actor=w.host, collection=made, featured=True), shows=['badge-helper">Featured'])
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
@@ -587,7 +651,8 @@ COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPE
              (Kind.VOTE_CAST, "vote"), (Kind.ANSWER_ACCEPTED, "accept"),
              (Kind.THREAD_MODERATED, "tags"), (Kind.THREAD_MODERATED, "move"),
              (Kind.THREAD_MODERATED, "merge"), (Kind.PROFILE_UPDATED, "profile"),
-             (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space")}
+             (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space"),
+             (Kind.COLLECTION_ITEM_ADDED, "collection_add")}
 
 
 @pytest.fixture(autouse=True)

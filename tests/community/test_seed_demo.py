@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from community.demo.data import DEMO_PASSWORD
-from community.models import Post, Space, Thread, User
+from community.models import Collection, Post, Space, Thread, User
 from partners.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,11 @@ def test_seed_demo_builds_the_community_once():
     assert Thread.objects.filter(accepted_answer__isnull=False).exists()
     assert Thread.objects.filter(kind=Thread.Kind.QUESTION, answer_count=0).exists()
     assert User.objects.filter(invited_by__isnull=False).count() >= 5
+    # Members' collections, built through the services; the hosts feature one.
+    best = Collection.objects.get(title="Best of fermentation")
+    assert best.is_public and best.featured_by.is_host and best.items.count() == 4
+    assert best.items.filter(post__isnull=False).exists()  # an answer, not only threads
+    assert Collection.objects.filter(is_public=True).count() == 2
 
 
 def test_demo_accounts_can_sign_in(client):
