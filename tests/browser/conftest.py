@@ -79,7 +79,8 @@ def log_in(page, user, password: str | None = None) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label(re.compile(r"^Password:?$")).fill(password or factories.PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for()
+    # Signed in: their name is in the header (inside the folded menu on a phone).
+    page.get_by_role("navigation", name="Main").get_by_text(user.name).wait_for(state="attached")
 
 
 def signed_in_tab(browser, live_server, user):
