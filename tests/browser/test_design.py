@@ -54,6 +54,18 @@ def test_the_header_is_one_row_of_at_most_64px_on_a_phone(page, member_with_news
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.parametrize("width", [1100, 1366, 1600])
+def test_a_hosts_long_header_stays_one_row_with_room_to_type_a_search(page, width):
+    host = factories.HostFactory(display_name="Hana Longname-Okafor")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, host)
+    measured = _header(page)
+    assert measured["height"] <= 64, f"header is {measured['height']}px tall at {width}px"
+    box = page.get_by_role("searchbox", name="Search the community").bounding_box()
+    assert box["width"] >= 120, f"the search field is {box['width']}px wide at {width}px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_the_compact_menu_opens_and_closes_from_the_keyboard(page, member_with_news):
     log_in(page, member_with_news)
     page.set_viewport_size(PHONE)
