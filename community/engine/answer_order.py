@@ -112,7 +112,8 @@ def counts_store(answers) -> None:
         "WITH hv AS (SELECT p.thread_id, v.post_id, v.created_at "  # noqa: S608  # nosec B608
         f"FROM {vote} v JOIN {post} p ON p.id = v.post_id "
         f"WHERE v.kind = %s AND p.kind = %s AND p.thread_id IN ({threads})), "
-        "timeline AS (SELECT thread_id, created_at, 1 AS vote, NULL::bigint AS answer_id FROM hv "
+        "timeline AS (SELECT thread_id, created_at, 1 AS vote, "
+        "CAST(NULL AS bigint) AS answer_id FROM hv "
         f"UNION ALL SELECT thread_id, created_at, 0, id FROM {post} WHERE id IN ({chosen})), "
         "later AS (SELECT answer_id, SUM(vote) OVER (PARTITION BY thread_id "
         "ORDER BY created_at DESC, vote DESC ROWS UNBOUNDED PRECEDING) AS n FROM timeline), "
