@@ -174,6 +174,7 @@ MATRIX: dict[str, Row] = {
     "thread_reply": Row(MEMBERS_ONLY_POST, thread_kw),
     "thread_follow": Row(MEMBERS_ONLY_POST, thread_kw),
     "image_upload": Row(MEMBERS_ONLY_POST),
+    "compose_preview": Row(MEMBERS_ONLY_POST),
     "post_permalink": Row(everyone(302), answer_kw),
     "post_vote": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["answer"].pk, "kind": "like"}),
     "post_accept": Row(MEMBERS_ONLY_POST, answer_kw),
@@ -379,6 +380,8 @@ POST_MATRIX = {
     # Everyone who may post adds photos (suspended members: tests/community/test_post_images).
     "image_upload": (anon_then(302, 201), lambda w, u: {},
                      {"image": "IMAGE", "alt_text": "A kettle on the hob"}),
+    # The composer's preview: anyone who may post (suspended members: test_composer).
+    "compose_preview": (anon_then(302, 200), lambda w, u: {}, {"body": "**Hello**"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
     "welcome": (anon_then(302, 302), lambda w, u: {}, {"skip": "1"}),
     "post_flag": (anon_then(302, 302), answer_kw, {"reason": "spam"}),

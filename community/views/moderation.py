@@ -29,7 +29,10 @@ from community.models import ModerationLog, Post, Thread, User
 from community.selectors.feeds import page_number
 from community.services import moderation
 
+from .composer import preview_into
+
 QUEUE_PAGE = 20
+
 
 
 def _host(request):
@@ -121,6 +124,8 @@ def review_edit(request, pk):
     if post.is_deleted:
         raise Http404("This post was deleted.")
     form = StaffEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and preview_into(request, form):  # no-JavaScript preview
+        return render(request, "community/staff_edit.html", {"post": post, "form": form})
     if request.method == "POST" and form.is_valid():
         try:
             moderation.review_edit(actor=request.user, post=post,

@@ -12,6 +12,7 @@ from community.forms import PostEditForm
 from community.models import Post, Vote
 from community.services import conversations
 
+from .composer import preview_into
 from .media import photo_into_body
 
 
@@ -69,6 +70,8 @@ def post_edit(request, pk):
                         lambda: permissions.why_not_edit_post(request.user, post))
     if request.method == "POST":
         form = PostEditForm(request.POST, request.FILES)
+        if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+            return render(request, "community/post_edit.html", {"form": form, "post": post})
         valid = form.is_valid()
         if refused := photo_into_body(request, form):
             return render(request, "community/post_edit.html", {"form": form, "post": post},

@@ -16,6 +16,7 @@ from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, users
 
+from .composer import preview_into
 from .media import photo_into_body
 
 
@@ -47,6 +48,19 @@ def _reply_target(request, thread, form) -> Post | None:
     if target is None or not permissions.can_see_post(request.user, target, thread):
         return None  # a post the reader may not see is not offered for quoting
     return target
+
+
+QUOTE_MAX = 600
+
+
+def quoted(post) -> str:
+    """A post's text as a Markdown quote with its author, to reply under (the "Quote"
+    link without JavaScript; with it, only the passage the member selected)."""
+    text = post.body.strip()
+    if len(text) > QUOTE_MAX:
+        text = text[:QUOTE_MAX].rsplit(" ", 1)[0] + " …"
+    lines = "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+    return f"{lines}\n>\n> — @{post.author.username}\n\n"
 
 
 def _kept_window(thread, number, *, everything, ids=None):
@@ -87,7 +101,10 @@ def _render_thread(request, thread, *, page, form=None, status=200):
                                         window=_kept_window, order=order, listing=_kept_list)
     reply_to = _reply_target(request, thread, form)
     if form is None:
-        form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
+        initial = {"parent": reply_to.pk if reply_to else None}
+        if reply_to and request.GET.get("quote"):
+            initial["body"] = quoted(reply_to)
+        form = PostForm(initial=initial)
     may_reply = permissions.can_reply(request.user, thread)
     context = {
         "thread": thread,
@@ -168,6 +185,8 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
                         lambda: permissions.why_not_start(request.user, kind))
     if request.method == "POST":
         form = ThreadForm(request.POST, request.FILES, kind=kind)
+        if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+            return _thread_form(request, form, kind)
         valid = form.is_valid()
         if refused := photo_into_body(request, form):
             return _thread_form(request, form, kind, status=refusal_status(refused))
@@ -226,6 +245,11 @@ def thread_reply(request, pk):
     # that does not validate comes back on the thread page, which shows the form only to
     # those who may reply.
     form = PostForm(request.POST, request.FILES)
+    if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+        permissions.require(permissions.can_reply(request.user, thread),
+                            lambda: permissions.why_not(request.user, thread))
+        return _render_thread(request, thread, page=thread_selectors.last_page(thread),
+                              form=form)
     if form.photo_sent():  # nothing uploaded for a reply the service would refuse
         permissions.require(permissions.can_reply(request.user, thread),
                             lambda: permissions.why_not(request.user, thread))

@@ -1,0 +1,72 @@
+"""The composer's server side: the preview (htmx, and without JavaScript through the form's
+own view) rendered exactly as posting would render it."""
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from community import permissions
+from community.content import limits
+from community.services.conversations import render_body
+
+# Previews a member may ask for in a minute: well above typing and pressing the button, far
+# below what would make rendering a load on the site.
+PREVIEWS_PER_MINUTE = 30
+PREVIEW_TEMPLATE = "components/_composer_preview.html"
+
+
+def rendered_preview(user, body: str) -> str:
+    """``body`` as posting it would store it: the same size limits, the same renderer and
+    sanitiser, the member's own photos (``upload:<key>``) resolved. Raises
+    ``ValidationError`` with the sentence a post would get for its size."""
+    body = (body or "").strip()
+    limits.size_check(body)
+    return render_body(body, owners={user}).html if body else ""
+
+
+def _too_many(user) -> bool:
+    key = f"composer-preview:{user.pk}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > PREVIEWS_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        return False
+
+
+@login_required
+@require_POST
+def preview(request):
+    """``POST`` ``source`` (the field's name, ``body`` by default) and that field's text:
+    answers the preview fragment (``components/_composer_preview.html``); 403 for who may
+    not post, 429 past :data:`PREVIEWS_PER_MINUTE`, 400 for a text too long to post."""
+    permissions.require(permissions.can_take_part(request.user),
+                        lambda: permissions.why_not(request.user))
+    if _too_many(request.user):
+        return render(request, PREVIEW_TEMPLATE, {
+            "error": "That is a lot of previews in a minute; wait a moment and try again."},
+            status=429)
+    source = request.POST.get("source", "body")[:40]
+    try:
+        html = rendered_preview(request.user, request.POST.get(source, ""))
+    except ValidationError as error:
+        return render(request, PREVIEW_TEMPLATE, {"error": " ".join(error.messages)},
+                      status=400)
+    return render(request, PREVIEW_TEMPLATE, {"preview": html})
+
+
+def preview_into(request, form) -> bool:
+    """Without JavaScript, the composer's "Preview" button submits the form with ``preview``
+    set to the field's name: put that field's rendered text into its widget and answer True
+    (the view then shows the form again, text kept, nothing saved). False for a real post."""
+    name = request.POST.get("preview")
+    if not name or name not in form.fields:
+        return False
+    widget = form.fields[name].widget
+    try:
+        widget.preview_html = rendered_preview(request.user, form.data.get(form.add_prefix(name)))
+    except ValidationError as error:
+        form.add_error(name, error)
+        widget.preview_html = ""
+    return True

@@ -1,0 +1,143 @@
+// The composer (templates/components/_composer.html): the toolbar is GitHub's
+// <markdown-toolbar> (static/vendor/markdown-toolbar-element); this file only shows it,
+// uploads photos through POST /photos/ (the same endpoint as the forms' "Add a photo"),
+// asking for their description first, and quotes a selected passage into the reply.
+// Without this script the textarea and its "Preview" button work as a plain form.
+(function () {
+  "use strict";
+
+  function csrf() {
+    var headers = document.body.getAttribute("data-hx-headers");
+    try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function insert(textarea, text) {
+    var start = textarea.selectionStart, end = textarea.selectionEnd, value = textarea.value;
+    var before = value.slice(0, start), after = value.slice(end);
+    var lead = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
+    textarea.value = before + lead + text + "\n\n" + after;
+    var caret = (before + lead + text + "\n\n").length;
+    textarea.setSelectionRange(caret, caret);
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    textarea.focus();
+  }
+
+  function setUp(root) {
+    var textarea = document.getElementById(root.getAttribute("data-composer"));
+    var toolbar = root.querySelector("markdown-toolbar");
+    var status = root.querySelector("[data-composer-status]");
+    if (!textarea) return;
+    if (toolbar) toolbar.hidden = false;
+    var photo = root.querySelector("[data-composer-photo]");
+    if (!photo) return;
+    var fileInput = photo.querySelector("input[type=file]");
+    var altBox = photo.querySelector("[data-composer-alt]");
+    var altInput = altBox.querySelector("input");
+    var progress = photo.querySelector("progress");
+    var queue = [];
+
+    function say(text, isError) {
+      status.textContent = text;
+      status.classList.toggle("error", !!isError);
+    }
+
+    function next() {
+      if (!queue.length) { altBox.hidden = true; photo.hidden = true; return; }
+      photo.hidden = false;
+      altBox.hidden = false;
+      altInput.value = "";
+      say("Describe " + (queue[0].name || "the photo") + " to add it.");
+      altInput.focus();
+    }
+
+    function upload(file, alt) {
+      var data = new FormData();
+      data.append("image", file);
+      data.append("alt_text", alt);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", root.closest("form").getAttribute("data-upload-url") || "/photos/");
+      xhr.setRequestHeader("X-CSRFToken", csrf());
+      progress.hidden = false;
+      progress.value = 0;
+      xhr.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) progress.value = Math.round(100 * event.loaded / event.total);
+      });
+      xhr.addEventListener("load", function () {
+        progress.hidden = true;
+        var answer = {};
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
+        if (xhr.status === 201 && answer.markdown) {
+          insert(textarea, answer.markdown);
+          say("Photo added.");
+        } else if (xhr.status === 429) {
+          say(answer.error || "You have added as many photos as you may today.", true);
+        } else {
+          say(answer.error || "The photo could not be uploaded; try another file.", true);
+        }
+        next();
+      });
+      xhr.addEventListener("error", function () {
+        progress.hidden = true;
+        say("The photo could not be uploaded: check your connection and try again.", true);
+        next();
+      });
+      xhr.send(data);
+    }
+
+    function take(files) {
+      for (var i = 0; i < files.length; i++) {
+        if (/^image\//.test(files[i].type)) queue.push(files[i]);
+      }
+      if (queue.length) next();
+    }
+
+    root.querySelector("[data-composer-image]").addEventListener("click", function () {
+      photo.hidden = false;
+      fileInput.click();
+    });
+    fileInput.addEventListener("change", function () { take(fileInput.files); fileInput.value = ""; });
+    altBox.querySelector("[data-composer-alt-add]").addEventListener("click", function () {
+      var alt = altInput.value.trim();
+      if (!alt) { say("Describe the photo first: people using screen readers rely on it.", true); altInput.focus(); return; }
+      altBox.hidden = true;
+      say("Uploading the photo…");
+      upload(queue.shift(), alt);
+    });
+    altInput.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); altBox.querySelector("[data-composer-alt-add]").click(); }
+    });
+    altBox.querySelector("[data-composer-alt-cancel]").addEventListener("click", function () {
+      queue.shift();
+      say("Photo not added.");
+      next();
+      if (!queue.length) textarea.focus();
+    });
+    textarea.addEventListener("paste", function (event) {
+      var files = event.clipboardData && event.clipboardData.files;
+      if (files && files.length) { event.preventDefault(); take(files); }
+    });
+    textarea.addEventListener("dragover", function (event) { event.preventDefault(); });
+    textarea.addEventListener("drop", function (event) {
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (files && files.length) { event.preventDefault(); take(files); }
+    });
+  }
+
+  // "Quote" on a post: the passage selected in it (or, with nothing selected, the link's
+  // own target, which opens the reply form with the post quoted by the server).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quote]");
+    if (!link) return;
+    var box = document.querySelector("#reply textarea");
+    var post = link.closest("[data-post]");
+    var selection = window.getSelection ? String(window.getSelection()) : "";
+    if (!box || !post || !selection.trim() || !post.contains(window.getSelection().anchorNode)) return;
+    event.preventDefault();
+    var quoted = selection.trim().split("\n").map(function (line) { return "> " + line; }).join("\n");
+    insert(box, quoted + "\n>\n> — @" + link.getAttribute("data-quote"));
+  });
+
+  function all() { document.querySelectorAll("[data-composer]").forEach(setUp); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", all);
+  else all();
+})();
