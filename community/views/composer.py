@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from community import permissions
 from community.content import limits
+from community.services import drafts
 from community.services.conversations import render_body
 
 # Previews a member may ask for in a minute: well above typing and pressing the button, far
@@ -70,3 +72,17 @@ def preview_into(request, form) -> bool:
         form.add_error(name, error)
         widget.preview_html = ""
     return True
+
+
+@login_required
+@require_POST
+def draft_save(request):
+    """``POST`` ``place``, ``body`` and (for a new thread) ``title``, as the member types:
+    keeps the draft (an empty text discards it) and answers a line for the composer's status
+    (``components/_draft_status.html``); 403 for a place the member may not write in, 404
+    for one that is not there."""
+    draft = drafts.draft_save(member=request.user, place=request.POST.get("place", "")[:40],
+                              body=request.POST.get("body", ""),
+                              title=request.POST.get("title", ""))
+    return render(request, "components/_draft_status.html",
+                  {"draft": draft, "now": timezone.now()})

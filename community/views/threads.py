@@ -14,7 +14,7 @@ from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
-from community.services import conversations, users
+from community.services import conversations, drafts, users
 
 from .composer import preview_into
 from .media import photo_into_body
@@ -100,18 +100,25 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user,
                                         window=_kept_window, order=order, listing=_kept_list)
     reply_to = _reply_target(request, thread, form)
+    may_reply = permissions.can_reply(request.user, thread)
+    draft = drafts.draft_for(request.user, f"reply:{thread.pk}") if may_reply else None
+    draft = draft if draft and draft.body.strip() else None
     if form is None:
         initial = {"parent": reply_to.pk if reply_to else None}
         if reply_to and request.GET.get("quote"):
-            initial["body"] = quoted(reply_to)
+            initial["body"] = (f"{draft.body.rstrip()}\n\n" if draft else "") + quoted(reply_to)
+        elif draft:
+            initial["body"] = draft.body
         form = PostForm(initial=initial)
-    may_reply = permissions.can_reply(request.user, thread)
+        if "body" in initial:  # this member's own text: rendered for them, not kept
+            form.renders_once = False
     context = {
         "thread": thread,
         "page": data,
         "form": form,
         "reply_to": reply_to,
         "may_reply": may_reply,
+        "draft": draft,
         "orders": thread_selectors.Order.choices,
         # Page links keep an order that is not the thread's default (anonymous readers).
         "order_query": "" if order == thread_selectors.order_of(
@@ -202,6 +209,7 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             if done.error:  # a limit: the text stays
                 return _thread_form(request, form, kind, status=refusal_status(done.error))
             thread = done.made
+            drafts.draft_discard(member=request.user, place=f"ask:{kind}")
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
                                        "tell you when it is published.")
@@ -213,7 +221,10 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             return redirect(thread)
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
-        form = ThreadForm(initial={"space": space} if space else {}, kind=kind)
+        initial = {"space": space} if space else {}
+        if draft := drafts.draft_for(request.user, f"ask:{kind}"):
+            initial.update(title=draft.title, body=draft.body)
+        form = ThreadForm(initial=initial, kind=kind)
     return _thread_form(request, form, kind, status=400 if form.is_bound else 200)
 
 
@@ -275,6 +286,7 @@ def thread_reply(request, pk):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form, status=refusal_status(done.error))
     post = done.made
+    drafts.draft_discard(member=request.user, place=f"reply:{thread.pk}")
     url = post.get_absolute_url()
     if post.status == Post.Status.HELD:
         messages.info(request, "Thanks! Your post waits for a host's approval; only you and "

@@ -22,12 +22,56 @@
     textarea.focus();
   }
 
+  // Drafts: the text is saved to the server a moment after the member stops typing (and
+  // when they leave the page), and discarded by the server when the post is made.
+  var DRAFT_DELAY = 2000;
+
+  function keepDraft(root, textarea, status) {
+    var form = root.closest("form[data-draft-place]");
+    if (!form) return;
+    var timer = null, sent = false, last = textarea.value;
+    var title = form.querySelector("input[name=title]");
+
+    function save(leaving) {
+      timer = null;
+      if (sent) return;
+      var value = textarea.value + "\u0000" + (title ? title.value : "");
+      if (value === last) return;
+      last = value;
+      var data = new FormData();
+      data.append("place", form.getAttribute("data-draft-place"));
+      data.append("body", textarea.value);
+      if (title) data.append("title", title.value);
+      fetch(form.getAttribute("data-draft-url"), {
+        method: "POST", body: data, credentials: "same-origin", keepalive: !!leaving,
+        headers: { "X-CSRFToken": csrf() }
+      }).then(function (response) {
+        return response.ok ? response.text() : "";
+      }).then(function (text) {
+        if (text && !leaving && !sent) { status.textContent = text.trim(); status.classList.remove("error"); }
+      }).catch(function () { /* the text is still in the box; the next keystroke tries again */ });
+    }
+
+    last = textarea.value + "\u0000" + (title ? title.value : "");
+    function later() { if (timer) clearTimeout(timer); timer = setTimeout(save, DRAFT_DELAY); }
+    textarea.addEventListener("input", later);
+    if (title) title.addEventListener("input", later);
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.name === "preview") return;
+      sent = true;
+      if (timer) clearTimeout(timer);
+    });
+    window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(true); } });
+  }
+
   function setUp(root) {
     var textarea = document.getElementById(root.getAttribute("data-composer"));
     var toolbar = root.querySelector("markdown-toolbar");
     var status = root.querySelector("[data-composer-status]");
     if (!textarea) return;
     if (toolbar) toolbar.hidden = false;
+    keepDraft(root, textarea, status);
     var photo = root.querySelector("[data-composer-photo]");
     if (!photo) return;
     var fileInput = photo.querySelector("input[type=file]");
