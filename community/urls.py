@@ -46,6 +46,7 @@ urlpatterns = [
     path("photos/", media.image_upload, name="image_upload"),
     path("compose/preview/", composer.preview, name="compose_preview"),
     path("compose/draft/", composer.draft_save, name="draft_save"),
+    path("compose/suggest/", composer.suggest, name="compose_suggest"),
     path("p/<int:pk>/", threads.post_permalink, name="post_permalink"),
     path("p/<int:pk>/vote/<str:kind>/", posts.post_vote, name="post_vote"),
     path("p/<int:pk>/accept/", posts.post_accept, name="post_accept"),

@@ -176,6 +176,7 @@ MATRIX: dict[str, Row] = {
     "image_upload": Row(MEMBERS_ONLY_POST),
     "compose_preview": Row(MEMBERS_ONLY_POST),
     "draft_save": Row(MEMBERS_ONLY_POST),
+    "compose_suggest": Row(anon_then(302, 200)),
     "post_permalink": Row(everyone(302), answer_kw),
     "post_vote": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["answer"].pk, "kind": "like"}),
     "post_accept": Row(MEMBERS_ONLY_POST, answer_kw),

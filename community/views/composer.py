@@ -3,12 +3,15 @@ own view) rendered exactly as posting would render it."""
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions
-from community.content import limits
+from community.content import emoji, limits
+from community.models import User
 from community.services import drafts
 from community.services.conversations import render_body
 
@@ -86,3 +89,29 @@ def draft_save(request):
                               title=request.POST.get("title", ""))
     return render(request, "components/_draft_status.html",
                   {"draft": draft, "now": timezone.now()})
+
+
+SUGGESTIONS = 8
+
+
+@login_required
+@require_GET
+def suggest(request):
+    """The composer's ``@`` and ``:`` menus, as JSON: ``?key=@&q=ma`` gives up to
+    :data:`SUGGESTIONS` members whose handle or name starts with ``ma`` (handle and name,
+    never an address), ``?key=:&q=sm`` the emoji shortcodes starting with ``sm``."""
+    query = request.GET.get("q", "").strip()[:30]
+    if request.GET.get("key") == ":":
+        return JsonResponse({"emoji": [{"code": code, "emoji": char}
+                                       for code, char in emoji.suggestions(query,
+                                                                           limit=SUGGESTIONS)]})
+    if not query:
+        return JsonResponse({"members": []})
+    # Whom a mention links to (``conversations.existing_handles``): active, not former.
+    members = (User.objects.filter(Q(username__istartswith=query)
+                                   | Q(display_name__istartswith=query),
+                                   is_active=True, is_former_member=False)
+               .order_by("username").values("username", "display_name")[:SUGGESTIONS])
+    return JsonResponse({"members": [{"username": m["username"],
+                                      "name": m["display_name"] or m["username"]}
+                                     for m in members]})

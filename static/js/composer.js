@@ -65,6 +65,41 @@
     window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(true); } });
   }
 
+  // "@" and ":" menus (GitHub's <text-expander>): members by handle or name, and the emoji
+  // shortcodes the server turns into emoji when the post is saved.
+  function suggestions(expander) {
+    var url = expander.getAttribute("data-suggest-url");
+    expander.addEventListener("text-expander-change", function (event) {
+      var key = event.detail.key, text = event.detail.text;
+      if (key === "@" && !text) return;
+      event.detail.provide(fetch(url + "?key=" + encodeURIComponent(key) + "&q=" + encodeURIComponent(text), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) { return response.ok ? response.json() : {}; }).then(function (data) {
+        var list = document.createElement("ul");
+        list.className = "composer-menu";
+        list.setAttribute("role", "listbox");
+        list.setAttribute("aria-label", key === "@" ? "Members to mention" : "Emoji");
+        (key === "@" ? data.members || [] : data.emoji || []).forEach(function (item) {
+          var option = document.createElement("li");
+          option.setAttribute("role", "option");
+          option.id = "composer-option-" + Math.random().toString(36).slice(2, 9);
+          if (key === "@") {
+            option.setAttribute("data-value", "@" + item.username);
+            option.textContent = item.name + " @" + item.username;
+          } else {
+            option.setAttribute("data-value", ":" + item.code + ":");
+            option.textContent = item.emoji + " :" + item.code + ":";
+          }
+          list.appendChild(option);
+        });
+        return { matched: list.childElementCount > 0, fragment: list };
+      }).catch(function () { return { matched: false }; }));
+    });
+    expander.addEventListener("text-expander-value", function (event) {
+      event.detail.value = event.detail.item.getAttribute("data-value");
+    });
+  }
+
   function setUp(root) {
     var textarea = document.getElementById(root.getAttribute("data-composer"));
     var toolbar = root.querySelector("markdown-toolbar");
@@ -72,6 +107,8 @@
     if (!textarea) return;
     if (toolbar) toolbar.hidden = false;
     keepDraft(root, textarea, status);
+    var expander = root.querySelector("text-expander");
+    if (expander) suggestions(expander);
     var photo = root.querySelector("[data-composer-photo]");
     if (!photo) return;
     var fileInput = photo.querySelector("input[type=file]");

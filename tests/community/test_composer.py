@@ -171,3 +171,46 @@ def test_quote_opens_the_reply_with_the_post_quoted(client_as, member):
         f"{thread.get_absolute_url()}?reply_to={post.pk}&quote=1").content.decode()
     assert "&gt; Mash at 67C.\n&gt; Then sparge slowly.\n&gt;\n&gt; — @asker" in page
     assert f'reply_to={post.pk}&amp;quote=1#reply' in page  # each post's "Quote" link
+
+
+def _suggest(client, key, q):
+    return client.get(reverse("compose_suggest"), {"key": key, "q": q})
+
+
+def test_mentions_suggest_members_by_handle_or_name_prefix(client_as, member):
+    factories.UserFactory(username="maltster", display_name="Ada Malt",
+                          email="ada@example.com")
+    factories.UserFactory(username="brewer_bo", display_name="Malcolm Brew")
+    factories.UserFactory(username="malt_gone", is_active=False)
+    factories.UserFactory(username="hopper", display_name="Hop Head")
+    client = client_as(member)
+    found = _suggest(client, "@", "mal").json()["members"]
+    assert [m["username"] for m in found] == ["brewer_bo", "maltster"]
+    assert {"username": "maltster", "name": "Ada Malt"} in found
+    response = _suggest(client, "@", "ada")
+    assert "example.com" not in response.content.decode()  # never an address
+    assert response.json()["members"][0]["username"] == "maltster"
+    assert _suggest(client, "@", "").json() == {"members": []}
+
+
+def test_mentions_are_limited(client_as, member, django_assert_max_num_queries):
+    from community.views import composer
+
+    for n in range(composer.SUGGESTIONS + 5):
+        factories.UserFactory(username=f"kettle_{n:02d}")
+    client = client_as(member)
+    with django_assert_max_num_queries(6):
+        found = _suggest(client, "@", "kettle_").json()["members"]
+    assert len(found) == composer.SUGGESTIONS
+    assert len(_suggest(client, "@", "k" * 500).json()["members"]) == 0
+
+
+def test_mention_suggestions_are_for_signed_in_members_only(client):
+    response = _suggest(client, "@", "a")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_emoji_suggestions_follow_the_typed_shortcode(client_as, member):
+    found = _suggest(client_as(member), ":", "bee").json()["emoji"]
+    assert found == [{"code": "beer", "emoji": "\U0001F37A"},
+                     {"code": "beers", "emoji": "\U0001F37B"}]
