@@ -11,9 +11,12 @@
     try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
+  // A photo or a quote is a block of its own: it goes after the line the caret is on (never
+  // inside a word or a **bold** the member is typing), with blank lines around it.
   function insert(textarea, text) {
-    var start = textarea.selectionStart, end = textarea.selectionEnd, value = textarea.value;
-    var before = value.slice(0, start), after = value.slice(end);
+    var value = textarea.value, lineEnd = value.indexOf("\n", textarea.selectionEnd);
+    var at = lineEnd === -1 ? value.length : lineEnd;
+    var before = value.slice(0, at), after = value.slice(at).replace(/^\n+/, "");
     var lead = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
     textarea.value = before + lead + text + "\n\n" + after;
     var caret = (before + lead + text + "\n\n").length;
