@@ -109,6 +109,11 @@
     var status = root.querySelector("[data-composer-status]");
     if (!textarea) return;
     if (toolbar) toolbar.hidden = false;
+    // With htmx the preview is asked for in place: the button stops being a submit button,
+    // so that Enter in a field of the form posts it (the form's first submit button would
+    // otherwise be this one).
+    var previewButton = root.querySelector("button[name=preview]");
+    if (previewButton && window.htmx) previewButton.type = "button";
     keepDraft(root, textarea, status);
     var expander = root.querySelector("text-expander");
     if (expander) suggestions(expander);
