@@ -7,11 +7,11 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from community.composer import ComposerTextarea
 from community.content import tags as tag_names
 from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
 from community.identity import lookalikes
-from community.widgets import ComposerTextarea
 
 from .models import Flag, Space, Tag, Thread, User
 from .models.collections import DESCRIPTION_MAX, TITLE_MAX

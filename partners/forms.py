@@ -1,9 +1,9 @@
 from django import forms
 
+from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
 from community.models import Space, User
-from community.widgets import ComposerTextarea
 from purpose.models import Project
 
 from .models import PartnerPost

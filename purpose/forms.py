@@ -1,10 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
 from community.models import Space
-from community.widgets import ComposerTextarea
 
 from .models import Contribution, Need, Project, ProjectMember
 

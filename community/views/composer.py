@@ -10,24 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions
-from community.content import emoji, limits
+from community.composer import rendered_preview
+from community.content import emoji
 from community.models import User
 from community.services import drafts
-from community.services.conversations import render_body
 
 # Previews a member may ask for in a minute: well above typing and pressing the button, far
 # below what would make rendering a load on the site.
 PREVIEWS_PER_MINUTE = 30
 PREVIEW_TEMPLATE = "components/_composer_preview.html"
-
-
-def rendered_preview(user, body: str) -> str:
-    """``body`` as posting it would store it: the same size limits, the same renderer and
-    sanitiser, the member's own photos (``upload:<key>``) resolved. Raises
-    ``ValidationError`` with the sentence a post would get for its size."""
-    body = (body or "").strip()
-    limits.size_check(body)
-    return render_body(body, owners={user}).html if body else ""
 
 
 def _too_many(user) -> bool:
@@ -59,22 +50,6 @@ def preview(request):
         return render(request, PREVIEW_TEMPLATE, {"error": " ".join(error.messages)},
                       status=400)
     return render(request, PREVIEW_TEMPLATE, {"preview": html})
-
-
-def preview_into(request, form) -> bool:
-    """Without JavaScript, the composer's "Preview" button submits the form with ``preview``
-    set to the field's name: put that field's rendered text into its widget and answer True
-    (the view then shows the form again, text kept, nothing saved). False for a real post."""
-    name = request.POST.get("preview")
-    if not name or name not in form.fields:
-        return False
-    widget = form.fields[name].widget
-    try:
-        widget.preview_html = rendered_preview(request.user, form.data.get(form.add_prefix(name)))
-    except ValidationError as error:
-        form.add_error(name, error)
-        widget.preview_html = ""
-    return True
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
+from community.composer import preview_into
 from community.content.limits import refusal_status
 from community.engine import routing
 from community.forms import (
@@ -28,8 +29,6 @@ from community.forms import (
 from community.models import ModerationLog, Post, Thread, User
 from community.selectors.feeds import page_number
 from community.services import moderation
-
-from .composer import preview_into
 
 QUEUE_PAGE = 20
 

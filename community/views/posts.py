@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
+from community.composer import preview_into
 from community.content.limits import refusal_status
 from community.forms import PostEditForm
 from community.models import Post, Vote
 from community.services import conversations, drafts
 
-from .composer import preview_into
 from .media import photo_into_body
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions, submissions, viewcount
+from community.composer import preview_into
 from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
@@ -16,7 +17,6 @@ from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, drafts, users
 
-from .composer import preview_into
 from .media import photo_into_body
 
 

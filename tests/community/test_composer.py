@@ -214,3 +214,24 @@ def test_emoji_suggestions_follow_the_typed_shortcode(client_as, member):
     found = _suggest(client_as(member), ":", "bee").json()["emoji"]
     assert found == [{"code": "beer", "emoji": "\U0001F37A"},
                      {"code": "beers", "emoji": "\U0001F37B"}]
+
+
+def test_without_javascript_preview_on_project_texts_posts_nothing(client_as, host, member):
+    from purpose import services as purpose_services
+    from purpose.models import Contribution, ProjectUpdate
+
+    project = purpose_services.project_propose(author=host, title="Harvest ale",
+                                               goal="One recipe", description="Together")
+    client = client_as(host)
+    response = client.post(reverse("purpose:project_update", args=[project.slug]),
+                           {"body": "**Brew day** is Saturday", "preview": "body"})
+    assert response.status_code == 200
+    assert "<strong>Brew day</strong>" in response.content.decode()
+    assert not ProjectUpdate.objects.filter(project=project).exists()
+    client = client_as(member)
+    response = client.post(reverse("purpose:contribute", args=[project.slug]),
+                           {"kind": "idea", "title": "Numbered bottles",
+                            "body": "_By kitchen_", "preview": "body"})
+    assert response.status_code == 200
+    assert "<em>By kitchen</em>" in response.content.decode()
+    assert not Contribution.objects.filter(project=project).exists()
