@@ -43,7 +43,7 @@ def test_a_member_writes_a_reply_with_the_composer(page, live_server, tmp_path):
     assert box.input_value() == "**Mash at 67C**"
 
     page.locator(".composer-file").set_input_files(str(_photo(tmp_path)))
-    alt = page.get_by_label("Photo description, for people who cannot see it")
+    alt = page.get_by_label("Alt: what the photo shows, so people who cannot see it know")
     alt.wait_for()
     page.get_by_role("button", name="Insert the photo").click()
     page.get_by_text("Describe the photo first").wait_for()  # no description, no photo
@@ -92,7 +92,7 @@ def test_the_composer_passes_axe_in_light_and_dark(browser, live_server, setting
         page.get_by_role("button", name="Preview").click()
         page.locator(".composer-preview strong").wait_for()
         page.locator(".composer-file").set_input_files(str(_photo(tmp_path)))
-        page.get_by_label("Photo description, for people who cannot see it").wait_for()
+        page.get_by_label("Alt: what the photo shows, so people who cannot see it know").wait_for()
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, "
                                "{resultTypes: ['violations']})")
