@@ -135,3 +135,18 @@ def test_a_reply_with_a_draft_still_posts_once(client_as, member):
     _save(client, f"reply:{thread.pk}", "Mash at 67C")
     client.post(reverse("thread_reply", args=[thread.pk]), {"body": "Mash at 67C"})
     assert Post.objects.filter(thread=thread, author=member).count() == 1
+
+
+def test_a_thread_page_holding_a_draft_keeps_the_query_budget(client_as, member):
+    from .. import budgets
+
+    thread = _thread()
+    for n in range(5):
+        conversations.post_create(author=factories.UserFactory(), thread=thread,
+                                  body=f"Answer {n}: mash at 6{n}C.")
+    client = client_as(member)
+    without = budgets.queries(client, thread.get_absolute_url())
+    _save(client, f"reply:{thread.pk}", "Half written")
+    holding = budgets.queries(client, thread.get_absolute_url())
+    assert holding <= budgets.BUDGET, holding
+    assert holding <= without + 2, (without, holding)  # the body is rendered, the cards kept
