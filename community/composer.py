@@ -20,7 +20,9 @@ class ComposerTextarea(forms.Textarea):
 
     def __init__(self, attrs=None, *, images: bool = True):
         super().__init__(attrs)
-        self.images = images  # the forms whose service takes photos offer the image tool
+        # Only texts saved as posts keep their photos (``services.media.images_attach``);
+        # elsewhere an upload would be deleted as an orphan a day later: no photo tool.
+        self.images = images
         self.preview_html = None  # set by the view for a no-JavaScript preview
 
     def get_context(self, name, value, attrs):

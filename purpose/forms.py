@@ -34,7 +34,7 @@ class PurposeForm(forms.Form):
         help_text="One sentence: what the brand does with its customers, not what it sells.",
     )
     story = forms.CharField(label="The story", max_length=BODY_MAX, help_text=MARKDOWN_HELP,
-                            widget=ComposerTextarea(attrs={"rows": 12}),
+                            widget=ComposerTextarea(attrs={"rows": 12}, images=False),
                             error_messages={"required": "Tell the story behind the purpose."})
     note = forms.CharField(max_length=200, required=False, label="What changed (optional)")
 
@@ -52,7 +52,8 @@ class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     goal = forms.CharField(max_length=280, help_text="What will exist when it is done?",
                            error_messages={"required": "Say what the project will achieve."})
     description = forms.CharField(
-        max_length=BODY_MAX, help_text=MARKDOWN_HELP, widget=ComposerTextarea(attrs={"rows": 8}),
+        max_length=BODY_MAX, help_text=MARKDOWN_HELP,
+        widget=ComposerTextarea(attrs={"rows": 8}, images=False),
         error_messages={"required": "Describe the project in a few words."})
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
                                    label="Space for its discussions", empty_label="Default")
@@ -92,7 +93,7 @@ class PledgeForm(forms.Form):
 
 class UpdateForm(SubmissionNonceMixin, forms.Form):
     body = forms.CharField(label="Update", max_length=BODY_MAX, help_text=MARKDOWN_HELP,
-                           widget=ComposerTextarea(attrs={"rows": 4}),
+                           widget=ComposerTextarea(attrs={"rows": 4}, images=False),
                            error_messages={"required": "Write the update before posting it."})
 
     def clean_body(self):
@@ -139,7 +140,8 @@ class ContributionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     title = forms.CharField(min_length=4, max_length=120,
                             error_messages={"required": "Give your contribution a title."})
     body = forms.CharField(label="Description", max_length=BODY_MAX, required=False,
-                           help_text=MARKDOWN_HELP, widget=ComposerTextarea(attrs={"rows": 8}))
+                           help_text=MARKDOWN_HELP,
+                           widget=ComposerTextarea(attrs={"rows": 8}, images=False))
     image = ImageUploadField(required=False, label="Design image", help_text=IMAGE_HELP,
                              max_side=IMAGE_SIDE)
     field_order = ["kind", "title", "body", "image", "nonce"]

@@ -235,3 +235,13 @@ def test_without_javascript_preview_on_project_texts_posts_nothing(client_as, ho
     assert response.status_code == 200
     assert "<em>By kitchen</em>" in response.content.decode()
     assert not Contribution.objects.filter(project=project).exists()
+
+
+def test_texts_that_keep_no_photos_offer_no_photo_tool(client_as, host):
+    from purpose import services as purpose_services
+
+    project = purpose_services.project_propose(author=host, title="Harvest ale",
+                                               goal="One recipe", description="Together")
+    page = client_as(host).get(project.get_absolute_url()).content.decode()
+    assert "<markdown-toolbar" in page  # the update form has the composer
+    assert "data-composer-image" not in page  # a photo there would not be kept
