@@ -100,3 +100,20 @@ def test_the_composer_passes_axe_in_light_and_dark(browser, live_server, setting
                      for v in result["violations"] if v["impact"] in ("serious", "critical")]
         context.close()
     assert not problems, problems
+
+
+def test_quote_puts_the_selected_passage_into_the_reply(page, live_server):
+    thread = _thread()
+    log_in(page, factories.UserFactory(display_name="Bea Brewer"))
+    page.goto(thread.get_absolute_url())
+    page.get_by_role("toolbar", name="Formatting").wait_for()
+    page.evaluate("""() => {
+      const text = document.querySelector("[data-post] .post-body p").firstChild;
+      const range = document.createRange();
+      range.setStart(text, 8); range.setEnd(text, 21);  // "Show us the mash tun." -> "the mash tun."
+      getSelection().removeAllRanges(); getSelection().addRange(range);
+    }""")
+    page.locator("[data-post]").first.get_by_role("link", name="Quote").click()
+    username = thread.opening_post.author.username
+    assert page.get_by_label("Your reply").input_value() == (
+        f"> the mash tun.\n>\n> — @{username}\n\n")
