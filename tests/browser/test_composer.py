@@ -110,7 +110,7 @@ def test_quote_puts_the_selected_passage_into_the_reply(page, live_server):
     page.evaluate("""() => {
       const text = document.querySelector("[data-post] .post-body p").firstChild;
       const range = document.createRange();
-      range.setStart(text, 8); range.setEnd(text, 21);  // "Show us the mash tun." -> "the mash tun."
+      range.setStart(text, 8); range.setEnd(text, 21);  // "the mash tun."
       getSelection().removeAllRanges(); getSelection().addRange(range);
     }""")
     page.locator("[data-post]").first.get_by_role("link", name="Quote").click()
