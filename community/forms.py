@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from community.composer import ComposerTextarea
 from community.content import tags as tag_names
 from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
@@ -237,7 +238,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         error_messages={"min_length": "Give it a title of at least 8 characters."},
     )
     body = forms.CharField(
-        label="Details", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
+        label="Details", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
         help_text="Markdown: **bold**, _italic_, `code`, [link](https://…), @handle to mention.",
     )
     tags = forms.CharField(
@@ -277,7 +278,7 @@ class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form
     renders_once = True  # fixed fields: rendered once per shape ({% form_fields %})
 
     body = forms.CharField(
-        label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your reply", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 5}),
         help_text="Markdown and @mentions work here.",
         error_messages={"required": "Write something before posting."},
     )
@@ -293,7 +294,7 @@ class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form
 
 class PostEditForm(PhotoFieldsMixin, forms.Form):
     body = forms.CharField(
-        label="Text", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
+        label="Text", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
         error_messages={"required": "A post cannot be empty; delete it instead."},
     )
     field_order = ["body", "photo", "photo_alt"]
@@ -498,7 +499,7 @@ class ReasonForm(forms.Form):
 
 
 class StaffEditForm(forms.Form):
-    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 10}),
+    body = forms.CharField(max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 10}),
                            error_messages={"required": "A post cannot be empty; delete it "
                                                        "instead."})
     reason = forms.CharField(max_length=300, required=False,

@@ -82,3 +82,11 @@ def clean_orphan_images() -> int:
     from community.services import media
 
     return media.orphans_delete()
+
+
+@shared_task(name="community.clean_old_drafts", queue="events")
+def clean_old_drafts() -> int:
+    """Daily: delete the drafts nobody touched for a month (``services.drafts``)."""
+    from community.services import drafts
+
+    return drafts.drafts_clean()

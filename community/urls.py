@@ -6,6 +6,7 @@ from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
     claims,
     collections,
+    composer,
     feeds,
     health,
     host,
@@ -43,6 +44,9 @@ urlpatterns = [
     path("s/<slug:slug>/feed/", SpaceThreadsFeed(), name="space_feed"),
     # Posts
     path("photos/", media.image_upload, name="image_upload"),
+    path("compose/preview/", composer.preview, name="compose_preview"),
+    path("compose/draft/", composer.draft_save, name="draft_save"),
+    path("compose/suggest/", composer.suggest, name="compose_suggest"),
     path("p/<int:pk>/", threads.post_permalink, name="post_permalink"),
     path("p/<int:pk>/vote/<str:kind>/", posts.post_vote, name="post_vote"),
     path("p/<int:pk>/accept/", posts.post_accept, name="post_accept"),

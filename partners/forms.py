@@ -1,5 +1,6 @@
 from django import forms
 
+from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
 from community.models import Space, User
@@ -84,7 +85,7 @@ class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
         "min_length": "Give it a title of at least 8 characters.",
         "required": "Give it a title."})
     body = forms.CharField(label="Text", max_length=BODY_MAX,
-                           widget=forms.Textarea(attrs={"rows": 10}),
+                           widget=ComposerTextarea(attrs={"rows": 10}),
                            help_text="Markdown: **bold**, _italic_, lists, [link](https://…).",
                            error_messages={"required": "Write the text."})
     coauthors = forms.CharField(

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions, submissions
+from community.composer import form_status, preview_into
 from community.models import User
 from community.selectors.feeds import page_number
 
@@ -64,7 +65,7 @@ def apply(request):
     else:
         form = ApplyForm()
     return render(request, "partners/apply.html", {"form": form},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -135,7 +136,7 @@ def edit(request, slug):
             "description": organisation.description, "homepage": organisation.website,
             "links": organisation.links, "logo": organisation.logo})
     return render(request, "partners/edit.html", {"form": form, "organisation": organisation},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -158,7 +159,7 @@ def people(request, slug):
     return render(request, "partners/people.html", {
         "organisation": organisation, "form": form,
         **selectors.people_page(organisation=organisation),
-    }, status=400 if form.is_bound else 200)
+    }, status=form_status(form))
 
 
 @login_required
@@ -257,7 +258,7 @@ def publish(request, slug):
                         "Only this organisation's people publish for it.")
     if request.method == "POST":
         form = PublishForm(request.POST, author=request.user)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             done = submissions.once(request.user, form, lambda: services.partner_publish(
                 author=request.user, organisation=organisation, kind=data["kind"],
@@ -277,7 +278,7 @@ def publish(request, slug):
                            initial={"project": request.GET.get("project") or None})
     return render(request, "partners/publish.html", {"form": form,
                                                      "organisation": organisation},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @login_required

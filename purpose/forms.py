@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
 from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
 from community.models import Space
@@ -33,7 +34,7 @@ class PurposeForm(forms.Form):
         help_text="One sentence: what the brand does with its customers, not what it sells.",
     )
     story = forms.CharField(label="The story", max_length=BODY_MAX, help_text=MARKDOWN_HELP,
-                            widget=forms.Textarea(attrs={"rows": 12}),
+                            widget=ComposerTextarea(attrs={"rows": 12}, images=False),
                             error_messages={"required": "Tell the story behind the purpose."})
     note = forms.CharField(max_length=200, required=False, label="What changed (optional)")
 
@@ -51,7 +52,8 @@ class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     goal = forms.CharField(max_length=280, help_text="What will exist when it is done?",
                            error_messages={"required": "Say what the project will achieve."})
     description = forms.CharField(
-        max_length=BODY_MAX, help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX, help_text=MARKDOWN_HELP,
+        widget=ComposerTextarea(attrs={"rows": 8}, images=False),
         error_messages={"required": "Describe the project in a few words."})
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
                                    label="Space for its discussions", empty_label="Default")
@@ -91,7 +93,7 @@ class PledgeForm(forms.Form):
 
 class UpdateForm(SubmissionNonceMixin, forms.Form):
     body = forms.CharField(label="Update", max_length=BODY_MAX, help_text=MARKDOWN_HELP,
-                           widget=forms.Textarea(attrs={"rows": 4}),
+                           widget=ComposerTextarea(attrs={"rows": 4}, images=False),
                            error_messages={"required": "Write the update before posting it."})
 
     def clean_body(self):
@@ -103,7 +105,7 @@ class DiscussionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
                             error_messages={"min_length": "Give it a title of at least 8 "
                                                           "characters."})
     body = forms.CharField(label="Details", max_length=BODY_MAX, help_text=MARKDOWN_HELP,
-                           widget=forms.Textarea(attrs={"rows": 6}))
+                           widget=ComposerTextarea(attrs={"rows": 6}))
 
     def clean_title(self):
         return _words(self.cleaned_data["title"], "The title needs some words.")
@@ -138,7 +140,8 @@ class ContributionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     title = forms.CharField(min_length=4, max_length=120,
                             error_messages={"required": "Give your contribution a title."})
     body = forms.CharField(label="Description", max_length=BODY_MAX, required=False,
-                           help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 8}))
+                           help_text=MARKDOWN_HELP,
+                           widget=ComposerTextarea(attrs={"rows": 8}, images=False))
     image = ImageUploadField(required=False, label="Design image", help_text=IMAGE_HELP,
                              max_side=IMAGE_SIDE)
     field_order = ["kind", "title", "body", "image", "nonce"]

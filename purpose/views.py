@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions, submissions
+from community.composer import form_status, preview_into
 from community.models import User
 from community.selectors.feeds import page_number
 
@@ -74,7 +75,7 @@ def purpose_edit(request):
     current = selectors.purpose_current()
     if request.method == "POST":
         form = PurposeForm(request.POST)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             try:
                 services.purpose_revise(editor=request.user, **form.cleaned_data)
             except ValidationError as error:  # the content check: the text stays
@@ -87,7 +88,7 @@ def purpose_edit(request):
         form = PurposeForm(initial={"statement": current.statement, "story": current.story}
                            if current else {})
     return render(request, "purpose/purpose_edit.html", {"form": form, "revision": current},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @require_GET
@@ -134,7 +135,7 @@ def project_propose(request):
                         permissions.why_not(request.user))
     if request.method == "POST":
         form = ProjectForm(request.POST, request.FILES)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             done = submissions.once(request.user, form, lambda: services.project_propose(
                 author=request.user, title=data["title"], goal=data["goal"],
@@ -153,7 +154,7 @@ def project_propose(request):
     else:
         form = ProjectForm()
     return render(request, "purpose/project_form.html", {"form": form, "project": None},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @require_GET
@@ -194,7 +195,7 @@ def project_edit(request, slug):
                         "Only the project's leads and the hosts edit it.")
     if request.method == "POST":
         form = ProjectForm(request.POST, request.FILES)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             try:
                 services.project_edit(actor=request.user, project=project,
@@ -212,7 +213,7 @@ def project_edit(request, slug):
                                     "description": project.description,
                                     "space": project.space, "cover": project.cover})
     return render(request, "purpose/project_form.html", {"form": form, "project": project},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -351,6 +352,8 @@ def project_update(request, slug):
     permissions.require(permissions.can_manage_project(request.user, project),
                         "Only the project's leads and the hosts post updates.")
     form = UpdateForm(request.POST)
+    if preview_into(request, form):  # "Preview" without JavaScript: nothing is posted
+        return _render_project(request, project, update_form=form)
     if not form.is_valid():
         return _render_project(request, project, update_form=form, status=400)
     done = submissions.once(
@@ -382,7 +385,7 @@ def project_discuss(request, slug):
                         permissions.why_not(request.user))
     if request.method == "POST":
         form = DiscussionForm(request.POST)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             done = submissions.once(request.user, form, lambda: services.discussion_start(
                 author=request.user, project=project, title=data["title"], body=data["body"]))
@@ -395,7 +398,7 @@ def project_discuss(request, slug):
     else:
         form = DiscussionForm()
     return render(request, "purpose/discussion_form.html", {"form": form, "project": project},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -450,7 +453,7 @@ def contribute(request, slug):
         raise PermissionDenied(permissions.why_not(request.user))
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             done = submissions.once(request.user, form, lambda: services.contribution_submit(
                 author=request.user, project=project, kind=data["kind"],
@@ -466,7 +469,7 @@ def contribute(request, slug):
         form = ContributionForm(initial={"kind": request.GET.get("kind", "idea")})
     return render(request, "purpose/contribution_form.html",
                   {"form": form, "project": project, "contribution": None},
-                  status=400 if form.is_bound else 200)
+                  status=form_status(form))
 
 
 @require_GET
@@ -499,7 +502,7 @@ def contribution_edit(request, pk):
                         "Only its author can edit this contribution.")
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, editing=contribution)
-        if form.is_valid():
+        if not preview_into(request, form) and form.is_valid():
             data = form.cleaned_data
             try:
                 services.contribution_edit(actor=request.user, contribution=contribution,
@@ -515,7 +518,7 @@ def contribution_edit(request, pk):
             "title": contribution.title, "body": contribution.body})
     return render(request, "purpose/contribution_form.html", {
         "form": form, "project": contribution.project, "contribution": contribution,
-    }, status=400 if form.is_bound else 200)
+    }, status=form_status(form))
 
 
 @login_required

@@ -174,6 +174,9 @@ MATRIX: dict[str, Row] = {
     "thread_reply": Row(MEMBERS_ONLY_POST, thread_kw),
     "thread_follow": Row(MEMBERS_ONLY_POST, thread_kw),
     "image_upload": Row(MEMBERS_ONLY_POST),
+    "compose_preview": Row(MEMBERS_ONLY_POST),
+    "draft_save": Row(MEMBERS_ONLY_POST),
+    "compose_suggest": Row(anon_then(302, 200)),
     "post_permalink": Row(everyone(302), answer_kw),
     "post_vote": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": w["answer"].pk, "kind": "like"}),
     "post_accept": Row(MEMBERS_ONLY_POST, answer_kw),
@@ -379,6 +382,11 @@ POST_MATRIX = {
     # Everyone who may post adds photos (suspended members: tests/community/test_post_images).
     "image_upload": (anon_then(302, 201), lambda w, u: {},
                      {"image": "IMAGE", "alt_text": "A kettle on the hob"}),
+    # The composer's preview: anyone who may post (suspended members: test_composer).
+    "compose_preview": (anon_then(302, 200), lambda w, u: {}, {"body": "**Hello**"}),
+    # A draft for someone else's post is not one's own to keep (tests/community/test_drafts).
+    "draft_save": (anon_then(302, 403), lambda w, u: {},
+                   {"place": "EDIT_ANSWER", "body": "Not mine"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
     "welcome": (anon_then(302, 302), lambda w, u: {}, {"skip": "1"}),
     "post_flag": (anon_then(302, 302), answer_kw, {"reason": "spam"}),
@@ -476,7 +484,8 @@ def test_post_matrix(client, url_name, role):
     world = _world()
     user = _visitor(world, role)
     sign_in_as(client, role, user)
-    data = {k: (world["space"].pk if v == "SPACE" else _image() if v == "IMAGE" else v)
+    data = {k: (world["space"].pk if v == "SPACE" else _image() if v == "IMAGE"
+                else f"edit:{world['answer'].pk}" if v == "EDIT_ANSWER" else v)
             for k, v in data.items()}
     response = client.post(reverse(url_name, kwargs=kwargs(world, user)), data)
     expected = _expected(table, role)

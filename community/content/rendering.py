@@ -31,10 +31,12 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from community.content import emoji
+
 # 2: images only from addresses shaped like our uploads' names; 3: table alignment as a
 # class (the Content-Security-Policy allows no inline style); 4: photos (``upload:<key>``)
-# as responsive images linked to their largest size.
-RENDER_VERSION = 4
+# as responsive images linked to their largest size; 5: emoji shortcodes (``:smile:``).
+RENDER_VERSION = 5
 
 UPLOAD_SCHEME = "upload:"
 UPLOAD_KEY = "[0-9a-f]{24}"
@@ -202,6 +204,17 @@ def _image_rule(self, tokens, idx, options, env):
     return f'<a href="{nh3.clean_text(src)}">{escaped_alt}</a>'
 
 
+def _emoji_rule(state):
+    """A known ``:shortcode:`` in text (not in code, not in a link's address) becomes its
+    emoji (``community.content.emoji``)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for tok in block.children:
+            if tok.type == "text" and ":" in tok.content:
+                tok.content = emoji.replace_shortcodes(tok.content)
+
+
 def _mention_rule(state):
     """Turn ``@handle`` into a profile link when the handle is in ``env["known"]``."""
     known, found = state.env.get("known") or (), state.env.setdefault("found", set())
@@ -252,6 +265,7 @@ def _parser() -> MarkdownIt:
     what differs per post (the known handles) travels in the parse ``env``."""
     md = MarkdownIt("js-default")
     md.add_render_rule("image", _image_rule)
+    md.core.ruler.push("emoji", _emoji_rule)
     md.core.ruler.push("mentions", _mention_rule)
     md.core.ruler.push("alignment", _alignment_rule)
     return md

@@ -15,6 +15,7 @@ from .conversations import (
     ThreadFollow,
     Vote,
 )
+from .drafts import Draft
 from .events import EngagementEvent
 from .imports import ImportedObject
 from .invitations import Invitation
@@ -28,6 +29,7 @@ __all__ = [
     "CollectionFollow",
     "CollectionItem",
     "CommunitySettings",
+    "Draft",
     "Flag",
     "ImportedObject",
     "ModerationLog",

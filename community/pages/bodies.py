@@ -39,7 +39,8 @@ def render_body(request, context: dict) -> str:
     user, thread, page, form = (request.user, context["thread"], context["page"],
                                 context["form"])
     plan = cards.plan(user, thread, page)
-    key = "" if form.is_bound else fragment_key(
+    # A form sent back with errors, or holding the member's own draft or quote, is theirs.
+    key = "" if form.is_bound or form.initial.get("body") else fragment_key(
         "thread-body", _body_version(), thread.pk, page.number, page.num_pages, page.order,
         [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
          in plan],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
+from community.composer import preview_into
 from community.content.limits import refusal_status
 from community.engine import routing
 from community.forms import (
@@ -30,6 +31,7 @@ from community.selectors.feeds import page_number
 from community.services import moderation
 
 QUEUE_PAGE = 20
+
 
 
 def _host(request):
@@ -121,6 +123,8 @@ def review_edit(request, pk):
     if post.is_deleted:
         raise Http404("This post was deleted.")
     form = StaffEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and preview_into(request, form):  # no-JavaScript preview
+        return render(request, "community/staff_edit.html", {"post": post, "form": form})
     if request.method == "POST" and form.is_valid():
         try:
             moderation.review_edit(actor=request.user, post=post,

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
+from community.composer import preview_into
 from community.content.limits import refusal_status
 from community.forms import PostEditForm
 from community.models import Post, Vote
-from community.services import conversations
+from community.services import conversations, drafts
 
 from .media import photo_into_body
 
@@ -69,6 +70,8 @@ def post_edit(request, pk):
                         lambda: permissions.why_not_edit_post(request.user, post))
     if request.method == "POST":
         form = PostEditForm(request.POST, request.FILES)
+        if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+            return render(request, "community/post_edit.html", {"form": form, "post": post})
         valid = form.is_valid()
         if refused := photo_into_body(request, form):
             return render(request, "community/post_edit.html", {"form": form, "post": post},
@@ -82,6 +85,7 @@ def post_edit(request, pk):
                 form.add_error(None, error)
                 return render(request, "community/post_edit.html",
                               {"form": form, "post": post}, status=refusal_status(error))
+            drafts.draft_discard(member=request.user, place=f"edit:{post.pk}")
             if was_published and post.status == Post.Status.HELD:
                 messages.info(request, "Your edit waits for a host's approval; only you and "
                                        "the hosts see the post until then.")
@@ -89,7 +93,8 @@ def post_edit(request, pk):
                 messages.success(request, "Your post is updated.")
             return redirect(post)
     else:
-        form = PostEditForm(initial={"body": post.body})
+        draft = drafts.draft_for(request.user, f"edit:{post.pk}")
+        form = PostEditForm(initial={"body": draft.body if draft else post.body})
     return render(request, "community/post_edit.html", {"form": form, "post": post})
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions, submissions, viewcount
+from community.composer import preview_into
 from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
@@ -14,7 +15,7 @@ from community.forms import PostForm, ThreadForm
 from community.models import Post, Space, Thread
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
-from community.services import conversations, users
+from community.services import conversations, drafts, users
 
 from .media import photo_into_body
 
@@ -47,6 +48,19 @@ def _reply_target(request, thread, form) -> Post | None:
     if target is None or not permissions.can_see_post(request.user, target, thread):
         return None  # a post the reader may not see is not offered for quoting
     return target
+
+
+QUOTE_MAX = 600
+
+
+def quoted(post) -> str:
+    """A post's text as a Markdown quote with its author, to reply under (the "Quote"
+    link without JavaScript; with it, only the passage the member selected)."""
+    text = post.body.strip()
+    if len(text) > QUOTE_MAX:
+        text = text[:QUOTE_MAX].rsplit(" ", 1)[0] + " …"
+    lines = "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+    return f"{lines}\n>\n> — @{post.author.username}\n\n"
 
 
 def _kept_window(thread, number, *, everything, ids=None):
@@ -86,15 +100,25 @@ def _render_thread(request, thread, *, page, form=None, status=200):
     data = thread_selectors.thread_page(thread=thread, page=page, viewer=request.user,
                                         window=_kept_window, order=order, listing=_kept_list)
     reply_to = _reply_target(request, thread, form)
-    if form is None:
-        form = PostForm(initial={"parent": reply_to.pk if reply_to else None})
     may_reply = permissions.can_reply(request.user, thread)
+    draft = drafts.draft_for(request.user, f"reply:{thread.pk}") if may_reply else None
+    draft = draft if draft and draft.body.strip() else None
+    if form is None:
+        initial = {"parent": reply_to.pk if reply_to else None}
+        if reply_to and request.GET.get("quote"):
+            initial["body"] = (f"{draft.body.rstrip()}\n\n" if draft else "") + quoted(reply_to)
+        elif draft:
+            initial["body"] = draft.body
+        form = PostForm(initial=initial)
+        if "body" in initial:  # this member's own text: rendered for them, not kept
+            form.renders_once = False
     context = {
         "thread": thread,
         "page": data,
         "form": form,
         "reply_to": reply_to,
         "may_reply": may_reply,
+        "draft": draft,
         "orders": thread_selectors.Order.choices,
         # Page links keep an order that is not the thread's default (anonymous readers).
         "order_query": "" if order == thread_selectors.order_of(
@@ -168,6 +192,8 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
                         lambda: permissions.why_not_start(request.user, kind))
     if request.method == "POST":
         form = ThreadForm(request.POST, request.FILES, kind=kind)
+        if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+            return _thread_form(request, form, kind)
         valid = form.is_valid()
         if refused := photo_into_body(request, form):
             return _thread_form(request, form, kind, status=refusal_status(refused))
@@ -183,6 +209,7 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             if done.error:  # a limit: the text stays
                 return _thread_form(request, form, kind, status=refusal_status(done.error))
             thread = done.made
+            drafts.draft_discard(member=request.user, place=f"ask:{kind}")
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
                                        "tell you when it is published.")
@@ -194,7 +221,10 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             return redirect(thread)
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
-        form = ThreadForm(initial={"space": space} if space else {}, kind=kind)
+        initial = {"space": space} if space else {}
+        if draft := drafts.draft_for(request.user, f"ask:{kind}"):
+            initial.update(title=draft.title, body=draft.body)
+        form = ThreadForm(initial=initial, kind=kind)
     return _thread_form(request, form, kind, status=400 if form.is_bound else 200)
 
 
@@ -226,6 +256,11 @@ def thread_reply(request, pk):
     # that does not validate comes back on the thread page, which shows the form only to
     # those who may reply.
     form = PostForm(request.POST, request.FILES)
+    if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+        permissions.require(permissions.can_reply(request.user, thread),
+                            lambda: permissions.why_not(request.user, thread))
+        return _render_thread(request, thread, page=thread_selectors.last_page(thread),
+                              form=form)
     if form.photo_sent():  # nothing uploaded for a reply the service would refuse
         permissions.require(permissions.can_reply(request.user, thread),
                             lambda: permissions.why_not(request.user, thread))
@@ -251,6 +286,7 @@ def thread_reply(request, pk):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form, status=refusal_status(done.error))
     post = done.made
+    drafts.draft_discard(member=request.user, place=f"reply:{thread.pk}")
     url = post.get_absolute_url()
     if post.status == Post.Status.HELD:
         messages.info(request, "Thanks! Your post waits for a host's approval; only you and "
