@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from community import pages, permissions
 from community.models import Space, SpaceFollow, User
 from community.selectors import feeds
+from community.selectors import moments as moment_selectors
 from community.services import conversations, onboarding
 
 
@@ -74,6 +75,7 @@ def home(request):
         newest_members=SimpleLazyObject(lambda: list(members().order_by("-date_joined")[:8])),
         stats=SimpleLazyObject(lambda: {"members": member_total()}),
         side_key=pages.fragment_key("home-side"),
+        picks=SimpleLazyObject(moment_selectors.home_picks),  # featured moment entries
     )
     return render(request, "community/home.html", context)
 
