@@ -59,9 +59,12 @@ def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at,
         raise ValidationError("Choose the kind of answer the moment asks for.", code="answer")
     with transaction.atomic():
         thread = moment.thread
-        if brief != moment.brief:
-            conversations.post_edit(actor=host, post=thread.opening_post,
-                                    body=_opening_body(brief, moment.cover))
+        if brief != moment.brief:  # any host may change the team's brief: the same check
+            opening = thread.opening_post
+            body = _opening_body(brief, moment.cover)
+            checked = limits.content_check(opening.author, body, previous=opening.body,
+                                           writer=host)
+            conversations.text_replace(opening, body, checked, editor=host)
         if title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=title)
         moment.title, moment.brief, moment.answer = title, brief, answer

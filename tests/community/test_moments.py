@@ -357,3 +357,18 @@ def test_a_flagged_entry_reaches_the_review_queue(client_as, host, moment):
     moderation.flag_create(flagger=factories.UserFactory(), post=entry.post, reason="spam")
     queue = client_as(host).get(reverse("review_queue")).content.decode()
     assert "Buy cheap hops at my shop" in queue
+
+
+def test_another_host_edits_the_brief_and_the_thread_follows(client_as, moment):
+    other = factories.HostFactory()
+    now = timezone.now()
+    moments.moment_edit(host=other, moment=moment, title="Show us your bottling day",
+                        brief="Caps, crates, labels.", opens_at=now - timedelta(hours=1),
+                        closes_at=now + timedelta(days=2), answer=Moment.Answer.STORY)
+    moment.thread.refresh_from_db()
+    moment.thread.opening_post.refresh_from_db()
+    assert moment.thread.title == "Show us your bottling day"
+    assert "Caps, crates, labels." in moment.thread.opening_post.body
+    page = client_as(None).get(moment.get_absolute_url()).content.decode()
+    assert "Show us your bottling day" in page and "Caps, crates, labels." in page
+    assert EngagementEvent.objects.filter(kind=EVENT.MOMENT_EDITED).exists()
