@@ -75,7 +75,9 @@ def home(request):
         newest_members=SimpleLazyObject(lambda: list(members().order_by("-date_joined")[:8])),
         stats=SimpleLazyObject(lambda: {"members": member_total()}),
         side_key=pages.fragment_key("home-side"),
-        picks=SimpleLazyObject(moment_selectors.home_picks),  # featured moment entries
+        # Featured moment entries, kept with the thread lists (a feature bumps the feed).
+        picks=SimpleLazyObject(lambda: pages.remember(("home-picks",),
+                                                      moment_selectors.home_picks)),
     )
     return render(request, "community/home.html", context)
 
