@@ -1,6 +1,8 @@
 """Moments: a host's prompt ("Show us your brew day") and the members' entries to it.
 
-A moment owns one discussion thread in its space, opened by the host with the brief. Each
+A moment owns one thread in its space, opened by the host with the brief: an announcement,
+so that the prompt shows in the "From the host" slot and not among the members'
+conversations (the brand's own posts never lead that feed). Each
 entry IS a post in that thread (a top-level reply), so flags, the review queue, new-member
 limits, reactions, replies and events are the posts' own; :class:`MomentEntry` adds what
 the gallery needs: the photo (a :class:`~community.models.PostImage` of the post) and

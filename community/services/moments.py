@@ -39,7 +39,7 @@ def moment_create(*, host: User, space: Space, title: str, brief: str, opens_at,
              if cover_upload else None)
     with transaction.atomic():
         thread = conversations.thread_create(
-            author=host, space=space, kind=Thread.Kind.DISCUSSION, title=title,
+            author=host, space=space, kind=Thread.Kind.ANNOUNCEMENT, title=title,
             body=_opening_body(brief, cover))
         moment = Moment.objects.create(
             title=title, brief=brief, space=space, thread=thread, cover=cover,
