@@ -372,3 +372,20 @@ def test_another_host_edits_the_brief_and_the_thread_follows(client_as, moment):
     page = client_as(None).get(moment.get_absolute_url()).content.decode()
     assert "Show us your bottling day" in page and "Caps, crates, labels." in page
     assert EngagementEvent.objects.filter(kind=EVENT.MOMENT_EDITED).exists()
+
+
+def test_the_author_hears_their_entry_was_featured(client_as, host, moment):
+    from community.engine import engagement
+    from community.models import Notification
+
+    author = factories.UserFactory(display_name="Bea Brewer")
+    entry = moments.entry_create(author=author, moment=moment, text="Copper kettle")
+    moments.entry_feature_set(host=host, entry=entry, featured=True)
+    moments.entry_feature_set(host=host, entry=entry, featured=False)  # no second notice
+    engagement.process_pending()
+    notice = Notification.objects.get(recipient=author, kind=Notification.Kind.FEATURED)
+    assert notice.post_id == entry.post_id
+    inbox = client_as(author).get(reverse("notifications")).content.decode()
+    assert f"featured your entry to “\u2068{moment.title}\u2069” on the home page" in inbox
+    settings = client_as(author).get(reverse("notification_settings")).content.decode()
+    assert "Your moment entries featured by the hosts" in settings
