@@ -42,6 +42,13 @@
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "ArrowRight") { event.preventDefault(); show(index + 1); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); show(index - 1); }
+    else if (event.key === "Tab") {  // the focus goes round the dialog's buttons only
+      var buttons = Array.prototype.slice.call(dialog.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      event.preventDefault();
+      var next = at < 0 ? 0 : (at + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+      buttons[next].focus();
+    }
   });
   dialog.querySelector("[data-lightbox-next]").addEventListener("click", function () { show(index + 1); });
   dialog.querySelector("[data-lightbox-prev]").addEventListener("click", function () { show(index - 1); });
