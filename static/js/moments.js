@@ -6,7 +6,8 @@
   "use strict";
   var dialog = document.getElementById("moment-lightbox");
   if (!dialog || typeof dialog.showModal !== "function") return;
-  var img = dialog.querySelector("img");
+  var img = document.createElement("img");  // made here: an <img> needs a source in HTML
+  dialog.querySelector(".moment-lightbox-photo").appendChild(img);
   var caption = dialog.querySelector(".moment-lightbox-caption");
   var credit = dialog.querySelector(".moment-lightbox-credit");
   var links = [];
