@@ -389,3 +389,40 @@ def test_the_author_hears_their_entry_was_featured(client_as, host, moment):
     assert f"featured your entry to “\u2068{moment.title}\u2069” on the home page" in inbox
     settings = client_as(author).get(reverse("notification_settings")).content.decode()
     assert "Your moment entries featured by the hosts" in settings
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hostile_covers_are_refused_and_the_form_kept(client_as, host, space, name):
+    response = client_as(host).post(reverse("moment_create"), {
+        "title": "Typed title", "brief": "Typed brief", "space": space.pk, "answer": "both",
+        "opens_at": "2030-05-01T10:00", "closes_at": "2030-05-09T10:00",
+        "cover": _upload(name), "cover_alt": "A cover"})
+    body = response.content.decode()
+    assert response.status_code == 400 and CORPUS[name][3] in body
+    assert "Typed brief" in body and not Moment.objects.exists()
+    assert not PostImage.objects.exists()
+
+
+def test_a_refused_story_keeps_what_was_typed(client_as, host, space, member):
+    now = timezone.now()
+    stories = moments.moment_create(host=host, space=space, title="Stories", brief="B",
+                                    opens_at=now - timedelta(minutes=1),
+                                    closes_at=now + timedelta(days=1),
+                                    answer=Moment.Answer.STORY)
+    typed = "Once upon a brew day " * 200
+    response = client_as(member).post(reverse("moment_enter", args=[stories.pk]),
+                                      {"text": typed})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Keep the story under 3000 characters" in body and typed.strip()[:200] in body
+    assert 'name="photo"' not in body  # a story moment asks for no photo
+
+
+def test_a_closed_moment_takes_no_entry_from_its_page(client_as, host, moment, member):
+    moments.moment_close(host=host, moment=moment)
+    page = client_as(member).get(moment.get_absolute_url()).content.decode()
+    assert "Closed on" in page and "Send my entry" not in page
+    response = client_as(member).post(reverse("moment_enter", args=[moment.pk]),
+                                      {"text": "Late"})
+    assert response.status_code == 403 and not MomentEntry.objects.exists()
