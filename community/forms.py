@@ -612,3 +612,96 @@ class CollectionAddForm(forms.Form):
               for c in collections),
             (self.NEW, "New collection…"),
         ]
+
+
+class _LocalDateTime(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            from django.utils import timezone
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class MomentForm(forms.Form):
+    """A moment: the prompt, its times and the kind of answer (checked again by
+    ``content.limits.moment_check`` in the service)."""
+
+    from .models.moments import BRIEF_MAX as _BRIEF_MAX
+    from .models.moments import TITLE_MAX as _TITLE_MAX
+
+    title = forms.CharField(max_length=_TITLE_MAX, help_text=f"Up to {_TITLE_MAX} characters, "
+                            "e.g. “Show us your brew day”.")
+    brief = forms.CharField(max_length=_BRIEF_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="What you are asking members for, in a line or two.")
+    space = forms.ModelChoiceField(queryset=Space.objects.order_by("position", "name"),
+                                   empty_label=None, help_text="Where its thread lives.")
+    answer = forms.ChoiceField(label="Members answer with", widget=forms.RadioSelect)
+    opens_at = forms.DateTimeField(label="Opens", widget=_LocalDateTime,
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    closes_at = forms.DateTimeField(label="Closes", widget=_LocalDateTime,
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    cover = forms.FileField(
+        required=False, label="Cover photo (optional)",
+        help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+    cover_alt = forms.CharField(required=False, max_length=300, label="Describe the cover",
+                                help_text="What it shows (alt text). Needed with a cover.")
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models.moments import Moment
+        self.fields["answer"].choices = Moment.Answer.choices
+        self.fields["answer"].initial = Moment.Answer.BOTH
+        if editing:  # the thread and its cover stay where they are
+            for name in ("space", "cover", "cover_alt"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The moment must close after it opens.")
+        if data.get("cover") and not " ".join((data.get("cover_alt") or "").split()):
+            self.add_error("cover_alt", PHOTO_ALT_REQUIRED)
+        return data
+
+
+class MomentEntryForm(forms.Form):
+    """An answer to a moment: a photo with its description and a caption, or a story."""
+
+    photo = forms.FileField(
+        required=False, label="Your photo",
+        help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+    photo_alt = forms.CharField(
+        required=False, max_length=300, label="Describe the photo",
+        help_text="What it shows, for people who cannot see it (alt text). Needed with a "
+                  "photo.")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                           label="Caption or story")
+
+    def __init__(self, *args, moment, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models.moments import CAPTION_MAX, STORY_MAX
+        self.moment = moment
+        if not moment.wants_photo:
+            del self.fields["photo"], self.fields["photo_alt"]
+            self.fields["text"].label = "Your story"
+            self.fields["text"].help_text = f"Up to {STORY_MAX} characters."
+        elif not moment.wants_story:
+            self.fields["text"].label = "Caption (optional)"
+            self.fields["text"].help_text = f"Up to {CAPTION_MAX} characters."
+        else:
+            self.fields["text"].help_text = (f"With a photo, a caption of up to {CAPTION_MAX} "
+                                             f"characters; without one, a story of up to "
+                                             f"{STORY_MAX}.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo") and not " ".join((data.get("photo_alt") or "").split()):
+            self.add_error("photo_alt", PHOTO_ALT_REQUIRED)
+        return data

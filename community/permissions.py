@@ -303,6 +303,24 @@ def can_feature_collection(user, collection) -> bool:
             and collection.deleted_at is None)
 
 
+# Moments: a host's prompt and the members' entries (community.models.moments).
+
+def can_host_moment(user, moment=None) -> bool:
+    """Start, edit and close moments, feature their entries: the host team."""
+    return is_staff_host(user)
+
+
+def can_view_moment(user, moment) -> bool:
+    """A moment is as visible as its thread (hidden with it when the thread is removed)."""
+    return can_view_thread(user, moment.thread)
+
+
+def can_enter_moment(user, moment, now=None) -> bool:
+    """Members taking part answer while the moment is open and its thread takes replies."""
+    return (can_take_part(user) and moment.state(now) == "open"
+            and can_reply(user, moment.thread))
+
+
 def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):

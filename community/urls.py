@@ -14,6 +14,7 @@ from .views import (
     invitations,
     media,
     moderation,
+    moments,
     pages,
     portability,
     posts,
@@ -73,6 +74,15 @@ urlpatterns = [
          name="collection_item_move"),
     path("collections/items/<int:pk>/remove/", collections.collection_item_remove,
          name="collection_item_remove"),
+    # Moments
+    path("moments/", moments.moment_list, name="moment_list"),
+    path("moments/new/", moments.moment_create, name="moment_create"),
+    path("moments/<int:pk>/", moments.moment_detail, name="moment"),
+    path("moments/<int:pk>/enter/", moments.moment_enter, name="moment_enter"),
+    path("moments/<int:pk>/edit/", moments.moment_edit, name="moment_edit"),
+    path("moments/<int:pk>/close/", moments.moment_close, name="moment_close"),
+    path("moments/entries/<int:pk>/feature/", moments.entry_feature, name="entry_feature"),
+    path("host/moments/", moments.moment_reach, name="moment_reach"),
     # Notifications
     path("notifications/", inbox.inbox, name="notifications"),
     path("notifications/bell/", inbox.bell, name="notification_bell"),

@@ -81,7 +81,17 @@ def _world():
     collection = collections.collection_create(owner=owner, title="Kettle picks")
     item = collections.collection_item_add(actor=owner, collection=collection, thread=question)
     private = collections.collection_create(owner=owner, title="Mine only", is_public=False)
+    from django.utils import timezone
+
+    from community.services import moments
+
+    moment = moments.moment_create(
+        host=brand, space=space, title="Show us your kettle", brief="Photos or stories.",
+        opens_at=timezone.now() - timezone.timedelta(hours=1),
+        closes_at=timezone.now() + timezone.timedelta(days=3))
+    entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
     return {
+        "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
         "coauthor": partner_post.coauthors.get(), "partner_thread": partner_post.thread,
@@ -136,6 +146,14 @@ def collection_kw(w, u):
 
 def collection_item_kw(w, u):
     return {"pk": w["collection_item"].pk}
+
+
+def moment_kw(w, u):
+    return {"pk": w["moment"].pk}
+
+
+def moment_entry_kw(w, u):
+    return {"pk": w["moment_entry"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -200,6 +218,15 @@ MATRIX: dict[str, Row] = {
     "collection_feature": Row(MEMBERS_ONLY_POST, collection_kw),
     "collection_item_move": Row(MEMBERS_ONLY_POST, collection_item_kw),
     "collection_item_remove": Row(MEMBERS_ONLY_POST, collection_item_kw),
+    # Moments: everyone reads; members answer; hosts start, edit, close, feature, measure.
+    "moment_list": Row(everyone(200)),
+    "moment_create": Row(HOSTS_ONLY),
+    "moment": Row(everyone(200), moment_kw),
+    "moment_enter": Row(MEMBERS_ONLY_POST, moment_kw),
+    "moment_edit": Row(HOSTS_ONLY, moment_kw),
+    "moment_close": Row(MEMBERS_ONLY_POST, moment_kw),
+    "entry_feature": Row(MEMBERS_ONLY_POST, moment_entry_kw),
+    "moment_reach": Row(HOSTS_ONLY),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -458,6 +485,18 @@ POST_MATRIX = {
                            {"featured": "1"}),
     "collection_item_move": (anon_then(302, 403), collection_item_kw, {"direction": "down"}),
     "collection_item_remove": (anon_then(302, 403), collection_item_kw, {}),
+    # Moments: members taking part answer an open one; only hosts start, edit, close and
+    # feature.
+    "moment_enter": (anon_then(302, 302), moment_kw, {"text": "My brew day story"}),
+    "moment_create": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "title": "Bottling day", "brief": "Show us.", "space": "SPACE", "answer": "both",
+        "opens_at": "2030-01-01T10:00", "closes_at": "2030-01-08T10:00"}),
+    "moment_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {
+        "title": "Hijacked", "brief": "Changed.", "answer": "story",
+        "opens_at": "2030-01-01T10:00", "closes_at": "2030-01-08T10:00"}),
+    "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
+    "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
+                      {"featured": "1"}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",

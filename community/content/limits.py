@@ -409,3 +409,39 @@ def collection_item_check(collection) -> None:
         raise ValidationError(
             f"“{collection.title}” holds {_plural(most, 'item')}, the most a collection can "
             "hold. Remove one, or start another collection.", code="too_many")
+
+
+def moment_check(*, title: str, brief: str, opens_at, closes_at) -> None:
+    """A moment's text and times: a title, a brief, and a close after the opening."""
+    from community.models.moments import BRIEF_MAX, TITLE_MAX
+
+    if not title:
+        raise ValidationError("Give the moment a title.", code="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(f"Keep the title under {TITLE_MAX} characters.", code="title")
+    if not brief:
+        raise ValidationError("Say in a line or two what you are asking members for.",
+                              code="brief")
+    if len(brief) > BRIEF_MAX:
+        raise ValidationError(f"Keep the brief under {BRIEF_MAX} characters.", code="brief")
+    if closes_at <= opens_at:
+        raise ValidationError("The moment must close after it opens.", code="times")
+
+
+def moment_entry_check(moment, *, photo: bool, text: str) -> None:
+    """What an entry must hold for its moment's kind of answer (the body itself then goes
+    through :func:`content_check` with every post)."""
+    from community.models.moments import CAPTION_MAX, STORY_MAX
+
+    if moment.answer == "photo" and not photo:
+        raise ValidationError("This moment asks for a photo: choose one to send.",
+                              code="photo_required")
+    if moment.answer == "story" and photo:
+        raise ValidationError("This moment asks for a story, not a photo.", code="no_photo")
+    if not photo and not text:
+        raise ValidationError("Write your story before sending it.", code="story_required")
+    limit = CAPTION_MAX if photo else STORY_MAX
+    if len(text) > limit:
+        what = "caption" if photo else "story"
+        raise ValidationError(f"Keep the {what} under {limit} characters "
+                              f"(it has {len(text)}).", code="too_long")

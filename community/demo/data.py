@@ -196,3 +196,33 @@ COLLECTIONS = [
       "Can I replace Citra with something cheaper?",
       "Scaling a 5-gallon recipe down to 1 gallon?"]),
 ]
+
+# A running moment, its photos drawn by community.demo.photos; "featured": the hosts' picks.
+MOMENT = {
+    "host": "hana",
+    "title": "Show us your brew day",
+    "brief": "Mash, boil, pitch, mess: show us a photo of your brew day with a line about it, "
+             "or tell us the story of one that went sideways. The hosts pick favourites for "
+             "the home page.",
+    "space": "Recipes & styles",
+    "cover": ("kettle", "A steel kettle on the boil with steam rising"),
+    "entries": [
+        ("aisha", "mash", "Crushed grain stirred in a round mash tun with a wooden paddle",
+         "Mashing in at 67 °C for my first all-grain saison.", True),
+        ("ben", "pint", "A pint of amber ale with a thick white head",
+         "Six weeks later: the amber ale I brewed on a snowy Sunday.", True),
+        ("grace", "hops", "Green hop cones fresh from the garden",
+         "Picked this morning for a wet-hop pale ale.", False),
+        ("dev", "bottles", "Seven bottles with blank labels lined up on the worktop",
+         "Bottling day. Labels to follow, once I name it.", False),
+        ("elena", None, None,
+         "The day the blow-off tube popped off at 2 am: I woke to a kitchen that smelt like "
+         "a bakery and a ceiling speckled with krausen. Lesson learnt: tape it down.", False),
+    ],
+    "replies": [  # (author, entry index, reply)
+        ("finn", 0, "67 is my saison temperature too. Which yeast?"),
+        ("aisha", 0, "Belle Saison, it was bubbling within the hour."),
+        ("chloe", 1, "That colour is spot on for an amber."),
+        ("hiro", 4, "Ha, been there. A bigger fermenter fixed it for me."),
+    ],
+}

@@ -226,6 +226,45 @@ def seed_collections() -> int:
     return created
 
 
+def seed_moments() -> int:
+    """A running moment with drawn photos and a story, two entries featured by a host and
+    replies between members, made through the services (photos cleaned like any upload)."""
+    from community.demo import photos
+    from community.models import Moment
+    from community.services import moments
+
+    spec = data.MOMENT
+    host = User.objects.filter(username=spec["host"]).first()
+    space = Space.objects.filter(name=spec["space"]).first()
+    if host is None or space is None or Moment.objects.filter(title=spec["title"]).exists():
+        return 0
+    now = timezone.now()
+    scene, cover_alt = spec["cover"]
+    moment = moments.moment_create(
+        host=host, space=space, title=spec["title"], brief=spec["brief"],
+        opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=11),
+        answer=Moment.Answer.BOTH, cover_upload=photos.photo(scene), cover_alt=cover_alt)
+    entries = []
+    for n, (handle, scene, alt, text, featured) in enumerate(spec["entries"]):
+        author = User.objects.filter(username=handle).first()
+        if author is None:
+            continue
+        entry = moments.entry_create(
+            author=author, moment=moment, text=text, alt_text=alt or "",
+            photo=photos.photo(scene, n) if scene else None,
+            created_at=now - timedelta(days=2, hours=-6 * n))
+        entries.append(entry)
+        if featured:
+            moments.entry_feature_set(host=host, entry=entry, featured=True)
+    for n, (handle, index, body) in enumerate(spec["replies"]):
+        author = User.objects.filter(username=handle).first()
+        if author is not None and index < len(entries):
+            conversations.post_create(author=author, thread=moment.thread, body=body,
+                                      parent=entries[index].post,
+                                      created_at=now - timedelta(days=1, hours=-2 * n))
+    return 1 + len(entries)
+
+
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
     from community.engine import engagement
@@ -240,4 +279,5 @@ register("spaces", 20, seed_spaces)
 register("threads", 50, seed_threads)
 register("hosting", 60, seed_hosting)
 register("collections", 70, seed_collections)
+register("moments", 75, seed_moments)
 register("scores", 90, seed_scores)

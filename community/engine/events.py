@@ -313,6 +313,7 @@ class ThreadCreated(Mentioning):
 class PostCreated(Mentioning):
     kind: str  # Post.Kind
     held: bool = False
+    moment: int | None = optional()  # an entry to this moment (counted as content)
 
 
 @declare(Kind.POST_EDITED, ids=("actor", "subject_user", "thread", "post"))
@@ -473,10 +474,31 @@ COLLECTION_KINDS = (
 )
 
 
+@declare(Kind.MOMENT_CREATED, ids=("actor", "thread"))
+class MomentCreated(Payload):
+    moment: int
+
+
+@declare(Kind.MOMENT_EDITED, ids=("actor", "thread"))
+class MomentEdited(Payload):
+    moment: int
+    action: str  # edited, closed
+
+
+@declare(Kind.MOMENT_ENTRY_FEATURED, ids=("actor", "subject_user", "thread", "post"))
+class MomentEntryFeatured(Payload):
+    moment: int
+    entry: int
+    featured: bool
+
+
+MOMENT_KINDS = (MomentCreated, MomentEdited, MomentEntryFeatured)
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS,
 )

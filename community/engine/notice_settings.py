@@ -38,6 +38,8 @@ ROWS = [
         email=False),
     Row("collections", "Your posts collected by others, and additions to collections you "
         "follow", (Kind.COLLECTED, Kind.CURATED), email=False),
+    Row("featured", "Your moment entries featured by the hosts", (Kind.FEATURED,),
+        email=False),
     Row("moderation", "Host decisions about your posts or account", (Kind.MODERATED,),
         site_fixed=True),
 ]

@@ -40,6 +40,7 @@ def describe(notice: Notification) -> str:
         Kind.INTRODUCED: f"{who} thinks you can help with “{title}”",
         Kind.COLLECTED: f"{who} added your post in “{title}” to the collection "
                         f"“{isolated(notice.message)}”",
+        Kind.FEATURED: f"{who} featured your entry to “{title}” on the home page",
         Kind.CURATED: f"{who} added “{title}” to “{isolated(notice.message)}”, a collection "
                       "you follow",
     }

@@ -14,7 +14,8 @@ Who is told:
 - an accepted answer: its author (ACCEPTED); a like or helpful vote: the post's author;
 - an addition to a public collection: its followers (CURATED); someone else's post or
   thread added: its author (COLLECTED), once a day at most (the service decides, in
-  ``CollectionItemAdded.author_told``);
+  ``CollectionItemAdded.author_told``); an entry to a moment featured: its author
+  (FEATURED);
 - never the person who acted, never deleted or former members; one notice per person per
   event, the most specific kind winning (mention > answer > reply; collected > curated);
 - only as each member chose for that kind of notice, on the site and by email
@@ -37,6 +38,7 @@ from community.engine.events import (
     Addressed,
     CollectionItemAdded,
     Mentioning,
+    MomentEntryFeatured,
     VoteCast,
     data_of,
 )
@@ -266,6 +268,9 @@ def _recipients(event: EngagementEvent, look: _Lookups) -> dict[int, str]:
         # The app that wrote the event names who hears of it (a project's followers), and
         # its kind names the notice they get.
         return {pk: data.NOTICE for pk in data.notify or [] if pk != event.actor_id}
+    elif isinstance(data, MomentEntryFeatured):  # its author hears of it, not of unfeaturing
+        if data.featured and event.subject_user_id and event.subject_user_id != event.actor_id:
+            return {event.subject_user_id: Kind.FEATURED}
     elif isinstance(data, CollectionItemAdded):
         chosen = {pk: Kind.CURATED for pk in data.followers or [] if pk != event.actor_id}
         if data.author_told and event.subject_user_id and (

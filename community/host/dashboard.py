@@ -42,6 +42,7 @@ from statistics import median
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -52,6 +53,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
@@ -297,13 +300,17 @@ def dominated_threads(period: Period):
 
 # What members (not staff) did, by kind of engagement: talking, reacting, building together
 # (joining projects, pledging, voting on contributions), contributing to projects and
-# curating (making collections and adding threads and posts to them).
+# curating (making collections and adding threads and posts to them), and content: what
+# members create for the brand (entries to moments: their ``post_created`` events name the
+# moment, and count here rather than under conversation).
+CONTENT_ENTRY = "moment_entry"  # a post_created event that names a moment
 MIX = (
     ("conversation", "Conversation", ("thread_created", "post_created")),
     ("reactions", "Reactions", ("vote_cast",)),
     ("collaboration", "Collaboration", ("project_joined", "pledged", "contribution_voted")),
     ("contribution", "Contribution", ("contributed", "contribution_won", "project_proposed")),
     ("curation", "Curation", ("collection_created", "collection_item_added")),
+    ("content", "Content", (CONTENT_ENTRY,)),
 )
 
 
@@ -312,15 +319,18 @@ def engagement_mix(period: Period) -> list[dict]:
     from community.models import EngagementEvent
 
     counted = {kind: name for name, _, kinds in MIX for kind in kinds}
+    what = Case(When(kind="post_created", payload__has_key="moment",
+                     then=Value(CONTENT_ENTRY)), default=F("kind"))
+    kinds = (counted.keys() - {CONTENT_ENTRY}) | {"post_created"}
     rows = (
-        EngagementEvent.objects.filter(period.q("created_at"), kind__in=counted,
+        EngagementEvent.objects.filter(period.q("created_at"), kind__in=kinds,
                                        actor__isnull=False)
         .exclude(words.staff_person("actor"))
-        .values("kind").annotate(n=Count("pk"))
+        .annotate(what=what).values("what").annotate(n=Count("pk"))
     )
     totals = dict.fromkeys((name for name, _, _ in MIX), 0)
     for row in rows:
-        totals[counted[row["kind"]]] += row["n"]
+        totals[counted[row["what"]]] += row["n"]
     everything = sum(totals.values())
     return [{"name": name, "label": label, "count": totals[name],
              "share": ratio(totals[name], everything)} for name, label, _ in MIX]

@@ -21,6 +21,7 @@ from .imports import ImportedObject
 from .invitations import Invitation
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
+from .moments import Moment, MomentEntry
 from .users import User
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "Flag",
     "ImportedObject",
     "ModerationLog",
+    "Moment",
+    "MomentEntry",
     "Suspension",
     "EngagementEvent",
     "Invitation",

@@ -380,6 +380,7 @@ class Notification(models.Model):
         INTRODUCED = "introduced", "A host introduced you to a question"
         COLLECTED = "collected", "Your post was added to a collection"
         CURATED = "curated", "New in a collection you follow"
+        FEATURED = "featured", "A host featured your moment entry"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -46,6 +46,9 @@ class EngagementEvent(models.Model):
         COLLECTION_ITEM_REMOVED = "collection_item_removed", "Removed from a collection"
         COLLECTION_REORDERED = "collection_reordered", "Collection reordered"
         COLLECTION_FEATURED = "collection_featured", "Collection featured or unfeatured"
+        MOMENT_CREATED = "moment_created", "Moment started"
+        MOMENT_EDITED = "moment_edited", "Moment edited or closed"
+        MOMENT_ENTRY_FEATURED = "moment_entry_featured", "Moment entry featured or unfeatured"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

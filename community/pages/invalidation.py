@@ -124,6 +124,12 @@ STALE = {
     Kind.COLLECTION_ITEM_REMOVED: row(),
     Kind.COLLECTION_REORDERED: row(people=False),  # nothing kept shows the order
     Kind.COLLECTION_FEATURED: row(),
+    # Moments: their pages show under their thread's tag; starting or closing one changes
+    # the thread lists (its thread); a featured entry shows on the home page's
+    # "From the community" strip, kept with the feed.
+    Kind.MOMENT_CREATED: row(thread=True, feed=True),
+    Kind.MOMENT_EDITED: row(thread=True, feed=True),
+    Kind.MOMENT_ENTRY_FEATURED: row(thread=True, feed=True),
 }
 
 

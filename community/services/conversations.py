@@ -169,8 +169,9 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
 
 
 def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | None = None,
-                created_at=None) -> Post:
-    """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given)."""
+                created_at=None, moment: int | None = None) -> Post:
+    """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given).
+    ``moment``: the post is an entry to that moment (``services.moments.entry_create``)."""
     permissions.require(permissions.can_reply(author, thread),
                         lambda: permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
@@ -219,7 +220,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
         events.PostCreated.record(
             actor=author, subject_user=parent.author_id if parent else thread.author_id,
             thread=thread, post=post,
-            kind=kind, mentions=sorted(rendered.mentions), held=bool(held),
+            kind=kind, mentions=sorted(rendered.mentions), held=bool(held), moment=moment,
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)

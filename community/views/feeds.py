@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from community import pages, permissions
 from community.models import Space, SpaceFollow, User
 from community.selectors import feeds
+from community.selectors import moments as moment_selectors
 from community.services import conversations, onboarding
 
 
@@ -74,6 +75,9 @@ def home(request):
         newest_members=SimpleLazyObject(lambda: list(members().order_by("-date_joined")[:8])),
         stats=SimpleLazyObject(lambda: {"members": member_total()}),
         side_key=pages.fragment_key("home-side"),
+        # Featured moment entries, kept with the thread lists (a feature bumps the feed).
+        picks=SimpleLazyObject(lambda: pages.remember(("home-picks",),
+                                                      moment_selectors.home_picks)),
     )
     return render(request, "community/home.html", context)
 

@@ -57,7 +57,7 @@ def _photo_in(post):
 
 @pytest.fixture
 def demo(db):
-    from community.models import Collection, Space, Thread, User
+    from community.models import Collection, Moment, Space, Thread, User
     from partners.models import Organisation
     from purpose.models import Project
 
@@ -81,6 +81,7 @@ def demo(db):
         "organisation": Organisation.objects.filter(status="verified").first(),
         "newcomer": newcomer,  # has not seen the first-visit welcome yet
         "collection": Collection.objects.filter(featured_at__isnull=False).first(),
+        "moment": Moment.objects.get(title="Show us your brew day"),
     }
 
 
@@ -110,6 +111,12 @@ def _pages(demo):
         ("add to collection", f"{reverse('collection_add')}?thread={demo['question'].pk}",
          "host"),
         ("my collections", reverse("collection_mine"), "host"),
+        ("moments", reverse("moment_list"), None),
+        ("moment gallery", demo["moment"].get_absolute_url(), None),
+        ("moment gallery (member)", demo["moment"].get_absolute_url(), "member"),
+        ("moment gallery (host)", demo["moment"].get_absolute_url() + "?sort=loved", "host"),
+        ("start a moment", reverse("moment_create"), "host"),
+        ("reach of moments", reverse("moment_reach"), "host"),
     ]
 
 

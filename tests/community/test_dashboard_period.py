@@ -155,7 +155,8 @@ def test_the_engagement_mix_is_an_accessible_chart_with_its_table(host_client, h
     assert 'aria-labelledby="mix-chart-title mix-chart-desc"' in mix
     assert '<title id="mix-chart-title">Engagement mix' in mix
     assert ('<desc id="mix-chart-desc">Conversation: 2 (67%); Reactions: 1 (33%); '
-            "Collaboration: 0 (0%); Contribution: 0 (0%); Curation: 0 (0%).</desc>") in mix
+            "Collaboration: 0 (0%); Contribution: 0 (0%); Curation: 0 (0%); "
+            "Content: 0 (0%).</desc>") in mix
     assert "<details" in mix and "<summary>The figures as a table</summary>" in mix
     assert '<th scope="row">Conversation</th><td>2</td>' in mix
     assert '<th scope="row">Reactions</th><td>1</td>' in mix

@@ -35,7 +35,7 @@ STORED_KEYS = {
     Kind.PROFILE_UPDATED: set(),
     Kind.ACCOUNT_DELETED: {"deleted_account", "removed_posts", "threads", "members"},
     Kind.THREAD_CREATED: {"kind", "space", "mentions", "held"},
-    Kind.POST_CREATED: {"kind", "mentions", "held"},
+    Kind.POST_CREATED: {"kind", "mentions", "held", "moment"},  # moment: an entry only
     Kind.POST_EDITED: {"mentions", "held", "staff"},
     Kind.POST_DELETED: {"kind"},
     Kind.POST_APPROVED: {"kind", "thread_kind", "mentions"},
@@ -59,6 +59,9 @@ STORED_KEYS = {
     Kind.COLLECTION_ITEM_REMOVED: {"collection"},
     Kind.COLLECTION_REORDERED: {"collection", "item", "direction"},
     Kind.COLLECTION_FEATURED: {"collection", "featured"},
+    Kind.MOMENT_CREATED: {"moment"},
+    Kind.MOMENT_EDITED: {"moment", "action"},
+    Kind.MOMENT_ENTRY_FEATURED: {"moment", "entry", "featured"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what"},
     Purpose.CONTRIBUTION_EDITED: {"project", "contribution"},

@@ -641,6 +641,43 @@ def s_collection_feature(w):
         actor=w.host, collection=made, featured=True), shows=['badge-helper">Featured'])
 
 
+# Moments: starting one opens its thread in the lists; closing one changes its page; a
+# featured entry joins the home page's "From the community" strip (the anonymous home is
+# page-cached).
+
+def _moment(w, title="Show us your kettle"):
+    from community.services import moments
+
+    now = timezone.now()
+    return moments.moment_create(host=w.host, space=w.space, title=title,
+                                 brief="Photos or stories.", opens_at=now - timedelta(hours=1),
+                                 closes_at=now + timedelta(days=3))
+
+
+@scenario(Kind.MOMENT_CREATED)
+def s_moment_create(w):
+    return Scenario([reverse("home")], lambda: _moment(w), shows=["Show us your kettle"])
+
+
+@scenario(Kind.MOMENT_EDITED, "close")
+def s_moment_close(w):
+    from community.services import moments
+
+    made = _moment(w)
+    return Scenario([made.get_absolute_url()], lambda: moments.moment_close(
+        host=w.host, moment=made), shows=["Closed on"], gone=["Open until"])
+
+
+@scenario(Kind.MOMENT_ENTRY_FEATURED)
+def s_moment_feature(w):
+    from community.services import moments
+
+    made = _moment(w)
+    entry = moments.entry_create(author=w.member, moment=made, text="Copper, 30 litres.")
+    return Scenario([reverse("home")], lambda: moments.entry_feature_set(
+        host=w.host, entry=entry, featured=True), shows=["From the community"])
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
@@ -652,7 +689,8 @@ COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPE
              (Kind.THREAD_MODERATED, "tags"), (Kind.THREAD_MODERATED, "move"),
              (Kind.THREAD_MODERATED, "merge"), (Kind.PROFILE_UPDATED, "profile"),
              (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space"),
-             (Kind.COLLECTION_ITEM_ADDED, "collection_add")}
+             (Kind.COLLECTION_ITEM_ADDED, "collection_add"),
+             (Kind.MOMENT_ENTRY_FEATURED, "moment_feature")}
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from community.demo.data import DEMO_PASSWORD
-from community.models import Collection, Post, Space, Thread, User
+from community.models import Collection, Moment, Post, Space, Thread, User
 from partners.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,13 @@ def test_seed_demo_builds_the_community_once():
     assert best.is_public and best.featured_by.is_host and best.items.count() == 4
     assert best.items.filter(post__isnull=False).exists()  # an answer, not only threads
     assert Collection.objects.filter(is_public=True).count() == 2
+    # A running moment, its photos drawn locally and stored at every size; two picks.
+    moment = Moment.objects.get(title="Show us your brew day")
+    assert moment.is_open and moment.cover is not None
+    assert moment.entries.count() == 5 and moment.entries.filter(image__isnull=False).count() == 4
+    assert all(len(e.image.variants) >= 2 for e in moment.entries.exclude(image=None))
+    assert moment.entries.filter(featured_at__isnull=False).count() == 2
+    assert Post.objects.filter(parent__moment_entry__moment=moment).count() == 4
 
 
 def test_demo_accounts_can_sign_in(client):
