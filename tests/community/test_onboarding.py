@@ -286,8 +286,8 @@ def test_your_questions_show_answers_and_acceptance_at_once(client, community):
 
 
 # Rendered afresh: the session and the member, the feed and its tags, the host's slot, the
-# newest members, "For you" and its tags, "Your questions".
-MEMBER_HOME_BUDGET = 8
+# newest members, "For you" and its tags, "Your questions", the featured moment entries.
+MEMBER_HOME_BUDGET = 9
 
 
 def _grow(*, members, threads):
