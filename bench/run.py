@@ -74,6 +74,7 @@ def _prepare() -> dict:
                 .order_by("-answer_count").first() or big)
     profile = User.objects.filter(username__startswith="bench", is_host=False).order_by(
         "-pk").first()
+    gallery = _moment().get_absolute_url()
     return {
         "home": ("anon", "/"),
         "space": ("anon", "/s/bench-space-3/"),
@@ -82,11 +83,51 @@ def _prepare() -> dict:
         "thread last page": ("anon", big.get_absolute_url() + "?page=999"),
         "search": ("anon", "/search/?q=kettle+yeast"),
         "profile": ("anon", f"/u/{profile.username}/"),
+        "gallery": ("anon", gallery),
         "home (member)": ("member", "/"),
         "thread first page (member)": ("member", big.get_absolute_url()),
         "search (member)": ("member", "/search/?q=kettle+yeast"),
+        "gallery (member)": ("member", gallery),
         "reply (member)": ("member-post", f"/t/{question.pk}/reply/"),
     }
+
+
+GALLERY_ENTRIES = 30
+
+
+def _moment():
+    """The moment whose gallery the bench loads: made once, through the services, with
+    ``GALLERY_ENTRIES`` photo entries by as many members (photos drawn and cleaned like a
+    member's upload), a third of them featured."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.demo import photos
+    from community.models import Moment, Space, User
+    from community.services import moments
+
+    title = "Bench: show us your brew day"
+    moment = Moment.objects.filter(title=title).first()
+    if moment is not None:
+        return moment
+    now = timezone.now()
+    host = User.objects.filter(is_host=True, is_active=True).order_by("pk").first()
+    moment = moments.moment_create(
+        host=host, space=Space.objects.order_by("pk").first(), title=title,
+        brief="A photo of your brew day, and a line about it.",
+        opens_at=now - timedelta(days=7), closes_at=now + timedelta(days=30))
+    members = User.objects.filter(username__startswith="bench", is_host=False,
+                                  is_active=True).order_by("pk")[:GALLERY_ENTRIES]
+    scenes = sorted(photos.SCENES)
+    for n, member in enumerate(members):
+        entry = moments.entry_create(
+            author=member, moment=moment, text=f"Brew day number {n + 1}.",
+            photo=photos.photo(scenes[n % len(scenes)], n), alt_text=f"Brew day photo {n + 1}",
+            created_at=now - timedelta(days=6, hours=-4 * n))
+        if n % 3 == 0:
+            moments.entry_feature_set(host=host, entry=entry, featured=True)
+    return moment
 
 
 def _member_cookies(count: int = 1) -> list[str]:
