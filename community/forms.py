@@ -217,7 +217,7 @@ class PhotoFieldsMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.files.get(self.add_prefix("photo")):
+        if "body" in self.fields and self.files.get(self.add_prefix("photo")):
             self.fields["body"].required = False
 
     def photo_sent(self) -> bool:
@@ -670,24 +670,20 @@ class MomentForm(forms.Form):
         return data
 
 
-class MomentEntryForm(forms.Form):
-    """An answer to a moment: a photo with its description and a caption, or a story."""
+class MomentEntryForm(PhotoFieldsMixin, forms.Form):
+    """An answer to a moment: a photo with its description and a caption, or a story (the
+    photo fields and their description check are the post forms' own)."""
 
-    photo = forms.FileField(
-        required=False, label="Your photo",
-        help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
-        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
-    photo_alt = forms.CharField(
-        required=False, max_length=300, label="Describe the photo",
-        help_text="What it shows, for people who cannot see it (alt text). Needed with a "
-                  "photo.")
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
                            label="Caption or story")
+    field_order = ["photo", "photo_alt", "text"]
 
     def __init__(self, *args, moment, **kwargs):
         super().__init__(*args, **kwargs)
         from .models.moments import CAPTION_MAX, STORY_MAX
         self.moment = moment
+        self.fields["photo"].label = "Your photo"
+        self.fields["photo"].help_text = "JPEG, PNG, GIF or WebP, at most 4 MB."
         if not moment.wants_photo:
             del self.fields["photo"], self.fields["photo_alt"]
             self.fields["text"].label = "Your story"
@@ -700,8 +696,3 @@ class MomentEntryForm(forms.Form):
                                              f"characters; without one, a story of up to "
                                              f"{STORY_MAX}.")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("photo") and not " ".join((data.get("photo_alt") or "").split()):
-            self.add_error("photo_alt", PHOTO_ALT_REQUIRED)
-        return data

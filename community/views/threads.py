@@ -256,14 +256,13 @@ def thread_reply(request, pk):
     # that does not validate comes back on the thread page, which shows the form only to
     # those who may reply.
     form = PostForm(request.POST, request.FILES)
-    if preview_into(request, form):  # "Preview" without JavaScript: nothing is saved
+    previewing = preview_into(request, form)  # "Preview" without JavaScript: nothing saved
+    if previewing or form.photo_sent():  # nothing shown or uploaded for a refused reply
         permissions.require(permissions.can_reply(request.user, thread),
                             lambda: permissions.why_not(request.user, thread))
+    if previewing:
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form)
-    if form.photo_sent():  # nothing uploaded for a reply the service would refuse
-        permissions.require(permissions.can_reply(request.user, thread),
-                            lambda: permissions.why_not(request.user, thread))
     valid = form.is_valid()
     if refused := photo_into_body(request, form):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
