@@ -187,10 +187,11 @@ SELECT count(*) FROM (
 # tags and opening post hold every word are the page. The fence (OFFSET 0) keeps the
 # planner from reading the whole match set from the GIN index and sorting it.
 _BROAD_SQL = """
-SELECT t.id, ts_headline('english', translate(t.search_body, '<>', '  '),
-                         to_tsquery('english', %(match)s), %(headline)s)
+SELECT t.id, t.opening_post_id, NULL, %(opening)s,
+       ts_headline('english', translate(t.search_body, '<>', '  '),
+                   to_tsquery('english', %(match)s), %(headline)s)
 FROM (
-    SELECT t.id, t.search_body, t.search_vector FROM community_thread t
+    SELECT t.id, t.opening_post_id, t.search_body, t.search_vector FROM community_thread t
     WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
     ORDER BY t.last_activity_at DESC, t.id DESC OFFSET 0
 ) t
@@ -217,7 +218,6 @@ def _plain_snippet(headline: str) -> str:
 
 def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPage:
     from community.content.search_index import PLAIN_SQL
-    from community.models import Post
 
     match, exact = _tsqueries(words)
     where, params = _filters_sql(filters)
@@ -231,6 +231,15 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
         cursor.execute(sql, {"match": match, "exact": exact, **params,
                              "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE})
         found = cursor.fetchall()
+    return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
+                      words=words, total=found[0][2] if found else None)
+
+
+def _results(found) -> list[Thread]:
+    """The page's threads from rows of (thread, best post, total, its kind, headline), each
+    with its highlighted snippet and a link to the post that matched (one query)."""
+    from community.models import Post
+
     threads = _base().in_bulk([row[0] for row in found[:PAGE_SIZE]]) if found else {}
     results = []
     for thread_id, post_id, _total, kind, headline in found[:PAGE_SIZE]:
@@ -242,28 +251,20 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
         thread.hit_url = (thread.get_absolute_url() if kind == Post.Kind.OPENING
                           else reverse("post_permalink", kwargs={"pk": post_id}))
         results.append(thread)
-    return SearchPage(results=results, number=page, has_next=len(found) > PAGE_SIZE,
-                      words=words, total=found[0][2] if found else None)
+    return results
 
 
 def _broad_search(cursor, words, match, where, params, page) -> SearchPage:
     """A query too many posts match: the most recently active threads that hold every word
     in their title, tags or opening post (no count: it would read every match)."""
+    from community.models import Post
+
     start = (page - 1) * PAGE_SIZE
     cursor.execute(_BROAD_SQL.format(filters=where),
                    {"match": match, **params, "limit": PAGE_SIZE + 1, "offset": start,
-                    "headline": _HEADLINE})
+                    "headline": _HEADLINE, "opening": Post.Kind.OPENING.value})
     found = cursor.fetchall()
-    threads = _base().in_bulk([row[0] for row in found[:PAGE_SIZE]]) if found else {}
-    results = []
-    for thread_id, headline in found[:PAGE_SIZE]:
-        thread = threads.get(thread_id)
-        if thread is None:
-            continue
-        thread.snippet_html = _plain_snippet(headline)
-        thread.hit_kind, thread.hit_url = "", thread.get_absolute_url()
-        results.append(thread)
-    return SearchPage(results=results, number=page, has_next=len(found) > PAGE_SIZE,
+    return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, broad=True)
 
 
