@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions
+from community import pages, permissions
 from community.content.limits import refusal_status
 from community.forms import MomentEntryForm, MomentForm
 from community.models import Moment, MomentEntry
@@ -44,7 +44,18 @@ def _detail_context(request, moment, form=None) -> dict:
     }
 
 
+def _moment_tags(request, pk, **kwargs):
+    """A moment's page shows its thread (entries are posts in it: new ones, votes, replies,
+    hides and features bump it) and whether it is upcoming, open or closed, which changes
+    with the clock rather than by an event: the state is part of the page's name."""
+    moment = Moment.objects.filter(pk=pk).only("thread_id", "opens_at", "closes_at").first()
+    if moment is None:
+        return []
+    return [pages.thread_tag(moment.thread_id), f"moment:{pk}:{moment.state()}"]
+
+
 @require_GET
+@pages.anonymous_page(_moment_tags)
 def moment_detail(request, pk):
     """The brief, the featured entries, the gallery and the entry form. Template
     ``community/moment_detail.html`` (``community/_moment_gallery.html`` on htmx)."""

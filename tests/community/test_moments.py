@@ -288,6 +288,31 @@ def test_featuring_shows_on_the_home_page_at_once_with_caches_on(client, client_
     assert b"From the community" not in client.get(reverse("home")).content
 
 
+def test_the_moment_page_is_kept_for_visitors_and_shows_every_change_at_once(
+        client, host, member, moment):
+    from django.test import Client
+
+    visitor, as_member, as_host = Client(), Client(), Client()
+    as_member.force_login(member)
+    as_host.force_login(host)
+    url = moment.get_absolute_url()
+
+    def everyone():
+        return [c.get(url).content.decode() for c in (visitor, as_member, as_host)]
+
+    assert visitor.get(url)[HEADER] == "miss"
+    assert visitor.get(url)[HEADER] == "hit"  # kept: the gallery is not built again
+    entry = _photo_entry(factories.UserFactory(display_name="Bea Brewer"), moment,
+                         alt="Foam on a fresh pint")
+    assert all('alt="Foam on a fresh pint"' in page for page in everyone())
+    moments.entry_feature_set(host=host, entry=entry, featured=True)
+    assert all("Featured by the hosts" in page for page in everyone())
+    # Closing by the clock, with no event: the page's state is part of its name.
+    Moment.objects.filter(pk=moment.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1))
+    assert all("Closed on" in page for page in everyone())
+
+
 def test_a_hidden_entry_cannot_be_featured(host, moment):
     from community.services import moderation
 
