@@ -33,6 +33,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY: it is required when DEBUG=0.")
     SECRET_KEY = "development-only-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105  # nosec B105
+# Orders for addresses with no account are kept under a keyed digest of the address
+# (community.models.commerce.email_digest); changing the key forgets pending orders.
+OWNERSHIP_EMAIL_KEY = os.environ.get("OWNERSHIP_EMAIL_KEY") or f"ownership:{SECRET_KEY}"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -1,5 +1,6 @@
 from .audit import AuditRecord
 from .collections import Collection, CollectionFollow, CollectionItem
+from .commerce import Ownership, PendingOwnership, Product, ProductImage, PurchaseDelivery
 from .conversations import (
     Notification,
     Post,
@@ -30,6 +31,11 @@ __all__ = [
     "CollectionFollow",
     "CollectionItem",
     "CommunitySettings",
+    "Ownership",
+    "PendingOwnership",
+    "Product",
+    "ProductImage",
+    "PurchaseDelivery",
     "Draft",
     "Flag",
     "ImportedObject",

@@ -74,6 +74,9 @@ class Thread(models.Model):
     )
     author_is_staff = models.BooleanField(default=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    product = models.ForeignKey(
+        "community.Product", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="threads", help_text="A question asked about this product.")
     created_at = models.DateTimeField(db_index=True)
     last_activity_at = models.DateTimeField()
     opening_post = models.OneToOneField(
