@@ -209,11 +209,11 @@ class PhotoFieldsMixin(forms.Form):
     photo = forms.FileField(
         required=False, label="Add a photo",
         help_text="JPEG, PNG, GIF or WebP, at most 4 MB. It goes at the end of your text.",
-        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES, "data-plain-photo": True}))
     photo_alt = forms.CharField(
         required=False, max_length=300, label="Describe the photo",
         help_text="What it shows, for people who cannot see it (alt text). Needed with a "
-                  "photo.")
+                  "photo.", widget=forms.TextInput(attrs={"data-plain-photo": True}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

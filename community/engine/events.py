@@ -29,7 +29,7 @@ import types
 import typing
 from typing import Any, ClassVar
 
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 
 from community.models import EngagementEvent, Post, Thread
 from community.models.events import EVENT_KINDS
@@ -303,6 +303,7 @@ class ThreadCreated(Mentioning):
     kind: str  # Thread.Kind
     space: int
     held: bool = False
+    photos: int | None = optional()  # the photos its opening post shows (counted as content)
 
     @property
     def opens_question(self) -> bool:
@@ -314,12 +315,31 @@ class PostCreated(Mentioning):
     kind: str  # Post.Kind
     held: bool = False
     moment: int | None = optional()  # an entry to this moment (counted as content)
+    photos: int | None = optional()  # the photos the post shows (counted as content)
 
 
 @declare(Kind.POST_EDITED, ids=("actor", "subject_user", "thread", "post"))
 class PostEdited(Mentioning):
     held: bool = False  # the new text sent a published post back for review
     staff: bool = False  # edited by a host
+    # The photos an edit gave a post that had never shown one (nor was an entry to a
+    # moment): it is counted as content then, once (``services.media.photos_first``).
+    photos: int | None = optional()
+
+
+# Content: what members create for the brand (``host.dashboard.engagement_mix``), marked
+# in the event when the post is written: an entry to a moment names it, a post with photos
+# (or the edit that gave it its first) names them. A post is counted once.
+CONTENT_EVENT_KINDS = (Kind.THREAD_CREATED, Kind.POST_CREATED, Kind.POST_EDITED)
+CONTENT_MARKS = ("moment", "photos")
+
+
+def content_q() -> Q:
+    """The events that count their post as content."""
+    marked = Q()
+    for mark in CONTENT_MARKS:
+        marked |= Q(payload__has_key=mark)
+    return marked & Q(kind__in=CONTENT_EVENT_KINDS)
 
 
 @declare(Kind.POST_DELETED, ids=("actor", "thread", "post"))

@@ -301,27 +301,30 @@ def dominated_threads(period: Period):
 # What members (not staff) did, by kind of engagement: talking, reacting, building together
 # (joining projects, pledging, voting on contributions), contributing to projects and
 # curating (making collections and adding threads and posts to them), and content: what
-# members create for the brand (entries to moments: their ``post_created`` events name the
-# moment, and count here rather than under conversation).
-CONTENT_ENTRY = "moment_entry"  # a post_created event that names a moment
+# members create for the brand, marked in the event when the post is written
+# (``engine.events.content_q``): entries to moments (their ``post_created`` events name
+# the moment) and posts with photos (a thread's opening post, an answer or a reply: their
+# ``thread_created`` / ``post_created`` events name the photos, and so does the edit that
+# gives a post its first photos). Those count here rather than under conversation.
+CONTENT_POST = "content_post"  # an event marked as content (above)
 MIX = (
     ("conversation", "Conversation", ("thread_created", "post_created")),
     ("reactions", "Reactions", ("vote_cast",)),
     ("collaboration", "Collaboration", ("project_joined", "pledged", "contribution_voted")),
     ("contribution", "Contribution", ("contributed", "contribution_won", "project_proposed")),
     ("curation", "Curation", ("collection_created", "collection_item_added")),
-    ("content", "Content", (CONTENT_ENTRY,)),
+    ("content", "Content", (CONTENT_POST,)),
 )
 
 
 def engagement_mix(period: Period) -> list[dict]:
     """Members' engagement events in ``period`` by kind of engagement (1 query)."""
+    from community.engine.events import CONTENT_EVENT_KINDS, content_q
     from community.models import EngagementEvent
 
     counted = {kind: name for name, _, kinds in MIX for kind in kinds}
-    what = Case(When(kind="post_created", payload__has_key="moment",
-                     then=Value(CONTENT_ENTRY)), default=F("kind"))
-    kinds = (counted.keys() - {CONTENT_ENTRY}) | {"post_created"}
+    what = Case(When(content_q(), then=Value(CONTENT_POST)), default=F("kind"))
+    kinds = (counted.keys() - {CONTENT_POST}) | set(CONTENT_EVENT_KINDS)
     rows = (
         EngagementEvent.objects.filter(period.q("created_at"), kind__in=kinds,
                                        actor__isnull=False)
@@ -330,7 +333,9 @@ def engagement_mix(period: Period) -> list[dict]:
     )
     totals = dict.fromkeys((name for name, _, _ in MIX), 0)
     for row in rows:
-        totals[counted[row["what"]]] += row["n"]
+        name = counted.get(row["what"])  # an edit that gave no photo counts as nothing
+        if name:
+            totals[name] += row["n"]
     everything = sum(totals.values())
     return [{"name": name, "label": label, "count": totals[name],
              "share": ratio(totals[name], everything)} for name, label, _ in MIX]

@@ -34,9 +34,10 @@ STORED_KEYS = {
     Kind.INVITE_JOINED: {"invitation"},
     Kind.PROFILE_UPDATED: set(),
     Kind.ACCOUNT_DELETED: {"deleted_account", "removed_posts", "threads", "members"},
-    Kind.THREAD_CREATED: {"kind", "space", "mentions", "held"},
-    Kind.POST_CREATED: {"kind", "mentions", "held", "moment"},  # moment: an entry only
-    Kind.POST_EDITED: {"mentions", "held", "staff"},
+    # photos: a post that shows photos (counted as content); moment: an entry only.
+    Kind.THREAD_CREATED: {"kind", "space", "mentions", "held", "photos"},
+    Kind.POST_CREATED: {"kind", "mentions", "held", "moment", "photos"},
+    Kind.POST_EDITED: {"mentions", "held", "staff", "photos"},
     Kind.POST_DELETED: {"kind"},
     Kind.POST_APPROVED: {"kind", "thread_kind", "mentions"},
     Kind.POST_HIDDEN: {"kind", "thread_kind", "mentions"},
