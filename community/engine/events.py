@@ -57,6 +57,7 @@ class Payload:
     KIND: ClassVar[str] = ""
     IDS: ClassVar[frozenset[str]] = frozenset()
     OWNER: ClassVar[str] = ""
+    STRATEGY: ClassVar[str] = ""  # the engagement strategy a member's event of it counts for
 
     @classmethod
     def record(cls, *, actor=None, subject_user=None, thread=None, post=None,
@@ -141,11 +142,18 @@ class Addressed(Payload):
     url: str = ""
 
 
-def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = ""):
-    """Class decorator: ``cls`` becomes the frozen payload dataclass of ``kind``."""
+def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = "", strategy: str = ""):
+    """Class decorator: ``cls`` becomes the frozen payload dataclass of ``kind``.
+
+    ``strategy`` names the engagement strategy (``engine.strategies``) a member's event of
+    this kind counts for; a kind that names none is not engagement (a follow, an edit)."""
     unknown = set(ids) - set(IDS)
     if unknown:
         raise ValueError(f"{kind}: unknown ids {sorted(unknown)} (choose from {IDS})")
+    from .strategies import NAMES
+
+    if strategy and strategy not in NAMES:
+        raise ValueError(f"{kind}: unknown strategy {strategy!r} (choose from {sorted(NAMES)})")
 
     def wrap(cls):
         data_cls = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
@@ -157,6 +165,7 @@ def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = ""):
         if issubclass(data_cls, Addressed) and not notice:
             raise ValueError(f"{kind}: an Addressed kind names the notice it makes")
         data_cls.KIND, data_cls.IDS = str(kind), frozenset(ids)
+        data_cls.STRATEGY = strategy
         data_cls.OWNER = cls.__module__.split(".")[0]
         if notice:
             data_cls.NOTICE = notice
@@ -298,7 +307,7 @@ class AccountDeleted(Payload):
 # Conversation
 
 
-@declare(Kind.THREAD_CREATED, ids=("actor", "thread", "post"))
+@declare(Kind.THREAD_CREATED, ids=("actor", "thread", "post"), strategy="conversation")
 class ThreadCreated(Mentioning):
     kind: str  # Thread.Kind
     space: int
@@ -310,7 +319,8 @@ class ThreadCreated(Mentioning):
         return self.kind == Thread.Kind.QUESTION and not self.held
 
 
-@declare(Kind.POST_CREATED, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.POST_CREATED, ids=("actor", "subject_user", "thread", "post"),
+         strategy="conversation")
 class PostCreated(Mentioning):
     kind: str  # Post.Kind
     held: bool = False
@@ -380,7 +390,7 @@ class AnswerUnaccepted(Payload):
     pass
 
 
-@declare(Kind.VOTE_CAST, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.VOTE_CAST, ids=("actor", "subject_user", "thread", "post"), strategy="conversation")
 class VoteCast(Payload):
     vote: str  # Vote.Kind
 
@@ -444,7 +454,7 @@ class MemberUnsuspended(Payload):
 # a post or thread is added.
 
 
-@declare(Kind.COLLECTION_CREATED, ids=("actor",))
+@declare(Kind.COLLECTION_CREATED, ids=("actor",), strategy="curation")
 class CollectionCreated(Payload):
     collection: int
     public: bool
@@ -457,7 +467,8 @@ class CollectionEdited(Payload):
     public: bool
 
 
-@declare(Kind.COLLECTION_ITEM_ADDED, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.COLLECTION_ITEM_ADDED, ids=("actor", "subject_user", "thread", "post"),
+         strategy="curation")
 class CollectionItemAdded(Payload):
     """``followers`` hear of the addition; the author of what was added too when
     ``author_told`` (someone else's post in a public collection, once a day at most)."""
