@@ -250,7 +250,7 @@ def test_the_map_places_advocates_and_detractors_and_links_their_threads(client_
     assert dots[0].side == "warm" and dots[1].side == "critical"
     assert dots[0].x > dots[1].x and dots[0].y < dots[1].y  # more help, warmer: up right
     text = page.content.decode()
-    assert 'role="img"' in text and "<table" in text  # the chart and its text equivalent
+    assert 'aria-describedby="map-desc"' in text and "<table" in text  # chart and text
     assert "1 member speak warmly of the brand, 0 neutrally and 1 critically" in text
     member_url = reverse("listening_member", args=[critic.username])
     assert member_url in text
@@ -384,3 +384,16 @@ def test_members_cannot_decide_on_the_queue(space, brand):
         services.touch_decide(actor=member, post_id=post.pk, decision="dismissed")
     assert signals.signals_compute([]) == 0
     assert Tag.objects.filter(name="hops").count() == 0
+
+
+def test_the_queue_and_digest_cost_a_fixed_number_of_queries(client_as, space, brand,
+                                                              django_assert_max_num_queries):
+    client = client_as(factories.HostFactory())
+    thread = _thread(factories.UserFactory(), space, "Which kettle?", created_at=_week_ago())
+    for i in range(4):
+        _reply(factories.UserFactory(), thread, f"My Summit kettle {i} leaks. Awful.")
+    services.search_miss_record(words=["chiller"], now=_week_ago())
+    for name in ("listening_touch", "listening_digest"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(14):
+            client.get(reverse(name))
