@@ -105,6 +105,8 @@ def test_the_brand_tone_reads_the_sentences_that_name_it_and_the_one_after():
     assert reading.brand_sentiment < sentiment.BRAND_NEGATIVE
     assert reading.sentiment > reading.brand_sentiment  # the first sentence is warm
     assert sentiment.read("Acmeish is a made-up word.", brand=pattern).about_brand is False
+    hyphenated = sentiment.brand_pattern(["Anheuser-Busch"])
+    assert hyphenated.search("anheuser busch") and hyphenated.search("Anheuser-Busch")
     quoted = sentiment.read("> Acme is awful\n\nI disagree, it's fine.", brand=pattern)
     assert not quoted.about_brand  # a quote of someone else is not the author's voice
 

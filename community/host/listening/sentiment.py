@@ -143,7 +143,8 @@ def brand_pattern(terms) -> re.Pattern | None:
     cleaned = sorted({_norm(t) for t in terms if len(_norm(t)) >= 3}, key=len, reverse=True)
     if not cleaned:
         return None
-    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in cleaned)
+    # Words of a term apart by anything but letters: "Anheuser-Busch", "anheuser busch".
+    alternatives = "|".join(r"[\W_]+".join(map(re.escape, t.split())) for t in cleaned)
     return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])", re.IGNORECASE)
 
 
