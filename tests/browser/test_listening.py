@@ -35,6 +35,18 @@ def listened(db, settings):
         author = factories.UserFactory(display_name=name)
         svc.thread_create(author=author, space=space, kind=Thread.Kind.QUESTION,
                           title=f"{name} on kettles", body=body)
+    import datetime
+
+    from django.utils import timezone
+
+    from community.host.listening import selectors, services
+
+    last_week = timezone.make_aware(datetime.datetime.combine(
+        selectors.last_full_week() + datetime.timedelta(days=2), datetime.time(10)))
+    svc.thread_create(author=factories.UserFactory(), space=space, kind=Thread.Kind.QUESTION,
+                      title="Does the Summit lid fit the 40 litre pot?", body="Anyone?",
+                      tags=["lids"], created_at=last_week)
+    services.search_miss_record(words=["glycol", "chiller", "jacket"], now=last_week)
     engagement.process_pending()
     for name, _body, help_given in voices:
         User.objects.filter(display_name=name).update(peer_help=help_given)
@@ -64,6 +76,8 @@ def test_listening_pages_at_390_px(browser, live_server, settings, listened, sch
         if fit["scroll"] > fit["width"] + 1:
             problems.append(f"{path}: {fit['scroll']}px wide at 390px: {fit['wide']}")
     assert not problems, "\n".join(problems)
+    page.goto("/host/listening/digest/")
+    assert page.get_by_text("glycol chiller jacket").is_visible()
 
     page.goto("/host/listening/")
     chart = page.get_by_role("group", name="Advocates and detractors: help given against tone "
