@@ -314,7 +314,7 @@ class NotificationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email_notifications", "digest", "accepts_routing"]
+        fields = ["email_notifications", "digest", "accepts_routing", "listening_digest"]
         labels = {"email_notifications": "Send me notifications by email"}
         help_texts = {
             "email_notifications": "Off: no notification emails at all, whatever the table "
@@ -322,12 +322,18 @@ class NotificationSettingsForm(forms.ModelForm):
             "digest": "A summary of what you have not read yet.",
             "accepts_routing": "At most a few a week, when a question matches what you know "
                                "or own. Off: nobody asks you, on the site or by email.",
+            "listening_digest": "For hosts, on Mondays: rising tags and products, questions "
+                                "nobody answered, searches that found nothing, and members "
+                                "whose tone changed.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from community import permissions
         from community.engine import notice_settings
 
+        if not permissions.can_listen(self.instance):
+            del self.fields["listening_digest"]  # the hosts' digest: hosts only
         current = notice_settings.choices_of(self.instance.notice_settings)
         self.table = []
         for row in notice_settings.rows():
@@ -340,7 +346,7 @@ class NotificationSettingsForm(forms.ModelForm):
             self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"]))
 
     def switches(self):
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self._meta.fields if name in self.fields]
 
     def rows(self) -> dict:
         from community.engine import notice_settings
@@ -350,7 +356,8 @@ class NotificationSettingsForm(forms.ModelForm):
                 for row in notice_settings.rows()}
 
     def fields_chosen(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields
+                if name in self.fields}
 
 
 class SiteDateInput(forms.TextInput):

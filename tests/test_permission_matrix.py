@@ -45,6 +45,11 @@ def _world():
         title="Which kettle for 20 litres?", body="Looking for advice.",
     )
     answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
+    from community.host.listening import signals as listening
+
+    grumble = conversations.post_create(author=answerer, thread=question,
+                                        body="Great, another kettle that leaks 🙂")
+    listening.signals_compute([grumble.pk])  # in the human-touch queue
     notice = Notification.objects.create(recipient=owner, kind=Notification.Kind.ANSWER,
                                          actor=answerer, thread=question, post=answer)
     from community.services.users import claim_token
@@ -104,7 +109,7 @@ def _world():
         "unsubscribe_token": notifications.unsubscribe_token(
             owner.pk, notifications.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
-        "answer": answer,
+        "answer": answer, "grumble": grumble, "answerer": answerer,
     }
 
 
@@ -260,6 +265,14 @@ MATRIX: dict[str, Row] = {
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
     "host_dominated": Row(HOSTS_ONLY),
+    # Listening: the map, a member's posts behind their dot, the human-touch queue and its
+    # decisions, the weekly digest: hosts only.
+    "listening": Row(HOSTS_ONLY),
+    "listening_member": Row(HOSTS_ONLY, lambda w, u: {"username": w["answerer"].username}),
+    "listening_touch": Row(HOSTS_ONLY),
+    "touch_decide": Row(MEMBERS_ONLY_POST,
+                        lambda w, u: {"pk": w["grumble"].pk, "decision": "answered"}),
+    "listening_digest": Row(HOSTS_ONLY),
     # Shared purpose and projects (someone else's project, need and contribution)
     "purpose:purpose": Row(everyone(200)),
     "purpose:purpose_edit": Row(HOSTS_ONLY),
@@ -431,6 +444,8 @@ POST_MATRIX = {
                        lambda w, u: {"pk": w["owner"].pk}, {}),
     "thread_tool": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                     lambda w, u: {"pk": w["thread"].pk, "tool": "lock"}, {}),
+    "touch_decide": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
+                     lambda w, u: {"pk": w["grumble"].pk, "decision": "dismissed"}, {}),
     # Projects: anyone taking part joins, pledges and votes; the lead (not the visitor)
     # and hosts manage; only hosts edit the purpose and confirm winners.
     "purpose:purpose_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {},

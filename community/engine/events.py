@@ -526,10 +526,18 @@ class MomentEntryFeatured(Payload):
 MOMENT_KINDS = (MomentCreated, MomentEdited, MomentEntryFeatured)
 
 
+@declare(Kind.TOUCH_DECIDED, ids=("actor", "subject_user", "post"))
+class TouchDecided(Payload):
+    """A host answered a human-touch post in person, set it aside, or put it back in the
+    queue (``touch``: ``PostSignal.Touch``); ``subject_user`` wrote the post."""
+
+    touch: str
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided,
 )

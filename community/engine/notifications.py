@@ -113,11 +113,14 @@ class Topic:
     NOTIFICATIONS = "notifications"
     DIGEST = "digest"
     ROUTING = "routing"
-    FIELDS = {NOTIFICATIONS: "email_notifications", DIGEST: "digest", ROUTING: "accepts_routing"}
+    LISTENING = "listening"
+    FIELDS = {NOTIFICATIONS: "email_notifications", DIGEST: "digest", ROUTING: "accepts_routing",
+              LISTENING: "listening_digest"}
     LABELS = {
         NOTIFICATIONS: "emails about replies, answers and mentions",
         DIGEST: "the activity digest",
         ROUTING: "requests to help with questions",
+        LISTENING: "the weekly “what members care about” digest",
     }
 
 

@@ -130,6 +130,9 @@ STALE = {
     Kind.MOMENT_CREATED: row(thread=True, feed=True),
     Kind.MOMENT_EDITED: row(thread=True, feed=True),
     Kind.MOMENT_ENTRY_FEATURED: row(thread=True, feed=True),
+    # Listening: a host's decision on a human-touch post shows on the host's listening
+    # pages only, which are never kept.
+    Kind.TOUCH_DECIDED: row(people=False),
 }
 
 

@@ -77,15 +77,16 @@ def answer_order_set(*, actor: User, order: str) -> bool:
 
 
 NOTICE_FIELDS = {"email_notifications": "email", "digest": "digest",
-                 "accepts_routing": "routing"}
+                 "accepts_routing": "routing", "listening_digest": "listening"}
 
 
 def notice_settings_save(*, actor: User, rows: dict | None = None,
                          fields: dict | None = None) -> list[str]:
     """Save ``actor``'s choice of notices: ``rows`` maps a row of
     ``engine.notice_settings`` to ``{"site": bool, "email": bool}`` (either key may be
-    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest`` and
-    ``accepts_routing``. Returns what changed (nothing changed: no write, no event)."""
+    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest``,
+    ``accepts_routing`` and (hosts) ``listening_digest``. Returns what changed (nothing
+    changed: no write, no event)."""
     rows, fields = rows or {}, fields or {}
     unknown = sorted(set(rows) - {row.key for row in notice_settings.rows()})
     if unknown or set(fields) - set(NOTICE_FIELDS):

@@ -678,6 +678,19 @@ def s_moment_feature(w):
         host=w.host, entry=entry, featured=True), shows=["From the community"])
 
 
+@scenario(Kind.TOUCH_DECIDED)
+def s_touch_decided(w):
+    from community.host.listening import services as listening
+    from community.host.listening import signals
+
+    grumble = conversations.post_create(author=w.member, thread=w.thread,
+                                        body="Great, another kettle that leaks 🙂")
+    signals.signals_compute([grumble.pk])
+    return Scenario([reverse("listening_touch")], lambda: listening.touch_decide(
+        actor=w.host, post_id=grumble.pk, decision="answered"),
+        gone=["another kettle that leaks"], readers=("host",))
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
