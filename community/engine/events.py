@@ -495,10 +495,47 @@ class MomentEntryFeatured(Payload):
 MOMENT_KINDS = (MomentCreated, MomentEdited, MomentEntryFeatured)
 
 
+# Commerce: who owns what (``community.commerce.ownership``). ``threads`` are the threads
+# about the product where the member answered: their answers' owner badge changes.
+
+
+@declare(Kind.OWNERSHIP_DECLARED, ids=("actor", "threads"))
+class OwnershipDeclared(Payload):
+    product: int
+
+
+@declare(Kind.OWNERSHIP_VERIFIED, ids=("actor", "subject_user", "threads"))
+class OwnershipVerified(Payload):
+    """A purchase verified ``subject_user``'s ownership (``actor``: the member themselves
+    when their confirmed address brought a pending order; none for an import or the shop's
+    call). ``upgraded``: it was declared before."""
+
+    product: int
+    source: str  # Ownership.Source
+    upgraded: bool = False
+
+
+@declare(Kind.OWNERSHIP_REMOVED, ids=("actor", "threads"))
+class OwnershipRemoved(Payload):
+    product: int
+    was_verified: bool
+
+
+@declare(Kind.OWNERSHIP_PENDING, ids=())
+class OwnershipPending(Payload):
+    """A purchase for an address no account has confirmed: kept under its digest."""
+
+    product: int
+    source: str
+
+
+OWNERSHIP_KINDS = (OwnershipDeclared, OwnershipVerified, OwnershipRemoved, OwnershipPending)
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS, *OWNERSHIP_KINDS,
 )
