@@ -90,7 +90,11 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from community.models import Product
+
+    owned = Product.objects.create(sku="MATRIX-1", name="Matrix Kettle", slug="matrix-kettle")
     return {
+        "owned_product": owned,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -347,17 +351,13 @@ MATRIX: dict[str, Row] = {
 
 
 def _product(w):
-    from community.models import Product
-
-    return Product.objects.get_or_create(sku="MATRIX-1", defaults={
-        "name": "Matrix Kettle", "slug": "matrix-kettle"})[0]
+    return w["owned_product"]
 
 
 def _ask_token(w):
     from community.commerce.asks import ask_token
 
-    return ask_token(thread_id=w["thread"].pk, member_id=w["answerer"].pk if "answerer" in w
-                     else w["owner"].pk)
+    return ask_token(thread_id=w["thread"].pk, member_id=w["owner"].pk)
 
 
 def _url_names(patterns, namespace=None):

@@ -224,3 +224,17 @@ def test_the_thread_page_costs_the_same_however_many_owners_answer(client, membe
     large["anonymous"] = queries(client, url)
     assert_flat(small, large)
     assert client.get(url).content.decode().count("Verified owner") == 4
+
+
+def test_my_data_download_holds_the_products_i_own(client, member, kettle):
+    import json
+
+    ownership.ownership_verify(member=member, product=kettle, source=ORDER,
+                               purchased_on=date(2026, 3, 3), order_ref="SO-1")
+    client.force_login(member)
+    data = json.loads(client.get(reverse("my_data_download")).content)
+    assert data["products_owned"] == [{
+        "sku": "KET-30", "name": "Pro Kettle 30L", "source": "order",
+        "verified_at": Ownership.objects.get().verified_at.isoformat(),
+        "purchased_on": "2026-03-03", "order_ref": "SO-1"}]
+    assert data["profile"]["owner_asks"] is True
