@@ -37,7 +37,9 @@ def product_own(request, slug):
     else:
         ownership.ownership_remove(member=request.user, product=product)
     if request.htmx:
-        return render(request, "community/_own_button.html", {"product": product})
+        # The form swapped in keeps sending the member back where the page was.
+        return render(request, "community/_own_button.html",
+                      {"product": product, "next": request.POST.get("next", "")})
     messages.success(request, f"You own {product.name}." if own else
                      f"{product.name} is no longer among the products you own.")
     return _back(request)

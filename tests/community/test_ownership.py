@@ -128,9 +128,11 @@ def test_a_member_says_i_own_this_without_javascript_and_removes_it(client, memb
 
 def test_with_htmx_the_button_comes_back_in_its_new_state(client, member, kettle):
     client.force_login(member)
-    response = client.post(reverse("product_own", args=[kettle.slug]), {"own": "1"},
-                           headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "You own this" in response.content.decode()
+    response = client.post(reverse("product_own", args=[kettle.slug]),
+                           {"own": "1", "next": "/products/"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "You own this" in html
+    assert 'name="next" value="/products/"' in html  # still sends the member back there
 
 
 def test_a_verified_owner_sees_the_date_and_remove(client, member, kettle):
