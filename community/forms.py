@@ -92,12 +92,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "avatar", "bio", "location", "products", "interests"]
+        # The products a member owns are ``Ownership`` rows ("I own this" on a product's
+        # page), no longer a free-text field here; the old text stays, shown to its owner.
+        fields = ["display_name", "avatar", "bio", "location", "interests"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
         }
         help_texts = {
-            "products": "Comma-separated, e.g. Trail 2 tent, Summit stove. We ask owners for help.",
             "interests": "Comma-separated topics you like to talk about.",
         }
 
@@ -112,9 +113,6 @@ class ProfileForm(forms.ModelForm):
         if len(items) > 20:
             raise forms.ValidationError("List at most 20 items.")
         return ", ".join(dict.fromkeys(items))
-
-    def clean_products(self):
-        return self._clean_list("products")
 
     def clean_interests(self):
         return self._clean_list("interests")
@@ -314,7 +312,8 @@ class NotificationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email_notifications", "digest", "accepts_routing", "listening_digest"]
+        fields = ["email_notifications", "digest", "accepts_routing", "accepts_owner_asks",
+                  "listening_digest"]
         labels = {"email_notifications": "Send me notifications by email"}
         help_texts = {
             "email_notifications": "Off: no notification emails at all, whatever the table "
@@ -325,6 +324,9 @@ class NotificationSettingsForm(forms.ModelForm):
             "listening_digest": "For hosts, on Mondays: rising tags and products, questions "
                                 "nobody answered, searches that found nothing, and members "
                                 "whose tone changed.",
+            "accepts_owner_asks": "A shopper's question about a product you own comes to "
+                                  "you before others (still at most a few a week). Off: "
+                                  "owning it does not put you first.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,7 @@ from .views import (
     media,
     moderation,
     moments,
+    ownership,
     pages,
     portability,
     posts,
@@ -84,6 +85,10 @@ urlpatterns = [
     path("moments/<int:pk>/close/", moments.moment_close, name="moment_close"),
     path("moments/entries/<int:pk>/feature/", moments.entry_feature, name="entry_feature"),
     path("host/moments/", moments.moment_reach, name="moment_reach"),
+    # Ownership and the shop
+    path("products/<slug:slug>/own/", ownership.product_own, name="product_own"),
+    path("shop/webhook/purchase/", ownership.purchase_webhook, name="shop_purchase_webhook"),
+    path("owners/ask/<str:token>/", ownership.owner_ask, name="owner_ask"),
     # Notifications
     path("notifications/", inbox.inbox, name="notifications"),
     path("notifications/bell/", inbox.bell, name="notification_bell"),

@@ -36,6 +36,9 @@ if not SECRET_KEY:
 # Orders for addresses with no account are kept under a keyed digest of the address
 # (community.models.commerce.email_digest); changing the key forgets pending orders.
 OWNERSHIP_EMAIL_KEY = os.environ.get("OWNERSHIP_EMAIL_KEY") or f"ownership:{SECRET_KEY}"
+# The secret the shop signs its purchase calls with (community.commerce.webhook); unset,
+# the webhook refuses every call.
+SHOP_WEBHOOK_SECRET = os.environ.get("SHOP_WEBHOOK_SECRET", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

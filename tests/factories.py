@@ -77,3 +77,13 @@ class SpaceFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Space {n}")
     description = "Talk about it here."
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.Product"
+        django_get_or_create = ("sku",)
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.LazyAttribute(lambda p: p.sku.lower())

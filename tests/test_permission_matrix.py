@@ -95,7 +95,11 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from community.models import Product
+
+    owned = Product.objects.create(sku="MATRIX-1", name="Matrix Kettle", slug="matrix-kettle")
     return {
+        "owned_product": owned,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -351,7 +355,22 @@ MATRIX: dict[str, Row] = {
     "google_login_by_token": Row(everyone(404)),
     "openid_connect_login": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
     "openid_connect_callback": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
+    # Ownership: "I own this" is a form's target; the shop's webhook takes only its signed
+    # POST; an owner's ask link opens the thread for everyone (it signs nobody in).
+    "product_own": Row(MEMBERS_ONLY_POST, lambda w, u: {"slug": _product(w).slug}),
+    "shop_purchase_webhook": Row(everyone(405)),
+    "owner_ask": Row(everyone(302), lambda w, u: {"token": _ask_token(w)}),
 }
+
+
+def _product(w):
+    return w["owned_product"]
+
+
+def _ask_token(w):
+    from community.commerce.asks import ask_token
+
+    return ask_token(thread_id=w["thread"].pk, member_id=w["owner"].pk)
 
 
 def _url_names(patterns, namespace=None):
@@ -516,6 +535,10 @@ POST_MATRIX = {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",
     }),
+    # Anyone signed in says they own a product; the webhook refuses an unsigned call.
+    "product_own": (anon_then(302, 302), lambda w, u: {"slug": _product(w).slug},
+                    {"own": "1"}),
+    "shop_purchase_webhook": (everyone(403), lambda w, u: {}, {"delivery_id": "x"}),
 }
 
 

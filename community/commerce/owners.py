@@ -14,3 +14,22 @@ def owner_marks(product_id: int | None, member_ids) -> dict[int, str]:
     rows = (Ownership.objects.filter(product_id=product_id, member_id__in=member_ids)
             .values_list("member_id", "verified_at"))
     return {pk: VERIFIED if verified_at else DECLARED for pk, verified_at in rows}
+
+
+def product_of(thread) -> int | None:
+    """The id of the product ``thread`` is about: its own, else the product one of its tags
+    names (``product_pk``, annotated on the tags by ``selectors.threads.thread_get``)."""
+    if thread.product_id:
+        return thread.product_id
+    return next((tag.product_pk for tag in thread.tags.all()
+                 if getattr(tag, "product_pk", None)), None)
+
+
+def mark_posts(thread, posts) -> None:
+    """Set ``owner_mark`` ("verified", "declared" or "") on the answers among ``posts`` by
+    owners of the product ``thread`` is about (one query, none without a product)."""
+    posts = [post for post in posts if post is not None]
+    marks = owner_marks(product_of(thread),
+                        {post.author_id for post in posts if post.kind == "answer"})
+    for post in posts:
+        post.owner_mark = marks.get(post.author_id, "") if post.kind == "answer" else ""

@@ -532,6 +532,41 @@ class TouchDecided(Payload):
     queue (``touch``: ``PostSignal.Touch``); ``subject_user`` wrote the post."""
 
     touch: str
+# Commerce: who owns what (``community.commerce.ownership``). ``threads`` are the threads
+# about the product where the member answered: their answers' owner badge changes.
+
+
+@declare(Kind.OWNERSHIP_DECLARED, ids=("actor", "threads"))
+class OwnershipDeclared(Payload):
+    product: int
+
+
+@declare(Kind.OWNERSHIP_VERIFIED, ids=("actor", "subject_user", "threads"))
+class OwnershipVerified(Payload):
+    """A purchase verified ``subject_user``'s ownership (``actor``: the member themselves
+    when their confirmed address brought a pending order; none for an import or the shop's
+    call). ``upgraded``: it was declared before."""
+
+    product: int
+    source: str  # Ownership.Source
+    upgraded: bool = False
+
+
+@declare(Kind.OWNERSHIP_REMOVED, ids=("actor", "threads"))
+class OwnershipRemoved(Payload):
+    product: int
+    was_verified: bool
+
+
+@declare(Kind.OWNERSHIP_PENDING, ids=())
+class OwnershipPending(Payload):
+    """A purchase for an address no account has confirmed: kept under its digest."""
+
+    product: int
+    source: str
+
+
+OWNERSHIP_KINDS = (OwnershipDeclared, OwnershipVerified, OwnershipRemoved, OwnershipPending)
 
 
 COMMUNITY_KINDS = (
@@ -539,5 +574,5 @@ COMMUNITY_KINDS = (
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided,
+    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS,
 )

@@ -50,6 +50,10 @@ class EngagementEvent(models.Model):
         MOMENT_EDITED = "moment_edited", "Moment edited or closed"
         MOMENT_ENTRY_FEATURED = "moment_entry_featured", "Moment entry featured or unfeatured"
         TOUCH_DECIDED = "touch_decided", "Human-touch post answered, set aside or put back"
+        OWNERSHIP_DECLARED = "ownership_declared", "Ownership of a product declared"
+        OWNERSHIP_VERIFIED = "ownership_verified", "Ownership of a product verified by a purchase"
+        OWNERSHIP_REMOVED = "ownership_removed", "Ownership of a product removed"
+        OWNERSHIP_PENDING = "ownership_pending", "A purchase kept for an address with no account"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

@@ -15,6 +15,7 @@ The tags, and the pages that depend on them:
 - ``member:<handle>``: a profile (given here as user ids, looked up once per bump).
 - ``feed``: every list of threads (home, spaces, search, their fragments).
 - ``site``: what every page shows (people's names and pictures, spaces, the purpose).
+- ``product:<id>``: a product's page (its owners, the questions about it).
 - ``project:<id>`` and ``organisation:<id>``: a project's and a partner organisation's
   pages, which no shared cache holds yet; naming them keeps a pledge or a vote for a
   contribution from flushing the thread lists.
@@ -63,13 +64,20 @@ def _organisation(event) -> set[str]:
     return {f"organisation:{pk}"} if pk else set()
 
 
+def _product(event) -> set[str]:
+    pk = (event.payload or {}).get("product")
+    return {f"product:{pk}"} if pk else set()
+
+
 def row(*, thread=False, people=True, feed=False, site=False, project=False,
-        organisation=False):
+        organisation=False, product=False):
     """A row of the table: which kinds of tags the event's fields name."""
     def stale(event) -> Stale:
         tags = set()
         if thread:
             tags |= _threads(event)
+        if product:
+            tags |= _product(event)
         if project:
             tags |= _project(event)
         if organisation:
@@ -79,7 +87,7 @@ def row(*, thread=False, people=True, feed=False, site=False, project=False,
         return Stale(tags=tags, user_ids=_people(event) if people else set())
 
     stale.shape = dict(thread=thread, people=people, feed=feed, site=site, project=project,
-                       organisation=organisation)
+                       organisation=organisation, product=product)
     return stale
 
 
@@ -133,6 +141,13 @@ STALE = {
     # Listening: a host's decision on a human-touch post shows on the host's listening
     # pages only, which are never kept.
     Kind.TOUCH_DECIDED: row(people=False),
+    # Ownership: the owner's profile (their products), the product's page (its owners), and
+    # the threads about the product where they answered (the owner badge on those answers).
+    Kind.OWNERSHIP_DECLARED: row(thread=True, product=True),
+    Kind.OWNERSHIP_VERIFIED: row(thread=True, product=True),
+    Kind.OWNERSHIP_REMOVED: row(thread=True, product=True),
+    # A purchase waiting for its address's account shows nowhere.
+    Kind.OWNERSHIP_PENDING: row(people=False),
 }
 
 

@@ -77,7 +77,8 @@ def answer_order_set(*, actor: User, order: str) -> bool:
 
 
 NOTICE_FIELDS = {"email_notifications": "email", "digest": "digest",
-                 "accepts_routing": "routing", "listening_digest": "listening"}
+                 "accepts_routing": "routing", "accepts_owner_asks": "owner_asks",
+                 "listening_digest": "listening"}
 
 
 def notice_settings_save(*, actor: User, rows: dict | None = None,
@@ -207,4 +208,7 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
         member.save(update_fields=["email", "is_unclaimed", "password", "display_name"])
         EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
         events.MemberClaimed.record(actor=member)
+        from community.commerce.ownership import pending_claim
+
+        pending_claim(member=member, email=email)
     return member
