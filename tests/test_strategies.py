@@ -89,3 +89,21 @@ def test_the_dashboard_shows_the_mix_over_time_the_previous_period_and_how_to_st
     # The CSV carries the mix over time.
     csv = client.get(reverse("host_dashboard_csv")).content.decode()
     assert f"trend_conversation,{(now - timedelta(days=2)).date().isoformat()},1" in csv
+
+
+def test_owners_answering_shoppers_and_saying_they_own_it_count_as_commerce():
+    from community.commerce import ownership
+
+    kettle = factories.ProductFactory(name="Pro Kettle 30L")
+    owner, shopper, other = (factories.UserFactory() for _ in range(3))
+    ownership.ownership_declare(member=owner, product=kettle)
+    question = conversations.thread_create(
+        author=shopper, space=factories.SpaceFactory(), kind=Thread.Kind.QUESTION,
+        title="Does the kettle boil over?", body="At full power?")
+    Thread.objects.filter(pk=question.pk).update(product=kettle)
+    question.refresh_from_db()
+    conversations.post_create(author=owner, thread=question, body="Not with the lid off.")
+    conversations.post_create(author=other, thread=question, body="No idea, sorry.")
+    mix = _mix()
+    assert mix["commerce"] == 2  # "I own this" and the owner's answer
+    assert mix["conversation"] == 2  # the question and the non-owner's answer

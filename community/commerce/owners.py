@@ -1,5 +1,5 @@
 """Who owns what, as a page shows it: one query for the owners among a page's authors."""
-from community.models import Ownership
+from community.models import Ownership, Product
 
 VERIFIED = "verified"
 DECLARED = "declared"
@@ -33,3 +33,15 @@ def mark_posts(thread, posts) -> None:
                         {post.author_id for post in posts if post.kind == "answer"})
     for post in posts:
         post.owner_mark = marks.get(post.author_id, "") if post.kind == "answer" else ""
+
+
+def owned_product_answered(thread, author_id: int) -> int | None:
+    """The product ``thread`` is about when ``author_id`` owns it (declared or verified):
+    what an answer's event names, so that owners helping shoppers count as commerce
+    (at most two queries; none for a thread about no product)."""
+    product_id = thread.product_id or (Product.objects.filter(tag__threads=thread)
+                                       .values_list("pk", flat=True).first())
+    if product_id and Ownership.objects.filter(product_id=product_id,
+                                               member_id=author_id).exists():
+        return product_id
+    return None

@@ -326,6 +326,7 @@ class PostCreated(Mentioning):
     held: bool = False
     moment: int | None = optional()  # an entry to this moment (counted as content)
     photos: int | None = optional()  # the photos the post shows (counted as content)
+    owner: int | None = optional()  # an answer by an owner of this product (commerce)
 
 
 @declare(Kind.POST_EDITED, ids=("actor", "subject_user", "thread", "post"))
@@ -536,7 +537,7 @@ class TouchDecided(Payload):
 # about the product where the member answered: their answers' owner badge changes.
 
 
-@declare(Kind.OWNERSHIP_DECLARED, ids=("actor", "threads"))
+@declare(Kind.OWNERSHIP_DECLARED, ids=("actor", "threads"), strategy="commerce")
 class OwnershipDeclared(Payload):
     product: int
 

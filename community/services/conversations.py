@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community import permissions, words
+from community.commerce import owners
 from community.content import limits, rendering, search_index
 from community.content import tags as tag_names
 from community.engine import answer_order, events
@@ -223,6 +224,8 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             thread=thread, post=post,
             kind=kind, mentions=sorted(rendered.mentions), held=bool(held), moment=moment,
             photos=photos or None,
+            owner=owners.owned_product_answered(thread, author.pk)
+            if kind == Post.Kind.ANSWER else None,
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)

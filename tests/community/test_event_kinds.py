@@ -36,7 +36,7 @@ STORED_KEYS = {
     Kind.ACCOUNT_DELETED: {"deleted_account", "removed_posts", "threads", "members"},
     # photos: a post that shows photos (counted as content); moment: an entry only.
     Kind.THREAD_CREATED: {"kind", "space", "mentions", "held", "photos"},
-    Kind.POST_CREATED: {"kind", "mentions", "held", "moment", "photos"},
+    Kind.POST_CREATED: {"kind", "mentions", "held", "moment", "photos", "owner"},
     Kind.POST_EDITED: {"mentions", "held", "staff", "photos"},
     Kind.POST_DELETED: {"kind"},
     Kind.POST_APPROVED: {"kind", "thread_kind", "mentions"},
