@@ -660,11 +660,18 @@ class MomentForm(forms.Form):
     cover_alt = forms.CharField(required=False, max_length=300, label="Describe the cover",
                                 help_text="What it shows (alt text). Needed with a cover.")
 
-    def __init__(self, *args, editing=False, **kwargs):
+    tie = forms.ChoiceField(
+        required=False, label="Tie to a project or partner",
+        help_text="Its page says what it is part of, and the project's or partner's page "
+                  "lists it.")
+
+    def __init__(self, *args, editing=False, moment=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from . import moment_ties
         from .models.moments import Moment
         self.fields["answer"].choices = Moment.Answer.choices
         self.fields["answer"].initial = Moment.Answer.BOTH
+        self.fields["tie"].choices = moment_ties.choices(moment)
         if editing:  # the thread and its cover stay where they are
             for name in ("space", "cover", "cover_alt"):
                 del self.fields[name]

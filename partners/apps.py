@@ -6,10 +6,12 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
+        from community import moment_ties
         from community.demo import seeding
         from community.engine import events, notifications
 
         from . import events as partner_events
+        from . import moments as partner_moments
         from .demo import seed_partner, seed_partner_content
 
         # The events partner work writes: their kinds, declared here and read by the engine
@@ -19,6 +21,8 @@ class PartnersConfig(AppConfig):
         notifications.register_notices(partner_events.Notice)
         # What each of them makes stale, in the speed layer's one table.
         _register_stale_rows()
+        # Hosts tie moments to partners: the choices, the tie and the moment page's line.
+        moment_ties.register(partner_moments.PROVIDER)
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)
@@ -39,4 +43,6 @@ def _register_stale_rows():
         Kind.PARTNER_PUBLISHED: row(organisation=True, thread=True, feed=True),
         Kind.COAUTHOR_INVITED: row(),
         Kind.COAUTHOR_ACCEPTED: row(thread=True, organisation=True),  # the credit names them
+        # The moment's page (its thread) says who it is made with; the partner's lists it.
+        Kind.ORGANISATION_MOMENT: row(organisation=True, thread=True),
     })

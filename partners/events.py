@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     PARTNER_PUBLISHED = "partner_published", "Partner content published"
     COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
     COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
+    ORGANISATION_MOMENT = "organisation_moment", "Moment tied to or untied from a partner"
 
 
 class Notice(models.TextChoices):
@@ -79,5 +80,14 @@ class OrganisationEdited(Payload):
     what: str  # page or admin
 
 
-KINDS = (OrganisationEdited, PartnerApplied, PartnerDecided, PartnerJoined, PartnerLeft,
-         PartnerPublished, CoauthorInvited, CoauthorAccepted)
+@declare(Kind.ORGANISATION_MOMENT, ids=("actor", "thread"))
+class OrganisationMomentTied(Payload):
+    """A host tied a moment (its thread: the moment's page) to a partner, or untied it."""
+
+    organisation: int
+    moment: int
+    tied: bool
+
+
+KINDS = (OrganisationMomentTied, OrganisationEdited, PartnerApplied, PartnerDecided,
+         PartnerJoined, PartnerLeft, PartnerPublished, CoauthorInvited, CoauthorAccepted)

@@ -169,3 +169,24 @@ class CoAuthor(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:coauthor", kwargs={"pk": self.pk})
+
+
+class OrganisationMoment(models.Model):
+    """A host's moment made with a partner (``community.moment_ties``: the moment's page
+    says so, the partner's page lists it). A moment has one tie at most."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="moment_ties")
+    moment = models.OneToOneField("community.Moment", on_delete=models.CASCADE,
+                                  related_name="partner_tie")
+    tied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"],
+                                name="organisation_moment_new")]
+
+    def __str__(self):
+        return f"moment {self.moment_id} with {self.organisation}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, Sum
 
 from community import permissions, words
-from community.models import Post, User
+from community.models import Moment, Post, User
 from community.selectors.paging import Slice, page_slice
 from purpose.models import Project
 
@@ -45,11 +45,12 @@ class OrganisationPage:
     projects: list[Project]
     makers: list[User]
     people: list[PartnerMembership]
+    moments: list[Moment]
 
 
 def organisation_page(*, organisation: Organisation, viewer) -> OrganisationPage:
-    """The public page: content, projects, and the members who made it with them
-    (5 queries)."""
+    """The public page: content, projects, moments, and the members who made it with them
+    (6 queries)."""
     posts = _posts(organisation, viewer=viewer, limit=30)
     projects = list(Project.objects.filter(organisation=organisation)
                     .exclude(status=Project.Status.PROPOSED).order_by("-last_activity_at")[:12])
@@ -59,8 +60,13 @@ def organisation_page(*, organisation: Organisation, viewer) -> OrganisationPage
     ).distinct().order_by("display_name", "pk")[:24])
     people = list(organisation.memberships.select_related("user")
                   .order_by("-is_admin", "created_at")[:50])
+    # The host's moments made with the partner, or part of one of its projects.
+    moments = list(Moment.objects.filter(
+        Q(partner_tie__organisation=organisation)
+        | Q(project_tie__project__organisation=organisation),
+        thread__is_deleted=False, thread__is_hidden=False).order_by("-opens_at", "-pk")[:12])
     return OrganisationPage(organisation=organisation, posts=posts, projects=projects,
-                            makers=makers, people=people)
+                            makers=makers, people=people, moments=moments)
 
 
 def people_page(*, organisation: Organisation) -> dict:

@@ -6,10 +6,12 @@ class PurposeConfig(AppConfig):
     verbose_name = "Shared purpose"
 
     def ready(self):
+        from community import moment_ties
         from community.demo import seeding
         from community.engine import events, notifications, scoring
 
         from . import events as purpose_events
+        from . import moments as project_moments
         from .demo import seed_projects
         from .selectors import member_counters
 
@@ -20,6 +22,8 @@ class PurposeConfig(AppConfig):
         notifications.register_notices(purpose_events.Notice)
         # What each of them makes stale, in the speed layer's one table.
         _register_stale_rows()
+        # Hosts tie moments to projects: the choices, the tie and the moment page's line.
+        moment_ties.register(project_moments.PROVIDER)
         # Project work counts in members' collaboration and contribution scores.
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.
@@ -35,7 +39,8 @@ def _register_stale_rows():
     invalidation.extend({
         Kind.PURPOSE_REVISED: row(site=True),  # the home page shows the statement
         Kind.PROJECT_PROPOSED: row(project=True),
-        Kind.PROJECT_EDITED: row(project=True),
+        # A new title shows on the pages of the moments tied to it (their threads).
+        Kind.PROJECT_EDITED: row(project=True, thread=True),
         Kind.PROJECT_STATUS: row(project=True),
         Kind.PROJECT_JOINED: row(project=True),
         Kind.PROJECT_LEFT: row(project=True),
@@ -47,4 +52,7 @@ def _register_stale_rows():
         Kind.CONTRIBUTION_VOTED: row(project=True),
         Kind.CONTRIBUTION_UNVOTED: row(project=True),
         Kind.CONTRIBUTION_WON: row(project=True),
+        # The moment's page (its thread) says what it is part of; the project's lists it, and
+        # so does the page of the project's partner, if it has one.
+        Kind.PROJECT_MOMENT: row(project=True, organisation=True, thread=True),
     })

@@ -7,7 +7,7 @@ recorded by ``purpose.services`` with each kind's ``record``. Project ids are in
 """
 from django.db import models
 
-from community.engine.events import Addressed, Payload, declare
+from community.engine.events import Addressed, Payload, declare, optional
 
 
 class Kind(models.TextChoices):
@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
     CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
     CONTRIBUTION_WON = "contribution_won", "Contribution won"
+    PROJECT_MOMENT = "project_moment", "Moment tied to or untied from a project"
 
 
 class Notice(models.TextChoices):
@@ -112,9 +113,10 @@ class PurposeRevised(Payload):
     revision: int
 
 
-@declare(Kind.PROJECT_EDITED, ids=("actor", "subject_user"))
+@declare(Kind.PROJECT_EDITED, ids=("actor", "subject_user", "threads"))
 class ProjectEdited(Payload):
-    """A project's details, a member's role, its needs or its voting changed."""
+    """A project's details, a member's role, its needs or its voting changed (``threads``:
+    the threads of the moments tied to it, whose pages name it, when its title changes)."""
 
     project: int
     what: str  # details, role, needs or voting
@@ -126,6 +128,16 @@ class ContributionEdited(Payload):
     contribution: int
 
 
-KINDS = (PurposeRevised, ProjectEdited, ContributionEdited, ProjectProposed, ProjectStatus,
-         ProjectJoined, ProjectLeft, Pledged, PledgeWithdrawn, ProjectUpdate, Contributed,
-         ContributionVoted, ContributionUnvoted, ContributionWon)
+@declare(Kind.PROJECT_MOMENT, ids=("actor", "thread"))
+class ProjectMomentTied(Payload):
+    """A host tied a moment (its thread: the moment's page) to a project, or untied it."""
+
+    project: int
+    moment: int
+    tied: bool
+    organisation: int | None = optional()  # the project's partner, whose page lists it too
+
+
+KINDS = (ProjectMomentTied, PurposeRevised, ProjectEdited, ContributionEdited, ProjectProposed,
+         ProjectStatus, ProjectJoined, ProjectLeft, Pledged, PledgeWithdrawn, ProjectUpdate,
+         Contributed, ContributionVoted, ContributionUnvoted, ContributionWon)

@@ -308,3 +308,22 @@ class ContributionVote(models.Model):
 
     def __str__(self):
         return f"{self.voter} for {self.contribution}"
+
+
+class ProjectMoment(models.Model):
+    """A host's moment that is part of a project (``community.moment_ties``: the moment's
+    page says so, the project's page lists it). A moment has one tie at most."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="moment_ties")
+    moment = models.OneToOneField("community.Moment", on_delete=models.CASCADE,
+                                  related_name="project_tie")
+    tied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"], name="project_moment_new")]
+
+    def __str__(self):
+        return f"moment {self.moment_id} in {self.project}"

@@ -1,5 +1,5 @@
 """Reads of the purpose app: one function per page, a constant number of queries each."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
@@ -14,6 +14,7 @@ from .models import (
     Project,
     ProjectFollow,
     ProjectMember,
+    ProjectMoment,
     ProjectThread,
     ProjectUpdate,
     PurposeRevision,
@@ -23,6 +24,7 @@ from .models import (
 PAGE_SIZE = 20
 UPDATES_SHOWN = 10
 CONTRIBUTIONS_SHOWN = 12
+MOMENTS_SHOWN = 12
 
 
 class Sort:
@@ -97,6 +99,7 @@ class ProjectPage:
     history: list[StatusChange]
     role: str = ""
     following: bool = False
+    moments: list = field(default_factory=list)
 
     @property
     def missing(self) -> int:
@@ -123,6 +126,10 @@ def project_page(*, project: Project, viewer) -> ProjectPage:
         winners = list(Contribution.objects.filter(project=project, is_winner=True)
                        .select_related("author").order_by("-vote_count", "id"))
     history = list(StatusChange.objects.filter(project=project).select_related("by"))
+    # The host's moments that are part of it, as readers of their threads see them.
+    moments = [tie.moment for tie in ProjectMoment.objects.filter(
+        project=project, moment__thread__is_deleted=False, moment__thread__is_hidden=False,
+    ).select_related("moment").order_by("-moment__opens_at", "-pk")[:MOMENTS_SHOWN]]
     role, following, my_pledges = "", False, {}
     if permissions.is_member(viewer):
         role = next((m.role for m in people if m.user_id == viewer.pk), "")
@@ -140,7 +147,7 @@ def project_page(*, project: Project, viewer) -> ProjectPage:
         threads=[link.thread for link in threads],
         contributions=contributions[:CONTRIBUTIONS_SHOWN],
         more_contributions=len(contributions) > CONTRIBUTIONS_SHOWN,
-        winners=winners, history=history, role=role, following=following,
+        winners=winners, history=history, role=role, following=following, moments=moments,
     )
 
 

@@ -129,6 +129,7 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
     permissions.require(permissions.can_manage_project(actor, project),
                         "Only the project's leads and the hosts edit it.")
     description_html = _render(description, actor, project.description)
+    renamed = title.strip() != project.title
     project.title, project.goal = title.strip(), goal.strip()
     project.description, project.description_html = description.strip(), description_html
     if space is not None:
@@ -140,7 +141,11 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
     with transaction.atomic():
         project.save(update_fields=["title", "goal", "description", "description_html",
                                     "space", "cover"])
-        _event(events.ProjectEdited, actor=actor, project=project, what="details")
+        # The pages of the moments tied to it name it: their threads, when its name changes.
+        threads = (list(project.moment_ties.order_by("moment__thread_id")
+                        .values_list("moment__thread_id", flat=True)) if renamed else None)
+        _event(events.ProjectEdited, actor=actor, project=project, what="details",
+               threads=threads or None)
 
 
 def project_status_set(*, actor, project: Project, to_status: str, note: str = "") -> None:

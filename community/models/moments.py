@@ -8,10 +8,11 @@ limits, reactions, replies and events are the posts' own; :class:`MomentEntry` a
 the gallery needs: the photo (a :class:`~community.models.PostImage` of the post) and
 whether a host featured it.
 
-A moment is not tied to a project or a partner organisation here: those live in
-``purpose`` and ``partners``, which community never imports, and a generic key no page
-could check or prefetch would only look like a link. Those apps may link to a moment from
-their side (a moment's address is stable).
+A host may tie a moment to a project or a partner organisation. Those live in ``purpose``
+and ``partners``, which community never imports, so the tie is stored on their side (their
+``ProjectMoment`` and ``OrganisationMoment``, one per moment) and recorded as their event;
+they offer their choices and the moment page's line through ``community.moment_ties``,
+registered from their ``AppConfig.ready()``. A moment has one tie at most.
 """
 from django.conf import settings
 from django.db import models

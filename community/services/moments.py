@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from community import permissions
+from community import moment_ties, permissions
 from community.content import limits
 from community.engine import events
 from community.models import Moment, MomentEntry, PostImage, Space, Thread, User
@@ -28,8 +28,9 @@ def _opening_body(brief: str, cover: PostImage | None) -> str:
 
 def moment_create(*, host: User, space: Space, title: str, brief: str, opens_at, closes_at,
                   answer: str = Moment.Answer.BOTH, cover_upload=None,
-                  cover_alt: str = "") -> Moment:
-    """Start a moment; its thread opens in ``space`` with the brief (and the cover)."""
+                  cover_alt: str = "", tie: str = moment_ties.NOT_TIED) -> Moment:
+    """Start a moment; its thread opens in ``space`` with the brief (and the cover), tied
+    to what ``tie`` names (``moment_ties``: ``project:12``), if anything."""
     permissions.require(permissions.can_host_moment(host), HOST_REFUSAL)
     title, brief = title.strip(), brief.strip()
     limits.moment_check(title=title, brief=brief, opens_at=opens_at, closes_at=closes_at)
@@ -45,13 +46,16 @@ def moment_create(*, host: User, space: Space, title: str, brief: str, opens_at,
             title=title, brief=brief, space=space, thread=thread, cover=cover,
             answer=answer, opens_at=opens_at, closes_at=closes_at, created_by=host)
         events.MomentCreated.record(actor=host, thread=thread, moment=moment.pk)
+        if tie:
+            moment_tie_set(host=host, moment=moment, tie=tie)
     return moment
 
 
 def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at, closes_at,
-                answer: str) -> Moment:
+                answer: str, tie: str | None = None) -> Moment:
     """Change a moment's words, times or kind of answer (the thread's title and opening
-    post follow, through the post edit path)."""
+    post follow, through the post edit path) and, unless ``tie`` is None, what it is tied
+    to (empty: nothing)."""
     permissions.require(permissions.can_host_moment(host, moment), HOST_REFUSAL)
     title, brief = title.strip(), brief.strip()
     limits.moment_check(title=title, brief=brief, opens_at=opens_at, closes_at=closes_at)
@@ -72,7 +76,35 @@ def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at,
         moment.save(update_fields=["title", "brief", "answer", "opens_at", "closes_at"])
         events.MomentEdited.record(actor=host, thread=thread, moment=moment.pk,
                                    action="edited")
+        if tie is not None:
+            moment_tie_set(host=host, moment=moment, tie=tie)
     return moment
+
+
+TIE_REFUSAL = "Choose a project or a partner from the list."
+
+
+def moment_tie_set(*, host: User, moment: Moment, tie: str) -> bool:
+    """Tie ``moment`` to what ``tie`` names (``project:12``, ``partner:3``; empty: untie).
+    A moment has one tie at most, so any other goes; each change is recorded by the app that
+    owns the tie, as its event. False when nothing changed."""
+    permissions.require(permissions.can_host_moment(host, moment), HOST_REFUSAL)
+    try:
+        chosen = moment_ties.parse(tie)
+    except ValueError:
+        raise ValidationError(TIE_REFUSAL, code="tie") from None
+    if chosen is not None:
+        owner, pk = chosen
+        if pk not in {row_pk for row_pk, _ in owner.choices(moment)}:
+            raise ValidationError(TIE_REFUSAL, code="tie")
+    changed = False
+    with transaction.atomic():
+        for each in moment_ties.providers():
+            if chosen is None or each.key != chosen[0].key:
+                changed |= bool(each.untie(host=host, moment=moment))
+        if chosen is not None:
+            changed |= bool(chosen[0].tie(host=host, moment=moment, pk=chosen[1]))
+    return changed
 
 
 def moment_close(*, host: User, moment: Moment, now=None) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import pages, permissions
+from community import moment_ties, pages, permissions
 from community.content.limits import refusal_status
 from community.forms import MomentEntryForm, MomentForm
 from community.models import Moment, MomentEntry
@@ -48,6 +48,10 @@ def _detail_context(request, moment, form=None) -> dict:
         "may_host": may_host,
         "gallery_key": _gallery_key(moment, "gallery", sort, number, may_host),
         "featured_key": _gallery_key(moment, "featured", "", 1, may_host),
+        # What it is part of: kept under its thread, which a tie, an untie and a tied
+        # project's new name bump (their events name it).
+        "ties": pages.remember(("moment-ties", moment.pk), lambda: moment_ties.ties(moment),
+                               tags=(pages.thread_tag(moment.thread_id),)),
     }
 
 
@@ -138,7 +142,7 @@ def moment_enter(request, pk):
 
 def _times(form) -> dict:
     return {k: form.cleaned_data[k] for k in ("title", "brief", "opens_at", "closes_at",
-                                             "answer")}
+                                             "answer", "tie")}
 
 
 @login_required
@@ -172,9 +176,11 @@ def moment_edit(request, pk):
     moment = _moment_or_404(request, pk)
     permissions.require(permissions.can_host_moment(request.user, moment),
                         services.HOST_REFUSAL)
+    tied = moment_ties.ties(moment)
     initial = {"title": moment.title, "brief": moment.brief, "answer": moment.answer,
-               "opens_at": moment.opens_at, "closes_at": moment.closes_at}
-    form = MomentForm(request.POST or None, initial=initial, editing=True)
+               "opens_at": moment.opens_at, "closes_at": moment.closes_at,
+               "tie": tied[0].value if tied else moment_ties.NOT_TIED}
+    form = MomentForm(request.POST or None, initial=initial, editing=True, moment=moment)
     context = {"form": form, "moment": moment}
     if request.method == "POST" and form.is_valid():
         try:

@@ -742,6 +742,76 @@ def s_own_pending(w):
         email="nobody.yet@example.com", product=kettle, source="order"))
 
 
+# A moment tied to a project or a partner: the moment's page (kept for anonymous readers,
+# under its thread) names it; the project's or partner's page lists the moment. A project
+# renamed renames the line on its moments' pages.
+
+def _tieable_project(w):
+    project = w.project()
+    if project.status == "proposed":
+        purpose.project_status_set(actor=w.host, project=project, to_status="open")
+    return project
+
+
+@scenario(Purpose.PROJECT_MOMENT, "tie")
+def s_moment_tie_project(w):
+    from community.services import moments
+
+    made, project = _moment(w), _tieable_project(w)
+    return Scenario([made.get_absolute_url(), project.get_absolute_url()],
+                    lambda: moments.moment_tie_set(host=w.host, moment=made,
+                                                   tie=f"project:{project.pk}"),
+                    shows=[(made.get_absolute_url(), "Part of the project"),
+                           (project.get_absolute_url(), "Show us your kettle")])
+
+
+@scenario(Purpose.PROJECT_MOMENT, "untie")
+def s_moment_untie_project(w):
+    from community.services import moments
+
+    made, project = _moment(w), _tieable_project(w)
+    moments.moment_tie_set(host=w.host, moment=made, tie=f"project:{project.pk}")
+    return Scenario([made.get_absolute_url(), project.get_absolute_url()],
+                    lambda: moments.moment_tie_set(host=w.host, moment=made, tie=""),
+                    gone=[(made.get_absolute_url(), "Part of the project"),
+                          (project.get_absolute_url(), "Show us your kettle")])
+
+
+@scenario(Purpose.PROJECT_EDITED, "rename, seen on a tied moment")
+def s_project_rename_moment(w):
+    from community.services import moments
+
+    made, project = _moment(w), _tieable_project(w)
+    moments.moment_tie_set(host=w.host, moment=made, tie=f"project:{project.pk}")
+    return Scenario([made.get_absolute_url()], lambda: purpose.project_edit(
+        actor=w.host, project=project, title="Harvest ale twenty-thirty", goal=project.goal,
+        description=project.description), shows=["Harvest ale twenty-thirty"])
+
+
+@scenario(Partners.ORGANISATION_MOMENT, "tie")
+def s_moment_tie_partner(w):
+    from community.services import moments
+
+    made, org = _moment(w), w.organisation()
+    return Scenario([made.get_absolute_url(), org.get_absolute_url()],
+                    lambda: moments.moment_tie_set(host=w.host, moment=made,
+                                                   tie=f"partner:{org.pk}"),
+                    shows=[(made.get_absolute_url(), "With our partner"),
+                           (org.get_absolute_url(), "Show us your kettle")])
+
+
+@scenario(Partners.ORGANISATION_MOMENT, "untie")
+def s_moment_untie_partner(w):
+    from community.services import moments
+
+    made, org = _moment(w), w.organisation()
+    moments.moment_tie_set(host=w.host, moment=made, tie=f"partner:{org.pk}")
+    return Scenario([made.get_absolute_url(), org.get_absolute_url()],
+                    lambda: moments.moment_tie_set(host=w.host, moment=made, tie=""),
+                    gone=[(made.get_absolute_url(), "With our partner"),
+                          (org.get_absolute_url(), "Show us your kettle")])
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
