@@ -9,7 +9,9 @@ class PartnersConfig(AppConfig):
         from community import moment_ties
         from community.demo import seeding
         from community.engine import events, notifications
+        from community.services import drafts
 
+        from . import drafts as partner_drafts
         from . import events as partner_events
         from . import moments as partner_moments
         from .demo import seed_partner, seed_partner_content
@@ -23,6 +25,8 @@ class PartnersConfig(AppConfig):
         _register_stale_rows()
         # Hosts tie moments to partners: the choices, the tie and the moment page's line.
         moment_ties.register(partner_moments.PROVIDER)
+        # Partner content keeps a draft as its author types.
+        drafts.register_place("publish", partner_drafts.may_publish)
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)

@@ -18,7 +18,7 @@ from community.models import CommunitySettings, Space, User
 from community.services import conversations
 from purpose.models import Project, ProjectThread
 
-from . import events
+from . import drafts, events
 from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
 
 INVITATION_SALT = "partners.invitation"
@@ -250,7 +250,8 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
     hold = HELD_FOR_APPROVAL if CommunitySettings.get().partner_posts_need_approval else ""
     with transaction.atomic():
         thread = conversations.thread_create(author=author, space=space, kind="discussion",
-                                              title=title, body=body, hold=hold)
+                                              title=title, body=body, hold=hold,
+                                              draft_place=drafts.publish_place(organisation))
         post = PartnerPost.objects.create(organisation=organisation, thread=thread, kind=kind,
                                           project=project, created_by=author)
         if project is not None:

@@ -14,8 +14,9 @@ from community import permissions, submissions
 from community.composer import form_status, preview_into
 from community.models import User
 from community.selectors.feeds import page_number
+from community.services import drafts as community_drafts
 
-from . import selectors, services
+from . import drafts, selectors, services
 from .forms import ApplyForm, DecideForm, InviteForm, OrganisationFields, PublishForm
 from .models import CoAuthor, Organisation
 
@@ -273,12 +274,16 @@ def publish(request, slug):
                                  if thread.is_hidden else
                                  "Published: members can reply and vote now.")
                 return redirect(thread)
+        draft = None
     else:
-        form = PublishForm(author=request.user,
-                           initial={"project": request.GET.get("project") or None})
-    return render(request, "partners/publish.html", {"form": form,
-                                                     "organisation": organisation},
-                  status=form_status(form))
+        initial = {"project": request.GET.get("project") or None}
+        draft = community_drafts.draft_for(request.user, drafts.publish_place(organisation))
+        if draft:
+            initial.update(title=draft.title, body=draft.body)
+        form = PublishForm(author=request.user, initial=initial)
+    return render(request, "partners/publish.html", {
+        "form": form, "organisation": organisation, "draft": draft,
+        "draft_place": drafts.publish_place(organisation)}, status=form_status(form))
 
 
 @login_required

@@ -9,7 +9,9 @@ class PurposeConfig(AppConfig):
         from community import moment_ties
         from community.demo import seeding
         from community.engine import events, notifications, scoring
+        from community.services import drafts
 
+        from . import drafts as project_drafts
         from . import events as purpose_events
         from . import moments as project_moments
         from .demo import seed_projects
@@ -24,6 +26,9 @@ class PurposeConfig(AppConfig):
         _register_stale_rows()
         # Hosts tie moments to projects: the choices, the tie and the moment page's line.
         moment_ties.register(project_moments.PROVIDER)
+        # Project updates, contributions and project discussions keep drafts as members type.
+        for prefix, check in project_drafts.CHECKS.items():
+            drafts.register_place(prefix, check)
         # Project work counts in members' collaboration and contribution scores.
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.

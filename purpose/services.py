@@ -16,8 +16,9 @@ from community.content import limits
 from community.engine.events import Addressed
 from community.models import Space
 from community.services import conversations
+from community.services import drafts as community_drafts
 
-from . import events
+from . import drafts, events
 from .models import (
     Contribution,
     ContributionVote,
@@ -321,6 +322,7 @@ def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
         _event(events.ProjectUpdate, actor=actor, project=project, notify=_followers(project),
                message=f"{actor.name} posted an update on “{project.title}”",
                update=update.pk)
+        community_drafts.draft_discard(member=actor, place=drafts.update_place(project))
     return update
 
 
@@ -332,7 +334,8 @@ def discussion_start(*, author, project: Project, title: str, body: str):
         raise ValidationError("There is no space to hold the discussion yet.")
     with transaction.atomic():
         thread = conversations.thread_create(author=author, space=space, kind="discussion",
-                                              title=title, body=body)
+                                              title=title, body=body,
+                                              draft_place=drafts.discuss_place(project))
         ProjectThread.objects.create(project=project, thread=thread, linked_by=author)
         _touch(project)
     return thread
@@ -375,6 +378,7 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
         _touch(project, contribution_count=1)
         _event(events.Contributed, actor=author, project=project,
                contribution=contribution.pk, contribution_kind=kind)
+        community_drafts.draft_discard(member=author, place=drafts.contribute_place(project))
     return contribution
 
 
@@ -407,6 +411,8 @@ def contribution_edit(*, actor, contribution: Contribution, title: str, body: st
         contribution.save(update_fields=["title", "body", "body_html", "image", "updated_at"])
         _event(events.ContributionEdited, actor=actor, project=contribution.project,
                contribution=contribution.pk)
+        community_drafts.draft_discard(member=actor,
+                                       place=drafts.contribution_place(contribution))
 
 
 def _voting_check(contribution: Contribution) -> None:

@@ -15,8 +15,9 @@ from community import permissions, submissions
 from community.composer import form_status, preview_into
 from community.models import User
 from community.selectors.feeds import page_number
+from community.services import drafts as community_drafts
 
-from . import selectors, services
+from . import drafts, selectors, services
 from .forms import (
     ContributionForm,
     DiscussionForm,
@@ -168,12 +169,24 @@ def project_detail(request, slug):
 def _render_project(request, project, *, status=200, **forms):
     data = selectors.project_page(project=project, viewer=request.user)
     manage = permissions.can_manage_project(request.user, project)
+    may_contribute = permissions.can_contribute(request.user, project)
+    # The member's unsent texts for this project (one query): the update comes back in its
+    # box, a contribution or a discussion is pointed to.
+    places = {"update": drafts.update_place(project) if manage else "",
+              "contribute": drafts.contribute_place(project) if may_contribute else "",
+              "discuss": drafts.discuss_place(project)
+              if permissions.can_take_part(request.user) else ""}
+    kept = community_drafts.drafts_for(request.user, [p for p in places.values() if p])
+    mine = {name: kept.get(place) for name, place in places.items() if place}
+    if "update_form" not in forms and mine.get("update"):
+        forms["update_form"] = UpdateForm(initial={"body": mine["update"].body})
     context = {
         "project": project, "data": data, "manage": manage,
         "approve": permissions.can_approve_project(request.user, project),
         "may_join": permissions.can_join_project(request.user, project),
         "may_pledge": permissions.can_pledge(request.user, project),
-        "may_contribute": permissions.can_contribute(request.user, project),
+        "may_contribute": may_contribute,
+        "drafts": mine,
         "may_take_part": permissions.can_take_part(request.user),
         "next_statuses": [(s, Project.Status(s).label)
                           for s in Project.TRANSITIONS.get(project.status, ())],
@@ -395,10 +408,14 @@ def project_discuss(request, slug):
                 thread = done.made
                 messages.success(request, f"Your discussion is up, linked to “{project.title}”.")
                 return redirect(thread)
+        draft = None
     else:
-        form = DiscussionForm()
-    return render(request, "purpose/discussion_form.html", {"form": form, "project": project},
-                  status=form_status(form))
+        draft = community_drafts.draft_for(request.user, drafts.discuss_place(project))
+        form = DiscussionForm(initial={"title": draft.title, "body": draft.body}
+                              if draft else None)
+    return render(request, "purpose/discussion_form.html", {
+        "form": form, "project": project, "draft": draft,
+        "draft_place": drafts.discuss_place(project)}, status=form_status(form))
 
 
 @login_required
@@ -465,11 +482,16 @@ def contribute(request, slug):
                 messages.success(request, "Your contribution is in. The community can vote "
                                           "on it now.")
                 return redirect(contribution)
+        draft = None
     else:
-        form = ContributionForm(initial={"kind": request.GET.get("kind", "idea")})
-    return render(request, "purpose/contribution_form.html",
-                  {"form": form, "project": project, "contribution": None},
-                  status=form_status(form))
+        initial = {"kind": request.GET.get("kind", "idea")}
+        draft = community_drafts.draft_for(request.user, drafts.contribute_place(project))
+        if draft:
+            initial.update(title=draft.title, body=draft.body)
+        form = ContributionForm(initial=initial)
+    return render(request, "purpose/contribution_form.html", {
+        "form": form, "project": project, "contribution": None, "draft": draft,
+        "draft_place": drafts.contribute_place(project)}, status=form_status(form))
 
 
 @require_GET
@@ -513,11 +535,16 @@ def contribution_edit(request, pk):
             else:
                 messages.success(request, "Contribution saved.")
                 return redirect(contribution)
+        draft = None
     else:
+        draft = community_drafts.draft_for(request.user,
+                                           drafts.contribution_place(contribution))
         form = ContributionForm(editing=contribution, initial={
-            "title": contribution.title, "body": contribution.body})
+            "title": draft.title if draft else contribution.title,
+            "body": draft.body if draft else contribution.body})
     return render(request, "purpose/contribution_form.html", {
         "form": form, "project": contribution.project, "contribution": contribution,
+        "draft": draft, "draft_place": drafts.contribution_place(contribution),
     }, status=form_status(form))
 
 

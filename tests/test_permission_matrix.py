@@ -542,6 +542,39 @@ POST_MATRIX = {
 }
 
 
+# The composer's draft endpoint, for every kind of place (community's and those purpose and
+# partners register): who may keep a draft where (tests/*/test_*drafts.py for the pages).
+DRAFT_PLACES = {
+    "reply": (anon_then(302, 200), lambda w: f"reply:{w['thread'].pk}"),
+    "ask": (anon_then(302, 200), lambda w: "ask:question"),
+    "edit": (anon_then(302, 403), lambda w: f"edit:{w['answer'].pk}"),
+    "update": (HOSTS_ONLY, lambda w: f"update:{w['project'].pk}"),
+    "contribute": (anon_then(302, 200), lambda w: f"contribute:{w['project'].pk}"),
+    "contribution": (anon_then(302, 403), lambda w: f"contribution:{w['contribution'].pk}"),
+    "discuss": (anon_then(302, 200), lambda w: f"discuss:{w['project'].pk}"),
+    "publish": (ORG_PEOPLE, lambda w: f"publish:{w['organisation'].pk}"),
+}
+
+
+def test_every_draft_place_has_a_row():
+    from community.services import drafts
+
+    assert set(DRAFT_PLACES) == set(drafts.registered_places())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("prefix", sorted(DRAFT_PLACES))
+def test_draft_place_matrix(client, prefix, role):
+    table, place = DRAFT_PLACES[prefix]
+    world = _world()
+    sign_in_as(client, role, _visitor(world, role))
+    response = client.post(reverse("draft_save"), {"place": place(world), "body": "Typed"})
+    expected = _expected(table, role)
+    assert response.status_code == expected, (
+        f"{role} keeps a draft at {prefix} -> {response.status_code}, expected {expected}")
+
+
 def _image():
     import io
 

@@ -1,9 +1,11 @@
 """What a member is writing and has not sent yet: one draft per member per place.
 
 A *place* names where the text will go: ``reply:<thread id>``, ``ask:question`` or
-``ask:discussion`` (a new thread of that kind), ``edit:<post id>``. The composer saves the
-text as the member types (``services.drafts``); posting discards it; drafts untouched for
-``DRAFT_DAYS`` are deleted by a beat task. A draft is its writer's only: no page anyone else
+``ask:discussion`` (a new thread of that kind), ``edit:<post id>``, and the places other
+apps register (``services.drafts.register_place``: project updates and contributions,
+partner content). The composer saves the text as the member types (``services.drafts``);
+the service that posts it discards it; drafts untouched for ``DRAFT_DAYS`` are deleted by a
+beat task. A draft is its writer's only: no page anyone else
 sees shows it, so saving one records no engagement event.
 """
 from django.conf import settings

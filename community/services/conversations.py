@@ -31,7 +31,7 @@ from community.models import (
 )
 from community.models import User as UserModel
 
-from . import media
+from . import drafts, media
 from .users import ACCOUNT_CONTENT_HANDLERS
 
 MAX_TAGS = 5
@@ -107,9 +107,12 @@ def _update_search_vector(thread_id: int) -> None:
 
 
 def thread_create(*, author: UserModel, space: Space, kind: str, title: str, body: str,
-                  tags: Iterable[str] = (), created_at=None, hold: str = "") -> Thread:
+                  tags: Iterable[str] = (), created_at=None, hold: str = "",
+                  draft_place: str | None = None) -> Thread:
     """Open a thread with its first post. ``created_at`` is for imports and the demo;
-    ``hold``: a reason to send it to the review queue whatever the author's standing."""
+    ``hold``: a reason to send it to the review queue whatever the author's standing;
+    ``draft_place``: the composer's place the text was written in, whose draft is sent with
+    it (``ask:<kind>`` unless another app's page wrote it; empty: none)."""
     permissions.require(permissions.can_start_thread(author, kind),
                         lambda: permissions.why_not_start(author, kind))
     now = created_at or timezone.now()
@@ -165,6 +168,9 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
             photos=photos or None,
         )
+        if live:
+            drafts.draft_discard(member=author, place=f"ask:{kind}" if draft_place is None
+                                 else draft_place)
     if not held and created_at is None:
         limits.promote_if_earned(author)
     return thread
@@ -172,8 +178,10 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
 
 def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | None = None,
                 created_at=None, moment: int | None = None) -> Post:
-    """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given).
-    ``moment``: the post is an entry to that moment (``services.moments.entry_create``)."""
+    """Reply in ``thread``: an answer to a question, or a reply (to ``parent`` if given),
+    which sends the author's draft for the thread (``reply:<thread>``). ``moment``: the post
+    is an entry to that moment (``services.moments.entry_create``), written in the moment's
+    own form, not the thread's composer: the draft stays."""
     permissions.require(permissions.can_reply(author, thread),
                         lambda: permissions.why_not(author, thread))
     if parent is not None and parent.thread_id != thread.pk:
@@ -227,6 +235,8 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             owner=owners.owned_product_answered(thread, author.pk)
             if kind == Post.Kind.ANSWER else None,
         )
+        if live and moment is None:
+            drafts.draft_discard(member=author, place=f"reply:{thread.pk}")
     if not held and created_at is None:
         limits.promote_if_earned(author)
     return post
@@ -323,14 +333,16 @@ def post_edit(*, actor: UserModel, post: Post, body: str) -> Post:
 
     The new text passes the same check as a new post (``limits.content_check``): limits
     refuse it, the spam check sends the post back to the review queue, and only mentions
-    the edit adds are told."""
+    the edit adds are told. The editor's draft of the edit (``edit:<post>``) goes with it."""
     permissions.require(permissions.can_edit_post(actor, post),
                         lambda: permissions.why_not_edit_post(actor, post))
     if body == post.body:
+        drafts.draft_discard(member=actor, place=f"edit:{post.pk}")
         return post
     checked = limits.content_check(actor, body, previous=post.body)
     with transaction.atomic():
         text_replace(post, body, checked, editor=actor)
+        drafts.draft_discard(member=actor, place=f"edit:{post.pk}")
     return post
 
 

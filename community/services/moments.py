@@ -41,7 +41,7 @@ def moment_create(*, host: User, space: Space, title: str, brief: str, opens_at,
     with transaction.atomic():
         thread = conversations.thread_create(
             author=host, space=space, kind=Thread.Kind.ANNOUNCEMENT, title=title,
-            body=_opening_body(brief, cover))
+            body=_opening_body(brief, cover), draft_place="")
         moment = Moment.objects.create(
             title=title, brief=brief, space=space, thread=thread, cover=cover,
             answer=answer, opens_at=opens_at, closes_at=closes_at, created_by=host)

@@ -85,7 +85,6 @@ def post_edit(request, pk):
                 form.add_error(None, error)
                 return render(request, "community/post_edit.html",
                               {"form": form, "post": post}, status=refusal_status(error))
-            drafts.draft_discard(member=request.user, place=f"edit:{post.pk}")
             if was_published and post.status == Post.Status.HELD:
                 messages.info(request, "Your edit waits for a host's approval; only you and "
                                        "the hosts see the post until then.")

@@ -209,7 +209,6 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             if done.error:  # a limit: the text stays
                 return _thread_form(request, form, kind, status=refusal_status(done.error))
             thread = done.made
-            drafts.draft_discard(member=request.user, place=f"ask:{kind}")
             if thread.is_hidden:
                 messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
                                        "tell you when it is published.")
@@ -285,7 +284,6 @@ def thread_reply(request, pk):
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
                               form=form, status=refusal_status(done.error))
     post = done.made
-    drafts.draft_discard(member=request.user, place=f"reply:{thread.pk}")
     url = post.get_absolute_url()
     if post.status == Post.Status.HELD:
         messages.info(request, "Thanks! Your post waits for a host's approval; only you and "

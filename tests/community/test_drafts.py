@@ -150,3 +150,41 @@ def test_a_thread_page_holding_a_draft_keeps_the_query_budget(client_as, member)
     holding = budgets.queries(client, thread.get_absolute_url())
     assert holding <= budgets.BUDGET, holding
     assert holding <= without + 2, (without, holding)  # the body is rendered, the cards kept
+
+
+def test_the_write_itself_sends_the_draft_whichever_path_posts(client_as, member):
+    """The services discard the draft in their own transaction: a reply, a new thread or an
+    edit made without the thread page's view (the API, a moment's page) sends it too."""
+    thread = _thread()
+    client = client_as(member)
+    _save(client, f"reply:{thread.pk}", "Mash at 67C")
+    _save(client, "ask:question", "Which yeast?", title="Yeast")
+    conversations.post_create(author=member, thread=thread, body="Mash at 67C")
+    mine = conversations.thread_create(author=member, space=thread.space, kind="question",
+                                       title="Which yeast for a saison?", body="Which yeast?")
+    assert not Draft.objects.filter(member=member).exists()
+    _save(client, f"edit:{mine.opening_post.pk}", "Which yeast?")  # unchanged text
+    conversations.post_edit(actor=member, post=mine.opening_post, body="Which yeast?")
+    assert not Draft.objects.filter(member=member).exists()
+
+
+def test_a_refused_reply_keeps_its_draft(client_as, member, host):
+    thread = _thread()
+    client = client_as(member)
+    _save(client, f"reply:{thread.pk}", "Mash at 67C")
+    moderation.thread_close(actor=host, thread=thread, reason="Answered")
+    response = client.post(reverse("thread_reply", args=[thread.pk]), {"body": "Mash at 67C"})
+    assert response.status_code == 403
+    assert Draft.objects.filter(member=member, place=f"reply:{thread.pk}").exists()
+
+
+def test_other_apps_register_their_places_and_unknown_ones_are_not_found(client_as, member):
+    from community.services import drafts
+
+    assert {"reply", "edit", "ask", "update", "contribute", "contribution", "discuss",
+            "publish"} <= set(drafts.registered_places())
+    client = client_as(member)
+    for place in ("update:abc", "publish:", "update:0", "nowhere:1", "reply", ""):
+        assert _save(client, place, "x").status_code == 404, place
+    with pytest.raises(ValueError):
+        drafts.register_place("reply", lambda member, key: None)
