@@ -14,7 +14,7 @@ class PurposeConfig(AppConfig):
         from . import drafts as project_drafts
         from . import events as purpose_events
         from . import moments as project_moments
-        from .demo import seed_projects
+        from .demo import seed_moment_ties, seed_projects
         from .selectors import member_counters
 
         # The events projects write: their kinds, declared here and read by the engine by
@@ -33,6 +33,8 @@ class PurposeConfig(AppConfig):
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.
         seeding.register("projects", 80, seed_projects)
+        # After the moments and the projects: the running moment is part of one.
+        seeding.register("moment ties", 85, seed_moment_ties)
 
 
 def _register_stale_rows():

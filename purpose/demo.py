@@ -160,3 +160,19 @@ def seed_projects() -> int:
             services.update_post(actor=people[spec["proposer"]], project=project, body=body)
         added += len(made)
     return added
+
+
+def seed_moment_ties() -> int:
+    """The demo's running moment is part of the harvest ale, tied by its host."""
+    from community.models import Moment
+    from community.services import moments
+
+    from .models import ProjectMoment
+
+    moment = Moment.objects.select_related("created_by", "thread").order_by("pk").first()
+    project = Project.objects.filter(title=HARVEST["title"]).first()
+    if moment is None or project is None or ProjectMoment.objects.filter(
+            moment=moment).exists():
+        return 0
+    return int(moments.moment_tie_set(host=moment.created_by, moment=moment,
+                                      tie=f"project:{project.pk}"))

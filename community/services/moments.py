@@ -6,6 +6,8 @@ entry is a post in that thread written through ``conversations.post_create``, so
 the same path as every post: the size limits, new-member limits, the spam hold and review
 queue, its ``post_created`` event (naming the moment: the engagement mix counts it as
 content). Photos go through ``media.image_upload``: re-encoded, stripped, at every size.
+A host may tie a moment to a project or a partner (``moment_tie_set``): the tie belongs to
+the app that offers it (``community.moment_ties``), which writes and records it.
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction

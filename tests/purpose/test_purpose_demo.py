@@ -3,7 +3,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from purpose.models import Contribution, ContributionVote, Pledge, Project, PurposeRevision
+from purpose.models import (
+    Contribution,
+    ContributionVote,
+    Pledge,
+    Project,
+    ProjectMoment,
+    PurposeRevision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +36,8 @@ def test_seed_demo_adds_the_purpose_and_two_projects_once(client):
     assert "every customer is a brewer" in home
     page = client.get(harvest.get_absolute_url()).content.decode()
     assert "Chosen by the community" in page and "still missing" in page
+    # The running moment is part of the harvest ale, once, and both pages say so.
+    tie = ProjectMoment.objects.get()
+    assert tie.project == harvest and tie.moment.title in page
+    moment = client.get(tie.moment.get_absolute_url()).content.decode()
+    assert f"Part of the project <a href=\"{harvest.get_absolute_url()}\">" in moment
