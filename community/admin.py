@@ -148,6 +148,7 @@ class CommunitySettingsAdmin(admin.ModelAdmin):
         ("Flags and spam", {"fields": ["flag_hide_weight", "min_fill_seconds",
                                        "blocked_words"]}),
         ("Hosting", {"fields": ["welcome_message"]}),
+        ("Shop widget", {"fields": ["widget_origins"]}),
     ]
 
     def has_add_permission(self, request):

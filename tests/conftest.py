@@ -54,6 +54,23 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def product_page(settings):
+    """The catalogue's product page (URL name ``product``), which the shop's widget links to:
+    a stand-in (``tests.catalogue_urls``) where this tree has none."""
+    from django.urls import NoReverseMatch, clear_url_caches
+
+    try:
+        reverse("product", kwargs={"slug": "x"})
+    except NoReverseMatch:
+        settings.ROOT_URLCONF = "tests.catalogue_urls"
+        clear_url_caches()
+        yield
+        clear_url_caches()
+    else:
+        yield
+
+
+@pytest.fixture
 def member(db):
     return factories.UserFactory()
 

@@ -90,7 +90,13 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from community.models import Product
+
+    product = Product.objects.create(sku="SUMMIT-KETTLE-20", name="Summit kettle",
+                                     slug="summit-kettle", space=space)
+    Thread.objects.filter(pk=question.pk).update(product=product)
     return {
+        "product": product,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -154,6 +160,10 @@ def moment_kw(w, u):
 
 def moment_entry_kw(w, u):
     return {"pk": w["moment_entry"].pk}
+
+
+def sku_kw(w, u):
+    return {"sku": w["product"].sku}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -227,6 +237,11 @@ MATRIX: dict[str, Row] = {
     "moment_close": Row(MEMBERS_ONLY_POST, moment_kw),
     "entry_feature": Row(MEMBERS_ONLY_POST, moment_entry_kw),
     "moment_reach": Row(HOSTS_ONLY),
+    # The shop's widget: public like the product's questions; the demo shop in development.
+    "widget": Row(everyone(200), sku_kw),
+    "widget_json": Row(everyone(200), sku_kw),
+    "demo_shop": Row(everyone(200)),
+    "demo_shop_product": Row(everyone(200), sku_kw),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -361,6 +376,7 @@ def test_every_url_has_a_row():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_page")
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_matrix(client, url_name, role):
@@ -497,6 +513,8 @@ POST_MATRIX = {
     "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
+    # The widget's JSON is read-only: a POST is refused for everybody.
+    "widget_json": (everyone(405), sku_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",
@@ -516,6 +534,7 @@ def _image():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("product_page")
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
 def test_post_matrix(client, url_name, role):

@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
+from community.commerce.origins import listed, validate_origins
+
 SETTINGS_CACHE_KEY = "community:settings"
 
 
@@ -69,6 +71,10 @@ class CommunitySettings(models.Model):
         default="Welcome to the community, {name}! Tell us what you brew, ask anything, and "
         "say hello in the introductions thread. Other members are glad to help.",
         help_text="Sent by the one-click welcome; {name} is the member's name.")
+    widget_origins = models.TextField(
+        "shop origins for the widget", blank=True, validators=[validate_origins],
+        help_text="One a line, as scheme://host[:port], e.g. https://shop.example.com: the "
+        "shop pages that may show the Q&A widget (framed and fetched from nowhere else).")
 
     class Meta:
         verbose_name = verbose_name_plural = "community settings"
@@ -88,6 +94,9 @@ class CommunitySettings(models.Model):
             found, _ = cls.objects.get_or_create(pk=1)
             cache.set(SETTINGS_CACHE_KEY, found, 300)
         return found
+
+    def widget_origin_list(self) -> list[str]:
+        return listed(self.widget_origins)
 
     def blocked(self) -> list[str]:
         return [w.strip().lower() for w in self.blocked_words.splitlines() if w.strip()]
