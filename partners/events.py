@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     PARTNER_PUBLISHED = "partner_published", "Partner content published"
     COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
     COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
+    OFFER_CREATED = "offer_created", "Partner offer created"
+    OFFER_APPROVED = "offer_approved", "Partner offer approved by a host"
+    OFFER_CLICKED = "offer_clicked", "Partner offer followed"
 
 
 class Notice(models.TextChoices):
@@ -79,5 +82,30 @@ class OrganisationEdited(Payload):
     what: str  # page or admin
 
 
+@declare(Kind.OFFER_CREATED, ids=("actor",))
+class OfferCreated(Payload):
+    organisation: int
+    product: int
+    offer: int
+    held: bool = False  # waits for a host's approval
+
+
+@declare(Kind.OFFER_APPROVED, ids=("actor",))
+class OfferApproved(Payload):
+    organisation: int
+    product: int
+    offer: int
+
+
+@declare(Kind.OFFER_CLICKED, ids=("actor",))
+class OfferClicked(Payload):
+    """A visitor followed the offer's link (``actor``: the member, or none for a visitor)."""
+
+    organisation: int
+    product: int
+    offer: int
+
+
 KINDS = (OrganisationEdited, PartnerApplied, PartnerDecided, PartnerJoined, PartnerLeft,
-         PartnerPublished, CoauthorInvited, CoauthorAccepted)
+         PartnerPublished, CoauthorInvited, CoauthorAccepted, OfferCreated, OfferApproved,
+         OfferClicked)
