@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community import permissions
+from community.commerce.health import product_health
 from community.forms import HealthPeriodForm
 from community.host import dashboard as metrics  # the view below is named dashboard
 from community.selectors import advocates as advocate_selectors
@@ -99,6 +100,7 @@ def dashboard(request):
         "advocates": metrics.advocates(period),
         "mix": mix, "mix_chart": bar_chart(mix),
         "routing": advocate_selectors.routing_stats(),
+        "products": product_health(period),
     })
 
 
