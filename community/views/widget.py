@@ -39,13 +39,18 @@ def _product_or_404(sku: str) -> Product:
 def _widget_tags(request, sku):
     """The widget shows the product's questions and answers: every new question, answer,
     edit, removal and acceptance bumps ``feed``; the product's own fields (its name) are
-    under ``catalogue`` (what every product edit bumps) and ``product:<id>``."""
-    pk = Product.objects.filter(sku=sku[:64]).values_list("pk", flat=True).first()
+    under ``catalogue`` (what every product edit bumps) and ``product:<id>`` (who owns it).
+    The SKU's product is remembered under ``catalogue``: a kept page costs no query."""
+    pk = pages.remember(("widget-sku", sku[:64]), lambda: Product.objects.filter(
+        sku=sku[:64]).values_list("pk", flat=True).first(), tags=("catalogue",))
     return ["feed", "catalogue", f"product:{pk}"] if pk else ["feed", "catalogue"]
 
 
 def _origins() -> list[str]:
-    return CommunitySettings.get().widget_origin_list()
+    """The listed origins, remembered under ``site`` (saving the settings bumps it): asked on
+    every response, kept or not, without a round trip for the settings row."""
+    return pages.remember(("widget-origins",),
+                          lambda: CommunitySettings.get().widget_origin_list(), tags=())
 
 
 def _ask_url(product) -> str:
