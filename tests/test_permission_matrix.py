@@ -383,6 +383,7 @@ def _url_names(patterns, namespace=None):
             yield f"{namespace}:{p.name}" if namespace else p.name
 
 
+@pytest.mark.site_urls
 def test_every_url_has_a_row():
     names = set(_url_names(get_resolver().url_patterns))
     missing = sorted(names - MATRIX.keys())
@@ -392,7 +393,6 @@ def test_every_url_has_a_row():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("product_page")
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_matrix(client, url_name, role):
@@ -556,7 +556,6 @@ def _image():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("product_page")
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
 def test_post_matrix(client, url_name, role):

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from community import pages, permissions
 from community.commerce import widget as selectors
@@ -68,7 +67,7 @@ def _ask_form(request, product):
     return ThreadForm(initial={"space": space}, kind=Thread.Kind.QUESTION)
 
 
-@require_GET
+@require_safe
 @pages.anonymous_page(_widget_tags)
 def _frame(request, sku):
     product = _product_or_404(sku)
@@ -96,7 +95,7 @@ def widget_frame(request, sku):
     return response
 
 
-@require_GET
+@require_safe
 @pages.anonymous_page(_widget_tags)
 def _json(request, sku):
     product = _product_or_404(sku)
@@ -118,7 +117,6 @@ def _cors(request, response):
     return response
 
 
-@csrf_exempt  # no state is changed: GET, HEAD and the preflight only
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def widget_json(request, sku):
     """The product's questions and answers as JSON (``selectors.as_json``), for a listed

@@ -18,8 +18,6 @@ from tests import factories
 from .conftest import only_own_host
 from .test_accessibility import AXE, _need
 
-pytestmark = pytest.mark.usefixtures("product_page")
-
 QUESTION = "Does the Pro Kettle fit on a 30 cm induction hob?"
 ANSWER = "Yes: mine sits on a 28 cm plate without trouble."
 

@@ -16,7 +16,7 @@ from community.services import conversations
 
 from .. import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("product_page")]
+pytestmark = pytest.mark.django_db
 
 SHOP = "https://shop.example.com"
 
@@ -293,6 +293,8 @@ def test_a_preflight_is_answered_for_a_listed_origin_only(client, product, shop)
                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
     assert "Access-Control-Allow-Origin" not in refused
     assert client.post(json_url(product), HTTP_ORIGIN=SHOP).status_code == 405
+    head = client.head(json_url(product), HTTP_ORIGIN=SHOP)
+    assert head.status_code == 200 and head["Access-Control-Allow-Origin"] == SHOP
 
 
 # The cache --------------------------------------------------------------------------------
