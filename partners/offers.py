@@ -35,11 +35,16 @@ def live_offers(product, *, now=None) -> list[Offer]:
                 .order_by("ends_at", "pk")[:LIVE_SHOWN])
 
 
-def live_offers_name(product) -> str:
-    """Which offers are live on ``product`` now, as a name (one query): part of the product
-    page's cache key, so an offer starting or ending shows at once."""
-    ids = _live(product.pk, timezone.now()).order_by("pk").values_list("pk", flat=True)
-    return ",".join(str(pk) for pk in ids[:LIVE_SHOWN * 4]) or "none"
+def live_offers_name(product_id: int, now) -> tuple[str, object]:
+    """Which offers are live on the product at ``now``, as a label, and the next moment an
+    offer starts or ends (one query): the product page's cache is named by it, so an offer
+    starting or ending shows at once (``panels.cache_names``)."""
+    rows = list(Offer.objects.filter(product_id=product_id, approved_at__isnull=False,
+                                     ends_at__gt=now)
+                .order_by("pk").values_list("pk", "starts_at", "ends_at")[:200])
+    live = [str(pk) for pk, starts, _ in rows if starts <= now]
+    moments = [t for _, starts, ends in rows for t in (starts, ends) if t > now]
+    return ",".join(live) or "none", min(moments, default=None)
 
 
 def offers_panel(product, user):

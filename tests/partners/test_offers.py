@@ -158,14 +158,39 @@ def test_the_product_page_cache_name_changes_when_an_offer_starts_or_ends(
         colleague, organisation, product):
     """The clock, not an event, starts and ends an offer: the product page's cache is named
     by the offers live now, as a moment's page is by its open/closed state."""
-    before = panels.cache_names(product)
+    before = panels.cache_names(product.pk)
     offer = _offer(colleague, organisation, product, starts=1, ends=5)
-    assert panels.cache_names(product) == before  # not live yet: the same page
+    assert panels.cache_names(product.pk) == before  # not live yet: the same page
     Offer.objects.filter(pk=offer.pk).update(starts_at=NOW() - timedelta(minutes=1))
-    live = panels.cache_names(product)
+    live = panels.cache_names(product.pk)
     assert live != before and f"{offer.pk}" in live[0]
     Offer.objects.filter(pk=offer.pk).update(ends_at=NOW() - timedelta(seconds=1))
-    assert panels.cache_names(product) == before
+    assert panels.cache_names(product.pk) == before
+
+
+def test_kept_names_cost_no_query_until_the_clock_passes_a_start_or_end(
+        colleague, organisation, product, django_assert_num_queries):
+    from community import pages
+
+    def remember(parts, compute):
+        return pages.remember(parts, compute, tags=(f"product:{product.pk}",))
+
+    import time
+
+    if NOW().second >= 55:  # the kept copy is the minute's: stay inside one minute
+        time.sleep(61 - NOW().second)
+    offer = _offer(colleague, organisation, product, starts=-1, ends=5)
+    first = panels.cache_names(product.pk, remember=remember)
+    with django_assert_num_queries(0):
+        assert panels.cache_names(product.pk, remember=remember) == first
+    # The offer ends under the kept copy (no event: the clock): it is asked again at once.
+    Offer.objects.filter(pk=offer.pk).update(ends_at=NOW() + timedelta(milliseconds=300))
+    pages.invalidate(f"product:{product.pk}")  # the copy made above knew the old end
+    assert panels.cache_names(product.pk, remember=remember) == first
+    time.sleep(0.4)
+    with django_assert_num_queries(1):
+        ended = panels.cache_names(product.pk, remember=remember)
+    assert ended != first and ended[0].endswith(":none")
 
 
 def test_the_offers_page_lists_clicks_and_takes_a_new_offer(client_as, colleague,
