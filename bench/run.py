@@ -75,6 +75,7 @@ def _prepare() -> dict:
     profile = User.objects.filter(username__startswith="bench", is_host=False).order_by(
         "-pk").first()
     gallery = _moment().get_absolute_url()
+    widget = _widget_product()
     return {
         "home": ("anon", "/"),
         "space": ("anon", "/s/bench-space-3/"),
@@ -84,6 +85,7 @@ def _prepare() -> dict:
         "search": ("anon", "/search/?q=kettle+yeast"),
         "profile": ("anon", f"/u/{profile.username}/"),
         "gallery": ("anon", gallery),
+        "widget json": ("anon", f"/widget/products/{widget.sku}.json"),
         "home (member)": ("member", "/"),
         "thread first page (member)": ("member", big.get_absolute_url()),
         "search (member)": ("member", "/search/?q=kettle+yeast"),
@@ -93,6 +95,27 @@ def _prepare() -> dict:
 
 
 GALLERY_ENTRIES = 30
+WIDGET_QUESTIONS = 25  # more than a page of the widget (10), each with answers
+
+
+def _widget_product():
+    """The product whose widget JSON the bench loads: made once, with
+    ``WIDGET_QUESTIONS`` of the generated questions (those with the most answers) asked
+    about it, and its origin listed as a shop would list its own."""
+    from community.models import CommunitySettings, Product, Thread
+
+    product, created = Product.objects.get_or_create(
+        sku="BENCH-KETTLE-30L", defaults={"name": "Bench kettle 30L", "slug": "bench-kettle-30l"})
+    if created:
+        picked = list(Thread.objects.filter(kind="question", is_deleted=False, is_hidden=False,
+                                            product__isnull=True, answer_count__gte=1)
+                      .order_by("-answer_count", "pk").values_list("pk", flat=True)
+                      [:WIDGET_QUESTIONS])
+        Thread.objects.filter(pk__in=picked).update(product=product)
+        row = CommunitySettings.get()
+        row.widget_origins = "https://shop.bench.example"
+        row.save()
+    return product
 
 
 def _moment():

@@ -149,6 +149,7 @@ class CommunitySettingsAdmin(admin.ModelAdmin):
                                        "blocked_words"]}),
         ("Hosting", {"fields": ["welcome_message"]}),
         ("Listening", {"fields": ["brand_terms", "brand_slogans"]}),
+        ("Shop widget", {"fields": ["widget_origins"]}),
     ]
 
     def has_add_permission(self, request):

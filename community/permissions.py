@@ -275,6 +275,18 @@ def can_publish_partner(user, organisation) -> bool:
     return can_take_part(user) and is_partner(user, organisation)
 
 
+def can_offer(user, organisation) -> bool:
+    """Put an offer on a product: a verified organisation's own people, and the hosts."""
+    if organisation.status != "verified":
+        return False
+    return can_take_part(user) and (is_staff_host(user) or is_partner(user, organisation))
+
+
+def can_approve_offers(user) -> bool:
+    """Approve partners' offers where the site holds partner content: hosts."""
+    return is_staff_host(user)
+
+
 def can_view_partner_insights(user, organisation) -> bool:
     return is_staff_host(user) or is_partner(user, organisation)
 

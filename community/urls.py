@@ -24,6 +24,7 @@ from .views import (
     search,
     threads,
     welcome,
+    widget,
 )
 
 urlpatterns = [
@@ -31,6 +32,11 @@ urlpatterns = [
     path("welcome/", welcome.welcome, name="welcome"),
     path("healthz", health.healthz, name="healthz"),
     path("theme.css", pages.brand_css, name="brand_css"),
+    # The shop's Q&A widget (framed by listed shop origins) and the demo shop embedding it
+    path("widget/products/<str:sku>.json", widget.widget_json, name="widget_json"),
+    path("widget/products/<str:sku>/", widget.widget_frame, name="widget"),
+    path("demo/shop/", widget.demo_shop, name="demo_shop"),
+    path("demo/shop/<str:sku>/", widget.demo_shop, name="demo_shop_product"),
     # Spaces and threads
     path("s/<slug:slug>/", feeds.space_detail, name="space"),
     path("s/<slug:slug>/follow/", feeds.space_follow, name="space_follow"),

@@ -372,6 +372,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+# The demo shop page that embeds the Q&A widget (/demo/shop/): development only by default.
+DEMO_SHOP = env_bool("DEMO_SHOP", DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Sessions are read from the shared Redis and written through to PostgreSQL: one query less

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
+from .models import (
+    CoAuthor,
+    Offer,
+    Organisation,
+    PartnerInvitation,
+    PartnerMembership,
+    PartnerPost,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,3 +45,12 @@ class PartnerPostAdmin(admin.ModelAdmin):
 class PartnerInvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "organisation", "created_at", "accepted_at")
     raw_id_fields = ("invited_by", "accepted_by")
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("title", "organisation", "product", "starts_at", "ends_at", "approved_at",
+                    "click_count")
+    list_filter = ("organisation",)
+    raw_id_fields = ("product", "created_by", "approved_by")
+    readonly_fields = ("click_count",)

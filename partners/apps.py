@@ -27,6 +27,12 @@ class PartnersConfig(AppConfig):
         moment_ties.register(partner_moments.PROVIDER)
         # Partner content keeps a draft as its author types.
         drafts.register_place("publish", partner_drafts.may_publish)
+        # Live offers on a product's page, named by which are live now (the clock changes it).
+        from community.commerce import panels
+
+        from .offers import live_offers_name, offers_panel
+
+        panels.register("offers", offers_panel, state=live_offers_name)
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)
@@ -49,4 +55,26 @@ def _register_stale_rows():
         Kind.COAUTHOR_ACCEPTED: row(thread=True, organisation=True),  # the credit names them
         # The moment's page (its thread) says who it is made with; the partner's lists it.
         Kind.ORGANISATION_MOMENT: row(organisation=True, thread=True),
+        # An offer shows on its product's page (``product:<id>``) once approved and while
+        # live; the clock's part is in the page's name (``offers.live_offers_name``). A
+        # click changes a count that no kept page shows.
+        Kind.OFFER_CREATED: _product_row(),
+        Kind.OFFER_APPROVED: _product_row(),
+        Kind.OFFER_CLICKED: row(people=False),
     })
+
+
+def _product_row():
+    """The offer's product page and its organisation's: no thread, list or person."""
+    from community.pages import invalidation
+
+    def stale(event):
+        payload = event.payload or {}
+        tags = {f"product:{payload['product']}"} if payload.get("product") else set()
+        if payload.get("organisation"):
+            tags.add(f"organisation:{payload['organisation']}")
+        return invalidation.Stale(tags=tags)
+
+    stale.shape = dict(thread=False, people=False, feed=False, site=False, project=False,
+                       organisation=True, product=True)
+    return stale

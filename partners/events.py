@@ -21,6 +21,9 @@ class Kind(models.TextChoices):
     COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
     COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
     ORGANISATION_MOMENT = "organisation_moment", "Moment tied to or untied from a partner"
+    OFFER_CREATED = "offer_created", "Partner offer created"
+    OFFER_APPROVED = "offer_approved", "Partner offer approved by a host"
+    OFFER_CLICKED = "offer_clicked", "Partner offer followed"
 
 
 class Notice(models.TextChoices):
@@ -89,5 +92,30 @@ class OrganisationMomentTied(Payload):
     tied: bool
 
 
+@declare(Kind.OFFER_CREATED, ids=("actor",))
+class OfferCreated(Payload):
+    organisation: int
+    product: int
+    offer: int
+    held: bool = False  # waits for a host's approval
+
+
+@declare(Kind.OFFER_APPROVED, ids=("actor",))
+class OfferApproved(Payload):
+    organisation: int
+    product: int
+    offer: int
+
+
+@declare(Kind.OFFER_CLICKED, ids=("actor",), strategy="commerce")
+class OfferClicked(Payload):
+    """A visitor followed the offer's link (``actor``: the member, or none for a visitor)."""
+
+    organisation: int
+    product: int
+    offer: int
+
+
 KINDS = (OrganisationMomentTied, OrganisationEdited, PartnerApplied, PartnerDecided,
-         PartnerJoined, PartnerLeft, PartnerPublished, CoauthorInvited, CoauthorAccepted)
+         PartnerJoined, PartnerLeft, PartnerPublished, CoauthorInvited, CoauthorAccepted,
+         OfferCreated, OfferApproved, OfferClicked)

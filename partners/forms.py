@@ -2,7 +2,7 @@ from django import forms
 
 from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
-from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin
+from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin, _LocalDateTime
 from community.models import Space, User
 from purpose.models import Project
 
@@ -112,3 +112,41 @@ class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
             self.add_error("space", "Choose a space or a project.")
         return data
 
+
+
+class OfferForm(forms.Form):
+    """An offer on one product, named by its SKU (the catalogue can hold 100,000)."""
+
+    sku = forms.CharField(label="Product SKU", max_length=64,
+                          help_text="The product's code in the shop, e.g. PRO-KETTLE-30L.")
+    title = forms.CharField(max_length=120)
+    terms = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="What members get, and the fine print.")
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https",
+                         help_text="The offer's page on your site (https://).")
+    starts_at = forms.DateTimeField(label="Starts", widget=_LocalDateTime,
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    ends_at = forms.DateTimeField(label="Ends", widget=_LocalDateTime,
+                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def clean_sku(self):
+        from community.models import Product
+
+        product = Product.objects.filter(sku=self.cleaned_data["sku"].strip(),
+                                         is_active=True).first()
+        if product is None:
+            raise forms.ValidationError("No product on sale has this SKU.")
+        return product
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith("https://"):
+            raise forms.ValidationError("An offer's link must start with https://.")
+        return url
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data[
+                "starts_at"]:
+            self.add_error("ends_at", "The offer must end after it starts.")
+        return data

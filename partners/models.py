@@ -190,3 +190,52 @@ class OrganisationMoment(models.Model):
 
     def __str__(self):
         return f"moment {self.moment_id} with {self.organisation}"
+def https_only(url: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not url.lower().startswith("https://"):
+        raise ValidationError("An offer's link must start with https://.", code="https")
+
+
+class Offer(models.Model):
+    """A partner's offer on a product (a discount, a bundle), shown on the product's page
+    while it is live: approved (at once, unless the site holds partner content for a host),
+    started and not yet ended (``starts_at <= now < ends_at``). Members reach it through
+    ``/offers/<pk>/go/``, which counts the click and sends them to the offer's own stored
+    address only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="offers")
+    product = models.ForeignKey("community.Product", on_delete=models.CASCADE,
+                                related_name="offers")
+    title = models.CharField(max_length=120)
+    terms = models.TextField(max_length=1000, help_text="What the member gets, and the fine "
+                             "print (who may use it, until when, how).")
+    url = models.URLField("link", max_length=500, validators=[https_only],
+                          help_text="The offer's page on the partner's site (https://).")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    click_count = models.PositiveIntegerField(default=0)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["ends_at", "id"]
+        indexes = [models.Index(fields=["product", "starts_at", "ends_at"],
+                                name="offer_product_window_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F(
+            "starts_at")), name="offer_ends_after_it_starts")]
+
+    def __str__(self):
+        return f"{self.title} ({self.organisation})"
+
+    def get_absolute_url(self):
+        return reverse("partners:offer_go", kwargs={"pk": self.pk})
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.approved_at is not None and self.starts_at <= now < self.ends_at

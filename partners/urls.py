@@ -20,4 +20,7 @@ urlpatterns = [
          name="person_admin"),
     path("partners/<slug:slug>/publish/", views.publish, name="publish"),
     path("partners/<slug:slug>/insights/", views.insights, name="insights"),
+    path("partners/<slug:slug>/offers/", views.offers, name="offers"),
+    path("partners/offers/<int:pk>/approve/", views.offer_approve, name="offer_approve"),
+    path("offers/<int:pk>/go/", views.offer_go, name="offer_go"),
 ]

@@ -6,8 +6,9 @@ A partner acts only for its own organisation: every organisation-scoped page ask
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions, submissions
@@ -17,8 +18,16 @@ from community.selectors.feeds import page_number
 from community.services import drafts as community_drafts
 
 from . import drafts, selectors, services
-from .forms import ApplyForm, DecideForm, InviteForm, OrganisationFields, PublishForm
-from .models import CoAuthor, Organisation
+from . import offers as offer_services
+from .forms import (
+    ApplyForm,
+    DecideForm,
+    InviteForm,
+    OfferForm,
+    OrganisationFields,
+    PublishForm,
+)
+from .models import CoAuthor, Offer, Organisation
 
 
 def _organisation_or_404(request, slug) -> Organisation:
@@ -75,7 +84,8 @@ def review(request):
     """Applications waiting for a host. Template ``partners/review.html``."""
     permissions.require(permissions.can_review_partners(request.user),
                         "Partner applications are for the host team.")
-    return render(request, "partners/review.html", {"applications": selectors.applications()})
+    return render(request, "partners/review.html", {"applications": selectors.applications(),
+                                                    "offers": offer_services.pending_offers()})
 
 
 @login_required
@@ -295,3 +305,55 @@ def insights(request, slug):
                         "Insights are for this organisation's people and the hosts.")
     return render(request, "partners/insights.html", {
         "organisation": organisation, **selectors.insights(organisation=organisation)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offers(request, slug):
+    """The organisation's offers (live, upcoming, waiting, ended, with their clicks) and the
+    form for a new one. Template ``partners/offers.html``."""
+    organisation = _organisation_or_404(request, slug)
+    permissions.require(permissions.can_offer(request.user, organisation),
+                        offer_services.NOT_YOURS)
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            offer = offer_services.offer_create(
+                actor=request.user, organisation=organisation, product=data["sku"],
+                title=data["title"], terms=data["terms"], url=data["url"],
+                starts_at=data["starts_at"], ends_at=data["ends_at"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, offer_services.HELD if offer.approved_at is None
+                             else f"The offer on {offer.product.name} is saved: it shows on "
+                                  "the product's page while it runs.")
+            return redirect("partners:offers", slug=organisation.slug)
+    listed = (Offer.objects.filter(organisation=organisation).select_related("product")
+              .order_by("-ends_at", "-pk")[:100])
+    return render(request, "partners/offers.html", {
+        "organisation": organisation, "form": form, "offers": listed,
+        "now": timezone.now()}, status=form_status(form))
+
+
+@login_required
+@require_POST
+def offer_approve(request, pk):
+    offer = get_object_or_404(Offer, pk=pk)
+    offer_services.offer_approve(actor=request.user, offer=offer)
+    messages.success(request, f"Approved: {offer.title}.")
+    return redirect("partners:review")
+
+
+@require_GET
+def offer_go(request, pk):
+    """Count the click and go to the offer's own stored address (a live offer only: an
+    ended, future or unapproved one is not found)."""
+    offer = get_object_or_404(Offer, pk=pk)
+    if not offer.is_live():
+        raise Http404("This offer is not running.")
+    response = HttpResponseRedirect(offer_services.offer_click(visitor=request.user,
+                                                               offer=offer))
+    response["Cache-Control"] = "no-store"
+    return response

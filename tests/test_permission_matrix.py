@@ -98,8 +98,18 @@ def _world():
     from community.models import Product
 
     owned = Product.objects.create(sku="MATRIX-1", name="Matrix Kettle", slug="matrix-kettle")
+    product = Product.objects.create(sku="SUMMIT-KETTLE-20", name="Summit kettle",
+                                     slug="summit-kettle", space=space)
+    Thread.objects.filter(pk=question.pk).update(product=product)
+    from partners import offers
+
+    offer = offers.offer_create(
+        actor=colleague, organisation=organisation, product=product, title="Hops with it",
+        terms="10% off.", url="https://northfield.example.com/offer",
+        starts_at=timezone.now() - timezone.timedelta(hours=1),
+        ends_at=timezone.now() + timezone.timedelta(days=3))
     return {
-        "owned_product": owned,
+        "owned_product": owned, "product": product, "offer": offer,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -163,6 +173,14 @@ def moment_kw(w, u):
 
 def moment_entry_kw(w, u):
     return {"pk": w["moment_entry"].pk}
+
+
+def sku_kw(w, u):
+    return {"sku": w["product"].sku}
+
+
+def offer_kw(w, u):
+    return {"pk": w["offer"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -236,6 +254,11 @@ MATRIX: dict[str, Row] = {
     "moment_close": Row(MEMBERS_ONLY_POST, moment_kw),
     "entry_feature": Row(MEMBERS_ONLY_POST, moment_entry_kw),
     "moment_reach": Row(HOSTS_ONLY),
+    # The shop's widget: public like the product's questions; the demo shop in development.
+    "widget": Row(everyone(200), sku_kw),
+    "widget_json": Row(everyone(200), sku_kw),
+    "demo_shop": Row(everyone(200)),
+    "demo_shop_product": Row(everyone(200), sku_kw),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -323,6 +346,11 @@ MATRIX: dict[str, Row] = {
     "partners:invitation": Row(everyone(200), lambda w, u: {"token": w["partner_invite_token"]}),
     # Someone else's co-author invitation: not found for everybody but its invitee.
     "partners:coauthor": Row(anon_then(302, 404), lambda w, u: {"pk": w["coauthor"].pk}),
+    # Offers: the organisation's people and the hosts put them up; hosts approve; anyone
+    # follows a live one (a counted redirect to its own address).
+    "partners:offers": Row(ORG_PEOPLE_AND_HOSTS, org_kw),
+    "partners:offer_approve": Row(MEMBERS_ONLY_POST, offer_kw),
+    "partners:offer_go": Row(everyone(302), offer_kw),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
     "account_signup": Row(anon_then(200, 302)),
@@ -384,6 +412,7 @@ def _url_names(patterns, namespace=None):
             yield f"{namespace}:{p.name}" if namespace else p.name
 
 
+@pytest.mark.site_urls
 def test_every_url_has_a_row():
     names = set(_url_names(get_resolver().url_patterns))
     missing = sorted(names - MATRIX.keys())
@@ -531,6 +560,14 @@ POST_MATRIX = {
     "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
+    "partners:offers": ({**ORG_PEOPLE_AND_HOSTS, PARTNER: 302, STAFF: 302, ADMIN: 302},
+                        org_kw, {"sku": "SUMMIT-KETTLE-20", "title": "Hop sampler",
+                                 "terms": "Free.", "url": "https://northfield.example.com/s",
+                                 "starts_at": "2030-01-01T10:00",
+                                 "ends_at": "2030-01-08T10:00"}),
+    "partners:offer_approve": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, offer_kw, {}),
+    # The widget's JSON is read-only: a POST is refused for everybody.
+    "widget_json": (everyone(405), sku_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",

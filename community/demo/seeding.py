@@ -281,3 +281,12 @@ register("hosting", 60, seed_hosting)
 register("collections", 70, seed_collections)
 register("moments", 75, seed_moments)
 register("scores", 90, seed_scores)
+
+
+def _seed_shop_widget() -> int:
+    from community.demo.shop import seed_shop_widget
+
+    return seed_shop_widget()
+
+
+register("shop widget", 95, _seed_shop_widget)

@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
+from community.commerce.origins import listed, validate_origins
+
 SETTINGS_CACHE_KEY = "community:settings"
 
 
@@ -77,6 +79,10 @@ class CommunitySettings(models.Model):
         "brand slogans", blank=True,
         help_text="One per line, besides the tagline: a post quoting one back, next to "
         "negative words, reads as sarcastic.")
+    widget_origins = models.TextField(
+        "shop origins for the widget", blank=True, validators=[validate_origins],
+        help_text="One a line, as scheme://host[:port], e.g. https://shop.example.com: the "
+        "shop pages that may show the Q&A widget (framed and fetched from nowhere else).")
 
     class Meta:
         verbose_name = verbose_name_plural = "community settings"
@@ -96,6 +102,9 @@ class CommunitySettings(models.Model):
             found, _ = cls.objects.get_or_create(pk=1)
             cache.set(SETTINGS_CACHE_KEY, found, 300)
         return found
+
+    def widget_origin_list(self) -> list[str]:
+        return listed(self.widget_origins)
 
     def blocked(self) -> list[str]:
         return [w.strip().lower() for w in self.blocked_words.splitlines() if w.strip()]

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community import permissions
+from community.commerce.health import product_health
 from community.forms import HealthPeriodForm
 from community.host import dashboard as metrics  # the view below is named dashboard
 from community.selectors import advocates as advocate_selectors
@@ -134,6 +135,7 @@ def dashboard(request):
                                        [row["name"] for row in mix]),
         "mix_labels": [row["label"] for row in mix],
         "routing": advocate_selectors.routing_stats(),
+        "products": product_health(period),
     })
 
 

@@ -92,6 +92,9 @@ STORED_KEYS = {
     Partners.PARTNER_PUBLISHED: {"organisation", "kind", "project", "held"},
     Partners.COAUTHOR_INVITED: {"organisation", "notify", "message", "url"},
     Partners.COAUTHOR_ACCEPTED: {"organisation"},
+    Partners.OFFER_CREATED: {"organisation", "product", "offer", "held"},
+    Partners.OFFER_APPROVED: {"organisation", "product", "offer"},
+    Partners.OFFER_CLICKED: {"organisation", "product", "offer"},
 }
 
 

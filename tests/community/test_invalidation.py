@@ -577,6 +577,66 @@ def s_coauthor_accepted(w):
         user=w.helper, coauthor=invited, accept=True), shows=["made with .*Hugo Helper"])
 
 
+# Offers: the organisation's offers page (its people and the hosts) and the host's review
+# page; the product page's panel is tested with the catalogue's page (tests/partners).
+
+def _offer_world(w, *, held=False):
+    from community.models import CommunitySettings, Product
+
+    org = w.organisation()
+    w.reader("partner", w.partner)
+    if held:
+        row = CommunitySettings.get()
+        row.partner_posts_need_approval = True
+        row.save()
+    product = Product.objects.create(sku="PRO-KETTLE-30L", name="Pro Kettle 30L",
+                                     slug="pro-kettle-30l")
+    return org, product
+
+
+def _put_offer(w, org, product):
+    from django.utils import timezone
+
+    from partners import offers
+
+    return offers.offer_create(
+        actor=w.partner, organisation=org, product=product, title="Free hop sampler",
+        terms="With the kettle.", url="https://northfield.example.com/sampler",
+        starts_at=timezone.now() - timezone.timedelta(hours=1),
+        ends_at=timezone.now() + timezone.timedelta(days=2))
+
+
+@scenario(Partners.OFFER_CREATED)
+def s_offer_created(w):
+    org, product = _offer_world(w)
+    return Scenario([reverse("partners:offers", args=[org.slug])],
+                    lambda: _put_offer(w, org, product), shows=["Free hop sampler"],
+                    readers=("partner", "host"))
+
+
+@scenario(Partners.OFFER_APPROVED)
+def s_offer_approved(w):
+    from partners import offers
+
+    org, product = _offer_world(w, held=True)
+    offer = _put_offer(w, org, product)
+    return Scenario([reverse("partners:offers", args=[org.slug])],
+                    lambda: offers.offer_approve(actor=w.host, offer=offer),
+                    shows=["badge-solved\">Live"], gone=["Waiting for a host"],
+                    readers=("partner", "host"))
+
+
+@scenario(Partners.OFFER_CLICKED)
+def s_offer_clicked(w):
+    from partners import offers
+
+    org, product = _offer_world(w)
+    offer = _put_offer(w, org, product)
+    return Scenario([reverse("partners:offers", args=[org.slug])],
+                    lambda: offers.offer_click(visitor=w.member, offer=offer),
+                    shows=["<td>1</td>"], gone=["<td>0</td>"], readers=("partner", "host"))
+
+
 # Curation: the owner's Collections tab on their profile (kept for anonymous readers) and
 # the collection's own page.
 
