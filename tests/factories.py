@@ -3,7 +3,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from community.models import Invitation, Space, User
+from community.models import Invitation, Product, Space, User
 from partners.models import Organisation, PartnerMembership
 
 PASSWORD = "correct horse battery staple"
@@ -77,3 +77,15 @@ class SpaceFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Space {n}")
     description = "Talk about it here."
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = factory.Sequence(lambda n: f"Brew kettle {n}")
+    slug = factory.Sequence(lambda n: f"brew-kettle-{n}")
+    line = "Summit"
+    description = "Stainless, with a tap."
+    shop_url = factory.Sequence(lambda n: f"https://shop.example.com/p/{n}")

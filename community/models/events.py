@@ -49,6 +49,9 @@ class EngagementEvent(models.Model):
         MOMENT_CREATED = "moment_created", "Moment started"
         MOMENT_EDITED = "moment_edited", "Moment edited or closed"
         MOMENT_ENTRY_FEATURED = "moment_entry_featured", "Moment entry featured or unfeatured"
+        PRODUCT_CREATED = "product_created", "Product added to the catalogue"
+        PRODUCT_EDITED = "product_edited", "Product edited, pictured or moved in its family"
+        PRODUCTS_IMPORTED = "products_imported", "Products imported from the shop's feed"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

@@ -15,6 +15,8 @@ The tags, and the pages that depend on them:
 - ``member:<handle>``: a profile (given here as user ids, looked up once per bump).
 - ``feed``: every list of threads (home, spaces, search, their fragments).
 - ``site``: what every page shows (people's names and pictures, spaces, the purpose).
+- ``catalogue``: the product list and every product's page (a product's name shows on its
+  family's pages); ``product:<id>``: one product's page (who owns it, its offers).
 - ``project:<id>`` and ``organisation:<id>``: a project's and a partner organisation's
   pages, which no shared cache holds yet; naming them keeps a pledge or a vote for a
   contribution from flushing the thread lists.
@@ -34,7 +36,7 @@ from .versions import invalidate_with_commit
 
 Kind = EngagementEvent.Kind  # community's own kinds
 
-FEED, SITE = "feed", "site"
+FEED, SITE, CATALOGUE = "feed", "site", "catalogue"
 
 
 @dataclass
@@ -63,8 +65,14 @@ def _organisation(event) -> set[str]:
     return {f"organisation:{pk}"} if pk else set()
 
 
+def _products(event) -> set[str]:
+    payload = event.payload or {}
+    ids = {payload.get("product"), *(payload.get("products") or [])}
+    return {f"product:{pk}" for pk in ids if pk}
+
+
 def row(*, thread=False, people=True, feed=False, site=False, project=False,
-        organisation=False):
+        organisation=False, product=False, catalogue=False):
     """A row of the table: which kinds of tags the event's fields name."""
     def stale(event) -> Stale:
         tags = set()
@@ -74,12 +82,15 @@ def row(*, thread=False, people=True, feed=False, site=False, project=False,
             tags |= _project(event)
         if organisation:
             tags |= _organisation(event)
+        if product:
+            tags |= _products(event)
+        tags |= {CATALOGUE} if catalogue else set()
         tags |= {FEED} if feed else set()
         tags |= {SITE} if site else set()
         return Stale(tags=tags, user_ids=_people(event) if people else set())
 
     stale.shape = dict(thread=thread, people=people, feed=feed, site=site, project=project,
-                       organisation=organisation)
+                       organisation=organisation, product=product, catalogue=catalogue)
     return stale
 
 
@@ -130,6 +141,12 @@ STALE = {
     Kind.MOMENT_CREATED: row(thread=True, feed=True),
     Kind.MOMENT_EDITED: row(thread=True, feed=True),
     Kind.MOMENT_ENTRY_FEATURED: row(thread=True, feed=True),
+    # The catalogue: the product list and the product pages (a product's name and picture
+    # show on its family's pages, so an edit reaches them all: edits are rare). No thread
+    # list shows a product.
+    Kind.PRODUCT_CREATED: row(people=False, catalogue=True),
+    Kind.PRODUCT_EDITED: row(people=False, catalogue=True),
+    Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
 }
 
 

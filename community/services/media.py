@@ -144,7 +144,7 @@ def images_attach(post: Post, *, owners) -> None:
     keys = keys_in(post.body)
     owner_ids = [getattr(o, "pk", o) for o in owners]
     if keys:
-        PostImage.objects.filter(key__in=keys, post__isnull=True,
+        PostImage.objects.filter(key__in=keys, post__isnull=True, product_image__isnull=True,
                                  uploader_id__in=owner_ids).update(post=post)
     PostImage.objects.filter(post=post).exclude(key__in=keys).update(post=None)
 
@@ -176,9 +176,10 @@ def images_delete(queryset) -> int:
 def orphans_delete(*, now=None) -> int:
     """Daily (``community.clean_orphan_images``): delete images no post took that are older
     than ``ORPHAN_IMAGE_HOURS``. One still named by a post's text (copied from another
-    post) is given to that post instead."""
+    post) is given to that post instead; a product's photo is its product's."""
     since = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_IMAGE_HOURS)
-    old = PostImage.objects.filter(post__isnull=True, created_at__lt=since)
+    old = PostImage.objects.filter(post__isnull=True, product_image__isnull=True,
+                                   created_at__lt=since)
     doomed = []
     for image in old.only("pk", "key"):
         holder = (Post.objects.filter(body__contains=f"{rendering.UPLOAD_SCHEME}{image.key}")
@@ -187,17 +188,20 @@ def orphans_delete(*, now=None) -> int:
             doomed.append(image.pk)
         else:
             PostImage.objects.filter(pk=image.pk, post__isnull=True).update(post_id=holder)
-    return images_delete(PostImage.objects.filter(pk__in=doomed, post__isnull=True))
+    return images_delete(PostImage.objects.filter(pk__in=doomed, post__isnull=True,
+                                                  product_image__isnull=True))
 
 
 def _images_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
     """Photos follow the posts: kept with them under "Former member", or deleted with their
-    text; uploads no post took are deleted either way."""
+    text; uploads no post took are deleted either way. The catalogue's photos a host added
+    stay with their products."""
     mine = PostImage.objects.filter(uploader=user)
     if remove_posts:
-        images_delete(mine)
+        images_delete(mine.filter(product_image__isnull=True))
+        mine.update(uploader=former_member)
         return
-    images_delete(mine.filter(post__isnull=True))
+    images_delete(mine.filter(post__isnull=True, product_image__isnull=True))
     mine.update(uploader=former_member)
 
 
