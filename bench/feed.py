@@ -59,8 +59,8 @@ def _photo(path: Path, rng: random.Random) -> None:
 def write_feed(folder: Path, *, products: int, images: int, changed: int = 0) -> Path:
     """The feed CSV in ``folder`` (``changed``: that many rows differ from the base feed,
     spread evenly); returns its path."""
-    rng = random.Random(f"feed:{products}")  # nosec B311  (a benchmark's data)
-    drawing = random.Random("photos")  # nosec B311  (apart: the rows are the same either way)
+    rng = random.Random(f"feed:{products}")  # nosec B311
+    drawing = random.Random("photos")  # nosec B311
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "photos").mkdir(exist_ok=True)
     path = folder / (f"feed-changed-{changed}.csv" if changed else "feed.csv")

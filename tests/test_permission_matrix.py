@@ -90,7 +90,14 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from community.commerce import catalogue
+
+    product = catalogue.product_create(host=brand, sku="K30", name="Summit kettle 30 L",
+                                       space=space)
+    product_image = catalogue.product_image_add(host=brand, product=product, upload=_image(),
+                                                alt_text="The kettle")
     return {
+        "product": product, "product_image": product_image,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -154,6 +161,14 @@ def moment_kw(w, u):
 
 def moment_entry_kw(w, u):
     return {"pk": w["moment_entry"].pk}
+
+
+def product_kw(w, u):
+    return {"slug": w["product"].slug}
+
+
+def product_image_kw(w, u):
+    return {"pk": w["product_image"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -227,6 +242,14 @@ MATRIX: dict[str, Row] = {
     "moment_close": Row(MEMBERS_ONLY_POST, moment_kw),
     "entry_feature": Row(MEMBERS_ONLY_POST, moment_entry_kw),
     "moment_reach": Row(HOSTS_ONLY),
+    # The catalogue: everyone reads; hosts add, edit and picture products.
+    "products": Row(everyone(200)),
+    "product": Row(everyone(200), product_kw),
+    "host_products": Row(HOSTS_ONLY),
+    "product_create": Row(HOSTS_ONLY),
+    "product_edit": Row(HOSTS_ONLY, product_kw),
+    "product_images": Row(HOSTS_ONLY, product_kw),
+    "product_image_remove": Row(MEMBERS_ONLY_POST, product_image_kw),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -497,6 +520,14 @@ POST_MATRIX = {
     "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
+    # The catalogue: only hosts write it.
+    "product_create": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {},
+                       {"sku": "L30", "name": "Kettle lid"}),
+    "product_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_kw,
+                     {"name": "Renamed kettle", "is_active": "on"}),
+    "product_images": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_kw,
+                       {"photo": "IMAGE", "photo_alt": "From above"}),
+    "product_image_remove": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_image_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",
