@@ -507,7 +507,7 @@ class ProductCreated(Payload):
 @declare(Kind.PRODUCT_EDITED, ids=("actor",))
 class ProductEdited(Payload):
     product: int
-    action: str  # edited, image_added, image_removed
+    action: str  # edited, image_added, image_removed, images_ordered, deleted
     changed: list[str] = dataclasses.field(default_factory=list)  # the fields edited
 
 

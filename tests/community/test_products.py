@@ -343,3 +343,20 @@ def test_members_cannot_remove_photos(client_as, host, kettle):
     response = client_as(factories.UserFactory()).post(
         reverse("product_image_remove", args=[image.pk]))
     assert response.status_code == 403 and kettle.images.exists()
+
+
+def test_an_edit_in_the_admin_shows_on_the_page_at_once(client, kettle):
+    from ..conftest import sign_in
+
+    admin_user = factories.AdminFactory()
+    visitor = Client()
+    assert "Summit kettle 30 L" in visitor.get(kettle.get_absolute_url()).content.decode()
+    sign_in(client, admin_user)
+    response = client.post(reverse("admin:community_product_change", args=[kettle.pk]), {
+        "sku": kettle.sku, "name": "Summit kettle 30 L, admin edit", "slug": kettle.slug,
+        "line": "Summit", "description": kettle.description, "shop_url": kettle.shop_url,
+        "is_active": "on", "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Summit kettle 30 L, admin edit" in visitor.get(
+        kettle.get_absolute_url()).content.decode()
+    assert EngagementEvent.objects.filter(kind="product_edited", actor=admin_user).exists()
