@@ -40,8 +40,11 @@ def product_list(request):
 def _product_tags(request, slug, **kwargs):
     """A product's page shows the catalogue (itself and its family), its questions and
     their answers (new ones, edits and moderation bump the thread lists' ``feed``), and
-    what is said about it alone (``product:<id>``: who owns it, its offers)."""
-    pk = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    what is said about it alone (``product:<id>``: who owns it, its offers). Which product
+    an address names is kept under the catalogue's version (every product write bumps it),
+    so a kept page costs no query."""
+    pk = pages.remember(("product-pk", slug), lambda: Product.objects.filter(
+        slug=slug).values_list("pk", flat=True).first(), tags=(CATALOGUE,))
     if pk is None:
         return []
     return [CATALOGUE, FEED, pages.product_tag(pk)]

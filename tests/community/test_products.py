@@ -360,3 +360,21 @@ def test_an_edit_in_the_admin_shows_on_the_page_at_once(client, kettle):
     assert "Summit kettle 30 L, admin edit" in visitor.get(
         kettle.get_absolute_url()).content.decode()
     assert EngagementEvent.objects.filter(kind="product_edited", actor=admin_user).exists()
+
+
+def test_a_kept_product_page_costs_no_query(kettle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    visitor = Client()
+    url = kettle.get_absolute_url()
+    visitor.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = visitor.get(url)
+    assert response[HEADER] == "hit" and len(ctx.captured_queries) == 0
+    visitor.get(reverse("products"))
+    assert visitor.get(reverse("products"))[HEADER] == "hit"
+    # A product made later at an address that was not found first is found at once.
+    assert visitor.get(reverse("product", args=["spare-lid"])).status_code == 404
+    catalogue.product_create(host=kettle_host(kettle), sku="L1", name="Spare lid")
+    assert visitor.get(reverse("product", args=["spare-lid"])).status_code == 200
