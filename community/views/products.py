@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions
@@ -57,21 +58,28 @@ def _product_or_404(slug) -> Product:
         raise Http404("No such product.") from None
 
 
+def _body(product, number) -> dict:
+    main, accessories = selectors.family(product)
+    questions = selectors.product_questions(product, page=number)
+    return {"main": main, "accessories": accessories, "questions": questions,
+            "related": selectors.related_threads(product),
+            "moments": selectors.related_moments(product)}
+
+
 @require_GET
 @pages.anonymous_page(_product_tags)
 def product_detail(request, slug):
-    """The product, its family, its questions and answers, what is near it and the other
-    apps' panels. Template ``community/product_detail.html``."""
+    """The product, other apps' panels, its family, its questions and answers and what is
+    near it. Template ``community/product_detail.html``. Everything after the panels is
+    alike for every reader: kept as one fragment under the page's tags and read lazily,
+    so a member's kept page costs the product's own queries only."""
     product = _product_or_404(slug)
-    main, accessories = selectors.family(product)
-    questions = selectors.product_questions(product,
-                                            page=page_number(request.GET.get("page")))
+    number = page_number(request.GET.get("page"))
     return render(request, "community/product_detail.html", {
         "product": product, "images": [i.image for i in product.images.all()],
-        "main": main, "accessories": accessories,
-        "questions": questions, "page": questions,
-        "related": selectors.related_threads(product),
-        "moments": selectors.related_moments(product),
+        "body": SimpleLazyObject(lambda: _body(product, number)),
+        "body_key": pages.fragment_key("product-body", product.pk, number,
+                                       tags=(CATALOGUE, FEED, pages.product_tag(product.pk))),
         "panels": panels.render_list(product, request.user),
         "ask_url": f"{reverse('ask')}?product={product.slug}",
         "may_edit": permissions.can_edit_products(request.user),

@@ -378,3 +378,19 @@ def test_a_kept_product_page_costs_no_query(kettle):
     assert visitor.get(reverse("product", args=["spare-lid"])).status_code == 404
     catalogue.product_create(host=kettle_host(kettle), sku="L1", name="Spare lid")
     assert visitor.get(reverse("product", args=["spare-lid"])).status_code == 200
+
+
+def test_a_member_reads_the_questions_from_a_kept_fragment(kettle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _ask(factories.UserFactory(), kettle, title="Is the lid glass or steel?")
+    member = Client()
+    member.force_login(factories.UserFactory())
+    url = kettle.get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        member.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page = member.get(url).content.decode()
+    assert "Is the lid glass or steel?" in page
+    assert len(second.captured_queries) <= len(first.captured_queries) - 5
