@@ -115,6 +115,14 @@ def image_upload(*, uploader, upload, alt_text: str) -> PostImage:
         raise
 
 
+def _not_products(queryset):
+    """``queryset`` without the catalogue's photos (a product's photo is its product's,
+    never an orphan; by a subquery, so the rows can still be locked)."""
+    from community.models import ProductImage
+
+    return queryset.exclude(pk__in=ProductImage.objects.values("image_id"))
+
+
 def keys_in(body: str) -> set[str]:
     return set(UPLOAD_KEY_RE.findall(body or ""))
 
@@ -144,8 +152,8 @@ def images_attach(post: Post, *, owners) -> None:
     keys = keys_in(post.body)
     owner_ids = [getattr(o, "pk", o) for o in owners]
     if keys:
-        PostImage.objects.filter(key__in=keys, post__isnull=True, product_image__isnull=True,
-                                 uploader_id__in=owner_ids).update(post=post)
+        _not_products(PostImage.objects.filter(key__in=keys, post__isnull=True,
+                                               uploader_id__in=owner_ids)).update(post=post)
     PostImage.objects.filter(post=post).exclude(key__in=keys).update(post=None)
 
 
@@ -178,8 +186,7 @@ def orphans_delete(*, now=None) -> int:
     than ``ORPHAN_IMAGE_HOURS``. One still named by a post's text (copied from another
     post) is given to that post instead; a product's photo is its product's."""
     since = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_IMAGE_HOURS)
-    old = PostImage.objects.filter(post__isnull=True, product_image__isnull=True,
-                                   created_at__lt=since)
+    old = _not_products(PostImage.objects.filter(post__isnull=True, created_at__lt=since))
     doomed = []
     for image in old.only("pk", "key"):
         holder = (Post.objects.filter(body__contains=f"{rendering.UPLOAD_SCHEME}{image.key}")
@@ -188,8 +195,8 @@ def orphans_delete(*, now=None) -> int:
             doomed.append(image.pk)
         else:
             PostImage.objects.filter(pk=image.pk, post__isnull=True).update(post_id=holder)
-    return images_delete(PostImage.objects.filter(pk__in=doomed, post__isnull=True,
-                                                  product_image__isnull=True))
+    return images_delete(_not_products(PostImage.objects.filter(pk__in=doomed,
+                                                                post__isnull=True)))
 
 
 def _images_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
@@ -198,10 +205,10 @@ def _images_on_account_delete(*, user, former_member, remove_posts: bool) -> Non
     stay with their products."""
     mine = PostImage.objects.filter(uploader=user)
     if remove_posts:
-        images_delete(mine.filter(product_image__isnull=True))
+        images_delete(_not_products(mine))
         mine.update(uploader=former_member)
         return
-    images_delete(mine.filter(post__isnull=True, product_image__isnull=True))
+    images_delete(_not_products(mine.filter(post__isnull=True)))
     mine.update(uploader=former_member)
 
 

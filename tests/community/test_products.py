@@ -394,3 +394,21 @@ def test_a_member_reads_the_questions_from_a_kept_fragment(kettle):
         page = member.get(url).content.decode()
     assert "Is the lid glass or steel?" in page
     assert len(second.captured_queries) <= len(first.captured_queries) - 5
+
+
+@pytest.mark.parametrize("remove_posts", [False, True])
+def test_a_host_leaving_keeps_the_products_photos(rf, kettle, remove_posts):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    from community.services import users
+
+    leaving = factories.HostFactory()
+    image = catalogue.product_image_add(host=leaving, product=kettle, upload=_jpeg(),
+                                        alt_text="Front")
+    request = rf.post("/settings/delete/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = leaving
+    users.account_delete(request=request, user=leaving, remove_posts=remove_posts)
+    image.refresh_from_db()
+    assert image.image.uploader.is_former_member
+    assert 'alt="Front"' in Client().get(kettle.get_absolute_url()).content.decode()
