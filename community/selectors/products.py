@@ -7,7 +7,7 @@ of questions, answers or accessories.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from community.commerce.owners import owner_marks
@@ -124,21 +124,20 @@ def family(product: Product) -> tuple[Product | None, list[Product]]:
 
 
 def related_threads(product: Product) -> list[Thread]:
-    """Conversations near the product: discussions and announcements carrying its tag or
-    in its space, the liveliest first (one query)."""
-    near = Q()
-    if product.tag_id:
-        near |= Q(pk__in=Thread.tags.through.objects.filter(tag_id=product.tag_id)
-                  .values("thread_id"))
-    if product.space_id:
-        near |= Q(space_id=product.space_id)
+    """Conversations near the product: discussions and announcements carrying its tag
+    (first) or in its space, the liveliest first (one query)."""
+    tagged = Q(pk__in=Thread.tags.through.objects.filter(tag_id=product.tag_id)
+               .values("thread_id")) if product.tag_id else None
+    near = (tagged or Q()) | (Q(space_id=product.space_id) if product.space_id else Q())
     if not near:
         return []
+    first = Case(When(tagged, then=Value(0)), default=Value(1),
+                 output_field=IntegerField()) if tagged else Value(1)
     return list(Thread.objects.filter(near, is_deleted=False, is_hidden=False,
                                       merged_into__isnull=True)
                 .exclude(kind=Thread.Kind.QUESTION)
                 .only("title", "slug", "kind", "post_count", "last_activity_at")
-                .order_by("-social_score", "-last_activity_at", "-pk")[:RELATED])
+                .order_by(first, "-social_score", "-last_activity_at", "-pk")[:RELATED])
 
 
 def related_moments(product: Product) -> list[Moment]:

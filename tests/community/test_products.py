@@ -152,9 +152,19 @@ def test_related_conversations_and_moments(client, host, kettle):
     moments.moment_create(host=host, space=kettle.space, title="Boil day photos",
                           brief="Show us.", opens_at=now - timezone.timedelta(hours=1),
                           closes_at=now + timezone.timedelta(days=2))
+    conversations.thread_create(author=factories.UserFactory(), space=kettle.space,
+                                kind="discussion", title="Summit kettle mods thread",
+                                body="Show them.", tags=["summit-kettle"])
+    conversations.thread_create(author=factories.UserFactory(),
+                                space=factories.SpaceFactory(name="Elsewhere"),
+                                kind="discussion", title="Off-topic in another space",
+                                body="Hi.")
     page = client.get(kettle.get_absolute_url()).content.decode()
     assert "Around this product" in page
     assert "Show your kettle setups" in page and "Boil day photos" in page
+    assert "Off-topic in another space" not in page
+    near = page.split("Around this product")[1]
+    assert near.index("Summit kettle mods thread") < near.index("Show your kettle setups")
 
 
 def test_an_unknown_product_is_not_found(client):
