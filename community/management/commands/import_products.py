@@ -42,15 +42,21 @@ class Command(BaseCommand):
         host = self._host(options["host"])
         shown = (not options["no_progress"] and options["verbosity"] > 0
                  and sys.stderr.isatty())
-        bar = tqdm(desc="Importing products", unit="row", disable=not shown, file=sys.stderr)
+        bars = []  # made once the feed's rows are counted (its first reading)
+
+        def counted(total):
+            bars.append(tqdm(total=total, desc="Importing products", unit="row",
+                             disable=not shown, file=sys.stderr))
+
         started = time.perf_counter()
         try:
             summary = feed_import(options["file"], fmt=options["format"], host=host,
-                                  counted=lambda n: bar.reset(total=n), progress=bar.update)
+                                  counted=counted, progress=lambda n: bars[0].update(n))
         except FeedError as error:
             raise CommandError(str(error)) from None
         finally:
-            bar.close()
+            for bar in bars:
+                bar.close()
         elapsed = time.perf_counter() - started
         for line in summary.lines():
             self.stdout.write(line)
