@@ -186,3 +186,30 @@ def test_a_broken_json_array_stops_with_its_line(tmp_path, host):
     path.write_text('[{"sku": "K30", "name": "Kettle"},\n{"sku": "F30" "name": "x"}]')
     out = _run(path)
     assert "1 created" in out and "Skipped line 2: not valid JSON" in out
+
+
+def test_rows_go_in_batches_each_with_its_event_and_the_bar_counts_them(tmp_path, host,
+                                                                          monkeypatch):
+    from community.commerce import feed
+
+    monkeypatch.setattr(feed, "BATCH", 2)
+    body = "".join(f"S{n},Spare part {n},Summit,,,,,,\n" for n in range(5))
+    seen = {"total": None, "done": 0}
+
+    def counted(total):
+        seen["total"] = total
+
+    def progress(n):
+        seen["done"] += n
+
+    summary = feed.feed_import(_csv(tmp_path, body), host=host, counted=counted,
+                               progress=progress)
+    assert summary.created == 5 and seen == {"total": 5, "done": 5}
+    batches = EngagementEvent.objects.filter(kind="products_imported").order_by("pk")
+    assert [e.payload["created"] for e in batches] == [2, 2, 1]
+
+
+def test_no_progress_prints_only_the_summary(tmp_path, host, capsys):
+    out = _run(_csv(tmp_path, KETTLE))
+    assert "Importing products" not in capsys.readouterr().err
+    assert out.splitlines()[0].startswith("1 created")
