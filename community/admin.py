@@ -213,6 +213,7 @@ class CommunitySettingsAdmin(admin.ModelAdmin):
         ("Flags and spam", {"fields": ["flag_hide_weight", "min_fill_seconds",
                                        "blocked_words"]}),
         ("Hosting", {"fields": ["welcome_message"]}),
+        ("Listening", {"fields": ["brand_terms", "brand_slogans"]}),
     ]
 
     def has_add_permission(self, request):

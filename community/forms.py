@@ -92,12 +92,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "avatar", "bio", "location", "products", "interests"]
+        # The products a member owns are ``Ownership`` rows ("I own this" on a product's
+        # page), no longer a free-text field here; the old text stays, shown to its owner.
+        fields = ["display_name", "avatar", "bio", "location", "interests"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
         }
         help_texts = {
-            "products": "Comma-separated, e.g. Trail 2 tent, Summit stove. We ask owners for help.",
             "interests": "Comma-separated topics you like to talk about.",
         }
 
@@ -112,9 +113,6 @@ class ProfileForm(forms.ModelForm):
         if len(items) > 20:
             raise forms.ValidationError("List at most 20 items.")
         return ", ".join(dict.fromkeys(items))
-
-    def clean_products(self):
-        return self._clean_list("products")
 
     def clean_interests(self):
         return self._clean_list("interests")
@@ -209,11 +207,11 @@ class PhotoFieldsMixin(forms.Form):
     photo = forms.FileField(
         required=False, label="Add a photo",
         help_text="JPEG, PNG, GIF or WebP, at most 4 MB. It goes at the end of your text.",
-        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES, "data-plain-photo": True}))
     photo_alt = forms.CharField(
         required=False, max_length=300, label="Describe the photo",
         help_text="What it shows, for people who cannot see it (alt text). Needed with a "
-                  "photo.")
+                  "photo.", widget=forms.TextInput(attrs={"data-plain-photo": True}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,7 +319,8 @@ class NotificationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email_notifications", "digest", "accepts_routing"]
+        fields = ["email_notifications", "digest", "accepts_routing", "accepts_owner_asks",
+                  "listening_digest"]
         labels = {"email_notifications": "Send me notifications by email"}
         help_texts = {
             "email_notifications": "Off: no notification emails at all, whatever the table "
@@ -329,12 +328,21 @@ class NotificationSettingsForm(forms.ModelForm):
             "digest": "A summary of what you have not read yet.",
             "accepts_routing": "At most a few a week, when a question matches what you know "
                                "or own. Off: nobody asks you, on the site or by email.",
+            "listening_digest": "For hosts, on Mondays: rising tags and products, questions "
+                                "nobody answered, searches that found nothing, and members "
+                                "whose tone changed.",
+            "accepts_owner_asks": "A shopper's question about a product you own comes to "
+                                  "you before others (still at most a few a week). Off: "
+                                  "owning it does not put you first.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from community import permissions
         from community.engine import notice_settings
 
+        if not permissions.can_listen(self.instance):
+            del self.fields["listening_digest"]  # the hosts' digest: hosts only
         current = notice_settings.choices_of(self.instance.notice_settings)
         self.table = []
         for row in notice_settings.rows():
@@ -347,7 +355,7 @@ class NotificationSettingsForm(forms.ModelForm):
             self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"]))
 
     def switches(self):
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self._meta.fields if name in self.fields]
 
     def rows(self) -> dict:
         from community.engine import notice_settings
@@ -357,7 +365,8 @@ class NotificationSettingsForm(forms.ModelForm):
                 for row in notice_settings.rows()}
 
     def fields_chosen(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields
+                if name in self.fields}
 
 
 class SiteDateInput(forms.TextInput):

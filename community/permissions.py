@@ -86,6 +86,12 @@ def can_use_host_tools(user) -> bool:
     return is_staff_host(user)
 
 
+def can_listen(user) -> bool:
+    """Listening (the advocates and detractors map, the human-touch queue and its
+    decisions, the weekly digest and its email): the host team only."""
+    return is_staff_host(user)
+
+
 def can_start_thread(user, kind: str = "discussion") -> bool:
     """Members start discussions and questions; announcements are the host's voice."""
     if kind == "announcement":

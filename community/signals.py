@@ -1,9 +1,10 @@
 """Signal receivers, connected once from ``CommunityConfig.ready``."""
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import email_confirmed, user_signed_up
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from community.commerce import ownership
 from community.engine import events
 
 from . import pages
@@ -21,6 +22,14 @@ def member_joined(sender, request, user, **kwargs):
         invitation_id = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
         if invitation_id:
             invitation_accept(invitation_id=invitation_id, user=user)
+        # An address that arrives verified (a provider's sign-in) brings its purchases.
+        ownership.pending_claim_verified(member=user)
+
+
+@receiver(email_confirmed, dispatch_uid="community.email_confirmed_ownership")
+def address_confirmed(sender, request, email_address, **kwargs):
+    """A confirmed address brings the purchases that waited for it: verified ownerships."""
+    ownership.pending_claim(member=email_address.user, email=email_address.email)
 
 
 @receiver(post_save, sender=Space, dispatch_uid="community.space_saved_pages")

@@ -68,6 +68,15 @@ def send_digests() -> int:
     return notifications.send_due_digests()
 
 
+@shared_task(name="community.send_listening_digests", queue="notifications",
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_listening_digests() -> int:
+    """Hourly: last week's "what members care about" digest to each host, once a week."""
+    from community.host.listening import digest
+
+    return digest.send_weekly()
+
+
 @shared_task(name="community.defer_stale_flags", queue="events")
 def defer_stale_flags() -> int:
     """Daily: flags nobody reviewed for 90 days lapse, so the review queue never rots."""

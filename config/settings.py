@@ -36,6 +36,9 @@ if not SECRET_KEY:
 # Orders for addresses with no account are kept under a keyed digest of the address
 # (community.models.commerce.email_digest); changing the key forgets pending orders.
 OWNERSHIP_EMAIL_KEY = os.environ.get("OWNERSHIP_EMAIL_KEY") or f"ownership:{SECRET_KEY}"
+# The secret the shop signs its purchase calls with (community.commerce.webhook); unset,
+# the webhook refuses every call.
+SHOP_WEBHOOK_SECRET = os.environ.get("SHOP_WEBHOOK_SECRET", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -250,8 +253,59 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def s3_media(environ) -> dict | None:
+    """Uploaded files in an S3-compatible bucket (django-storages' ``S3Storage``) when
+    ``MEDIA_S3_BUCKET`` is set: ``{"storage": STORAGES["default"], "url": MEDIA_URL,
+    "origin": what img-src allows}``; None leaves them in ``MEDIA_ROOT``.
+
+    ``MEDIA_S3_ENDPOINT_URL``: a store other than AWS (MinIO, R2, Ceph...), addressed by
+    path; ``MEDIA_S3_REGION``; ``MEDIA_S3_CUSTOM_DOMAIN``: the host (a CDN) that serves the
+    bucket, by default the bucket's own address. Keys: ``AWS_ACCESS_KEY_ID`` /
+    ``AWS_SECRET_ACCESS_KEY``, or boto3's other sources (an instance role). Addresses are
+    plain and permanent (no signature: a rendered post keeps them), so the bucket must be
+    readable by everyone, as the site's photos are."""
+    from urllib.parse import urlsplit
+
+    bucket = environ.get("MEDIA_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    endpoint = environ.get("MEDIA_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    region = environ.get("MEDIA_S3_REGION", "").strip()
+    domain = environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip().strip("/")
+    protocol = "https:"
+    if not domain and endpoint:
+        split = urlsplit(endpoint)
+        protocol, domain = f"{split.scheme}:", f"{split.netloc}/{bucket}"
+    elif not domain:
+        domain = f"{bucket}.s3.{region}.amazonaws.com" if region else f"{bucket}.s3.amazonaws.com"
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "custom_domain": domain,
+        "url_protocol": protocol,
+        "addressing_style": "path" if endpoint else None,
+        "querystring_auth": False,  # a rendered post keeps the address: it must not expire
+        "file_overwrite": False,  # a name taken gets another, never replaces a file
+        "default_acl": None,  # the bucket's policy decides (most stores refuse ACLs)
+        # Names are never reused (a server-made key per upload): cached for a year.
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    return {"storage": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+            # The renderer keeps only images under MEDIA_URL (content.rendering._is_upload).
+            "url": f"{protocol}//{domain}/", "origin": f"{protocol}//{domain.split('/', 1)[0]}"}
+
+
+MEDIA_S3 = s3_media(os.environ)
+if MEDIA_S3:
+    MEDIA_URL = MEDIA_S3["url"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_S3["storage"] if MEDIA_S3
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -306,7 +360,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_S3["origin"]] if MEDIA_S3 else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         # Social sign-in posts to us and is redirected to the provider; browsers apply

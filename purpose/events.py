@@ -39,7 +39,7 @@ class Notice(models.TextChoices):
 PROJECT = Notice.PROJECT
 
 
-@declare(Kind.PROJECT_PROPOSED, ids=("actor",))
+@declare(Kind.PROJECT_PROPOSED, ids=("actor",), strategy="contribution")
 class ProjectProposed(Payload):
     project: int
     status: str  # Project.Status the proposal starts in
@@ -53,7 +53,7 @@ class ProjectStatus(Addressed):
     from_status: str
 
 
-@declare(Kind.PROJECT_JOINED, ids=("actor",))
+@declare(Kind.PROJECT_JOINED, ids=("actor",), strategy="collaboration")
 class ProjectJoined(Payload):
     project: int
 
@@ -63,7 +63,7 @@ class ProjectLeft(Payload):
     project: int
 
 
-@declare(Kind.PLEDGED, ids=("actor",))
+@declare(Kind.PLEDGED, ids=("actor",), strategy="collaboration")
 class Pledged(Payload):
     project: int
     need: int
@@ -81,14 +81,14 @@ class ProjectUpdate(Addressed):
     update: int
 
 
-@declare(Kind.CONTRIBUTED, ids=("actor",))
+@declare(Kind.CONTRIBUTED, ids=("actor",), strategy="contribution")
 class Contributed(Payload):
     project: int
     contribution: int
     contribution_kind: str
 
 
-@declare(Kind.CONTRIBUTION_VOTED, ids=("actor", "subject_user"))
+@declare(Kind.CONTRIBUTION_VOTED, ids=("actor", "subject_user"), strategy="collaboration")
 class ContributionVoted(Payload):
     project: int
     contribution: int
@@ -100,7 +100,8 @@ class ContributionUnvoted(Payload):
     contribution: int
 
 
-@declare(Kind.CONTRIBUTION_WON, ids=("actor", "subject_user"), notice=PROJECT)
+@declare(Kind.CONTRIBUTION_WON, ids=("actor", "subject_user"), strategy="contribution",
+         notice=PROJECT)
 class ContributionWon(Addressed):
     project: int
     contribution: int

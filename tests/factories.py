@@ -3,7 +3,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from community.models import Invitation, Product, Space, User
+from community.models import Invitation, Space, User
 from partners.models import Organisation, PartnerMembership
 
 PASSWORD = "correct horse battery staple"
@@ -81,11 +81,9 @@ class SpaceFactory(factory.django.DjangoModelFactory):
 
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Product
+        model = "community.Product"
+        django_get_or_create = ("sku",)
 
-    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
-    name = factory.Sequence(lambda n: f"Brew kettle {n}")
-    slug = factory.Sequence(lambda n: f"brew-kettle-{n}")
-    line = "Summit"
-    description = "Stainless, with a tap."
-    shop_url = factory.Sequence(lambda n: f"https://shop.example.com/p/{n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.LazyAttribute(lambda p: p.sku.lower())

@@ -45,6 +45,11 @@ def _world():
         title="Which kettle for 20 litres?", body="Looking for advice.",
     )
     answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
+    from community.host.listening import signals as listening
+
+    grumble = conversations.post_create(author=answerer, thread=question,
+                                        body="Great, another kettle that leaks 🙂")
+    listening.signals_compute([grumble.pk])  # in the human-touch queue
     notice = Notification.objects.create(recipient=owner, kind=Notification.Kind.ANSWER,
                                          actor=answerer, thread=question, post=answer)
     from community.services.users import claim_token
@@ -91,13 +96,15 @@ def _world():
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
     from community.commerce import catalogue
+    from community.models import Product
 
+    owned = Product.objects.create(sku="MATRIX-1", name="Matrix Kettle", slug="matrix-kettle")
     product = catalogue.product_create(host=brand, sku="K30", name="Summit kettle 30 L",
                                        space=space)
     product_image = catalogue.product_image_add(host=brand, product=product, upload=_image(),
                                                 alt_text="The kettle")
     return {
-        "product": product, "product_image": product_image,
+        "owned_product": owned, "product": product, "product_image": product_image,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -111,7 +118,7 @@ def _world():
         "unsubscribe_token": notifications.unsubscribe_token(
             owner.pk, notifications.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
-        "answer": answer,
+        "answer": answer, "grumble": grumble, "answerer": answerer,
     }
 
 
@@ -283,6 +290,14 @@ MATRIX: dict[str, Row] = {
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
     "host_dominated": Row(HOSTS_ONLY),
+    # Listening: the map, a member's posts behind their dot, the human-touch queue and its
+    # decisions, the weekly digest: hosts only.
+    "listening": Row(HOSTS_ONLY),
+    "listening_member": Row(HOSTS_ONLY, lambda w, u: {"username": w["answerer"].username}),
+    "listening_touch": Row(HOSTS_ONLY),
+    "touch_decide": Row(MEMBERS_ONLY_POST,
+                        lambda w, u: {"pk": w["grumble"].pk, "decision": "answered"}),
+    "listening_digest": Row(HOSTS_ONLY),
     # Shared purpose and projects (someone else's project, need and contribution)
     "purpose:purpose": Row(everyone(200)),
     "purpose:purpose_edit": Row(HOSTS_ONLY),
@@ -361,7 +376,22 @@ MATRIX: dict[str, Row] = {
     "google_login_by_token": Row(everyone(404)),
     "openid_connect_login": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
     "openid_connect_callback": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
+    # Ownership: "I own this" is a form's target; the shop's webhook takes only its signed
+    # POST; an owner's ask link opens the thread for everyone (it signs nobody in).
+    "product_own": Row(MEMBERS_ONLY_POST, lambda w, u: {"slug": _product(w).slug}),
+    "shop_purchase_webhook": Row(everyone(405)),
+    "owner_ask": Row(everyone(302), lambda w, u: {"token": _ask_token(w)}),
 }
+
+
+def _product(w):
+    return w["owned_product"]
+
+
+def _ask_token(w):
+    from community.commerce.asks import ask_token
+
+    return ask_token(thread_id=w["thread"].pk, member_id=w["owner"].pk)
 
 
 def _url_names(patterns, namespace=None):
@@ -454,6 +484,8 @@ POST_MATRIX = {
                        lambda w, u: {"pk": w["owner"].pk}, {}),
     "thread_tool": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
                     lambda w, u: {"pk": w["thread"].pk, "tool": "lock"}, {}),
+    "touch_decide": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},
+                     lambda w, u: {"pk": w["grumble"].pk, "decision": "dismissed"}, {}),
     # Projects: anyone taking part joins, pledges and votes; the lead (not the visitor)
     # and hosts manage; only hosts edit the purpose and confirm winners.
     "purpose:purpose_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {},
@@ -532,6 +564,10 @@ POST_MATRIX = {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",
     }),
+    # Anyone signed in says they own a product; the webhook refuses an unsigned call.
+    "product_own": (anon_then(302, 302), lambda w, u: {"slug": _product(w).slug},
+                    {"own": "1"}),
+    "shop_purchase_webhook": (everyone(403), lambda w, u: {}, {"delivery_id": "x"}),
 }
 
 

@@ -29,9 +29,10 @@ def test_only_the_renderer_marks_strings_as_markup():
     assert not offenders, f"HTML templates that turn escaping off: {offenders}"
 
 
-# The one URL that takes a POST without our token: RFC 8058 one-click unsubscribe, whose
-# signed link is the key (tests/community/test_notify.py).
-CSRF_EXEMPT = {"unsubscribe"}
+# The URLs that take a POST without our token: RFC 8058 one-click unsubscribe, whose
+# signed link is the key (tests/community/test_notify.py), and the shop's purchase call,
+# whose HMAC signature is (tests/community/test_purchase_webhook.py).
+CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook"}
 
 
 @pytest.mark.django_db

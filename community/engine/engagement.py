@@ -14,9 +14,13 @@ from community import pages
 from community.engine import answer_order, notifications, routing, scoring
 from community.engine.enqueue import enqueue_once
 from community.engine.events import PostApproved, PostCreated, ThreadCreated, data_of, touched
+from community.host.listening import signals as listening
 from community.models import EngagementEvent, Post
 
 BATCH_SIZE = 200
+# Events whose post has new text to read for listening (its tone, the brand, sarcasm).
+LISTENED = frozenset({EngagementEvent.Kind.THREAD_CREATED, EngagementEvent.Kind.POST_CREATED,
+                      EngagementEvent.Kind.POST_EDITED, EngagementEvent.Kind.POST_APPROVED})
 
 
 def _apply(events: list[EngagementEvent]) -> None:
@@ -46,6 +50,7 @@ def _apply(events: list[EngagementEvent]) -> None:
         elif isinstance(data, PostCreated) and data.kind == Post.Kind.ANSWER:
             answered.append((event.thread_id, event.actor_id))
     routing.answers_record(answered)
+    listening.signals_compute(e.post_id for e in events if e.post_id and e.kind in LISTENED)
     if notifications.fan_out(events):
         enqueue_once("community.send_notification_emails")
         enqueue_once("community.send_route_asks")

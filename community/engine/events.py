@@ -29,7 +29,7 @@ import types
 import typing
 from typing import Any, ClassVar
 
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 
 from community.models import EngagementEvent, Post, Thread
 from community.models.events import EVENT_KINDS
@@ -57,6 +57,7 @@ class Payload:
     KIND: ClassVar[str] = ""
     IDS: ClassVar[frozenset[str]] = frozenset()
     OWNER: ClassVar[str] = ""
+    STRATEGY: ClassVar[str] = ""  # the engagement strategy a member's event of it counts for
 
     @classmethod
     def record(cls, *, actor=None, subject_user=None, thread=None, post=None,
@@ -141,11 +142,18 @@ class Addressed(Payload):
     url: str = ""
 
 
-def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = ""):
-    """Class decorator: ``cls`` becomes the frozen payload dataclass of ``kind``."""
+def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = "", strategy: str = ""):
+    """Class decorator: ``cls`` becomes the frozen payload dataclass of ``kind``.
+
+    ``strategy`` names the engagement strategy (``engine.strategies``) a member's event of
+    this kind counts for; a kind that names none is not engagement (a follow, an edit)."""
     unknown = set(ids) - set(IDS)
     if unknown:
         raise ValueError(f"{kind}: unknown ids {sorted(unknown)} (choose from {IDS})")
+    from .strategies import NAMES
+
+    if strategy and strategy not in NAMES:
+        raise ValueError(f"{kind}: unknown strategy {strategy!r} (choose from {sorted(NAMES)})")
 
     def wrap(cls):
         data_cls = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
@@ -157,6 +165,7 @@ def declare(kind: str, *, ids: tuple[str, ...] = (), notice: str = ""):
         if issubclass(data_cls, Addressed) and not notice:
             raise ValueError(f"{kind}: an Addressed kind names the notice it makes")
         data_cls.KIND, data_cls.IDS = str(kind), frozenset(ids)
+        data_cls.STRATEGY = strategy
         data_cls.OWNER = cls.__module__.split(".")[0]
         if notice:
             data_cls.NOTICE = notice
@@ -298,28 +307,50 @@ class AccountDeleted(Payload):
 # Conversation
 
 
-@declare(Kind.THREAD_CREATED, ids=("actor", "thread", "post"))
+@declare(Kind.THREAD_CREATED, ids=("actor", "thread", "post"), strategy="conversation")
 class ThreadCreated(Mentioning):
     kind: str  # Thread.Kind
     space: int
     held: bool = False
+    photos: int | None = optional()  # the photos its opening post shows (counted as content)
 
     @property
     def opens_question(self) -> bool:
         return self.kind == Thread.Kind.QUESTION and not self.held
 
 
-@declare(Kind.POST_CREATED, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.POST_CREATED, ids=("actor", "subject_user", "thread", "post"),
+         strategy="conversation")
 class PostCreated(Mentioning):
     kind: str  # Post.Kind
     held: bool = False
     moment: int | None = optional()  # an entry to this moment (counted as content)
+    photos: int | None = optional()  # the photos the post shows (counted as content)
+    owner: int | None = optional()  # an answer by an owner of this product (commerce)
 
 
 @declare(Kind.POST_EDITED, ids=("actor", "subject_user", "thread", "post"))
 class PostEdited(Mentioning):
     held: bool = False  # the new text sent a published post back for review
     staff: bool = False  # edited by a host
+    # The photos an edit gave a post that had never shown one (nor was an entry to a
+    # moment): it is counted as content then, once (``services.media.photos_first``).
+    photos: int | None = optional()
+
+
+# Content: what members create for the brand (``host.dashboard.engagement_mix``), marked
+# in the event when the post is written: an entry to a moment names it, a post with photos
+# (or the edit that gave it its first) names them. A post is counted once.
+CONTENT_EVENT_KINDS = (Kind.THREAD_CREATED, Kind.POST_CREATED, Kind.POST_EDITED)
+CONTENT_MARKS = ("moment", "photos")
+
+
+def content_q() -> Q:
+    """The events that count their post as content."""
+    marked = Q()
+    for mark in CONTENT_MARKS:
+        marked |= Q(payload__has_key=mark)
+    return marked & Q(kind__in=CONTENT_EVENT_KINDS)
 
 
 @declare(Kind.POST_DELETED, ids=("actor", "thread", "post"))
@@ -360,7 +391,7 @@ class AnswerUnaccepted(Payload):
     pass
 
 
-@declare(Kind.VOTE_CAST, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.VOTE_CAST, ids=("actor", "subject_user", "thread", "post"), strategy="conversation")
 class VoteCast(Payload):
     vote: str  # Vote.Kind
 
@@ -424,7 +455,7 @@ class MemberUnsuspended(Payload):
 # a post or thread is added.
 
 
-@declare(Kind.COLLECTION_CREATED, ids=("actor",))
+@declare(Kind.COLLECTION_CREATED, ids=("actor",), strategy="curation")
 class CollectionCreated(Payload):
     collection: int
     public: bool
@@ -437,7 +468,8 @@ class CollectionEdited(Payload):
     public: bool
 
 
-@declare(Kind.COLLECTION_ITEM_ADDED, ids=("actor", "subject_user", "thread", "post"))
+@declare(Kind.COLLECTION_ITEM_ADDED, ids=("actor", "subject_user", "thread", "post"),
+         strategy="curation")
 class CollectionItemAdded(Payload):
     """``followers`` hear of the addition; the author of what was added too when
     ``author_told`` (someone else's post in a public collection, once a day at most)."""
@@ -495,6 +527,49 @@ class MomentEntryFeatured(Payload):
 MOMENT_KINDS = (MomentCreated, MomentEdited, MomentEntryFeatured)
 
 
+@declare(Kind.TOUCH_DECIDED, ids=("actor", "subject_user", "post"))
+class TouchDecided(Payload):
+    """A host answered a human-touch post in person, set it aside, or put it back in the
+    queue (``touch``: ``PostSignal.Touch``); ``subject_user`` wrote the post."""
+
+    touch: str
+# Commerce: who owns what (``community.commerce.ownership``). ``threads`` are the threads
+# about the product where the member answered: their answers' owner badge changes.
+
+
+@declare(Kind.OWNERSHIP_DECLARED, ids=("actor", "threads"), strategy="commerce")
+class OwnershipDeclared(Payload):
+    product: int
+
+
+@declare(Kind.OWNERSHIP_VERIFIED, ids=("actor", "subject_user", "threads"))
+class OwnershipVerified(Payload):
+    """A purchase verified ``subject_user``'s ownership (``actor``: the member themselves
+    when their confirmed address brought a pending order; none for an import or the shop's
+    call). ``upgraded``: it was declared before."""
+
+    product: int
+    source: str  # Ownership.Source
+    upgraded: bool = False
+
+
+@declare(Kind.OWNERSHIP_REMOVED, ids=("actor", "threads"))
+class OwnershipRemoved(Payload):
+    product: int
+    was_verified: bool
+
+
+@declare(Kind.OWNERSHIP_PENDING, ids=())
+class OwnershipPending(Payload):
+    """A purchase for an address no account has confirmed: kept under its digest."""
+
+    product: int
+    source: str
+
+
+OWNERSHIP_KINDS = (OwnershipDeclared, OwnershipVerified, OwnershipRemoved, OwnershipPending)
+
+
 # The catalogue: products a host adds or edits, and batches of the shop's feed. A product's
 # page and the product list show them (``community.commerce.catalogue``).
 
@@ -528,5 +603,5 @@ COMMUNITY_KINDS = (
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS, *CATALOGUE_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
 )

@@ -31,7 +31,9 @@ def describe(notice: Notification) -> str:
         Kind.MENTION: f"{who} mentioned you in “{title}”",
         Kind.LIKE: f"{who} liked your post in “{title}”",
         Kind.HELPFUL: f"{who} found your answer on “{title}” helpful",
-        Kind.ROUTED: f"Can you help? {who} asked “{title}”",
+        # An owner's ask says why they are asked ("You bought … on …", ``routing._ask``).
+        Kind.ROUTED: (f"{notice.message}; a shopper asks: “{title}”" if notice.message
+                      else f"Can you help? {who} asked “{title}”"),
         Kind.NEW_THREAD: f"{who} started “{title}” in a space you follow",
         Kind.FLAG_OUTCOME: f"A host reviewed the post you flagged in “{title}”: "
                            f"{notice.message}",

@@ -113,11 +113,14 @@ class Topic:
     NOTIFICATIONS = "notifications"
     DIGEST = "digest"
     ROUTING = "routing"
-    FIELDS = {NOTIFICATIONS: "email_notifications", DIGEST: "digest", ROUTING: "accepts_routing"}
+    LISTENING = "listening"
+    FIELDS = {NOTIFICATIONS: "email_notifications", DIGEST: "digest", ROUTING: "accepts_routing",
+              LISTENING: "listening_digest"}
     LABELS = {
         NOTIFICATIONS: "emails about replies, answers and mentions",
         DIGEST: "the activity digest",
         ROUTING: "requests to help with questions",
+        LISTENING: "the weekly “what members care about” digest",
     }
 
 
@@ -363,7 +366,9 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
                 continue
             unsubscribe = _absolute(reverse("unsubscribe",
                                             args=[unsubscribe_token(recipient.pk, topic)]))
-            open_url = _absolute(reverse("notification_open", args=[notice.pk]))
+            # An owner's ask links straight into the thread (a signed link, ``owner_ask``).
+            open_url = _absolute(notice.url if notice.kind == Kind.ROUTED and notice.url
+                                 else reverse("notification_open", args=[notice.pk]))
             send_templated(
                 to=recipient.email,
                 template="notice",

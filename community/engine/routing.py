@@ -4,12 +4,18 @@ A member's score for a question, from what they did before it was asked
 (docs/routing.md has the method, the measured figures and how the weights were chosen)::
 
     recent   = answers in the space (+ accepted ones), each fading with a half-life,
-               + a bonus for owning a product the question names
+               + a bonus for owning the product the question is about (larger when the
+               shop verified the purchase than when the member said so)
     affinity = (answers in threads sharing a tag with the question + prior)
                / (answers in the space + 1), over a longer memory
     score    = recent * (1 + tag * affinity) * (1 + speed * share answered within a day)
                + recent activity (posts of any kind) - asks outstanding (routed to them in
                the last 14 days and not answered)
+
+A question about a product (``Thread.product``, or a tag a product names) is offered first
+to the verified owners of it, best first, then to the members who said they own it, then to
+everyone else (:func:`rank`); owners who turned "ask me first about products I own" off
+(``User.accepts_owner_asks``) rank as if they did not own it.
 
 Staff, the asker, members already in the thread, inactive or unclaimed accounts, former
 members, members who turned routing off, and members already asked ``ROUTING_WEEKLY_CAP``
@@ -24,7 +30,6 @@ Routing is idempotent per question (one ``QuestionRoute`` per member and questio
 """
 import functools
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +38,15 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from community.models import Notification, Post, QuestionRoute, Thread, User
+from community.models import (
+    Notification,
+    Ownership,
+    Post,
+    Product,
+    QuestionRoute,
+    Thread,
+    User,
+)
 
 MAX_ASKED = 3
 #: Age bands in days, ``(from, to, age the band counts as)``: counts come from SQL per band
@@ -55,7 +68,8 @@ class Weights:
     accepted: float = 0.0
     tag: float = 4.0
     tag_prior: float = 0.5
-    product: float = 3.0
+    product: float = 3.0              # a verified owner of the question's product
+    declared: float = 1.5             # a member who says they own it
     speed: float = 2.0
     active: float = 0.5
     activity_half_life: float = 7.0   # days: recent posts of any kind
@@ -75,7 +89,12 @@ class Evidence:
     answers: int = 0
     fast: int = 0
     activity: list[int] = field(default_factory=lambda: [0] * len(BANDS))
-    owns_product: bool = False
+    owner: str = ""  # of the question's product: VERIFIED, DECLARED or ""
+
+
+VERIFIED, DECLARED = "verified", "declared"
+#: The order members are offered a question about a product in: verified owners first.
+TIER = {VERIFIED: 0, DECLARED: 1, "": 2}
 
 
 @dataclass
@@ -87,6 +106,8 @@ class Found:
     evidence: dict[int, Evidence]
     eligible: set[int]
     scores: dict = field(default_factory=dict, repr=False)
+    product: int | None = None  # the id of the product the question is about
+    ownerships: dict[int, Ownership] = field(default_factory=dict, repr=False)
 
     def score(self, pk: int, weights: "Weights") -> float:
         """:func:`score` of one member, kept per weights (a replay ranks twice)."""
@@ -116,8 +137,8 @@ def score(ev: Evidence, weights: Weights = WEIGHTS) -> float:
     affinity for the question's tags (the share of their answers that were in those tags,
     over a longer memory), times how quickly they usually answer, plus recent activity."""
     h, long = weights.half_life, weights.affinity_half_life
-    recent = (_decayed(ev.space, h) + weights.accepted * _decayed(ev.accepted, h)
-              + (weights.product if ev.owns_product else 0.0))
+    owned = {VERIFIED: weights.product, DECLARED: weights.declared}.get(ev.owner, 0.0)
+    recent = _decayed(ev.space, h) + weights.accepted * _decayed(ev.accepted, h) + owned
     affinity = (_decayed(ev.tag, long) + weights.tag_prior) / (_decayed(ev.space, long) + 1)
     speed = (ev.fast + 1) / (ev.answers + 2)
     return (recent * (1 + weights.tag * affinity) * (1 + weights.speed * speed)
@@ -132,32 +153,28 @@ def _band(as_of: datetime) -> Case:
                 default=Value(len(BANDS) - 1), output_field=IntegerField())
 
 
-def _product_words(thread: Thread, tag_names: list[str]) -> set[str]:
-    words = {thread.space.name.lower(), *(t.lower() for t in tag_names)}
-    words |= {w for w in re.findall(r"[a-z0-9]+", thread.title.lower()) if len(w) >= 3}
-    return {w for w in words if w}
+def _product_id(thread: Thread, tag_ids: list[int]) -> int | None:
+    """The product the question is about: its own, else one a tag of it names (at most
+    1 query)."""
+    if thread.product_id or not tag_ids:
+        return thread.product_id
+    return (Product.objects.filter(tag_id__in=tag_ids).order_by("pk")
+            .values_list("pk", flat=True).first())
 
 
-def _product_owners(thread: Thread, tag_names: list[str], limit: int = 500) -> set[int]:
-    """Owners of a product the question names, from one bounded query: the members whose
-    product list mentions a word of the title, a tag or the space, then checked exactly."""
-    words = _product_words(thread, tag_names)
-    if not words:
-        return set()
-    mention = Q()
-    for word in sorted(words):
-        mention |= Q(products__icontains=word)
-    title = thread.title.lower()
-    exact = {thread.space.name.lower(), *(t.lower() for t in tag_names)}
-    owners = set()
-    for pk, products in (User.objects.exclude(products="").filter(mention)
-                         .values_list("pk", "products")[:limit]):
-        for product in User.split_list(products):
-            p = product.lower()
-            if p in title or p in exact or any(w and w in p for w in exact):
-                owners.add(pk)
-                break
-    return owners
+def _product_owners(product_id: int | None, as_of: datetime,
+                    limit: int = 500) -> dict[int, Ownership]:
+    """The owners of the product who let owning it put them first, with the product (one
+    bounded query, verified ones first): what routing reads, not the free-text "products
+    I own"."""
+    if product_id is None:
+        return {}
+    rows = (Ownership.objects.filter(product_id=product_id, created_at__lt=as_of,
+                                     member__accepts_owner_asks=True)
+            .select_related("product")
+            .order_by(F("verified_at").asc(nulls_last=True), "pk")  # verified first
+            .only("member", "verified_at", "purchased_on", "product__name")[:limit])
+    return {row.member_id: row for row in rows}
 
 
 def gather(thread: Thread, *, as_of: datetime | None = None,
@@ -167,9 +184,7 @@ def gather(thread: Thread, *, as_of: datetime | None = None,
     from community.words import MEMBER_POST, staff_person
 
     as_of = as_of or timezone.now()
-    tags = list(thread.tags.values_list("pk", "name"))
-    tag_ids = [pk for pk, _ in tags]
-    tag_names = [name for _, name in tags]
+    tag_ids = list(thread.tags.values_list("pk", flat=True))
     # The dashboard's reading of the words: partners are members, and may be asked.
     answers = Post.objects.filter(
         MEMBER_POST, kind=Post.Kind.ANSWER, is_deleted=False, status=Post.Status.PUBLISHED,
@@ -195,10 +210,12 @@ def gather(thread: Thread, *, as_of: datetime | None = None,
         ev.tag[i] = row.get("t", 0)
         ev.answers += row["n"]
         ev.fast += row["fast"]
-    for pk in _product_owners(thread, tag_names):
-        evidence.setdefault(pk, Evidence()).owns_product = True
+    product = _product_id(thread, tag_ids)
+    ownerships = _product_owners(product, as_of)
+    for pk, owned in ownerships.items():
+        evidence.setdefault(pk, Evidence()).owner = VERIFIED if owned.is_verified else DECLARED
     if not evidence:
-        return Found(thread, as_of, {}, set())
+        return Found(thread, as_of, {}, set(), product=product)
     since = as_of - timedelta(days=ACTIVITY_DAYS)
     for row in (Post.objects.filter(author_id__in=list(evidence), is_deleted=False,
                                     created_at__gte=since, created_at__lt=as_of)
@@ -215,7 +232,7 @@ def gather(thread: Thread, *, as_of: datetime | None = None,
         .exclude(pk__in=Post.objects.filter(thread=thread, created_at__lt=as_of)
                  .values("author_id")).values_list("pk", flat=True)
     )
-    return Found(thread, as_of, evidence, eligible)
+    return Found(thread, as_of, evidence, eligible, product=product, ownerships=ownerships)
 
 
 class RouteLedger:
@@ -243,7 +260,9 @@ class RouteLedger:
 def rank(found: Found, *, limit: int = MAX_ASKED, cap: int | None = None,
          ledger=None, weights: Weights = WEIGHTS) -> list[int]:
     """The ids of the ``limit`` best eligible members, skipping those over the weekly cap
-    (``cap=0`` turns the cap off; ``None`` reads the setting)."""
+    (``cap=0`` turns the cap off; ``None`` reads the setting): verified owners of the
+    question's product first, then those who said they own it, then everyone else, each
+    group by score."""
     if not found.eligible:
         return []
     ledger = ledger or RouteLedger()
@@ -253,7 +272,8 @@ def rank(found: Found, *, limit: int = MAX_ASKED, cap: int | None = None,
     waiting = ledger.outstanding(pool, found.as_of) if weights.outstanding else Counter()
     points = {pk: found.score(pk, weights) - weights.outstanding * waiting[pk]
               for pk in pool}
-    ranked = sorted((pk for pk in pool if points[pk] > 0), key=lambda pk: (-points[pk], pk))
+    ranked = sorted((pk for pk in pool if points[pk] > 0),
+                    key=lambda pk: (TIER[found.evidence[pk].owner], -points[pk], pk))
     return ranked[:limit]
 
 
@@ -261,10 +281,33 @@ def candidates(thread: Thread, limit: int = MAX_ASKED, *, as_of: datetime | None
                reach_unclaimed: bool = False, cap: int | None = None, ledger=None,
                weights: Weights = WEIGHTS) -> list[User]:
     """The members to ask about ``thread``, best first (production: now, claimed only)."""
-    found = gather(thread, as_of=as_of, reach_unclaimed=reach_unclaimed)
+    return _chosen(thread, limit=limit, as_of=as_of, reach_unclaimed=reach_unclaimed, cap=cap,
+                   ledger=ledger, weights=weights)[0]
+
+
+def _chosen(thread, **kwargs) -> tuple[list[User], Found]:
+    limit = kwargs.pop("limit", MAX_ASKED)
+    cap, ledger = kwargs.pop("cap", None), kwargs.pop("ledger", None)
+    weights = kwargs.pop("weights", WEIGHTS)
+    found = gather(thread, **kwargs)
     chosen = rank(found, limit=limit, cap=cap, ledger=ledger, weights=weights)
     people = User.objects.in_bulk(chosen)
-    return [people[pk] for pk in chosen]
+    return [people[pk] for pk in chosen], found
+
+
+def _ask(thread: Thread, member: User, found: Found) -> Notification:
+    """The notice asking ``member``: an owner's says why ("You bought <product> on <date>")
+    and carries the signed one-click link into the thread."""
+    from community.commerce import asks
+
+    notice = Notification(recipient=member, kind=Notification.Kind.ROUTED,
+                          actor_id=thread.author_id, thread=thread,
+                          post_id=thread.opening_post_id)
+    owned = found.ownerships.get(member.pk)
+    if owned is not None:
+        notice.message = asks.why_asked(owned)[:500]
+        notice.url = asks.ask_url(thread_id=thread.pk, member_id=member.pk)[:300]
+    return notice
 
 
 def route_question(*, thread_id: int) -> list[int]:
@@ -274,16 +317,14 @@ def route_question(*, thread_id: int) -> list[int]:
     ).first()
     if thread is None or QuestionRoute.objects.filter(thread=thread).exists():
         return []
-    chosen = candidates(thread)
+    chosen, found = _chosen(thread)
     QuestionRoute.objects.bulk_create(
         [QuestionRoute(thread=thread, member=m) for m in chosen], ignore_conflicts=True
     )
     from community.engine.notifications import as_chosen
 
     Notification.objects.bulk_create(
-        as_chosen([Notification(recipient=m, kind=Notification.Kind.ROUTED,
-                                actor_id=thread.author_id, thread=thread,
-                                post_id=thread.opening_post_id) for m in chosen],
+        as_chosen([_ask(thread, m, found) for m in chosen],
                   {m.pk: m.notice_settings for m in chosen}),
         ignore_conflicts=True,
     )

@@ -42,7 +42,6 @@ from statistics import median
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
     DurationField,
     Exists,
@@ -53,8 +52,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
@@ -298,42 +295,57 @@ def dominated_threads(period: Period):
     )
 
 
-# What members (not staff) did, by kind of engagement: talking, reacting, building together
-# (joining projects, pledging, voting on contributions), contributing to projects and
-# curating (making collections and adding threads and posts to them), and content: what
-# members create for the brand (entries to moments: their ``post_created`` events name the
-# moment, and count here rather than under conversation).
-CONTENT_ENTRY = "moment_entry"  # a post_created event that names a moment
-MIX = (
-    ("conversation", "Conversation", ("thread_created", "post_created")),
-    ("reactions", "Reactions", ("vote_cast",)),
-    ("collaboration", "Collaboration", ("project_joined", "pledged", "contribution_voted")),
-    ("contribution", "Contribution", ("contributed", "contribution_won", "project_proposed")),
-    ("curation", "Curation", ("collection_created", "collection_item_added")),
-    ("content", "Content", (CONTENT_ENTRY,)),
-)
+# What members (not staff) did, by engagement strategy (``engine.strategies``: each event
+# kind names its strategy where it is declared, and a mark the writer put in the payload
+# moves a post to content or commerce).
+
+
+def _strategy_rows(period: Period, *, bucket=None):
+    from community.engine import strategies
+    from community.models import EngagementEvent
+
+    rows = (
+        EngagementEvent.objects.filter(period.q("created_at"),
+                                       kind__in=strategies.counted_kinds(),
+                                       actor__isnull=False)
+        .exclude(words.staff_person("actor"))
+        .annotate(what=strategies.classify()).exclude(what="")
+    )
+    if bucket is not None:
+        rows = rows.annotate(bucket=bucket("created_at")).values("bucket", "what")
+    else:
+        rows = rows.values("what")
+    return rows.annotate(n=Count("pk"))
 
 
 def engagement_mix(period: Period) -> list[dict]:
-    """Members' engagement events in ``period`` by kind of engagement (1 query)."""
-    from community.models import EngagementEvent
+    """Members' engagement events in ``period`` by strategy, with what would start each
+    that has none (1 query)."""
+    from community.engine import strategies
 
-    counted = {kind: name for name, _, kinds in MIX for kind in kinds}
-    what = Case(When(kind="post_created", payload__has_key="moment",
-                     then=Value(CONTENT_ENTRY)), default=F("kind"))
-    kinds = (counted.keys() - {CONTENT_ENTRY}) | {"post_created"}
-    rows = (
-        EngagementEvent.objects.filter(period.q("created_at"), kind__in=kinds,
-                                       actor__isnull=False)
-        .exclude(words.staff_person("actor"))
-        .annotate(what=what).values("what").annotate(n=Count("pk"))
-    )
-    totals = dict.fromkeys((name for name, _, _ in MIX), 0)
-    for row in rows:
-        totals[counted[row["what"]]] += row["n"]
+    totals = dict.fromkeys(strategies.NAMES, 0)
+    for row in _strategy_rows(period):
+        totals[row["what"]] += row["n"]
     everything = sum(totals.values())
-    return [{"name": name, "label": label, "count": totals[name],
-             "share": ratio(totals[name], everything)} for name, label, _ in MIX]
+    return [{"name": s.name, "label": s.label, "count": totals[s.name], "start": s.start,
+             "share": ratio(totals[s.name], everything)} for s in strategies.STRATEGIES]
+
+
+def engagement_over_time(period: Period) -> list[dict]:
+    """Per day (periods up to 31 days) or per week: members' events by strategy
+    (``{"day": date, "counts": {strategy: n}, "total": n}``, oldest first; 1 query)."""
+    from community.engine import strategies
+
+    start = period.start or Period(since=first_post_day() or timezone.now().date()).start
+    end = period.end or timezone.now()
+    trunc = TruncDay if (end - start) <= timedelta(days=31) else TruncWeek
+    buckets: dict = {}
+    for row in _strategy_rows(period, bucket=trunc):
+        day = row["bucket"].date()
+        counts = buckets.setdefault(day, dict.fromkeys(strategies.NAMES, 0))
+        counts[row["what"]] += row["n"]
+    return [{"day": day, "counts": counts, "total": sum(counts.values())}
+            for day, counts in sorted(buckets.items())]
 
 
 def cli_health(period: Period | None = None) -> dict:

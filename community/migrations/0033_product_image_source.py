@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0030_commerce'),
+        ('community', '0032_owner_asks'),
     ]
 
     operations = [

@@ -20,6 +20,7 @@ from .drafts import Draft
 from .events import EngagementEvent
 from .imports import ImportedObject
 from .invitations import Invitation
+from .listening import PostSignal, SearchMiss
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
@@ -49,7 +50,9 @@ __all__ = [
     "Post",
     "PostImage",
     "PostRevision",
+    "PostSignal",
     "QuestionRoute",
+    "SearchMiss",
     "SearchWord",
     "Space",
     "SpaceFollow",

@@ -134,6 +134,8 @@ class PurchaseDelivery(models.Model):
     """One delivery of the shop's purchase webhook, by the id the shop gave it."""
 
     delivery_id = models.CharField(max_length=100, unique=True)
+    # What the delivery said (SHA-256 of its body): the same id with another body is refused.
+    body_sha256 = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     ownerships = models.PositiveSmallIntegerField(default=0)
 

@@ -52,6 +52,11 @@ class EngagementEvent(models.Model):
         PRODUCT_CREATED = "product_created", "Product added to the catalogue"
         PRODUCT_EDITED = "product_edited", "Product edited, pictured or moved in its family"
         PRODUCTS_IMPORTED = "products_imported", "Products imported from the shop's feed"
+        TOUCH_DECIDED = "touch_decided", "Human-touch post answered, set aside or put back"
+        OWNERSHIP_DECLARED = "ownership_declared", "Ownership of a product declared"
+        OWNERSHIP_VERIFIED = "ownership_verified", "Ownership of a product verified by a purchase"
+        OWNERSHIP_REMOVED = "ownership_removed", "Ownership of a product removed"
+        OWNERSHIP_PENDING = "ownership_pending", "A purchase kept for an address with no account"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

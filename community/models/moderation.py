@@ -69,6 +69,14 @@ class CommunitySettings(models.Model):
         default="Welcome to the community, {name}! Tell us what you brew, ask anything, and "
         "say hello in the introductions thread. Other members are glad to help.",
         help_text="Sent by the one-click welcome; {name} is the member's name.")
+    brand_terms = models.TextField(
+        "words for the brand", blank=True,
+        help_text="One word or phrase per line that means the brand, besides the site's "
+        "name and the product names and lines: a post naming one speaks of the brand.")
+    brand_slogans = models.TextField(
+        "brand slogans", blank=True,
+        help_text="One per line, besides the tagline: a post quoting one back, next to "
+        "negative words, reads as sarcastic.")
 
     class Meta:
         verbose_name = verbose_name_plural = "community settings"
@@ -91,6 +99,16 @@ class CommunitySettings(models.Model):
 
     def blocked(self) -> list[str]:
         return [w.strip().lower() for w in self.blocked_words.splitlines() if w.strip()]
+
+    def brand_words(self) -> list[str]:
+        return _lines(self.brand_terms)
+
+    def slogans(self) -> list[str]:
+        return _lines(self.brand_slogans)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip().lower() for line in (text or "").splitlines() if line.strip()]
 
 
 class Flag(models.Model):

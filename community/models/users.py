@@ -82,6 +82,16 @@ class User(AbstractUser):
     accepts_routing = models.BooleanField(
         "ask me to help with questions I might know", default=True
     )
+    listening_digest = models.BooleanField(
+        "email me the weekly \"what members care about\" digest", default=True,
+        help_text="Hosts only: sent on Mondays.")
+    listening_digest_week = models.DateField(
+        null=True, blank=True, help_text="Monday of the last week whose listening digest was "
+        "sent to this host.")
+    accepts_owner_asks = models.BooleanField(
+        "ask me first about products I own", default=True,
+        help_text="Off: a shopper's question about a product you own is not sent to you "
+                  "for owning it.")
     # Per kind of notice, on the site and by email: ``{"answers": {"site": true, "email":
     # false}, ...}``, keyed by ``community.engine.notice_settings`` rows; a row the member
     # never saved keeps its default. Beside the member, not in a table of its own: fan-out

@@ -12,7 +12,7 @@ Only views, template tags, middleware and the engine's hooks (``services.events`
 (``tests/test_import_layers.py``). A view keeps a selector's result with
 ``remember(parts, selector, tags=...)``.
 """
-from .anonymous import HEADER, anonymous_page
+from .anonymous import HEADER, Fixed, anonymous_page
 from .bodies import render_body
 from .slots import CSRF_SLOT, FORM_SLOTS, slotted, with_values
 from .store import PAGE_TIMEOUT, fragment_key, kept, remember, rendered_once
@@ -27,7 +27,7 @@ from .versions import (
 )
 
 __all__ = [
-    "CSRF_SLOT", "FORM_SLOTS", "HEADER", "PAGE_TIMEOUT", "RequestVersionsMiddleware",
+    "CSRF_SLOT", "FORM_SLOTS", "Fixed", "HEADER", "PAGE_TIMEOUT", "RequestVersionsMiddleware",
     "anonymous_page", "fragment_key", "invalidate", "invalidate_on_commit",
     "invalidate_with_commit", "kept", "member_tag", "product_tag", "remember", "render_body",
     "rendered_once", "slotted", "thread_tag", "with_values",

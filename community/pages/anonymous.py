@@ -39,12 +39,19 @@ def _storable(response) -> bool:
     )
 
 
+class Fixed(str):
+    """A part of a page's name that no event bumps but the clock changes (a moment being
+    open or closed): it goes into the key as it is, with no version to look up."""
+
+    __slots__ = ()
+
+
 def anonymous_page(tags, *, on_hit=None):
     """Serve this view from the cache to anonymous visitors.
 
-    ``tags(request, **kwargs)`` names what the page shows besides ``site``; ``on_hit``
-    is called with the same arguments when the page comes from the cache (counting a
-    view, say)."""
+    ``tags(request, **kwargs)`` names what the page shows besides ``site`` (and may add
+    :class:`Fixed` parts); ``on_hit`` is called with the same arguments when the page comes
+    from the cache (counting a view, say)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -52,12 +59,14 @@ def anonymous_page(tags, *, on_hit=None):
             if not (settings.PAGE_CACHE and _anonymous_request(request)) or switches.off(
                     "anonymous"):
                 return view(request, *args, **kwargs)
-            wanted = ["site", *tags(request, **kwargs)]
+            named = tags(request, **kwargs)
             try:
+                wanted = ["site", *(t for t in named if not isinstance(t, Fixed))]
                 stamps = versions.current(wanted)
                 key = "pc:page:2:" + hashlib.sha256("|".join(
                     [request.path, request.META.get("QUERY_STRING", "")]
                     + [f"{t}={stamps[t]}" for t in wanted]
+                    + [str(t) for t in named if isinstance(t, Fixed)]
                 ).encode()).hexdigest()
                 hit = versioned_get_many([key]).get(key)
             except Exception as error:  # noqa: BLE001  (cache down: render as usual)

@@ -76,6 +76,7 @@ def loaded(post) -> tuple:
 def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
     facts = (
         templates_version(), settings.BRAND.get("name"), post.pk, loaded(post),
+        getattr(post, "owner_mark", ""),  # the owner badge (``commerce.owners.mark_posts``)
         thread.accepted_answer_id == post.pk, accepted_slot, page.num_pages, may_reply,
         tuple(sorted(allowed.items())),
     )

@@ -16,7 +16,8 @@ The tags, and the pages that depend on them:
 - ``feed``: every list of threads (home, spaces, search, their fragments).
 - ``site``: what every page shows (people's names and pictures, spaces, the purpose).
 - ``catalogue``: the product list and every product's page (a product's name shows on its
-  family's pages); ``product:<id>``: one product's page (who owns it, its offers).
+  family's pages); ``product:<id>``: one product's page (its owners, the questions
+  about it, its offers).
 - ``project:<id>`` and ``organisation:<id>``: a project's and a partner organisation's
   pages, which no shared cache holds yet; naming them keeps a pledge or a vote for a
   contribution from flushing the thread lists.
@@ -141,6 +142,16 @@ STALE = {
     Kind.MOMENT_CREATED: row(thread=True, feed=True),
     Kind.MOMENT_EDITED: row(thread=True, feed=True),
     Kind.MOMENT_ENTRY_FEATURED: row(thread=True, feed=True),
+    # Listening: a host's decision on a human-touch post shows on the host's listening
+    # pages only, which are never kept.
+    Kind.TOUCH_DECIDED: row(people=False),
+    # Ownership: the owner's profile (their products), the product's page (its owners), and
+    # the threads about the product where they answered (the owner badge on those answers).
+    Kind.OWNERSHIP_DECLARED: row(thread=True, product=True),
+    Kind.OWNERSHIP_VERIFIED: row(thread=True, product=True),
+    Kind.OWNERSHIP_REMOVED: row(thread=True, product=True),
+    # A purchase waiting for its address's account shows nowhere.
+    Kind.OWNERSHIP_PENDING: row(people=False),
     # The catalogue: the product list and the product pages (a product's name and picture
     # show on its family's pages, so an edit reaches them all: edits are rare). No thread
     # list shows a product.

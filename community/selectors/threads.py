@@ -6,7 +6,8 @@ from django.db import connection
 from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 
 from community import permissions
-from community.models import Post, Tag, Thread, ThreadFollow, User, Vote
+from community.commerce.owners import mark_posts
+from community.models import Post, Product, Tag, Thread, ThreadFollow, User, Vote
 from community.prepared import statement
 
 POSTS_PER_PAGE = 20
@@ -61,12 +62,15 @@ class ThreadPage:
 
 def thread_get(pk: int) -> Thread:
     """The thread with what its header needs and ``last_position``, its last post's place,
-    which says how many pages it has (1 query + 1 for tags)."""
+    which says how many pages it has (1 query + 1 for tags, each with ``product_pk``, the
+    product it names, if any: answers by its owners carry a badge)."""
     last = Post.objects.filter(thread=OuterRef("pk")).order_by("-position").values("position")
+    named = Product.objects.filter(tag=OuterRef("pk")).order_by("pk").values("pk")
     return (
         Thread.objects.select_related("space").defer("search_vector")
         .annotate(last_position=Subquery(last[:1]))
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name").annotate(
+            product_pk=Subquery(named[:1]))))
         .get(pk=pk)
     )
 
@@ -99,7 +103,7 @@ def thread_window(thread: Thread, number: int, *, everything: bool,
     if ids is not None:
         found = {post.pk: post for post in _cards(Post.objects.filter(pk__in=ids))}
         posts = [found[pk] for pk in ids if pk in found]
-        return _Window(posts=posts, accepted=_accepted(thread, number, posts))
+        return _marked(thread, _Window(posts=posts, accepted=_accepted(thread, number, posts)))
     low = _first_position(number)
     window = _cards(Post.objects.filter(thread=thread, position__gte=low,
                                         position__lt=low + POSTS_PER_PAGE))
@@ -108,7 +112,14 @@ def thread_window(thread: Thread, number: int, *, everything: bool,
     # The LIMIT tells the planner what the range means: without it PostgreSQL guesses
     # thousands of rows for a long thread and starts parallel workers to sort twenty.
     posts = list(window.order_by("position")[:POSTS_PER_PAGE])
-    return _Window(posts=posts, accepted=_accepted(thread, number, posts))
+    return _marked(thread, _Window(posts=posts, accepted=_accepted(thread, number, posts)))
+
+
+def _marked(thread, window: _Window) -> _Window:
+    """The answers by owners of the thread's product marked (kept with the window: an
+    ownership's event names the threads where the owner answered, bumping them)."""
+    mark_posts(thread, [*window.posts, window.accepted])
+    return window
 
 
 def _accepted(thread, number, posts) -> Post | None:
@@ -288,6 +299,7 @@ def _with_own(thread, posts, own, *, ordered, order, shown, number, listing) -> 
     """``posts`` with the viewer's own held posts in their places: by position, or in
     another order after the post they follow in the hosts' list."""
     mine = list(_cards(Post.objects.filter(pk__in=own)))
+    mark_posts(thread, mine)
     if not ordered:
         return sorted(posts + mine, key=lambda post: post.position)
     full = listing(thread, order, everything=True)

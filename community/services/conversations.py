@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community import permissions, words
+from community.commerce import owners
 from community.content import limits, rendering, search_index
 from community.content import tags as tag_names
 from community.engine import answer_order, events
@@ -163,7 +164,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         )
         thread.opening_post = post
         thread.save(update_fields=["opening_post"])
-        media.images_attach(post, owners=[author])
+        photos = media.images_attach(post, owners=[author])
         if tags:
             thread.tags.set(tags_resolve(tags))
         ThreadFollow.objects.get_or_create(user=author, thread=thread)
@@ -173,6 +174,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         events.ThreadCreated.record(
             actor=author, thread=thread, post=post,
             kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
+            photos=photos or None,
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)
@@ -219,7 +221,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             status=Post.Status.HELD if held else Post.Status.PUBLISHED,
             held_reason=held,
         )
-        media.images_attach(post, owners=[author])
+        photos = media.images_attach(post, owners=[author])
         if not held:  # a held post counts once a host approves it
             Thread.objects.filter(pk=thread.pk).update(
                 post_count=F("post_count") + 1,
@@ -232,6 +234,9 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             actor=author, subject_user=parent.author_id if parent else thread.author_id,
             thread=thread, post=post,
             kind=kind, mentions=sorted(rendered.mentions), held=bool(held), moment=moment,
+            photos=photos or None,
+            owner=owners.owned_product_answered(thread, author.pk)
+            if kind == Post.Kind.ANSWER else None,
         )
     if not held and created_at is None:
         limits.promote_if_earned(author)
@@ -361,7 +366,7 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
         fields += ["status", "held_reason"]
     post.save(update_fields=fields)
     # The photos of the post's author, or of the host rewriting it, that the text shows.
-    media.images_attach(post, owners={post.author_id, editor.pk})
+    taken = media.images_attach(post, owners={post.author_id, editor.pk})
     if newly_held:  # out of the thread until a host approves it (which counts it again)
         if post.kind == Post.Kind.OPENING:
             Thread.objects.filter(pk=post.thread_id).update(is_hidden=True)
@@ -375,7 +380,7 @@ def text_replace(post: Post, body: str, checked: "limits.Checked", *, editor: Us
     search_index.posts_index(post_ids=[post.pk])
     events.PostEdited.record(actor=editor, subject_user=post.author_id, thread=post.thread_id,
                              post=post, mentions=sorted(checked.mentions), held=newly_held,
-                             staff=staff)
+                             staff=staff, photos=media.photos_first(post, taken=taken))
 
 
 def post_delete(*, actor: UserModel, post: Post) -> Post:

@@ -145,16 +145,35 @@ def uploads_for(owners) -> "callable":
     return lookup
 
 
-def images_attach(post: Post, *, owners) -> None:
+def images_attach(post: Post, *, owners) -> int:
     """Inside the post's write: the images its body shows that ``owners`` uploaded and no
     post has taken become this post's; those it no longer shows are let go (deleted by the
-    clean-up unless another post shows them)."""
+    clean-up unless another post shows them). Returns how many it took (for a new post:
+    the photos it shows, which its event records)."""
     keys = keys_in(post.body)
     owner_ids = [getattr(o, "pk", o) for o in owners]
+    taken = 0
     if keys:
-        _not_products(PostImage.objects.filter(key__in=keys, post__isnull=True,
-                                               uploader_id__in=owner_ids)).update(post=post)
+        taken = _not_products(PostImage.objects.filter(
+            key__in=keys, post__isnull=True, uploader_id__in=owner_ids)).update(post=post)
     PostImage.objects.filter(post=post).exclude(key__in=keys).update(post=None)
+    return taken
+
+
+def photos_first(post: Post, *, taken: int) -> int | None:
+    """After an edit (its revision written) took ``taken`` photos: the photos the post now
+    shows, when no earlier text of the post named one and it is not an entry to a moment
+    (either was counted as content when written), so that the edit's event counts the post
+    as content, once; else None. Two indexed look-ups by post, only when it took photos."""
+    if not taken:
+        return None
+    from community.models import MomentEntry, PostRevision
+
+    if MomentEntry.objects.filter(post=post).exists():
+        return None
+    if PostRevision.objects.filter(post=post, body__contains=rendering.UPLOAD_SCHEME).exists():
+        return None
+    return PostImage.objects.filter(post=post).count()
 
 
 def _files_delete_on_commit(rows) -> None:

@@ -77,15 +77,17 @@ def answer_order_set(*, actor: User, order: str) -> bool:
 
 
 NOTICE_FIELDS = {"email_notifications": "email", "digest": "digest",
-                 "accepts_routing": "routing"}
+                 "accepts_routing": "routing", "accepts_owner_asks": "owner_asks",
+                 "listening_digest": "listening"}
 
 
 def notice_settings_save(*, actor: User, rows: dict | None = None,
                          fields: dict | None = None) -> list[str]:
     """Save ``actor``'s choice of notices: ``rows`` maps a row of
     ``engine.notice_settings`` to ``{"site": bool, "email": bool}`` (either key may be
-    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest`` and
-    ``accepts_routing``. Returns what changed (nothing changed: no write, no event)."""
+    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest``,
+    ``accepts_routing`` and (hosts) ``listening_digest``. Returns what changed (nothing
+    changed: no write, no event)."""
     rows, fields = rows or {}, fields or {}
     unknown = sorted(set(rows) - {row.key for row in notice_settings.rows()})
     if unknown or set(fields) - set(NOTICE_FIELDS):
@@ -206,4 +208,7 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
         member.save(update_fields=["email", "is_unclaimed", "password", "display_name"])
         EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
         events.MemberClaimed.record(actor=member)
+        from community.commerce.ownership import pending_claim
+
+        pending_claim(member=member, email=email)
     return member

@@ -55,6 +55,33 @@ def bar_chart(rows: list[dict]) -> dict:
             "track_w": BAR_MAX, "total": sum(row["count"] for row in rows)}
 
 
+STACK_W, STACK_H = 600, 160
+
+
+def stacked_chart(buckets: list[dict], names: list[str]) -> dict:
+    """Columns of counts stacked by strategy, one per ``engagement_over_time`` bucket."""
+    top = max((b["total"] for b in buckets), default=0) or 1
+    n = max(len(buckets), 1)
+    step = STACK_W / n
+    columns = []
+    for i, bucket in enumerate(buckets):
+        y, parts = float(STACK_H), []
+        for name in names:
+            count = bucket["counts"].get(name, 0)
+            if not count:
+                continue
+            height = round(count / top * STACK_H, 1)
+            y = round(y - height, 1)
+            parts.append({"name": name, "count": count, "y": y, "h": height})
+        columns.append({"day": bucket["day"], "total": bucket["total"], "parts": parts,
+                        "counts": [bucket["counts"].get(name, 0) for name in names],
+                        "x": round(i * step + step * 0.1, 1), "w": round(step * 0.8, 1)})
+    return {"columns": columns, "w": STACK_W, "h": STACK_H, "top": top,
+            "total": sum(b["total"] for b in buckets),
+            "first": buckets[0]["day"] if buckets else None,
+            "last": buckets[-1]["day"] if buckets else None}
+
+
 def period_name(period) -> str:
     """What the period picker calls ``period``, for the page's heading."""
     if period.whole_history:
@@ -85,6 +112,10 @@ def dashboard(request):
     trends = metrics.trends(period)
     spaces = metrics.spaces(period)
     mix = metrics.engagement_mix(period)
+    if previous:
+        before = {row["name"]: row["count"] for row in metrics.engagement_mix(previous)}
+        for row in mix:
+            row["before"] = before[row["name"]]
     quiet = not figures["posts"] and not figures["questions"] and not period.whole_history
     return render(request, "community/host_dashboard.html", {
         **context, "figures": figures, "trends": trends, "period_name": period_name(period),
@@ -97,7 +128,11 @@ def dashboard(request):
         "brand_talks": figures["social_ratio"] is not None
         and figures["social_ratio"] < metrics.PARTY_LINE,
         "advocates": metrics.advocates(period),
-        "mix": mix, "mix_chart": bar_chart(mix),
+        "mix": mix, "mix_chart": bar_chart(mix), "previous": previous,
+        "mix_quiet": [row for row in mix if not row["count"]],
+        "mix_over_time": stacked_chart(metrics.engagement_over_time(period),
+                                       [row["name"] for row in mix]),
+        "mix_labels": [row["label"] for row in mix],
         "routing": advocate_selectors.routing_stats(),
     })
 
@@ -122,6 +157,9 @@ def dashboard_csv(request):
         writer.writerow(["community", key, "" if value is None else value])
     for row in metrics.engagement_mix(period):
         writer.writerow(["engagement_mix", row["name"], row["count"]])
+    for bucket in metrics.engagement_over_time(period):
+        for name, n in bucket["counts"].items():
+            writer.writerow([f"trend_{name}", bucket["day"].isoformat(), n])
     for row in metrics.spaces(period):
         writer.writerow(["space_social_ratio", _csv_safe(row["name"]), row["social_ratio"]])
     for row in metrics.trends(period):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions
@@ -32,26 +33,64 @@ def moment_list(request):
 
 
 def _detail_context(request, moment, form=None) -> dict:
-    gallery = selectors.gallery(moment, sort=request.GET.get("sort", ""),
-                                page=page_number(request.GET.get("page")))
+    sort, number = request.GET.get("sort", ""), page_number(request.GET.get("page"))
     may_enter = permissions.can_enter_moment(request.user, moment)
+    may_host = permissions.can_host_moment(request.user, moment)
+    # The featured entries and the gallery are alike for every reader but a host (whose
+    # tiles carry the Feature buttons): kept as one fragment under the moment's thread,
+    # which every entry, vote, reply, hide and feature bumps; read only on a miss.
+    gallery = SimpleLazyObject(lambda: selectors.gallery(moment, sort=sort, page=number))
     return {
         "moment": moment, "gallery": gallery, "page": gallery, "state": moment.state(),
         "may_enter": may_enter,
         "form": form if form is not None else (MomentEntryForm(moment=moment)
                                                if may_enter else None),
-        "may_host": permissions.can_host_moment(request.user, moment),
+        "may_host": may_host,
+        "gallery_key": _gallery_key(moment, "gallery", sort, number, may_host),
+        "featured_key": _gallery_key(moment, "featured", "", 1, may_host),
     }
+
+
+def _gallery_key(moment, part, sort, number, may_host) -> str:
+    if may_host:
+        return ""
+    return pages.fragment_key(f"moment-{part}", moment.pk, sort, number,
+                              tags=(pages.thread_tag(moment.thread_id),))
+
+
+class _NoMoment(LookupError):
+    pass
+
+
+def _moment_thread(pk) -> str:
+    thread_id = Moment.objects.filter(pk=pk).values_list("thread_id", flat=True).first()
+    if thread_id is None:
+        raise _NoMoment(pk)  # nothing kept: the moment may yet be made
+    return str(thread_id)
+
+
+def _moment_times(pk):
+    return Moment.objects.filter(pk=pk).values_list("opens_at", "closes_at").first()
 
 
 def _moment_tags(request, pk, **kwargs):
     """A moment's page shows its thread (entries are posts in it: new ones, votes, replies,
     hides and features bump it) and whether it is upcoming, open or closed, which changes
-    with the clock rather than by an event: the state is part of the page's name."""
-    moment = Moment.objects.filter(pk=pk).only("thread_id", "opens_at", "closes_at").first()
-    if moment is None:
+    with the clock rather than by an event: the state is a fixed part of the page's name.
+    A moment keeps its thread for good, so which thread is kept with no version; its times
+    change only by an edit, which bumps the thread: a hit costs no query."""
+    try:
+        thread_id = pages.kept(f"pc:moment:{pk}:thread", lambda: _moment_thread(pk))
+    except _NoMoment:
         return []
-    return [pages.thread_tag(moment.thread_id), f"moment:{pk}:{moment.state()}"]
+    if isinstance(thread_id, bytes):
+        thread_id = thread_id.decode()
+    tag = pages.thread_tag(thread_id)
+    times = pages.remember(("moment-times", pk), lambda: _moment_times(pk), tags=(tag,))
+    if times is None:
+        return [tag]
+    state = Moment(opens_at=times[0], closes_at=times[1]).state()
+    return [tag, pages.Fixed(f"moment:{pk}:{state}")]
 
 
 @require_GET

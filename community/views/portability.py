@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from community.commerce.ownership import owned_by
 from community.engine import notice_settings
 from community.models import Collection, Post, PostImage, Vote
 
@@ -23,7 +24,8 @@ def my_data(request):
 @login_required
 @require_GET
 def my_data_download(request):
-    """Your profile, posts, photos, votes and collections as one JSON file."""
+    """Your profile, the products you own, posts, photos, votes and collections as one JSON
+    file."""
     user = request.user
     data = {
         "profile": {
@@ -32,7 +34,15 @@ def my_data_download(request):
             "interests": user.interests, "joined": user.date_joined.isoformat(),
             "digest": user.digest, "email_notifications": user.email_notifications,
             "notifications": notice_settings.choices_of(user.notice_settings),
+            "owner_asks": user.accepts_owner_asks,
         },
+        "products_owned": [
+            {"sku": o.product.sku, "name": o.product.name, "source": o.source,
+             "verified_at": o.verified_at and o.verified_at.isoformat(),
+             "purchased_on": o.purchased_on and o.purchased_on.isoformat(),
+             "order_ref": o.order_ref}
+            for o in owned_by(user)
+        ],
         "posts": [
             {"id": p.pk, "thread": p.thread.title, "thread_id": p.thread_id, "kind": p.kind,
              "body": p.body, "created_at": p.created_at.isoformat(), "deleted": p.is_deleted,

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from community import pages, permissions
+from community.commerce import ownership
 from community.content import limits
 from community.forms import AccountDeleteForm, ProfileForm
 from community.models import User
@@ -39,6 +40,11 @@ def profile_detail(request, username):
         "activity": activity,
         "activity_tabs": profile_selectors.Activity.ALL,
         "rights": limits.progress(member) if request.user.pk == member.pk else None,
+        "ownerships": ownership.owned_by(member),
+        # What they once typed as "products I own": shown to them only, with the catalogue's
+        # products of those names (to say "I own this" on).
+        "mentioned": ownership.mentioned_products(member) if request.user.pk == member.pk
+        else [],
         "may_suspend": permissions.can_moderate(request.user)
         and not permissions.is_staff_host(member),
     })

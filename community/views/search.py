@@ -5,9 +5,21 @@ from django.views.decorators.http import require_GET
 
 from community import pages
 from community.content import search as search_engine
+from community.host.listening.services import search_miss_record
 from community.models import Tag, Thread
 from community.selectors.feeds import page_number
 from community.views.feeds import kept_spaces
+
+
+def _searched(query, filters, page, correct):
+    """The search's results; a first page that found nothing without filters is counted
+    for the hosts' digest by its words alone (``listening.services.search_miss_record``).
+    Counted when the results are computed: a repeat served from the kept fragment is not
+    counted again until the threads change."""
+    found = search_engine.search(query, filters, page=page, correct=correct)
+    if not found.results and page == 1 and filters == search_engine.Filters():
+        search_miss_record(words=search_engine.words_of(query))
+    return found
 
 
 @require_GET
@@ -29,8 +41,7 @@ def search(request):
     # Results are the same for every visitor: rendered once per version of the feed (any
     # change to threads bumps it), their queries run only when the fragment is rendered.
     if query.strip():
-        results = SimpleLazyObject(lambda: search_engine.search(
-            query, filters, page=page, correct=correct))
+        results = SimpleLazyObject(lambda: _searched(query, filters, page, correct))
     elif tag is not None:
         results = SimpleLazyObject(lambda: search_engine.tagged(tag, filters, page=page))
     else:

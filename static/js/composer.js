@@ -1,8 +1,10 @@
 // The composer (templates/components/_composer.html): the toolbar is GitHub's
-// <markdown-toolbar> (static/vendor/markdown-toolbar-element); this file only shows it,
-// uploads photos through POST /photos/ (the same endpoint as the forms' "Add a photo"),
-// asking for their description first, and quotes a selected passage into the reply.
-// Without this script the textarea and its "Preview" button work as a plain form.
+// <markdown-toolbar> (static/vendor/markdown-toolbar-element), photos pasted, dropped or
+// chosen reach it through GitHub's <file-attachment> (static/vendor/file-attachment-element);
+// this file shows the toolbar, uploads photos through POST /photos/ (the same endpoint as
+// the forms' "Add a photo", which it then hides), asking for their description first, and
+// quotes a selected passage into the reply. Without this script the textarea, its
+// "Preview" button and the form's "Add a photo" work as a plain form.
 (function () {
   "use strict";
 
@@ -118,12 +120,14 @@
     var expander = root.querySelector("text-expander");
     if (expander) suggestions(expander);
     var photo = root.querySelector("[data-composer-photo]");
-    if (!photo) return;
+    var attachment = root.querySelector("file-attachment");
+    if (!photo || !attachment) return;
+    plainPhotoGivesWay(root.closest("form"));
     var fileInput = photo.querySelector("input[type=file]");
     var altBox = photo.querySelector("[data-composer-alt]");
     var altInput = altBox.querySelector("input");
     var progress = photo.querySelector("progress");
-    var queue = [];
+    var queue = [], uploading = false;
 
     function say(text, isError) {
       status.textContent = text;
@@ -146,12 +150,14 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", root.closest("form").getAttribute("data-upload-url") || "/photos/");
       xhr.setRequestHeader("X-CSRFToken", csrf());
+      uploading = true;
       progress.hidden = false;
       progress.value = 0;
       xhr.upload.addEventListener("progress", function (event) {
         if (event.lengthComputable) progress.value = Math.round(100 * event.loaded / event.total);
       });
       xhr.addEventListener("load", function () {
+        uploading = false;
         progress.hidden = true;
         var answer = {};
         try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
@@ -166,6 +172,7 @@
         next();
       });
       xhr.addEventListener("error", function () {
+        uploading = false;
         progress.hidden = true;
         say("The photo could not be uploaded: check your connection and try again.", true);
         next();
@@ -173,18 +180,19 @@
       xhr.send(data);
     }
 
-    function take(files) {
-      for (var i = 0; i < files.length; i++) {
-        if (/^image\//.test(files[i].type)) queue.push(files[i]);
-      }
-      if (queue.length) next();
-    }
+    // Pasted into the text, dropped on it or chosen with the toolbar's button (the file
+    // field is <file-attachment>'s input): each image waits for its description in turn.
+    attachment.addEventListener("file-attachment-accepted", function (event) {
+      event.detail.attachments.forEach(function (attached) {
+        if (/^image\//.test(attached.file.type)) queue.push(attached.file);
+      });
+      if (queue.length && altBox.hidden && !uploading) next();  // else asked in turn
+    });
 
     root.querySelector("[data-composer-image]").addEventListener("click", function () {
       photo.hidden = false;
       fileInput.click();
     });
-    fileInput.addEventListener("change", function () { take(fileInput.files); fileInput.value = ""; });
     altBox.querySelector("[data-composer-alt-add]").addEventListener("click", function () {
       var alt = altInput.value.trim();
       if (!alt) { say("Describe the photo first: people using screen readers rely on it.", true); altInput.focus(); return; }
@@ -201,15 +209,16 @@
       next();
       if (!queue.length) textarea.focus();
     });
-    textarea.addEventListener("paste", function (event) {
-      var files = event.clipboardData && event.clipboardData.files;
-      if (files && files.length) { event.preventDefault(); take(files); }
-    });
-    textarea.addEventListener("dragover", function (event) { event.preventDefault(); });
-    textarea.addEventListener("drop", function (event) {
-      var files = event.dataTransfer && event.dataTransfer.files;
-      if (files && files.length) { event.preventDefault(); take(files); }
-    });
+  }
+
+  // The form's plain "Add a photo" (photo and description, for browsers without this
+  // script) gives way to the toolbar's button; kept when the server put an error by it.
+  function plainPhotoGivesWay(form) {
+    if (!form) return;
+    var fields = Array.prototype.map.call(form.querySelectorAll("[data-plain-photo]"),
+      function (input) { return input.closest(".field"); }).filter(Boolean);
+    if (fields.some(function (field) { return field.classList.contains("has-error"); })) return;
+    fields.forEach(function (field) { field.hidden = true; });
   }
 
   // "Quote" on a post: the passage selected in it (or, with nothing selected, the link's

@@ -1,16 +1,23 @@
 """A member writes a reply with the composer: bold from the toolbar, a photo with its
 description, the server's preview, the draft kept while they look elsewhere, then posted;
+photos pasted into the text or dropped on it take the same path; the form's plain "Add a
+photo" gives way to the toolbar's button, and without JavaScript it still posts a photo;
 axe finds nothing serious on the composer in the light and the dark theme."""
+import base64
 import io
+import re
 
 from PIL import Image
 
-from community.models import Draft, Post, Thread
+from community.models import CommunitySettings, Draft, Post, PostImage, Thread
 from community.services import conversations
 from tests import factories
 
 from .conftest import log_in, only_own_host
 from .test_accessibility import AXE, _need
+
+PLAIN_PHOTO = re.compile(r"^Add a photo:?$")  # the form's own fields (forms.PhotoFieldsMixin)
+PLAIN_ALT = re.compile(r"^Describe the photo:?$")
 
 
 def _photo(tmp_path):
@@ -36,6 +43,12 @@ def test_a_member_writes_a_reply_with_the_composer(page, live_server, tmp_path):
     box = page.get_by_label("Your reply")
     toolbar = page.get_by_role("toolbar", name="Formatting")
     toolbar.wait_for()
+
+    # The toolbar's photo button replaces the form's plain photo field and its description.
+    assert toolbar.get_by_role("button", name="Insert a photo").is_visible()
+    plain = (page.get_by_label(PLAIN_PHOTO), page.get_by_label(PLAIN_ALT))
+    assert [field.count() for field in plain] == [1, 1]  # in the page, for the form
+    assert not any(field.is_visible() for field in plain)
 
     box.click()
     toolbar.get_by_role("button", name="Bold").click()  # **|** with the caret inside
@@ -72,6 +85,95 @@ def test_a_member_writes_a_reply_with_the_composer(page, live_server, tmp_path):
     assert page.get_by_text("You have an unsent draft").count() == 0
     assert page.get_by_label("Your reply").input_value() == ""
     only_own_host(page, live_server)
+
+
+def _give_file(page, event: str, data: bytes, name: str, mime: str) -> None:
+    """Paste ``data`` into the reply box, or drop it there (dragenter, dragover, drop), as
+    the browser does for a screenshot on the clipboard or a file from the desktop."""
+    page.evaluate("""([event, encoded, name, mime]) => {
+      const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, {type: mime}));
+      const box = document.querySelector("#reply textarea");
+      if (event === "paste") {
+        box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true,
+                                                       cancelable: true}));
+        return;
+      }
+      for (const kind of ["dragenter", "dragover", "drop"]) {
+        box.dispatchEvent(new DragEvent(kind, {dataTransfer: transfer, bubbles: true,
+                                               cancelable: true}));
+      }
+    }""", [event, base64.b64encode(data).decode(), name, mime])
+
+
+def _image_bytes(fmt: str, colour) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), colour).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def test_a_photo_pasted_or_dropped_into_the_text_is_described_then_uploaded(page, live_server):
+    thread = _thread()
+    member = factories.UserFactory(display_name="Bea Brewer")
+    log_in(page, member)
+    page.goto(thread.get_absolute_url())
+    page.get_by_role("toolbar", name="Formatting").wait_for()
+    box = page.get_by_label("Your reply")
+    box.fill("Before and after:")
+    alt = page.get_by_label("Alt: what the photo shows, so people who cannot see it know")
+
+    _give_file(page, "paste", _image_bytes("PNG", (30, 90, 160)), "image.png", "image/png")
+    alt.wait_for()
+    assert box.input_value() == "Before and after:"  # nothing pasted as text
+    alt.fill("A screenshot of the gravity reading")
+    alt.press("Enter")
+    page.get_by_text("Photo added.").wait_for()
+    assert "![A screenshot of the gravity reading](upload:" in box.input_value()
+
+    _give_file(page, "drop", _image_bytes("JPEG", (160, 90, 30)), "fermenter.jpg", "image/jpeg")
+    alt.wait_for()
+    page.get_by_role("button", name="Cancel").click()  # changed their mind: nothing added
+    page.get_by_text("Photo not added.").wait_for()
+    _give_file(page, "drop", _image_bytes("JPEG", (160, 90, 30)), "fermenter.jpg", "image/jpeg")
+    alt.fill("The fermenter on the kitchen floor")
+    page.get_by_role("button", name="Insert the photo").click()
+    page.get_by_text("Photo added.").wait_for()
+    text = box.input_value()
+    assert text.index("gravity reading") < text.index("The fermenter on the kitchen floor")
+
+    page.get_by_role("button", name="Post reply").click()
+    page.get_by_text("Your reply is posted.").wait_for()
+    post = Post.objects.get(thread=thread, author=member)
+    assert post.images.count() == 2 and post.body_html.count("<img ") == 2
+    assert PostImage.objects.filter(uploader=member).count() == 2  # the cancelled one: never sent
+    only_own_host(page, live_server)
+
+
+def test_without_javascript_the_plain_photo_field_posts_a_photo(browser, live_server, settings,
+                                                                tmp_path):
+    settings.ALLOWED_HOSTS = ["*"]
+    robot_speed = CommunitySettings.get()  # as the page fixture does: the robot types fast
+    robot_speed.min_fill_seconds = 0
+    robot_speed.save()
+    thread = _thread()
+    member = factories.UserFactory(display_name="Bea Brewer")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        log_in(page, member)
+        page.goto(thread.get_absolute_url())
+        assert not page.get_by_role("toolbar", name="Formatting").is_visible()
+        page.get_by_label("Your reply").fill("The mash tun this morning")
+        page.get_by_label(PLAIN_PHOTO).set_input_files(str(_photo(tmp_path)))
+        page.get_by_label(PLAIN_ALT).fill("The mash tun steaming")
+        page.get_by_role("button", name="Post reply").click()
+        page.get_by_text("Your reply is posted.").wait_for()
+    finally:
+        context.close()  # before the database is emptied for the next test
+    post = Post.objects.get(thread=thread, author=member)
+    assert post.images.count() == 1 and 'alt="The mash tun steaming"' in post.body_html
 
 
 def test_the_composer_passes_axe_in_light_and_dark(browser, live_server, settings, tmp_path):

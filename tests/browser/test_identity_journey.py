@@ -74,14 +74,14 @@ def test_visitor_signs_up_verifies_edits_profile_and_invites(page, browser, live
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Rosa Visitor")
     page.get_by_label("Bio").fill("Brewing sours on a balcony.")
-    page.get_by_label("Products").fill("Starter Kit, Smart Fermenter")
+    page.get_by_label("Interests").fill("Starter Kit, Smart Fermenter")
     page.get_by_label("Avatar").set_input_files(str(_png(tmp_path / "me.png")))
     page.get_by_role("button", name="Save profile").click()
     page.get_by_text("Your profile is saved.").wait_for()
     assert page.get_by_role("heading", name="Rosa Visitor").is_visible()
     assert page.get_by_text("Brewing sours on a balcony.").is_visible()
     member = User.objects.get(username="rosa_v")
-    assert member.avatar and member.products == "Starter Kit, Smart Fermenter"
+    assert member.avatar and member.interests == "Starter Kit, Smart Fermenter"
 
     page.get_by_role("link", name="Invite", exact=True).click()
     page.get_by_label("Friends' email addresses").fill("friend.of.rosa@example.com")

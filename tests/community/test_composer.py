@@ -245,3 +245,27 @@ def test_texts_that_keep_no_photos_offer_no_photo_tool(client_as, host):
     page = client_as(host).get(project.get_absolute_url()).content.decode()
     assert "<markdown-toolbar" in page  # the update form has the composer
     assert "data-composer-image" not in page  # a photo there would not be kept
+
+
+def test_the_plain_photo_field_is_served_for_browsers_without_javascript(client_as, member):
+    """The composer's script hides the form's "Add a photo" (tests/browser/test_composer.py);
+    the page itself serves it shown, inside the form, and it posts a photo."""
+    from .test_post_images import _photo
+
+    thread = _thread()
+    client = client_as(member)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    form = page.split('action="' + reverse("thread_reply", args=[thread.pk]), 1)[1]
+    form = form.split("</form>", 1)[0]
+    fields = re.findall(r'<div class="field[^"]*"([^>]*)>\s*<label for="id_(photo(?:_alt)?)">'
+                        r"[^<]*</label>\s*(<input[^>]*>)", form)
+    assert [name for _, name, _ in fields] == ["photo", "photo_alt"]
+    assert all("hidden" not in div and "data-plain-photo" in tag and "disabled" not in tag
+               for div, _, tag in fields)
+    assert "<file-attachment" in form and "data-composer-image" in form  # for the script
+
+    response = client.post(reverse("thread_reply", args=[thread.pk]), {
+        "body": "My mash tun", "photo": _photo(), "photo_alt": "The mash tun steaming"})
+    assert response.status_code == 302
+    reply = Post.objects.get(thread=thread, author=member)
+    assert reply.images.count() == 1 and 'alt="The mash tun steaming"' in reply.body_html

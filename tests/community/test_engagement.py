@@ -167,8 +167,12 @@ def test_questions_are_routed_to_likely_answerers_never_staff_or_asker(space):
     asker = factories.UserFactory()
     expert, owner, idle = _members(3)
     host = factories.HostFactory()
-    owner.products = "Pro Kettle 30L"
-    owner.save()
+    from community.commerce import ownership
+    from community.models import Tag
+
+    kettle = factories.ProductFactory(name="Pro Kettle 30L",
+                                      tag=Tag.objects.get_or_create(name="prokettle")[0])
+    ownership.ownership_declare(member=owner, product=kettle)
     earlier = conversations.thread_create(author=idle, space=space,
                                           kind=Thread.Kind.QUESTION,
                                           title="Kettle element?", body="Which?")
@@ -181,7 +185,7 @@ def test_questions_are_routed_to_likely_answerers_never_staff_or_asker(space):
 
     question = conversations.thread_create(
         author=asker, space=space, kind=Thread.Kind.QUESTION,
-        title="Pro Kettle 30L scorching the wort?", body="Burnt taste.",
+        title="Pro Kettle 30L scorching the wort?", body="Burnt taste.", tags=["prokettle"],
     )
     engagement.process_pending()
     routed = set(QuestionRoute.objects.filter(thread=question).values_list("member_id",

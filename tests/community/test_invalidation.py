@@ -678,6 +678,70 @@ def s_moment_feature(w):
         host=w.host, entry=entry, featured=True), shows=["From the community"])
 
 
+@scenario(Kind.TOUCH_DECIDED)
+def s_touch_decided(w):
+    from community.host.listening import services as listening
+    from community.host.listening import signals
+
+    grumble = conversations.post_create(author=w.member, thread=w.thread,
+                                        body="Great, another kettle that leaks 🙂")
+    signals.signals_compute([grumble.pk])
+    return Scenario([reverse("listening_touch")], lambda: listening.touch_decide(
+        actor=w.host, post_id=grumble.pk, decision="answered"),
+        gone=["another kettle that leaks"], readers=("host",))
+# Ownership: the owner's answers on a thread about the product carry a badge, and their
+# profile lists what they own.
+
+def _owned_thread(w):
+    from community.models import Thread
+
+    kettle = factories.ProductFactory(sku="KET-30", name="Pro Kettle 30L")
+    Thread.objects.filter(pk=w.thread.pk).update(product=kettle)
+    return kettle
+
+
+@scenario(Kind.OWNERSHIP_DECLARED)
+def s_own_declare(w):
+    from community.commerce import ownership
+
+    kettle = _owned_thread(w)
+    return Scenario([w.url, reverse("profile", args=[w.helper.username])],
+                    lambda: ownership.ownership_declare(member=w.helper, product=kettle),
+                    shows=[(w.url, r">Owner<"), "Says they own it"])
+
+
+@scenario(Kind.OWNERSHIP_VERIFIED)
+def s_own_verify(w):
+    from community.commerce import ownership
+
+    kettle = _owned_thread(w)
+    return Scenario([w.url, reverse("profile", args=[w.helper.username])],
+                    lambda: ownership.purchase_record(email=w.helper.email, product=kettle,
+                                                      source="order"),
+                    shows=["Verified owner"])
+
+
+@scenario(Kind.OWNERSHIP_REMOVED)
+def s_own_remove(w):
+    from community.commerce import ownership
+
+    kettle = _owned_thread(w)
+    ownership.ownership_verify(member=w.helper, product=kettle, source="webhook")
+    return Scenario([w.url, reverse("profile", args=[w.helper.username])],
+                    lambda: ownership.ownership_remove(member=w.helper, product=kettle),
+                    gone=["Verified owner"])
+
+
+@scenario(Kind.OWNERSHIP_PENDING)
+def s_own_pending(w):
+    from community.commerce import ownership
+
+    kettle = _owned_thread(w)
+    # Nothing shows a purchase waiting for an account: the pages stay as they were.
+    return Scenario([w.url], lambda: ownership.purchase_record(
+        email="nobody.yet@example.com", product=kettle, source="order"))
+
+
 # The catalogue: a product's page and the product list (both page-cached for visitors).
 
 def _product(w, **fields):
@@ -735,7 +799,8 @@ COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPE
              (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space"),
              (Kind.COLLECTION_ITEM_ADDED, "collection_add"),
              (Kind.MOMENT_ENTRY_FEATURED, "moment_feature"),
-             (Kind.PRODUCTS_IMPORTED, "products_imported")}
+             (Kind.PRODUCTS_IMPORTED, "products_imported"),
+             (Kind.OWNERSHIP_VERIFIED, "own_verify")}
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 featured picks on the home page, the mix and each moment's reach."""
 import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -290,7 +291,9 @@ def test_featuring_shows_on_the_home_page_at_once_with_caches_on(client, client_
 
 def test_the_moment_page_is_kept_for_visitors_and_shows_every_change_at_once(
         client, host, member, moment):
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     visitor, as_member, as_host = Client(), Client(), Client()
     as_member.force_login(member)
@@ -301,16 +304,19 @@ def test_the_moment_page_is_kept_for_visitors_and_shows_every_change_at_once(
         return [c.get(url).content.decode() for c in (visitor, as_member, as_host)]
 
     assert visitor.get(url)[HEADER] == "miss"
-    assert visitor.get(url)[HEADER] == "hit"  # kept: the gallery is not built again
+    with CaptureQueriesContext(connection) as ctx:
+        assert visitor.get(url)[HEADER] == "hit"  # kept: the gallery is not built again
+    assert len(ctx.captured_queries) == 0  # nor the moment read: its thread and times are kept
     entry = _photo_entry(factories.UserFactory(display_name="Bea Brewer"), moment,
                          alt="Foam on a fresh pint")
     assert all('alt="Foam on a fresh pint"' in page for page in everyone())
     moments.entry_feature_set(host=host, entry=entry, featured=True)
     assert all("Featured by the hosts" in page for page in everyone())
-    # Closing by the clock, with no event: the page's state is part of its name.
-    Moment.objects.filter(pk=moment.pk).update(
-        closes_at=timezone.now() - timedelta(minutes=1))
-    assert all("Closed on" in page for page in everyone())
+    # Closing by the clock, with no event: the page's state is part of its name. (The
+    # clock is the outside world: it is moved past the closing time.)
+    later = moment.closes_at + timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert all("Closed on" in page for page in everyone())
 
 
 def test_a_hidden_entry_cannot_be_featured(host, moment):
@@ -372,6 +378,33 @@ def test_gallery_and_moment_page_queries_stay_flat(client, client_as, moment):
     large["gallery"] = budgets.queries(client_as(member), url + "?sort=loved")
     budgets.assert_flat(small, large)
     assert len(selectors.gallery(moment).items) == 30
+
+
+def test_a_members_gallery_is_kept_until_the_next_entry(client_as, host, moment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _entries(moment, 3)
+    url = moment.get_absolute_url()
+    reader = client_as(factories.UserFactory())
+
+    def visit():
+        with CaptureQueriesContext(connection) as ctx:
+            page = reader.get(url).content.decode()
+        return page, len(ctx.captured_queries)
+
+    first, made = visit()
+    again, kept = visit()
+    def gallery(page):
+        return page[page.index('<section id="gallery"'):]
+
+    assert gallery(again) == gallery(first) and kept < made  # the gallery is not read again
+    _photo_entry(factories.UserFactory(), moment, caption="Fresh from the kettle")
+    fresh, read = visit()
+    assert "Fresh from the kettle" in fresh and read == made
+    # A host's tiles carry the Feature buttons: never the members' kept copy.
+    hosting = client_as(host).get(url).content.decode()
+    assert hosting.count(">Feature<") == 4
 
 
 def test_a_flagged_entry_reaches_the_review_queue(client_as, host, moment):

@@ -32,7 +32,8 @@ def _run():
 
 def _all_on(**changes):
     """What the form posts with every box ticked, then ``changes`` (False: left unticked)."""
-    data = {"digest": "weekly", "email_notifications": "on", "accepts_routing": "on"}
+    data = {"digest": "weekly", "email_notifications": "on", "accepts_routing": "on",
+            "accepts_owner_asks": "on"}
     for row in notice_settings.rows():
         data[f"{row.key}_site"] = "on"
         data[f"{row.key}_email"] = "on"

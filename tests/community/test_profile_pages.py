@@ -18,7 +18,7 @@ from .. import factories
 pytestmark = pytest.mark.django_db
 
 PROFILE = {"display_name": "Ada Brewer", "bio": "Lagers, mostly.", "location": "Ghent",
-           "products": "Starter Kit, Pro Kettle 30L", "interests": "lagers, yeast"}
+           "interests": "lagers, yeast"}
 
 
 def _image(fmt="PNG", size=(800, 600), name="photo.png"):
@@ -36,10 +36,10 @@ def _noise_png():
 
 
 def test_public_profile_shows_what_the_member_shares(client, member):
-    member.bio, member.products = "I brew stouts.", "Smart Fermenter"
+    member.bio, member.interests = "I brew stouts.", "Smart fermenting"
     member.save()
     body = client.get(reverse("profile", args=[member.username])).content.decode()
-    assert member.name in body and "I brew stouts." in body and "Smart Fermenter" in body
+    assert member.name in body and "I brew stouts." in body and "Smart fermenting" in body
 
 
 def test_unknown_and_former_member_profiles_are_404(client):
@@ -55,17 +55,17 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_member_saves_profile_with_normalised_lists(client, member):
     client.force_login(member)
-    data = {**PROFILE, "products": " Starter Kit ,Pro Kettle 30L, Starter Kit ,,"}
+    data = {**PROFILE, "interests": " lagers ,yeast, lagers ,,"}
     response = client.post(reverse("profile_edit"), data, follow=True)
     assert "Your profile is saved." in response.content.decode()
     member.refresh_from_db()
     assert member.display_name == "Ada Brewer"
-    assert member.products == "Starter Kit, Pro Kettle 30L"
+    assert member.interests == "lagers, yeast"
 
 
-def test_too_many_products_keeps_the_other_input(client, member):
+def test_too_many_interests_keeps_the_other_input(client, member):
     client.force_login(member)
-    data = {**PROFILE, "products": ", ".join(f"thing {i}" for i in range(21))}
+    data = {**PROFILE, "interests": ", ".join(f"thing {i}" for i in range(21))}
     response = client.post(reverse("profile_edit"), data)
     body = response.content.decode()
     assert response.status_code == 200 and "at most 20" in body

@@ -204,13 +204,20 @@ def test_unclaimed_accounts_are_reachable_only_in_the_replay(db):
 
 
 def test_product_owners_are_found_by_one_bounded_query(db, django_assert_max_num_queries):
+    from community.commerce import ownership
+
     space = factories.SpaceFactory(name="Brewing")
     asker = factories.UserFactory()
-    owner = factories.UserFactory(products="Grainfather G30, Tilt hydrometer")
-    factories.UserFactory(products="Mash tun")
+    grainfather = factories.ProductFactory(name="Grainfather G30")
+    other = factories.ProductFactory(name="Mash tun")
+    owner = factories.UserFactory(products="Something else")  # free text is not read
+    ownership.ownership_declare(member=owner, product=grainfather)
     for _ in range(30):
-        factories.UserFactory(products="Something else")
+        ownership.ownership_declare(member=factories.UserFactory(products="Grainfather G30"),
+                                    product=other)
     question = _question(space, asker, timezone.now(), title="Grainfather G30 keeps tripping")
+    Thread.objects.filter(pk=question.pk).update(product=grainfather)
+    question.refresh_from_db()
     with django_assert_max_num_queries(8):
         assert routing.candidates(question) == [owner]
 

@@ -1,0 +1,78 @@
+"""The six engagement strategies, and which members' events count for each.
+
+A brand's community lives on some of these; the host dashboard shows which, over time:
+
+- **content**: what members create (posts with photos, entries to moments);
+- **conversation**: threads, answers, replies and votes on them;
+- **collaboration**: building together (joining projects, pledging, voting on ideas);
+- **contribution**: ideas and designs given to a project, and the ones that won;
+- **commerce**: owners helping shoppers (answers by owners of the product asked about,
+  saying "I own this", offers followed);
+- **curation**: collections made and added to.
+
+Each event kind names its strategy where it is declared (``events.declare(...,
+strategy=...)``, the engine's one table of kinds, and ``purpose`` and ``partners`` in theirs);
+a mark the writer put in the payload moves one event to another strategy: a post with photos
+or an entry to a moment is content (``events.content_q``), an answer by an owner of the
+product is commerce (:data:`COMMERCE_MARK`). Only members' events count (staff are the
+hosts, not the party).
+"""
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Q, Value, When
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    label: str
+    start: str  # what a host can do to start it, said where it has no events yet
+
+
+STRATEGIES = (
+    Strategy("content", "Content",
+             "Start a moment (Moments → Start a moment) and ask members for a photo or a story."),
+    Strategy("conversation", "Conversation",
+             "Ask the community an open question, or welcome new members into a thread."),
+    Strategy("collaboration", "Collaboration",
+             "Open a project that members can join and pledge to."),
+    Strategy("contribution", "Contribution",
+             "Ask for ideas or designs on a project and let members vote on them."),
+    Strategy("commerce", "Commerce",
+             "Import the catalogue and orders, so owners are asked about what they bought."),
+    Strategy("curation", "Curation",
+             "Feature a member's collection, or start one of the best how-tos."),
+)
+NAMES = frozenset(s.name for s in STRATEGIES)
+BY_NAME = {s.name: s for s in STRATEGIES}
+
+#: The payload key that makes an answer commerce: its author owned the product asked about.
+COMMERCE_MARK = "owner"
+
+
+def kinds() -> dict[str, list[str]]:
+    """``{strategy: [event kinds that count for it]}`` from every installed app's kinds."""
+    from .events import declared
+
+    found: dict[str, list[str]] = {s.name: [] for s in STRATEGIES}
+    for kind, cls in declared().items():
+        if cls.STRATEGY:
+            found[cls.STRATEGY].append(kind)
+    return found
+
+
+def counted_kinds() -> set[str]:
+    """Every event kind a strategy may count (the marked kinds included)."""
+    from .events import CONTENT_EVENT_KINDS
+
+    return {kind for group in kinds().values() for kind in group} | set(CONTENT_EVENT_KINDS)
+
+
+def classify() -> Case:
+    """An expression naming the strategy of an ``EngagementEvent`` row ("" for none)."""
+    from .events import content_q
+
+    whens = [When(content_q(), then=Value("content")),
+             When(Q(payload__has_key=COMMERCE_MARK), then=Value("commerce"))]
+    whens += [When(kind__in=group, then=Value(name)) for name, group in kinds().items() if group]
+    return Case(*whens, default=Value(""), output_field=CharField())
