@@ -422,3 +422,20 @@ def test_a_host_leaving_keeps_the_products_photos(rf, kettle, remove_posts):
     image.refresh_from_db()
     assert image.image.uploader.is_former_member
     assert 'alt="Front"' in Client().get(kettle.get_absolute_url()).content.decode()
+
+
+def test_saying_i_own_this_shows_on_the_product_page_at_once(host, kettle):
+    from community.commerce import ownership
+
+    member = factories.UserFactory(display_name="Olga Owner")
+    thread = _ask(factories.UserFactory(), kettle, title="Does the lid fit snugly?")
+    conversations.post_create(author=member, thread=thread, body="Snug, yes.")
+    visitor, as_member = Client(), Client()
+    as_member.force_login(member)
+    url = kettle.get_absolute_url()
+    assert "Sign in to say you own this" in visitor.get(url).content.decode()
+    assert "I own this" in as_member.get(url).content.decode()
+    assert ">Owner</span>" not in visitor.get(url).content.decode()
+    ownership.ownership_declare(member=member, product=kettle)
+    assert "You own this" in as_member.get(url).content.decode()
+    assert ">Owner</span>" in visitor.get(url).content.decode().split("Olga Owner")[1][:200]
