@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install checkers run test lint deploy-check worker beat bench weigh soak scan clean
+.PHONY: install checkers run test lint deploy-check worker beat bench bench-feed weigh soak scan clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ beat: install
 
 bench: install
 	$(PY) -m bench.run
+
+# import_products on a generated 100,000-product feed: time and peak memory (bench/README.md).
+bench-feed: install
+	$(PY) -m bench.feed
 
 # What each mechanism of the pages layer buys, with and without it (bench/README.md).
 weigh: install

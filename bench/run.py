@@ -76,6 +76,7 @@ def _prepare() -> dict:
         "-pk").first()
     gallery = _moment().get_absolute_url()
     widget = _widget_product()
+    product = _product().get_absolute_url()
     return {
         "home": ("anon", "/"),
         "space": ("anon", "/s/bench-space-3/"),
@@ -86,10 +87,12 @@ def _prepare() -> dict:
         "profile": ("anon", f"/u/{profile.username}/"),
         "gallery": ("anon", gallery),
         "widget json": ("anon", f"/widget/products/{widget.sku}.json"),
+        "product": ("anon", product),
         "home (member)": ("member", "/"),
         "thread first page (member)": ("member", big.get_absolute_url()),
         "search (member)": ("member", "/search/?q=kettle+yeast"),
         "gallery (member)": ("member", gallery),
+        "product (member)": ("member", product),
         "reply (member)": ("member-post", f"/t/{question.pk}/reply/"),
     }
 
@@ -151,6 +154,43 @@ def _moment():
         if n % 3 == 0:
             moments.entry_feature_set(host=host, entry=entry, featured=True)
     return moment
+
+
+PRODUCT_QUESTIONS = 30
+
+
+def _product():
+    """The product whose page the bench loads: made once, through the services, with a
+    photo, three accessories, and ``PRODUCT_QUESTIONS`` of the community's answered
+    questions about it (named as the ask form names them)."""
+    from community.commerce import catalogue
+    from community.demo import photos
+    from community.models import Product, Space, Thread, User
+    from community.services import conversations
+
+    product = Product.objects.filter(sku="BENCH-K30").first()
+    if product is not None:
+        return product
+    host = User.objects.filter(is_host=True, is_active=True).order_by("pk").first()
+    space = Space.objects.order_by("pk").first()
+    product = catalogue.product_create(
+        host=host, sku="BENCH-K30", name="Bench kettle 30 L", line="Summit",
+        description="A 30-litre stainless kettle with a tap and a thermometer.",
+        shop_url="https://shop.example.com/p/bench-k30", space=space,
+        tag=conversations.tags_resolve(["bench-kettle"])[0])
+    catalogue.product_image_add(host=host, product=product, upload=photos.photo("kettle"),
+                                alt_text="The bench kettle on a worktop")
+    for n, name in enumerate(("Hop spider", "Spare element", "Anti-foam drops")):
+        catalogue.product_create(host=host, sku=f"BENCH-K30-A{n}", name=name,
+                                 line="Summit", parent=product)
+    questions = (Thread.objects.filter(kind="question", answer_count__gte=2, is_deleted=False,
+                                       is_hidden=False, space=space)
+                 .order_by("-last_activity_at").values_list("pk", flat=True)
+                 [:PRODUCT_QUESTIONS])
+    # The questions were asked before the catalogue existed: they are named here as if
+    # asked from its page (bench data, like bench.generate's rows).
+    Thread.objects.filter(pk__in=list(questions)).update(product=product)
+    return product
 
 
 def _member_cookies(count: int = 1) -> list[str]:

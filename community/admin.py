@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import Count
 
 from .models import (
@@ -11,6 +12,8 @@ from .models import (
     ModerationLog,
     Post,
     PostRevision,
+    Product,
+    ProductImage,
     Space,
     Suspension,
     Tag,
@@ -89,6 +92,68 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(ordering="thread_total", description="threads")
     def thread_total(self, obj):
         return obj.thread_total
+
+
+class ProductImageInline(admin.TabularInline):
+    """Photos are added on the host's page (through the media pipeline); here they are
+    ordered or removed."""
+
+    model = ProductImage
+    extra = 0
+    fields = ("image", "position", "source_digest")
+    readonly_fields = ("image", "source_digest")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    """The catalogue, for operators (hosts edit it at /host/products/). A save or delete
+    here records its event like the host's forms do, so the product pages are made again."""
+
+    list_display = ("name", "sku", "line", "parent", "is_active", "updated_at")
+    list_filter = ("is_active", "line")
+    list_select_related = ("parent",)
+    search_fields = ("name", "sku")
+    raw_id_fields = ("parent", "space", "tag")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [ProductImageInline]
+
+    def save_model(self, request, obj, form, change):
+        from community.engine import events
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                events.ProductEdited.record(actor=request.user, product=obj.pk,
+                                            action="edited",
+                                            changed=sorted(form.changed_data))
+            else:
+                events.ProductCreated.record(actor=request.user, product=obj.pk)
+
+    def save_formset(self, request, form, formset, change):
+        from community.engine import events
+
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            if formset.has_changed():
+                events.ProductEdited.record(actor=request.user, product=form.instance.pk,
+                                            action="images_ordered")
+
+    def delete_model(self, request, obj):
+        from community.engine import events
+
+        with transaction.atomic():
+            pk = obj.pk
+            super().delete_model(request, obj)
+            events.ProductEdited.record(actor=request.user, product=pk, action="deleted")
+
+    def delete_queryset(self, request, queryset):
+        from community.engine import events
+
+        with transaction.atomic():
+            pks = list(queryset.values_list("pk", flat=True))
+            super().delete_queryset(request, queryset)
+            for pk in pks:
+                events.ProductEdited.record(actor=request.user, product=pk, action="deleted")
 
 
 @admin.register(Thread)

@@ -13,7 +13,7 @@ from community.content.images import ImageUploadField
 from community.content.limits import BODY_MAX as BODY_LIMIT
 from community.identity import lookalikes
 
-from .models import Flag, Space, Tag, Thread, User
+from .models import Flag, Product, Space, Tag, Thread, User
 from .models.collections import DESCRIPTION_MAX, TITLE_MAX
 
 GUARD_SALT = "community.form-guard"
@@ -243,6 +243,11 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         required=False, max_length=200,
         help_text="Up to 5, separated by commas, e.g. yeast, lager.",
     )
+    # A question asked from a product's page names the product (by its address).
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.all(), to_field_name="slug", required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That product is not in the catalogue."})
     field_order = ["space", "title", "body", "photo", "photo_alt", "tags", "nonce"]
 
     def __init__(self, *args, kind=Thread.Kind.DISCUSSION, **kwargs):
@@ -250,6 +255,8 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         self.kind = kind
         if kind == Thread.Kind.QUESTION:
             self.fields["title"].label = "Your question"
+        else:
+            del self.fields["product"]
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

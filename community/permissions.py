@@ -339,6 +339,13 @@ def can_enter_moment(user, moment, now=None) -> bool:
             and can_reply(user, moment.thread))
 
 
+# The catalogue: the shop's products (community.models.commerce).
+
+def can_edit_products(user) -> bool:
+    """Add and edit products, their photos and families: the host team."""
+    return is_staff_host(user)
+
+
 def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):

@@ -20,6 +20,7 @@ from .views import (
     pages,
     portability,
     posts,
+    products,
     profiles,
     search,
     threads,
@@ -91,6 +92,15 @@ urlpatterns = [
     path("moments/<int:pk>/close/", moments.moment_close, name="moment_close"),
     path("moments/entries/<int:pk>/feature/", moments.entry_feature, name="entry_feature"),
     path("host/moments/", moments.moment_reach, name="moment_reach"),
+    # The catalogue
+    path("products/", products.product_list, name="products"),
+    path("products/<slug:slug>/", products.product_detail, name="product"),
+    path("host/products/", products.host_products, name="host_products"),
+    path("host/products/new/", products.product_create, name="product_create"),
+    path("host/products/<slug:slug>/edit/", products.product_edit, name="product_edit"),
+    path("host/products/<slug:slug>/images/", products.product_images, name="product_images"),
+    path("host/products/images/<int:pk>/remove/", products.product_image_remove,
+         name="product_image_remove"),
     # Ownership and the shop
     path("products/<slug:slug>/own/", ownership.product_own, name="product_own"),
     path("shop/webhook/purchase/", ownership.purchase_webhook, name="shop_purchase_webhook"),

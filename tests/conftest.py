@@ -53,27 +53,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _product_page(request, settings):
-    """The catalogue's product page (URL name ``product``), which the shop's widget links to:
-    a stand-in (``tests.catalogue_urls``) where this tree has none; nothing where it has
-    one. Tests that walk the site's own URLs say ``@pytest.mark.site_urls``."""
-    from django.urls import NoReverseMatch, clear_url_caches
-
-    if request.node.get_closest_marker("site_urls"):
-        yield
-        return
-    try:
-        reverse("product", kwargs={"slug": "x"})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.catalogue_urls"
-        clear_url_caches()
-        yield
-        clear_url_caches()
-    else:
-        yield
-
-
 @pytest.fixture
 def member(db):
     return factories.UserFactory()

@@ -95,11 +95,14 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from community.commerce import catalogue
     from community.models import Product
 
     owned = Product.objects.create(sku="MATRIX-1", name="Matrix Kettle", slug="matrix-kettle")
-    product = Product.objects.create(sku="SUMMIT-KETTLE-20", name="Summit kettle",
-                                     slug="summit-kettle", space=space)
+    product = catalogue.product_create(host=brand, sku="K30", name="Summit kettle 30 L",
+                                       space=space)
+    product_image = catalogue.product_image_add(host=brand, product=product, upload=_image(),
+                                                alt_text="The kettle")
     Thread.objects.filter(pk=question.pk).update(product=product)
     from partners import offers
 
@@ -109,7 +112,8 @@ def _world():
         starts_at=timezone.now() - timezone.timedelta(hours=1),
         ends_at=timezone.now() + timezone.timedelta(days=3))
     return {
-        "owned_product": owned, "product": product, "offer": offer,
+        "owned_product": owned, "product": product, "product_image": product_image,
+        "offer": offer,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -181,6 +185,12 @@ def sku_kw(w, u):
 
 def offer_kw(w, u):
     return {"pk": w["offer"].pk}
+def product_kw(w, u):
+    return {"slug": w["product"].slug}
+
+
+def product_image_kw(w, u):
+    return {"pk": w["product_image"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -259,6 +269,14 @@ MATRIX: dict[str, Row] = {
     "widget_json": Row(everyone(200), sku_kw),
     "demo_shop": Row(everyone(200)),
     "demo_shop_product": Row(everyone(200), sku_kw),
+    # The catalogue: everyone reads; hosts add, edit and picture products.
+    "products": Row(everyone(200)),
+    "product": Row(everyone(200), product_kw),
+    "host_products": Row(HOSTS_ONLY),
+    "product_create": Row(HOSTS_ONLY),
+    "product_edit": Row(HOSTS_ONLY, product_kw),
+    "product_images": Row(HOSTS_ONLY, product_kw),
+    "product_image_remove": Row(MEMBERS_ONLY_POST, product_image_kw),
     # Notifications: someone else's notice is not found; unsubscribing needs only the link.
     "notifications": Row(anon_then(302, 200)),
     "notification_bell": Row(anon_then(302, 200)),
@@ -412,7 +430,6 @@ def _url_names(patterns, namespace=None):
             yield f"{namespace}:{p.name}" if namespace else p.name
 
 
-@pytest.mark.site_urls
 def test_every_url_has_a_row():
     names = set(_url_names(get_resolver().url_patterns))
     missing = sorted(names - MATRIX.keys())
@@ -568,6 +585,14 @@ POST_MATRIX = {
     "partners:offer_approve": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, offer_kw, {}),
     # The widget's JSON is read-only: a POST is refused for everybody.
     "widget_json": (everyone(405), sku_kw, {}),
+    # The catalogue: only hosts write it.
+    "product_create": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {},
+                       {"sku": "L30", "name": "Kettle lid"}),
+    "product_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_kw,
+                     {"name": "Renamed kettle", "is_active": "on"}),
+    "product_images": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_kw,
+                       {"photo": "IMAGE", "photo_alt": "From above"}),
+    "product_image_remove": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, product_image_kw, {}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "title": "Brew-along starts", "body": "Join us.",
         "space": "SPACE",

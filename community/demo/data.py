@@ -226,3 +226,48 @@ MOMENT = {
         ("hiro", 4, "Ha, been there. A bigger fermenter fixed it for me."),
     ],
 }
+
+# The shop's catalogue: (sku, name, line, description, space, tag, photo scene or None,
+# photo description, the main product's sku or None). The kettle's tag is the one its
+# members' questions already carry, so they show on its page.
+CATALOGUE = {
+    "host": "marco",
+    "shop": "https://shop.gravity.test/p/",
+    "products": [
+        ("PK-30", "Pro Kettle 30L", "Pro",
+         "A 30-litre stainless kettle with a 3 kW element, a ball-valve tap, a thermometer "
+         "port and litre marks inside. Boils 25 litres of wort in about 40 minutes.",
+         "Brewing kits", "pro-kettle", "kettle", "The Pro Kettle 30L on a worktop, steaming",
+         None),
+        ("PK-30-HS", "Hop Spider for the Pro Kettle", "Pro",
+         "A fine stainless mesh basket that hangs on the rim: hops stay out of the tap.",
+         "Brewing kits", "", "spider", "A mesh hop basket hanging in a kettle", "PK-30"),
+        ("PK-30-EL", "Spare 3 kW Element", "Pro",
+         "The Pro Kettle's heating element, with its gasket and a spanner.",
+         "Brewing kits", "", None, "", "PK-30"),
+        ("PK-30-AF", "Anti-foam Drops", "Pro",
+         "Silicone drops against boil-overs: two drops at the hot break.",
+         "Brewing kits", "", None, "", "PK-30"),
+        ("SF-25", "Smart Fermenter", "Smart",
+         "A 25-litre fermenter that holds its temperature to half a degree and logs the "
+         "gravity to your phone.", "Fermentation", "smart-fermenter", "fermenter",
+         "The Smart Fermenter with its display glowing", None),
+        ("SK-1", "Starter Kit", "Essentials",
+         "Everything for a first brew: a 23-litre bucket, an airlock, a hydrometer, a "
+         "siphon, sanitiser and a recipe to start with.", "Brewing kits", "", "bottles",
+         "Bottles of a first brew in a row", None),
+    ],
+    # (asker, sku, title, body, answers: (author, body))
+    "questions": [
+        ("tara", "SF-25", "Does the Smart Fermenter's app work without Wi-Fi?",
+         "My garage has no Wi-Fi. Will the fermenter still hold its temperature, and does "
+         "it keep the readings until the phone is back in range?",
+         [("hiro", "Yes: the temperature control runs on the fermenter itself. The readings "
+                   "are kept for two weeks and sync when your phone connects over "
+                   "Bluetooth."),
+          ("umar", "Mine sits in a shed. I sync once a week when I check it, no gaps.")]),
+        ("will", "PK-30-HS", "Does the hop spider fit a 30L kettle from another brand?",
+         "I have an older 30-litre kettle with a rolled rim. Will the spider's hooks hold?",
+         []),
+    ],
+}

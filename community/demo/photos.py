@@ -73,7 +73,30 @@ def bottles(draw, rng):
         draw.rectangle([x + 10, 480, x + 90, 580], fill=(244, 236, 214))  # the label
 
 
-SCENES = {"kettle": kettle, "mash": mash, "pint": pint, "hops": hops, "bottles": bottles}
+def fermenter(draw, rng):
+    _backdrop(draw, rng, (226, 230, 236), (186, 192, 200))
+    draw.rounded_rectangle([420, 220, 780, 700], radius=60, fill=(236, 238, 240),
+                           outline=(120, 126, 132), width=6)
+    draw.rectangle([540, 170, 660, 225], fill=(90, 96, 102))  # the lid and airlock
+    draw.rounded_rectangle([500, 330, 700, 420], radius=12, fill=(30, 40, 50))  # the display
+    draw.text((560, 360), "19.5", fill=(120, 230, 160))
+    for i in range(5):  # litre marks
+        draw.line([(440, 600 - i * 70), (480, 600 - i * 70)], fill=(120, 126, 132), width=4)
+
+
+def spider(draw, rng):
+    _backdrop(draw, rng, (214, 224, 230), (170, 184, 192))
+    draw.rectangle([300, 260, 900, 300], fill=(120, 126, 132))  # the kettle's rim
+    draw.polygon([(470, 300), (730, 300), (690, 700), (510, 700)], fill=(200, 204, 208),
+                 outline=(110, 116, 122))
+    for y in range(320, 700, 24):  # the mesh
+        draw.line([(480, y), (720, y)], fill=(150, 156, 162), width=2)
+    for x in (430, 770):  # the hooks
+        draw.arc([x - 40, 240, x + 40, 320], 180, 360, fill=(90, 96, 102), width=8)
+
+
+SCENES = {"kettle": kettle, "mash": mash, "pint": pint, "hops": hops, "bottles": bottles,
+          "fermenter": fermenter, "spider": spider}
 
 
 def photo(scene: str, seed: int = 0) -> SimpleUploadedFile:

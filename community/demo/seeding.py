@@ -265,6 +265,48 @@ def seed_moments() -> int:
     return 1 + len(entries)
 
 
+def seed_catalogue() -> int:
+    """The shop's products (a kettle with its accessories, a fermenter, a starter kit) with
+    drawn photos, and questions asked from their pages, made through the services."""
+    from community.commerce import catalogue
+    from community.demo import photos
+    from community.models import Product
+
+    spec = data.CATALOGUE
+    host = User.objects.filter(username=spec["host"]).first()
+    if host is None:
+        return 0
+    created = 0
+    for sku, name, line, description, space, tag, scene, alt, parent in spec["products"]:
+        if Product.objects.filter(sku=sku).exists():
+            continue
+        product = catalogue.product_create(
+            host=host, sku=sku, name=name, line=line, description=description,
+            shop_url=f"{spec['shop']}{sku.lower()}",
+            parent=Product.objects.filter(sku=parent).first() if parent else None,
+            space=Space.objects.filter(name=space).first(),
+            tag=conversations.tags_resolve([tag])[0] if tag else None)
+        if scene:
+            catalogue.product_image_add(host=host, product=product, upload=photos.photo(scene),
+                                        alt_text=alt)
+        created += 1
+    users = {u.username: u for u in User.objects.filter(email__endswith="@demo.gravity.test")}
+    now = timezone.now()
+    for n, (asker, sku, title, body, answers) in enumerate(spec["questions"]):
+        product = Product.objects.filter(sku=sku).first()
+        if product is None or asker not in users or Thread.objects.filter(title=title).exists():
+            continue
+        asked = now - timedelta(days=2 - n, hours=5)
+        thread = conversations.thread_create(
+            author=users[asker], space=product.space, kind=Thread.Kind.QUESTION, title=title,
+            body=body, created_at=asked, product=product)
+        for m, (author, text) in enumerate(answers, start=1):
+            conversations.post_create(author=users[author], thread=thread, body=text,
+                                      created_at=asked + timedelta(hours=2 * m))
+        created += 1
+    return created
+
+
 def seed_scores() -> int:
     """Apply the demo's engagement events now: scores, ranking and routing are ready."""
     from community.engine import engagement
@@ -280,6 +322,7 @@ register("threads", 50, seed_threads)
 register("hosting", 60, seed_hosting)
 register("collections", 70, seed_collections)
 register("moments", 75, seed_moments)
+register("catalogue", 80, seed_catalogue)
 register("scores", 90, seed_scores)
 
 

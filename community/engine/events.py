@@ -570,10 +570,38 @@ class OwnershipPending(Payload):
 OWNERSHIP_KINDS = (OwnershipDeclared, OwnershipVerified, OwnershipRemoved, OwnershipPending)
 
 
+# The catalogue: products a host adds or edits, and batches of the shop's feed. A product's
+# page and the product list show them (``community.commerce.catalogue``).
+
+
+@declare(Kind.PRODUCT_CREATED, ids=("actor",))
+class ProductCreated(Payload):
+    product: int
+
+
+@declare(Kind.PRODUCT_EDITED, ids=("actor",))
+class ProductEdited(Payload):
+    product: int
+    action: str  # edited, image_added, image_removed, images_ordered, deleted
+    changed: list[str] = dataclasses.field(default_factory=list)  # the fields edited
+
+
+@declare(Kind.PRODUCTS_IMPORTED, ids=("actor",))
+class ProductsImported(Payload):
+    """One batch of ``manage.py import_products``: the products it created or changed."""
+
+    products: list[int]
+    created: int
+    updated: int
+
+
+CATALOGUE_KINDS = (ProductCreated, ProductEdited, ProductsImported)
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
 )

@@ -65,6 +65,9 @@ class ProductImage(models.Model):
     image = models.OneToOneField("community.PostImage", on_delete=models.CASCADE,
                                  related_name="product_image")
     position = models.PositiveSmallIntegerField(default=0)
+    # The feed's picture: a digest of the file it came from, so that importing the feed
+    # again keeps it, and a new file replaces it (a host's own photos have none).
+    source_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["product", "position", "pk"]

@@ -22,12 +22,13 @@ from .versions import (
     invalidate_on_commit,
     invalidate_with_commit,
     member_tag,
+    product_tag,
     thread_tag,
 )
 
 __all__ = [
     "CSRF_SLOT", "FORM_SLOTS", "Fixed", "HEADER", "PAGE_TIMEOUT", "RequestVersionsMiddleware",
     "anonymous_page", "fragment_key", "invalidate", "invalidate_on_commit",
-    "invalidate_with_commit", "kept", "member_tag", "remember", "render_body",
+    "invalidate_with_commit", "kept", "member_tag", "product_tag", "remember", "render_body",
     "rendered_once", "slotted", "thread_tag", "with_values",
 ]

@@ -15,7 +15,9 @@ The tags, and the pages that depend on them:
 - ``member:<handle>``: a profile (given here as user ids, looked up once per bump).
 - ``feed``: every list of threads (home, spaces, search, their fragments).
 - ``site``: what every page shows (people's names and pictures, spaces, the purpose).
-- ``product:<id>``: a product's page (its owners, the questions about it).
+- ``catalogue``: the product list and every product's page (a product's name shows on its
+  family's pages); ``product:<id>``: one product's page (its owners, the questions
+  about it, its offers).
 - ``project:<id>`` and ``organisation:<id>``: a project's and a partner organisation's
   pages, which no shared cache holds yet; naming them keeps a pledge or a vote for a
   contribution from flushing the thread lists.
@@ -35,7 +37,7 @@ from .versions import invalidate_with_commit
 
 Kind = EngagementEvent.Kind  # community's own kinds
 
-FEED, SITE = "feed", "site"
+FEED, SITE, CATALOGUE = "feed", "site", "catalogue"
 
 
 @dataclass
@@ -64,30 +66,32 @@ def _organisation(event) -> set[str]:
     return {f"organisation:{pk}"} if pk else set()
 
 
-def _product(event) -> set[str]:
-    pk = (event.payload or {}).get("product")
-    return {f"product:{pk}"} if pk else set()
+def _products(event) -> set[str]:
+    payload = event.payload or {}
+    ids = {payload.get("product"), *(payload.get("products") or [])}
+    return {f"product:{pk}" for pk in ids if pk}
 
 
 def row(*, thread=False, people=True, feed=False, site=False, project=False,
-        organisation=False, product=False):
+        organisation=False, product=False, catalogue=False):
     """A row of the table: which kinds of tags the event's fields name."""
     def stale(event) -> Stale:
         tags = set()
         if thread:
             tags |= _threads(event)
-        if product:
-            tags |= _product(event)
         if project:
             tags |= _project(event)
         if organisation:
             tags |= _organisation(event)
+        if product:
+            tags |= _products(event)
+        tags |= {CATALOGUE} if catalogue else set()
         tags |= {FEED} if feed else set()
         tags |= {SITE} if site else set()
         return Stale(tags=tags, user_ids=_people(event) if people else set())
 
     stale.shape = dict(thread=thread, people=people, feed=feed, site=site, project=project,
-                       organisation=organisation, product=product)
+                       organisation=organisation, product=product, catalogue=catalogue)
     return stale
 
 
@@ -148,6 +152,12 @@ STALE = {
     Kind.OWNERSHIP_REMOVED: row(thread=True, product=True),
     # A purchase waiting for its address's account shows nowhere.
     Kind.OWNERSHIP_PENDING: row(people=False),
+    # The catalogue: the product list and the product pages (a product's name and picture
+    # show on its family's pages, so an edit reaches them all: edits are rare). No thread
+    # list shows a product.
+    Kind.PRODUCT_CREATED: row(people=False, catalogue=True),
+    Kind.PRODUCT_EDITED: row(people=False, catalogue=True),
+    Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
 }
 
 

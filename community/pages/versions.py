@@ -137,5 +137,9 @@ def thread_tag(thread_id) -> str:
     return f"thread:{thread_id}"
 
 
+def product_tag(product_id) -> str:
+    return f"product:{product_id}"
+
+
 def member_tag(username: str) -> str:
     return f"member:{username.lower()}"

@@ -20,6 +20,7 @@ from community.engine import answer_order, events
 from community.models import (
     Post,
     PostRevision,
+    Product,
     Space,
     SpaceFollow,
     Tag,
@@ -108,11 +109,19 @@ def _update_search_vector(thread_id: int) -> None:
 
 def thread_create(*, author: UserModel, space: Space, kind: str, title: str, body: str,
                   tags: Iterable[str] = (), created_at=None, hold: str = "",
-                  draft_place: str | None = None) -> Thread:
+                  draft_place: str | None = None, product: Product | None = None) -> Thread:
     """Open a thread with its first post. ``created_at`` is for imports and the demo;
     ``hold``: a reason to send it to the review queue whatever the author's standing;
     ``draft_place``: the composer's place the text was written in, whose draft is sent with
-    it (``ask:<kind>`` unless another app's page wrote it; empty: none)."""
+    it (``ask:<kind>`` unless another app's page wrote it; empty: none); ``product``: the
+    product a question is about (asked from its page): it goes to the product's space when
+    it has one, and carries the product's tag."""
+    if product is not None:
+        if kind != Thread.Kind.QUESTION:
+            raise ValidationError("Only a question is asked about a product.", code="product")
+        space = product.space or space
+        if product.tag_id:
+            tags = [product.tag.name, *tags]
     permissions.require(permissions.can_start_thread(author, kind),
                         lambda: permissions.why_not_start(author, kind))
     now = created_at or timezone.now()
@@ -140,6 +149,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             post_count=1,
             search_body=rendered.text[:20000],
             is_hidden=bool(held),
+            product=product,
         )
         post = Post.objects.create(
             thread=thread,

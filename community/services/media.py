@@ -115,6 +115,14 @@ def image_upload(*, uploader, upload, alt_text: str) -> PostImage:
         raise
 
 
+def _not_products(queryset):
+    """``queryset`` without the catalogue's photos (a product's photo is its product's,
+    never an orphan; by a subquery, so the rows can still be locked)."""
+    from community.models import ProductImage
+
+    return queryset.exclude(pk__in=ProductImage.objects.values("image_id"))
+
+
 def keys_in(body: str) -> set[str]:
     return set(UPLOAD_KEY_RE.findall(body or ""))
 
@@ -146,8 +154,8 @@ def images_attach(post: Post, *, owners) -> int:
     owner_ids = [getattr(o, "pk", o) for o in owners]
     taken = 0
     if keys:
-        taken = PostImage.objects.filter(key__in=keys, post__isnull=True,
-                                         uploader_id__in=owner_ids).update(post=post)
+        taken = _not_products(PostImage.objects.filter(
+            key__in=keys, post__isnull=True, uploader_id__in=owner_ids)).update(post=post)
     PostImage.objects.filter(post=post).exclude(key__in=keys).update(post=None)
     return taken
 
@@ -195,9 +203,9 @@ def images_delete(queryset) -> int:
 def orphans_delete(*, now=None) -> int:
     """Daily (``community.clean_orphan_images``): delete images no post took that are older
     than ``ORPHAN_IMAGE_HOURS``. One still named by a post's text (copied from another
-    post) is given to that post instead."""
+    post) is given to that post instead; a product's photo is its product's."""
     since = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_IMAGE_HOURS)
-    old = PostImage.objects.filter(post__isnull=True, created_at__lt=since)
+    old = _not_products(PostImage.objects.filter(post__isnull=True, created_at__lt=since))
     doomed = []
     for image in old.only("pk", "key"):
         holder = (Post.objects.filter(body__contains=f"{rendering.UPLOAD_SCHEME}{image.key}")
@@ -206,17 +214,20 @@ def orphans_delete(*, now=None) -> int:
             doomed.append(image.pk)
         else:
             PostImage.objects.filter(pk=image.pk, post__isnull=True).update(post_id=holder)
-    return images_delete(PostImage.objects.filter(pk__in=doomed, post__isnull=True))
+    return images_delete(_not_products(PostImage.objects.filter(pk__in=doomed,
+                                                                post__isnull=True)))
 
 
 def _images_on_account_delete(*, user, former_member, remove_posts: bool) -> None:
     """Photos follow the posts: kept with them under "Former member", or deleted with their
-    text; uploads no post took are deleted either way."""
+    text; uploads no post took are deleted either way. The catalogue's photos a host added
+    stay with their products."""
     mine = PostImage.objects.filter(uploader=user)
     if remove_posts:
-        images_delete(mine)
+        images_delete(_not_products(mine))
+        mine.update(uploader=former_member)
         return
-    images_delete(mine.filter(post__isnull=True))
+    images_delete(_not_products(mine.filter(post__isnull=True)))
     mine.update(uploader=former_member)
 
 

@@ -12,7 +12,7 @@ from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
 from community.forms import PostForm, ThreadForm
-from community.models import Post, Space, Thread
+from community.models import Post, Product, Space, Thread
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, drafts, users
@@ -202,6 +202,7 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
             done = submissions.once(request.user, form, lambda: conversations.thread_create(
                 author=request.user, space=data["space"], kind=kind,
                 title=data["title"], body=data["body"], tags=data["tags"],
+                product=data.get("product"),
             ))
             if done.repeat:
                 messages.info(request, "That was already posted.")
@@ -221,16 +222,33 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
         initial = {"space": space} if space else {}
+        if product := _asked_about(request, kind):
+            initial.update(product=product.slug, space=product.space or space)
+            if product.tag_id:
+                initial["tags"] = product.tag.name
         if draft := drafts.draft_for(request.user, f"ask:{kind}"):
             initial.update(title=draft.title, body=draft.body)
         form = ThreadForm(initial=initial, kind=kind)
-    return _thread_form(request, form, kind, status=400 if form.is_bound else 200)
+        return _thread_form(request, form, kind, product=product)
+    return _thread_form(request, form, kind, status=400)
 
 
-def _thread_form(request, form, kind, *, status=200):
+def _asked_about(request, kind) -> Product | None:
+    """``?product=<slug>`` on the ask form: the product the question is about (404 for an
+    address no product has)."""
+    slug = request.GET.get("product", "")
+    if not slug or kind != Thread.Kind.QUESTION:
+        return None
+    return get_object_or_404(Product.objects.select_related("space", "tag"), slug=slug[:90])
+
+
+def _thread_form(request, form, kind, *, status=200, product=None):
+    if product is None and form.is_bound:  # the product the question is about, if valid
+        product = getattr(form, "cleaned_data", {}).get("product")
     return render(request, "community/thread_form.html", {
         "form": form,
         "kind": kind,
+        "product": product,
         "similar": similar_questions(form.data.get("title", "")) if form.is_bound else [],
         "title": form.data.get("title", "") if form.is_bound else "",
         "new_member_note": new_member_summary(request.user),

@@ -870,6 +870,48 @@ def s_moment_untie_partner(w):
                     lambda: moments.moment_tie_set(host=w.host, moment=made, tie=""),
                     gone=[(made.get_absolute_url(), "With our partner"),
                           (org.get_absolute_url(), "Show us your kettle")])
+# The catalogue: a product's page and the product list (both page-cached for visitors).
+
+def _product(w, **fields):
+    from community.commerce import catalogue
+
+    return catalogue.product_create(host=w.host, sku=fields.pop("sku", "K30"),
+                                    name=fields.pop("name", "Summit kettle 30 L"),
+                                    line="Summit", space=w.space, **fields)
+
+
+@scenario(Kind.PRODUCT_CREATED)
+def s_product_create(w):
+    return Scenario([reverse("products")], lambda: _product(w), shows=["Summit kettle 30 L"])
+
+
+@scenario(Kind.PRODUCT_EDITED, "accessory renamed")
+def s_product_edit(w):
+    from community.commerce import catalogue
+
+    kettle = _product(w)
+    lid = _product(w, sku="L30", name="Kettle lid", parent=kettle)
+    return Scenario([kettle.get_absolute_url(), reverse("products")],
+                    lambda: catalogue.product_edit(host=w.host, product=lid,
+                                                   name="Glass kettle lid"),
+                    shows=["Glass kettle lid"])
+
+
+@scenario(Kind.PRODUCTS_IMPORTED)
+def s_products_imported(w):
+    import tempfile
+    from pathlib import Path
+
+    from community.commerce import feed
+
+    kettle = _product(w)
+
+    def write():
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "feed.csv"
+            path.write_text("sku,name,description\nK30,Summit kettle 30 L,Now in copper.\n")
+            feed.feed_import(path, host=w.host)
+    return Scenario([kettle.get_absolute_url()], write, shows=["Now in copper."])
 
 
 # The proof ------------------------------------------------------------------------------
@@ -885,6 +927,7 @@ COMMITTED = {(Kind.POST_EDITED, "host masks a phone number"), (Kind.MEMBER_SUSPE
              (Kind.POST_CREATED, "reply"), (Kind.FOLLOWED, "space"),
              (Kind.COLLECTION_ITEM_ADDED, "collection_add"),
              (Kind.MOMENT_ENTRY_FEATURED, "moment_feature"),
+             (Kind.PRODUCTS_IMPORTED, "products_imported"),
              (Kind.OWNERSHIP_VERIFIED, "own_verify")}
 
 

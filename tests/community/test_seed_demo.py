@@ -57,6 +57,16 @@ def test_seed_demo_builds_the_community_once():
     assert all(len(e.image.variants) >= 2 for e in moment.entries.exclude(image=None))
     assert moment.entries.filter(featured_at__isnull=False).count() == 2
     assert Post.objects.filter(parent__moment_entry__moment=moment).count() == 4
+    # A small catalogue: a kettle with its accessories, photos through the media pipeline,
+    # and questions asked from products' pages.
+    from community.models import Product
+
+    kettle = Product.objects.get(sku="PK-30")
+    assert kettle.accessories.count() == 3 and kettle.images.count() == 1
+    assert len(kettle.images.get().image.variants) >= 2
+    assert Thread.objects.filter(product__sku="SF-25", answer_count=2).exists()
+    assert Product.objects.count() == 6
+    assert Product.objects.filter(images__isnull=False).count() == 4
 
 
 def test_demo_accounts_can_sign_in(client):
