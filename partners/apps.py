@@ -19,6 +19,8 @@ class PartnersConfig(AppConfig):
         notifications.register_notices(partner_events.Notice)
         # What each of them makes stale, in the speed layer's one table.
         _register_stale_rows()
+        # What the hosts' marketing initiatives may link to on this app's side.
+        _register_initiative_links()
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)
@@ -40,3 +42,13 @@ def _register_stale_rows():
         Kind.COAUTHOR_INVITED: row(),
         Kind.COAUTHOR_ACCEPTED: row(thread=True, organisation=True),  # the credit names them
     })
+
+
+def _register_initiative_links():
+    from community.host.strategy import links
+
+    from . import selectors
+
+    links.register(links.LinkKind(
+        name="offer", label="Partner offers", choices=selectors.initiative_link_choices,
+        threads=selectors.initiative_link_threads))

@@ -20,6 +20,8 @@ class PurposeConfig(AppConfig):
         notifications.register_notices(purpose_events.Notice)
         # What each of them makes stale, in the speed layer's one table.
         _register_stale_rows()
+        # What the hosts' marketing initiatives may link to on this app's side.
+        _register_initiative_links()
         # Project work counts in members' collaboration and contribution scores.
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.
@@ -48,3 +50,13 @@ def _register_stale_rows():
         Kind.CONTRIBUTION_UNVOTED: row(project=True),
         Kind.CONTRIBUTION_WON: row(project=True),
     })
+
+
+def _register_initiative_links():
+    from community.host.strategy import links
+
+    from . import selectors
+
+    links.register(links.LinkKind(
+        name="project", label="Purpose projects", choices=selectors.initiative_link_choices,
+        threads=selectors.initiative_link_threads))

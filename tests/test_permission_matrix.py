@@ -90,7 +90,19 @@ def _world():
         opens_at=timezone.now() - timezone.timedelta(hours=1),
         closes_at=timezone.now() + timezone.timedelta(days=3))
     entry = moments.entry_create(author=answerer, moment=moment, text="Mine is copper.")
+    from datetime import date
+
+    from community.host.strategy import services as strategy
+
+    initiative = strategy.initiative_create(
+        host=brand, name="Spring launch", owner="Email team", starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 8), channel="email", placed=2, thread=question)
+    deleted_initiative = strategy.initiative_create(
+        host=brand, name="Old campaign", starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 1, 9), channel="social", placed=1)
+    strategy.initiative_delete(host=brand, initiative=deleted_initiative)
     return {
+        "initiative": initiative, "deleted_initiative": deleted_initiative,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -154,6 +166,14 @@ def moment_kw(w, u):
 
 def moment_entry_kw(w, u):
     return {"pk": w["moment_entry"].pk}
+
+
+def initiative_kw(w, u):
+    return {"pk": w["initiative"].pk}
+
+
+def deleted_initiative_kw(w, u):
+    return {"pk": w["deleted_initiative"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -259,6 +279,16 @@ MATRIX: dict[str, Row] = {
     "thread_tool": Row(MEMBERS_ONLY_POST,
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
+    # Strategy: the brand's initiatives and the growth figures, the host team's alone.
+    "host_strategy": Row(HOSTS_ONLY),
+    "initiative_create": Row(HOSTS_ONLY),
+    "initiative_edit": Row(HOSTS_ONLY, initiative_kw),
+    "initiative_delete": Row(HOSTS_ONLY, initiative_kw),
+    "initiative_restore": Row(MEMBERS_ONLY_POST, deleted_initiative_kw),
+    "strategy_worksheet": Row(HOSTS_ONLY),
+    "strategy_csv": Row(HOSTS_ONLY),
+    "host_growth": Row(HOSTS_ONLY),
+    "host_growth_csv": Row(HOSTS_ONLY),
     "host_dominated": Row(HOSTS_ONLY),
     # Shared purpose and projects (someone else's project, need and contribution)
     "purpose:purpose": Row(everyone(200)),
@@ -495,6 +525,17 @@ POST_MATRIX = {
         "title": "Hijacked", "brief": "Changed.", "answer": "story",
         "opens_at": "2030-01-01T10:00", "closes_at": "2030-01-08T10:00"}),
     "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
+    # Initiatives: only hosts record, change, delete and restore them.
+    "initiative_create": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "name": "Launch", "starts_on": "2026-03-02", "ends_on": "2026-03-08",
+        "channel": "email", "placed": "3"}),
+    "initiative_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, initiative_kw, {
+        "name": "Hijacked", "starts_on": "2026-03-02", "ends_on": "2026-03-08",
+        "channel": "email", "placed": "3"}),
+    "initiative_delete": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, initiative_kw, {}),
+    "initiative_restore": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, deleted_initiative_kw, {}),
+    "strategy_worksheet": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
     "announce": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {

@@ -495,10 +495,19 @@ class MomentEntryFeatured(Payload):
 MOMENT_KINDS = (MomentCreated, MomentEdited, MomentEntryFeatured)
 
 
+# Strategy: the hosts' record of the brand's marketing initiatives.
+
+
+@declare(Kind.INITIATIVE_SAVED, ids=("actor",))
+class InitiativeSaved(Payload):
+    initiative: int
+    action: str  # created, edited, deleted, restored
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS,
+    *COLLECTION_KINDS, *MOMENT_KINDS, InitiativeSaved,
 )

@@ -23,6 +23,7 @@ from .invitations import Invitation
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
+from .strategy import Initiative
 from .users import User
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Draft",
     "Flag",
     "ImportedObject",
+    "Initiative",
     "ModerationLog",
     "Moment",
     "MomentEntry",

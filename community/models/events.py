@@ -49,6 +49,7 @@ class EngagementEvent(models.Model):
         MOMENT_CREATED = "moment_created", "Moment started"
         MOMENT_EDITED = "moment_edited", "Moment edited or closed"
         MOMENT_ENTRY_FEATURED = "moment_entry_featured", "Moment entry featured or unfeatured"
+        INITIATIVE_SAVED = "initiative_saved", "Initiative recorded, changed, deleted or restored"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

@@ -130,6 +130,8 @@ STALE = {
     Kind.MOMENT_CREATED: row(thread=True, feed=True),
     Kind.MOMENT_EDITED: row(thread=True, feed=True),
     Kind.MOMENT_ENTRY_FEATURED: row(thread=True, feed=True),
+    # Initiatives show on host pages only (strategy, worksheet), which are never kept.
+    Kind.INITIATIVE_SAVED: row(people=False),
 }
 
 

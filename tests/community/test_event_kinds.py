@@ -62,6 +62,7 @@ STORED_KEYS = {
     Kind.MOMENT_CREATED: {"moment"},
     Kind.MOMENT_EDITED: {"moment", "action"},
     Kind.MOMENT_ENTRY_FEATURED: {"moment", "entry", "featured"},
+    Kind.INITIATIVE_SAVED: {"initiative", "action"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what"},
     Purpose.CONTRIBUTION_EDITED: {"project", "contribution"},
