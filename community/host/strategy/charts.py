@@ -12,8 +12,8 @@ WIDTH = 320
 # The spectrum: a row per initiative (its name, then a track of five steps).
 SPECTRUM_LEFT, SPECTRUM_RIGHT, SPECTRUM_ROW, SPECTRUM_TOP = 12, 308, 52, 34
 # Columns: a bar (or a pair of bars) per period, the scale's top figure at the left.
-COLUMNS_H, COLUMNS_TOP, COLUMNS_BOTTOM, COLUMNS_LEFT = 150, 14, 22, 30
-NAME_CHARS = 44
+COLUMNS_H, COLUMNS_TOP, COLUMNS_BOTTOM, COLUMNS_LEFT = 150, 14, 22, 38
+NAME_CHARS = 38
 
 
 def step_x(step: int) -> float:
@@ -63,8 +63,10 @@ def columns(rows: list[dict], series: list[tuple[str, str]], *, label: str) -> d
             bars.append({"x": round(x0 + j * width, 1), "w": round(width, 1),
                          "y": round(COLUMNS_TOP + plot_h - h, 1), "h": h, "value": value,
                          "series": j, "name": name})
+        last = i == n - 1  # its label ends at the right edge rather than past it
         groups.append({"period": row[label], "bars": bars,
-                       "label_x": round(x0 + step * 0.4, 1)})
+                       "label_x": WIDTH - 1 if last else round(x0 + step * 0.4, 1),
+                       "anchor": "end" if last else "middle"})
     return {"groups": groups, "w": WIDTH, "h": COLUMNS_H, "top": top,
             "base_y": COLUMNS_H - COLUMNS_BOTTOM, "left": COLUMNS_LEFT,
             "top_y": COLUMNS_TOP, "series": [name for _, name in series],

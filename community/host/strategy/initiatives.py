@@ -170,7 +170,7 @@ def measure(initiatives: list[Initiative]) -> list[Landing]:
     posts = (live_posts().filter(thread_id__in=every, created_at__gte=window[0],
                                  created_at__lt=window[1])
              .annotate(day=TruncDate("created_at", tzinfo=UTC), what=_what())
-             .values("thread_id", "day", "what").annotate(n=Count("pk"))
+             .values("thread_id", "day", "what").annotate(n=Count("pk")).order_by()
              .values_list("thread_id", "day", "what", "n"))
     newcomers = (live_posts().filter(words.member_post(), thread_id__in=every,
                                      created_at__gte=window[0], created_at__lt=window[1],
@@ -179,7 +179,7 @@ def measure(initiatives: list[Initiative]) -> list[Landing]:
                                      author__date_joined__lt=window[1])
                  .annotate(day=TruncDate("created_at", tzinfo=UTC))
                  .values_list("thread_id", "day", "author_id", "author__date_joined")
-                 .distinct())
+                 .order_by().distinct())
     rows = list(posts)
     joiners = list(newcomers)
     for landing in landings:

@@ -136,7 +136,7 @@ def _monthly(today: date) -> dict:
         live_posts().filter(words.member_post(), members("author"),
                             created_at__gte=_start(add_months(first, -1)), created_at__lt=until)
         .annotate(month=TruncMonth("created_at", tzinfo=UTC))
-        .values_list("author_id", "month", "author__date_joined").distinct()
+        .values_list("author_id", "month", "author__date_joined").order_by().distinct()
     )
     active: dict[date, set[int]] = {}
     joined_month: dict[int, date] = {}
