@@ -364,3 +364,36 @@ def test_only_hosts_write(world):
     _, _, people = world
     with pytest.raises(PermissionDenied):
         _initiative(people[0])
+
+
+def test_a_partner_offer_is_a_link_partners_register(host_client, world):
+    """Community never imports partners: the offer reaches the form and the measure through
+    the link kind partners registers."""
+    from partners import services as partner_services
+
+    host, space, people = world
+    organisation = factories.OrganisationFactory(name="Northfield Hop Farm")
+    partner = factories.PartnerFactory(organisation=organisation)
+    offer = partner_services.partner_publish(author=partner, organisation=organisation,
+                                             kind="offer", space=space,
+                                             title="10% off fresh hops", body="This week.")
+    page = host_client.get(reverse("initiative_create")).content.decode()
+    assert '<optgroup label="Partner offers">' in page
+    assert f'value="offer:{offer.pk}"' in page and "Northfield Hop Farm: 10% off fresh hops" in page
+    today = timezone.now().astimezone(UTC).date()
+    response = host_client.post(reverse("initiative_create"), {
+        "name": "Hop harvest offer", "owner": "", "starts_on": today.isoformat(),
+        "ends_on": today.isoformat(), "channel": "partner", "placed": "3", "thread": "",
+        "moment": "", "product": "", "link": f"offer:{offer.pk}", "note": ""})
+    assert response.status_code == 302
+    made = Initiative.objects.get()
+    assert (made.link_kind, made.link_id) == ("offer", offer.pk)
+    first = conversations.post_create(author=people[0], thread=offer.thread, body="Ordered!")
+    conversations.post_create(author=people[1], thread=offer.thread, body="Me too",
+                              parent=first)
+    landing = _landing(made)
+    # The offer's thread was opened by a partner (a member here): both posts are between
+    # members.
+    assert (landing.between, landing.to_brand) == (2, 0)
+    page = host_client.get(reverse("host_strategy")).content.decode()
+    assert f'Partner offers: <a href="{offer.thread.get_absolute_url()}">' in page
