@@ -119,8 +119,9 @@ class WorksheetForm(InitiativeForm):
         super().__init__(*args, **kwargs)
         self.fields["placed"].choices = [(value, f"{value}. {STEP_SHORT[value]}")
                                          for value, _ in Step.choices]
-        for field in self.fields.values():
+        for field in self.fields.values():  # the column's heading names it; no help line
             field.widget.attrs.setdefault("aria-label", field.label)
+            field.help_text = ""
 
 
 class BaseWorksheetFormSet(forms.BaseModelFormSet):
