@@ -397,3 +397,18 @@ def test_a_partner_offer_is_a_link_partners_register(host_client, world):
     assert (landing.between, landing.to_brand) == (2, 0)
     page = host_client.get(reverse("host_strategy")).content.decode()
     assert f'Partner offers: <a href="{offer.thread.get_absolute_url()}">' in page
+
+
+def test_the_strategy_page_pages_its_initiatives(host_client, world):
+    from community.views.strategy import PAGE_SIZE
+
+    host, _, _ = world
+    for n in range(PAGE_SIZE + 1):  # the oldest starts first: it is on page 2
+        _initiative(host, name=f"Campaign {n:02d}", starts_on=DAY + timedelta(days=n),
+                    ends_on=DAY + timedelta(days=n))
+    first = host_client.get(reverse("host_strategy")).content.decode()
+    assert f"Campaign {PAGE_SIZE:02d}" in first and "Campaign 00" not in first
+    assert 'rel="next"' in first
+    second = host_client.get(reverse("host_strategy") + "?page=2").content.decode()
+    assert "Campaign 00" in second and f"Campaign {PAGE_SIZE:02d}" not in second
+    assert host_client.get(reverse("host_strategy") + "?page=x").status_code == 200

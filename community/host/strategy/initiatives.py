@@ -180,17 +180,22 @@ def measure(initiatives: list[Initiative]) -> list[Landing]:
                  .annotate(day=TruncDate("created_at", tzinfo=UTC))
                  .values_list("thread_id", "day", "author_id", "author__date_joined")
                  .order_by().distinct())
-    rows = list(posts)
-    joiners = list(newcomers)
+    by_thread: dict[int, list] = {}
+    for thread_id, day, what, n in posts:
+        by_thread.setdefault(thread_id, []).append((day, what, n))
+    joiners: dict[int, list] = {}
+    for thread_id, day, author, joined_at in newcomers:
+        joiners.setdefault(thread_id, []).append((day, author, joined_at.astimezone(UTC).date()))
     for landing in landings:
         i = landing.initiative
-        for thread_id, day, what, n in rows:
-            if thread_id in landing.threads and i.starts_on <= day <= i.ends_on:
-                setattr(landing, what, getattr(landing, what) + n)
-        landing.joined = len({author for thread_id, day, author, joined_at in joiners
-                              if thread_id in landing.threads
-                              and i.starts_on <= day <= i.ends_on
-                              and i.starts_on <= joined_at.astimezone(UTC).date() <= i.ends_on})
+        for thread_id in landing.threads:
+            for day, what, n in by_thread.get(thread_id, ()):
+                if i.starts_on <= day <= i.ends_on:
+                    setattr(landing, what, getattr(landing, what) + n)
+        landing.joined = len({author for thread_id in landing.threads
+                              for day, author, joined_on in joiners.get(thread_id, ())
+                              if i.starts_on <= day <= i.ends_on
+                              and i.starts_on <= joined_on <= i.ends_on})
     return landings
 
 
