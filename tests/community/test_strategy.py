@@ -412,3 +412,34 @@ def test_the_strategy_page_pages_its_initiatives(host_client, world):
     second = host_client.get(reverse("host_strategy") + "?page=2").content.decode()
     assert "Campaign 00" in second and f"Campaign {PAGE_SIZE:02d}" not in second
     assert host_client.get(reverse("host_strategy") + "?page=x").status_code == 200
+
+
+def test_a_save_over_a_teammates_newer_one_is_refused(host_client, world):
+    """Two hosts open the worksheet; the first saves a new name; the second's save of the
+    page they opened before would undo it, so it is refused and the new name stays."""
+    import re
+
+    host, _, _ = world
+    row = _initiative(host, name="Launch")
+    opened = host_client.get(reverse("strategy_worksheet")).content.decode()
+    version = re.search(r'name="form-0-version" value="([^"]+)"', opened).group(1)
+    services.initiative_edit(host=factories.HostFactory(), initiative=row, name="Launch week")
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "200", "form-0-id": str(row.pk), "form-0-version": version,
+            "form-0-name": "Launch", "form-0-owner": "Email team",
+            "form-0-starts_on": DAY.isoformat(), "form-0-ends_on": row.ends_on.isoformat(),
+            "form-0-channel": "email", "form-0-placed": "4"}
+    response = host_client.post(reverse("strategy_worksheet"), data)
+    assert response.status_code == 400
+    assert "Someone saved this initiative after you opened this page" in (
+        response.content.decode())
+    row.refresh_from_db()
+    assert (row.name, row.placed) == ("Launch week", 5)
+    edit = host_client.get(reverse("initiative_edit", args=[row.pk])).content.decode()
+    fresh = re.search(r'name="version" value="([^"]+)"', edit).group(1)
+    response = host_client.post(reverse("initiative_edit", args=[row.pk]), {
+        "version": fresh, "name": "Launch week", "owner": "", "starts_on": DAY.isoformat(),
+        "ends_on": row.ends_on.isoformat(), "channel": "email", "placed": "4"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.placed == 4

@@ -44,6 +44,10 @@ class LinkOptions:
         return [NONE, *((str(pk), label(o)) for pk, o in objects.items())]
 
 
+def _version(initiative: Initiative) -> str:
+    return initiative.updated_at.isoformat() if initiative.updated_at else ""
+
+
 class InitiativeForm(forms.ModelForm):
     thread = forms.TypedChoiceField(label="Announcement or thread", required=False,
                                     coerce=int, empty_value=None)
@@ -52,6 +56,9 @@ class InitiativeForm(forms.ModelForm):
     product = forms.TypedChoiceField(label="Product campaign", required=False, coerce=int,
                                      empty_value=None)
     link = forms.ChoiceField(label="Project or partner offer", required=False)
+    # When the row was last saved, as the page showed it: a save over somebody else's newer
+    # one is refused rather than undoing their change (a team fills the worksheet together).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
     starts_on = forms.DateField(label="First day", input_formats=DAY_INPUT_FORMATS,
                                 error_messages={"invalid": DAY_INVALID},
                                 widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11}))
@@ -76,6 +83,7 @@ class InitiativeForm(forms.ModelForm):
         self.fields["link"].choices = [NONE, *options.links]
         instance = self.instance
         if instance.pk:
+            self.initial["version"] = _version(instance)
             self.initial.update(thread=instance.thread_id, moment=instance.moment_id,
                                 product=instance.product_id,
                                 link=(f"{instance.link_kind}{links.SEPARATOR}{instance.link_id}"
@@ -83,6 +91,11 @@ class InitiativeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        shown = data.get("version") or ""
+        if self.instance.pk and shown and shown != _version(self.instance):
+            raise forms.ValidationError(
+                "Someone saved this initiative after you opened this page: open it again to "
+                "see their change, then make yours.", code="stale")
         for name in ("starts_on", "ends_on"):
             day = data.get(name)
             if day and not EARLIEST_DAY <= day <= LATEST_DAY:
