@@ -32,7 +32,7 @@ from django.db.models import (
     OuterRef,
     Q,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from community import words
@@ -66,6 +66,11 @@ def month_of(day: date) -> date:
 def add_months(month: date, n: int) -> date:
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_number(field: str):
+    """``year * 12 + month - 1`` of a moment, in UTC: one month, one number."""
+    return ExtractYear(field, tzinfo=UTC) * 12 + ExtractMonth(field, tzinfo=UTC) - 1
 
 
 def _day(value) -> date:
@@ -132,17 +137,23 @@ def _monthly(today: date) -> dict:
     current = month_of(today)
     first = add_months(current, -(MONTHS - 1))
     until = _start(add_months(current, 1))
+    # Months as whole numbers (year * 12 + month - 1): no datetime to build per row.
     pairs = (
         live_posts().filter(words.member_post(), members("author"),
                             created_at__gte=_start(add_months(first, -1)), created_at__lt=until)
-        .annotate(month=TruncMonth("created_at", tzinfo=UTC))
-        .values_list("author_id", "month", "author__date_joined").order_by().distinct()
+        .annotate(month=_month_number("created_at"),
+                  joined=_month_number("author__date_joined"))
+        .values_list("author_id", "month", "joined").order_by().distinct()
     )
     active: dict[date, set[int]] = {}
     joined_month: dict[int, date] = {}
-    for author_id, month, date_joined in pairs:
-        active.setdefault(_day(month), set()).add(author_id)
-        joined_month[author_id] = month_of(_day(date_joined))
+    months_by_number: dict[int, date] = {}
+    for author_id, month, joined in pairs:
+        for number in (month, joined):
+            if number not in months_by_number:
+                months_by_number[number] = date(number // 12, number % 12 + 1, 1)
+        active.setdefault(months_by_number[month], set()).add(author_id)
+        joined_month[author_id] = months_by_number[joined]
     months = []
     for i in range(MONTHS):
         month = add_months(first, i)
