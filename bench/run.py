@@ -77,6 +77,7 @@ def _prepare() -> dict:
     gallery = _moment().get_absolute_url()
     widget = _widget_product()
     product = _product().get_absolute_url()
+    _initiatives(big)
     return {
         "home": ("anon", "/"),
         "space": ("anon", "/s/bench-space-3/"),
@@ -94,7 +95,40 @@ def _prepare() -> dict:
         "gallery (member)": ("member", gallery),
         "product (member)": ("member", product),
         "reply (member)": ("member-post", f"/t/{question.pk}/reply/"),
+        # Host pages: slower than members' (figures computed per request, never kept), each
+        # under 300 ms p99 at 16 connections.
+        "dashboard (host)": ("host", "/host/"),
+        "growth (host)": ("host", "/host/growth/"),
+        "strategy (host)": ("host", "/host/strategy/"),
     }
+
+
+INITIATIVES = 12
+
+
+def _initiatives(big):
+    """The initiatives the strategy page measures: made once, through the services, each a
+    fortnight of the last half year linked to one of the busiest threads (the long one
+    first)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.host.strategy import services
+    from community.models import Initiative, Thread, User
+
+    if Initiative.objects.filter(name__startswith="Bench:").exists():
+        return
+    host = User.objects.filter(is_host=True, is_active=True).order_by("pk").first()
+    threads = [big, *Thread.objects.filter(is_deleted=False).exclude(pk=big.pk)
+               .order_by("-post_count", "pk")[:INITIATIVES - 1]]
+    today = timezone.now().date()
+    for n, thread in enumerate(threads):
+        starts = today - timedelta(days=14 * (n + 1))
+        services.initiative_create(
+            host=host, name=f"Bench: campaign {n + 1}", owner="Bench team", starts_on=starts,
+            ends_on=starts + timedelta(days=13), channel="community", placed=1 + n % 5,
+            thread=thread)
 
 
 GALLERY_ENTRIES = 30
@@ -193,9 +227,10 @@ def _product():
     return product
 
 
-def _member_cookies(count: int = 1) -> list[str]:
+def _member_cookies(count: int = 1, *, hosts: bool = False) -> list[str]:
     """Signed-in bench members' session and CSRF cookies, as Cookie headers: the first
-    ``count`` members (readers use the first; the reply load posts as all of them)."""
+    ``count`` members (readers use the first; the reply load posts as all of them), or
+    hosts (``hosts``: for the host pages)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -203,7 +238,7 @@ def _member_cookies(count: int = 1) -> list[str]:
     from community.models import User
 
     cookies = []
-    for member in User.objects.filter(username__startswith="bench", is_host=False).order_by(
+    for member in User.objects.filter(username__startswith="bench", is_host=hosts).order_by(
             "pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(member.pk)
@@ -229,14 +264,16 @@ def _queries(pages: dict) -> dict:
 
     settings.PAGE_CACHE = False
     settings.ALLOWED_HOSTS = ["*"]
-    anonymous, member = Client(), Client()
+    anonymous, member, host = Client(), Client(), Client()
     member.force_login(User.objects.filter(username__startswith="bench", is_host=False)
                        .order_by("pk").first())
+    host.force_login(User.objects.filter(username__startswith="bench", is_host=True)
+                     .order_by("pk").first())
     counts = {}
     for name, (auth, path) in pages.items():
         if auth == "member-post":
             continue
-        client = member if auth == "member" else anonymous
+        client = {"member": member, "host": host}.get(auth, anonymous)
         client.get(path)
         with CaptureQueriesContext(connection) as ctx:
             client.get(path)
@@ -305,6 +342,7 @@ def main():
     queries = _queries(pages)
     writers = _member_cookies(CONNECTIONS)
     cookie = writers[0]
+    host_cookie = _member_cookies(1, hosts=True)[0]
     workers = os.environ.get("BENCH_WORKERS", "4")
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (apt-get install wrk).")
@@ -324,15 +362,16 @@ def main():
     try:
         base = f"http://127.0.0.1:{port}"
         for name, (auth, path) in pages.items():
+            reader = {"anon": "", "host": host_cookie}.get(auth, cookie)
             if auth != "member-post":
                 # Warm up every worker, as the reader the page is loaded for.
                 warm = urllib.request.Request(  # noqa: S310
-                    base + path, headers={"Cookie": cookie} if auth == "member" else {})
+                    base + path, headers={"Cookie": reader} if reader else {})
                 for _ in range(2 * int(workers)):
                     urllib.request.urlopen(warm).read()  # noqa: S310  # nosec B310
-            load = _wrk_load(base + path, cookie=cookie if auth != "anon" else "",
+            load = _wrk_load(base + path, cookie=reader,
                              post=auth == "member-post", writers=writers)
-            results[name] = {"auth": "member" if auth.startswith("member") else "anon",
+            results[name] = {"auth": "member" if auth.startswith("member") else auth,
                              "path": path, **load, "queries": queries.get(name)}
             print(f"{name:28} {results[name]}", flush=True)
     finally:

@@ -328,6 +328,12 @@ def can_host_moment(user, moment=None) -> bool:
     return is_staff_host(user)
 
 
+def can_plan_initiatives(user) -> bool:
+    """Record the brand's marketing initiatives and read the strategy and growth pages: the
+    host team."""
+    return is_staff_host(user)
+
+
 def can_view_moment(user, moment) -> bool:
     """A moment is as visible as its thread (hidden with it when the thread is removed)."""
     return can_view_thread(user, moment.thread)

@@ -33,6 +33,8 @@ class PartnersConfig(AppConfig):
         from .offers import live_offers_name, offers_panel
 
         panels.register("offers", offers_panel, state=live_offers_name)
+        # What the hosts' marketing initiatives may link to on this app's side.
+        _register_initiative_links()
         # After the people exist, before their posts are written (posts record the badge).
         seeding.register("partner organisation", 30, seed_partner)
         seeding.register("partner content", 70, seed_partner_content)
@@ -78,3 +80,11 @@ def _product_row():
     stale.shape = dict(thread=False, people=False, feed=False, site=False, project=False,
                        organisation=True, product=True)
     return stale
+def _register_initiative_links():
+    from community.host.strategy import links
+
+    from . import selectors
+
+    links.register(links.LinkKind(
+        name="offer", label="Partner offers", choices=selectors.initiative_link_choices,
+        threads=selectors.initiative_link_threads))

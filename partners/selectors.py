@@ -131,3 +131,20 @@ def insights(*, organisation: Organisation) -> dict:
                          if everyone["replies"] else None),
     }
     return {"rows": rows, "totals": totals}
+
+
+# What an initiative on the hosts' strategy page may link to (registered in apps.py).
+
+
+def initiative_link_choices() -> list[tuple[int, str, str]]:
+    """Every offer partners published: (id, "organisation: title", address), one query."""
+    offers = (PartnerPost.objects.filter(kind=PartnerPost.Kind.OFFER, thread__is_deleted=False)
+              .select_related("organisation", "thread").order_by("-created_at", "-pk"))
+    return [(offer.pk, f"{offer.organisation.name}: {offer.thread.title}",
+             offer.thread.get_absolute_url()) for offer in offers]
+
+
+def initiative_link_threads(ids: list[int]) -> dict[int, set[int]]:
+    """Each offer's own thread, one query."""
+    return {pk: {thread_id} for pk, thread_id in PartnerPost.objects.filter(
+        pk__in=ids, kind=PartnerPost.Kind.OFFER).values_list("pk", "thread_id")}

@@ -29,6 +29,8 @@ class PurposeConfig(AppConfig):
         # Project updates, contributions and project discussions keep drafts as members type.
         for prefix, check in project_drafts.CHECKS.items():
             drafts.register_place(prefix, check)
+        # What the hosts' marketing initiatives may link to on this app's side.
+        _register_initiative_links()
         # Project work counts in members' collaboration and contribution scores.
         scoring.register_member_counters(member_counters)
         # After the demo's people and conversations exist.
@@ -63,3 +65,13 @@ def _register_stale_rows():
         # so does the page of the project's partner, if it has one.
         Kind.PROJECT_MOMENT: row(project=True, organisation=True, thread=True),
     })
+
+
+def _register_initiative_links():
+    from community.host.strategy import links
+
+    from . import selectors
+
+    links.register(links.LinkKind(
+        name="project", label="Purpose projects", choices=selectors.initiative_link_choices,
+        threads=selectors.initiative_link_threads))

@@ -217,3 +217,22 @@ def member_counters(user_ids: list[int] | None) -> dict[int, dict]:
     add(Contribution.objects.filter(is_winner=True, author__isnull=False, **among("author_id"))
         .values("author_id").annotate(n=Count("id")), "author_id", "won")
     return counters
+
+
+# What an initiative on the hosts' strategy page may link to (registered in apps.py).
+
+
+def initiative_link_choices() -> list[tuple[int, str, str]]:
+    """Every project but archived ones: (id, title, address), one query."""
+    return [(project.pk, project.title, project.get_absolute_url())
+            for project in Project.objects.exclude(status=Project.Status.ARCHIVED)
+            .only("pk", "title", "slug").order_by("title", "pk")]
+
+
+def initiative_link_threads(ids: list[int]) -> dict[int, set[int]]:
+    """The discussions linked to each of these projects, one query."""
+    threads: dict[int, set[int]] = {pk: set() for pk in ids}
+    for project_id, thread_id in ProjectThread.objects.filter(project_id__in=ids).values_list(
+            "project_id", "thread_id"):
+        threads[project_id].add(thread_id)
+    return threads

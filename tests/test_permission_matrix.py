@@ -111,9 +111,20 @@ def _world():
         terms="10% off.", url="https://northfield.example.com/offer",
         starts_at=timezone.now() - timezone.timedelta(hours=1),
         ends_at=timezone.now() + timezone.timedelta(days=3))
+    from datetime import date
+
+    from community.host.strategy import services as strategy
+
+    initiative = strategy.initiative_create(
+        host=brand, name="Spring launch", owner="Email team", starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 8), channel="email", placed=2, thread=question)
+    deleted_initiative = strategy.initiative_create(
+        host=brand, name="Old campaign", starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 1, 9), channel="social", placed=1)
+    strategy.initiative_delete(host=brand, initiative=deleted_initiative)
     return {
         "owned_product": owned, "product": product, "product_image": product_image,
-        "offer": offer,
+        "offer": offer, "initiative": initiative, "deleted_initiative": deleted_initiative,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -185,12 +196,22 @@ def sku_kw(w, u):
 
 def offer_kw(w, u):
     return {"pk": w["offer"].pk}
+
+
 def product_kw(w, u):
     return {"slug": w["product"].slug}
 
 
 def product_image_kw(w, u):
     return {"pk": w["product_image"].pk}
+
+
+def initiative_kw(w, u):
+    return {"pk": w["initiative"].pk}
+
+
+def deleted_initiative_kw(w, u):
+    return {"pk": w["deleted_initiative"].pk}
 
 
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
@@ -309,6 +330,16 @@ MATRIX: dict[str, Row] = {
     "thread_tool": Row(MEMBERS_ONLY_POST,
                        lambda w, u: {"pk": w["thread"].pk, "tool": "pin"}),
     "host_dashboard_csv": Row(HOSTS_ONLY),
+    # Strategy: the brand's initiatives and the growth figures, the host team's alone.
+    "host_strategy": Row(HOSTS_ONLY),
+    "initiative_create": Row(HOSTS_ONLY),
+    "initiative_edit": Row(HOSTS_ONLY, initiative_kw),
+    "initiative_delete": Row(HOSTS_ONLY, initiative_kw),
+    "initiative_restore": Row(MEMBERS_ONLY_POST, deleted_initiative_kw),
+    "strategy_worksheet": Row(HOSTS_ONLY),
+    "strategy_csv": Row(HOSTS_ONLY),
+    "host_growth": Row(HOSTS_ONLY),
+    "host_growth_csv": Row(HOSTS_ONLY),
     "host_dominated": Row(HOSTS_ONLY),
     # Listening: the map, a member's posts behind their dot, the human-touch queue and its
     # decisions, the weekly digest: hosts only.
@@ -575,6 +606,17 @@ POST_MATRIX = {
         "title": "Hijacked", "brief": "Changed.", "answer": "story",
         "opens_at": "2030-01-01T10:00", "closes_at": "2030-01-08T10:00"}),
     "moment_close": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_kw, {}),
+    # Initiatives: only hosts record, change, delete and restore them.
+    "initiative_create": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "name": "Launch", "starts_on": "2026-03-02", "ends_on": "2026-03-08",
+        "channel": "email", "placed": "3"}),
+    "initiative_edit": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, initiative_kw, {
+        "name": "Hijacked", "starts_on": "2026-03-02", "ends_on": "2026-03-08",
+        "channel": "email", "placed": "3"}),
+    "initiative_delete": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, initiative_kw, {}),
+    "initiative_restore": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, deleted_initiative_kw, {}),
+    "strategy_worksheet": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
+        "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
     "partners:offers": ({**ORG_PEOPLE_AND_HOSTS, PARTNER: 302, STAFF: 302, ADMIN: 302},

@@ -315,6 +315,40 @@ def seed_scores() -> int:
     return 0
 
 
+def seed_initiatives() -> int:
+    """The brand's initiatives on the strategy page: the moment, the newest announcement and
+    a project (when ``purpose`` registers its link kind), each placed by the host, made
+    through the services."""
+    from community.host.strategy import links, services
+    from community.models import Initiative, Moment
+
+    host = User.objects.filter(username=data.MOMENT["host"]).first()
+    if host is None or Initiative.objects.exists():
+        return 0
+    today = timezone.now().date()
+    days = {"starts_on": today - timedelta(days=13), "ends_on": today}
+    made = 0
+    moment = Moment.objects.order_by("-opens_at").first()
+    if moment is not None:
+        services.initiative_create(host=host, name="Brew day photo moment", owner="Community team",
+                                   channel="community", placed=5, moment=moment, **days)
+        made += 1
+    announcement = (Thread.objects.filter(kind=Thread.Kind.ANNOUNCEMENT, is_deleted=False)
+                    .exclude(moment__isnull=False).order_by("-created_at").first())
+    if announcement is not None:
+        services.initiative_create(host=host, name="Launch newsletter", owner="Email team",
+                                   channel="email", placed=3, thread=announcement, **days)
+        made += 1
+    project = links.get("project")
+    chosen = project.choices()[:1] if project else []
+    if chosen:
+        services.initiative_create(host=host, name="Community recipe project",
+                                   owner="Brand team", channel="community", placed=4,
+                                   link_kind="project", link_id=chosen[0][0], **days)
+        made += 1
+    return made
+
+
 register("site", 0, seed_site)
 register("people", 10, seed_people)
 register("spaces", 20, seed_spaces)
@@ -323,6 +357,7 @@ register("hosting", 60, seed_hosting)
 register("collections", 70, seed_collections)
 register("moments", 75, seed_moments)
 register("catalogue", 80, seed_catalogue)
+register("initiatives", 85, seed_initiatives)  # after the projects (purpose's, at 80)
 register("scores", 90, seed_scores)
 
 

@@ -533,6 +533,8 @@ class TouchDecided(Payload):
     queue (``touch``: ``PostSignal.Touch``); ``subject_user`` wrote the post."""
 
     touch: str
+
+
 # Commerce: who owns what (``community.commerce.ownership``). ``threads`` are the threads
 # about the product where the member answered: their answers' owner badge changes.
 
@@ -596,6 +598,13 @@ class ProductsImported(Payload):
 
 
 CATALOGUE_KINDS = (ProductCreated, ProductEdited, ProductsImported)
+# Strategy: the hosts' record of the brand's marketing initiatives.
+
+
+@declare(Kind.INITIATIVE_SAVED, ids=("actor",))
+class InitiativeSaved(Payload):
+    initiative: int
+    action: str  # created, edited, deleted, restored
 
 
 COMMUNITY_KINDS = (
@@ -604,4 +613,5 @@ COMMUNITY_KINDS = (
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
+    InitiativeSaved,
 )

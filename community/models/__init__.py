@@ -24,6 +24,7 @@ from .listening import PostSignal, SearchMiss
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
+from .strategy import Initiative
 from .users import User
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Draft",
     "Flag",
     "ImportedObject",
+    "Initiative",
     "ModerationLog",
     "Moment",
     "MomentEntry",

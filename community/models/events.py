@@ -57,6 +57,7 @@ class EngagementEvent(models.Model):
         OWNERSHIP_VERIFIED = "ownership_verified", "Ownership of a product verified by a purchase"
         OWNERSHIP_REMOVED = "ownership_removed", "Ownership of a product removed"
         OWNERSHIP_PENDING = "ownership_pending", "A purchase kept for an address with no account"
+        INITIATIVE_SAVED = "initiative_saved", "Initiative recorded, changed, deleted or restored"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

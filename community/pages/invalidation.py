@@ -158,6 +158,8 @@ STALE = {
     Kind.PRODUCT_CREATED: row(people=False, catalogue=True),
     Kind.PRODUCT_EDITED: row(people=False, catalogue=True),
     Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
+    # Initiatives show on host pages only (strategy, worksheet), which are never kept.
+    Kind.INITIATIVE_SAVED: row(people=False),
 }
 
 

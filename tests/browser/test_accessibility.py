@@ -117,6 +117,10 @@ def _pages(demo):
         ("moment gallery (host)", demo["moment"].get_absolute_url() + "?sort=loved", "host"),
         ("start a moment", reverse("moment_create"), "host"),
         ("reach of moments", reverse("moment_reach"), "host"),
+        ("initiatives", reverse("host_strategy"), "host"),
+        ("initiatives worksheet", reverse("strategy_worksheet"), "host"),
+        ("add an initiative", reverse("initiative_create"), "host"),
+        ("growth", reverse("host_growth"), "host"),
     ]
 
 

@@ -71,6 +71,7 @@ STORED_KEYS = {
     Kind.OWNERSHIP_VERIFIED: {"product", "source", "upgraded", "threads"},
     Kind.OWNERSHIP_REMOVED: {"product", "was_verified", "threads"},
     Kind.OWNERSHIP_PENDING: {"product", "source"},
+    Kind.INITIATIVE_SAVED: {"initiative", "action"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what", "threads"},
     Purpose.PROJECT_MOMENT: {"project", "moment", "tied", "organisation"},

@@ -912,6 +912,19 @@ def s_products_imported(w):
             path.write_text("sku,name,description\nK30,Summit kettle 30 L,Now in copper.\n")
             feed.feed_import(path, host=w.host)
     return Scenario([kettle.get_absolute_url()], write, shows=["Now in copper."])
+# Strategy: initiatives show on the host's strategy page only, which is never kept; a host
+# sees a new one at once.
+
+@scenario(Kind.INITIATIVE_SAVED, "create")
+def s_initiative_create(w):
+    from datetime import date
+
+    from community.host.strategy import services as strategy
+
+    return Scenario([reverse("host_strategy")], lambda: strategy.initiative_create(
+        host=w.host, name="Kettle launch mail", starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 8), channel="email", placed=1),
+        shows=["Kettle launch mail"], readers=("host",))
 
 
 # The proof ------------------------------------------------------------------------------
