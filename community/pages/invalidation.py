@@ -38,6 +38,9 @@ from .versions import invalidate_with_commit
 Kind = EngagementEvent.Kind  # community's own kinds
 
 FEED, SITE, CATALOGUE = "feed", "site", "catalogue"
+#: The host dashboard's figures: counted from nearly every fact (posts, votes, invitations,
+#: members, moderation, projects, products), so every event makes them stale.
+HEALTH = "health"
 
 
 @dataclass
@@ -198,4 +201,4 @@ def pages_change(event) -> None:
     """The cached pages and fragments ``event`` makes stale are rendered again: at once
     (this transaction's own reads) and after commit (``versions.invalidate``)."""
     found = stale(event)
-    invalidate_with_commit(*found.tags, user_ids=found.user_ids)
+    invalidate_with_commit(*found.tags, HEALTH, user_ids=found.user_ids)

@@ -6,10 +6,11 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from community import permissions
+from community import pages, permissions
 from community.commerce.health import product_health
 from community.forms import HealthPeriodForm
 from community.host import dashboard as metrics  # the view below is named dashboard
+from community.pages.invalidation import HEALTH
 from community.selectors import advocates as advocate_selectors
 from community.selectors.feeds import page_number
 from community.selectors.paging import page_slice
@@ -107,36 +108,48 @@ def dashboard(request):
                "query": request.GET.urlencode()}
     if period is None:
         return render(request, "community/host_dashboard.html", context)
+    kept = pages.remember(
+        ("dashboard", period.since, period.until, period.whole_history, period.days),
+        lambda: _dashboard_figures(period), tags=(HEALTH,))
+    figures, previous, mix = kept["figures"], kept["previous"], kept["mix"]
+    return render(request, "community/host_dashboard.html", {
+        **context, **kept, "period_name": period_name(period),
+        "changes": metrics.changes(figures, kept["earlier"], previous),
+        "social_chart": chart(kept["trends"], "social_ratio"),
+        "peer_chart": chart(kept["trends"], "peer_answer_share"),
+        "brand_spaces": [s for s in kept["spaces"] if s["brand_talks"]],
+        "brand_talks": figures["social_ratio"] is not None
+        and figures["social_ratio"] < metrics.PARTY_LINE,
+        "mix_chart": bar_chart(mix),
+        "mix_quiet": [row for row in mix if not row["count"]],
+        "mix_over_time": stacked_chart(kept["mix_over_time"], [row["name"] for row in mix]),
+        "mix_labels": [row["label"] for row in mix],
+        # Asks are written by the router, not by an event of their own: read every time.
+        "routing": advocate_selectors.routing_stats(),
+    })
+
+
+def _dashboard_figures(period) -> dict:
+    """Every figure the dashboard shows for ``period`` (the view keeps them under
+    ``health``, which every event bumps, so a host sees each write on the next visit)."""
     figures = metrics.health(period)
     previous = period.previous()
-    earlier = metrics.health(previous) if previous else None
-    trends = metrics.trends(period)
-    spaces = metrics.spaces(period)
     mix = metrics.engagement_mix(period)
     if previous:
         before = {row["name"]: row["count"] for row in metrics.engagement_mix(previous)}
         for row in mix:
             row["before"] = before[row["name"]]
     quiet = not figures["posts"] and not figures["questions"] and not period.whole_history
-    return render(request, "community/host_dashboard.html", {
-        **context, "figures": figures, "trends": trends, "period_name": period_name(period),
-        "changes": metrics.changes(figures, earlier, previous),
+    return {
+        "figures": figures, "previous": previous,
+        "earlier": metrics.health(previous) if previous else None,
+        "trends": metrics.trends(period), "spaces": metrics.spaces(period),
         # An empty period on a site with a history (an import, say) points to all of it.
         "history_from": metrics.first_post_day() if quiet else None,
-        "social_chart": chart(trends, "social_ratio"),
-        "peer_chart": chart(trends, "peer_answer_share"),
-        "spaces": spaces, "brand_spaces": [s for s in spaces if s["brand_talks"]],
-        "brand_talks": figures["social_ratio"] is not None
-        and figures["social_ratio"] < metrics.PARTY_LINE,
-        "advocates": metrics.advocates(period),
-        "mix": mix, "mix_chart": bar_chart(mix), "previous": previous,
-        "mix_quiet": [row for row in mix if not row["count"]],
-        "mix_over_time": stacked_chart(metrics.engagement_over_time(period),
-                                       [row["name"] for row in mix]),
-        "mix_labels": [row["label"] for row in mix],
-        "routing": advocate_selectors.routing_stats(),
+        "advocates": metrics.advocates(period), "mix": mix,
+        "mix_over_time": metrics.engagement_over_time(period),
         "products": product_health(period),
-    })
+    }
 
 
 @login_required

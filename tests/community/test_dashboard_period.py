@@ -274,3 +274,20 @@ def test_the_command_prints_the_figures_the_dashboard_shows(two_weeks):
                  "--until", until.isoformat(), stdout=out)
     assert json.loads(out.getvalue()) == dashboard.cli_health(
         dashboard.Period.last_days(7))
+
+
+def test_the_dashboard_is_kept_until_the_next_write_and_then_shows_it(host_client, host):
+    space = factories.SpaceFactory()
+    talk(author=factories.UserFactory(), space=space, at=timezone.now() - timedelta(hours=3),
+         replies=[factories.UserFactory()])
+    made = _dashboard_queries(host_client)
+    kept = _dashboard_queries(host_client)
+    assert kept < made - 10  # the figures are not counted again
+    before = page(host_client, {"days": "30"})
+    assert "Conversation</th><td>2</td>" in before
+    # A member's reply is a new fact: the next visit counts it.
+    thread = talk(author=factories.UserFactory(), space=space,
+                  at=timezone.now() - timedelta(hours=1))
+    svc.post_create(author=factories.UserFactory(), thread=thread, body="Me too")
+    assert _dashboard_queries(host_client) == made
+    assert "Conversation</th><td>4</td>" in page(host_client, {"days": "30"})
