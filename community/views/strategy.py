@@ -10,15 +10,17 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions
+from community import pages, permissions
 from community.host.strategy import charts, links, retention
 from community.host.strategy import services as services
 from community.host.strategy.forms import InitiativeForm, LinkOptions, WorksheetFormSet
 from community.host.strategy.initiatives import measure
 from community.models import Initiative
 from community.models.strategy import STEP_SHORT, Step
+from community.pages.invalidation import HEALTH
 from community.selectors.feeds import page_number
 from community.selectors.paging import page_slice
 
@@ -250,7 +252,7 @@ def growth(request):
     """New members, their first week, invitations, returning members and cohorts.
     Template ``community/host_growth.html`` (each chart with its table)."""
     _require_host(request, "The growth figures are")
-    figures = retention.growth()
+    figures = _growth()
     cohorts = [{**row, "cells": [None if cell is None else {**cell, "heat": charts.heat(
         cell["share"])} for cell in row["cells"]]} for row in figures.cohorts]
     return render(request, "community/host_growth.html", {
@@ -266,11 +268,19 @@ def growth(request):
     })
 
 
+def _growth():
+    """The growth figures of today, kept like the dashboard's under ``health`` (every event
+    bumps it): members joining, posting and inviting are all events."""
+    today = timezone.now().date()
+    return pages.remember(("growth", today), lambda: retention.growth(today=today),
+                          tags=(HEALTH,))
+
+
 @login_required
 @require_GET
 def growth_csv(request):
     _require_host(request, "The growth figures are")
-    figures = retention.growth()
+    figures = _growth()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="community-growth-{figures.today.isoformat()}.csv"')
