@@ -620,7 +620,7 @@ POST_MATRIX = {
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,
                       {"featured": "1"}),
     "partners:offers": ({**ORG_PEOPLE_AND_HOSTS, PARTNER: 302, STAFF: 302, ADMIN: 302},
-                        org_kw, {"sku": "SUMMIT-KETTLE-20", "title": "Hop sampler",
+                        org_kw, {"sku": "K30", "title": "Hop sampler",
                                  "terms": "Free.", "url": "https://northfield.example.com/s",
                                  "starts_at": "2030-01-01T10:00",
                                  "ends_at": "2030-01-08T10:00"}),

@@ -95,10 +95,15 @@ def touch_decide(request, pk, decision):
 
 
 def _week(value: str) -> datetime.date | None:
+    """The Monday of the week ``value`` names; ``None`` for no date, or one so far from
+    now that the weeks around it cannot be written (year 1, year 9999)."""
     try:
-        return services.week_of(datetime.date.fromisoformat(value))
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return None
+    if not 1900 <= day.year <= 9000:
+        return None
+    return services.week_of(day)
 
 
 @login_required
