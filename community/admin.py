@@ -10,10 +10,13 @@ from .models import (
     Flag,
     Invitation,
     ModerationLog,
+    Ownership,
+    PendingOwnership,
     Post,
     PostRevision,
     Product,
     ProductImage,
+    PurchaseDelivery,
     Space,
     Suspension,
     Tag,
@@ -275,3 +278,35 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("identifier", "ip", "path", "user__username")
     date_hierarchy = "created_at"
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(ReadOnlyAdmin):
+    """Who owns what, and how it was verified. Read only: a member declares and removes
+    their own, orders and the shop's webhook verify (each through its service, with its
+    event), so no change here can bypass the owner's badge or the product's page."""
+
+    list_display = ("member", "product", "source", "verified_at", "purchased_on", "order_ref")
+    list_filter = ("source", ("verified_at", admin.EmptyFieldListFilter))
+    search_fields = ("member__username", "product__sku", "product__name", "order_ref")
+    list_select_related = ("member", "product")
+
+
+@admin.register(PendingOwnership)
+class PendingOwnershipAdmin(ReadOnlyAdmin):
+    """Purchases waiting for an account with the buyer's address: only its keyed digest
+    is stored, never the address."""
+
+    list_display = ("product", "source", "purchased_on", "order_ref", "created_at")
+    list_filter = ("source",)
+    search_fields = ("product__sku", "order_ref")
+    list_select_related = ("product",)
+
+
+@admin.register(PurchaseDelivery)
+class PurchaseDeliveryAdmin(ReadOnlyAdmin):
+    """Each delivery of the shop's purchase webhook, by the id the shop gave it."""
+
+    list_display = ("delivery_id", "received_at", "ownerships")
+    search_fields = ("delivery_id",)
+    date_hierarchy = "received_at"

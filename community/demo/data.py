@@ -270,4 +270,10 @@ CATALOGUE = {
          "I have an older 30-litre kettle with a rolled rim. Will the spider's hooks hold?",
          []),
     ],
+    # Who owns what: (member, SKU, days since the order; None: said by the member, no
+    # order on file). Orders verify ownership as the shop's order export would.
+    "owners": [
+        ("hiro", "SF-25", 120), ("umar", "SF-25", None), ("hiro", "PK-30", 300),
+        ("umar", "PK-30", 45), ("tara", "SK-1", 20), ("will", "PK-30", None),
+    ],
 }

@@ -268,9 +268,9 @@ def seed_moments() -> int:
 def seed_catalogue() -> int:
     """The shop's products (a kettle with its accessories, a fermenter, a starter kit) with
     drawn photos, and questions asked from their pages, made through the services."""
-    from community.commerce import catalogue
+    from community.commerce import catalogue, ownership
     from community.demo import photos
-    from community.models import Product
+    from community.models import Ownership, Product
 
     spec = data.CATALOGUE
     host = User.objects.filter(username=spec["host"]).first()
@@ -292,6 +292,18 @@ def seed_catalogue() -> int:
         created += 1
     users = {u.username: u for u in User.objects.filter(email__endswith="@demo.gravity.test")}
     now = timezone.now()
+    # Owners before the questions, so their answers carry the owner's badge.
+    for member, sku, days in spec["owners"]:
+        product = Product.objects.filter(sku=sku).first()
+        if product is None or member not in users:
+            continue
+        if days is None:
+            ownership.ownership_declare(member=users[member], product=product)
+        else:
+            ownership.ownership_verify(member=users[member], product=product,
+                                       source=Ownership.Source.ORDER,
+                                       purchased_on=(now - timedelta(days=days)).date(),
+                                       order_ref=f"DEMO-{sku}-{member}")
     for n, (asker, sku, title, body, answers) in enumerate(spec["questions"]):
         product = Product.objects.filter(sku=sku).first()
         if product is None or asker not in users or Thread.objects.filter(title=title).exists():

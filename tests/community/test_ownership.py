@@ -240,3 +240,20 @@ def test_my_data_download_holds_the_products_i_own(client, member, kettle):
         "verified_at": Ownership.objects.get().verified_at.isoformat(),
         "purchased_on": "2026-03-03", "order_ref": "SO-1"}]
     assert data["profile"]["owner_asks"] is True
+
+
+@pytest.mark.django_db
+def test_admins_read_ownerships_pending_orders_and_deliveries_but_change_none(client_as,
+                                                                               admin_user):
+    kettle = factories.ProductFactory(sku="ADM-1", name="Admin kettle")
+    owner = factories.UserFactory(username="kettleowner")
+    ownership.ownership_declare(member=owner, product=kettle)
+    client = client_as(admin_user)
+    page = client.get(reverse("admin:community_ownership_changelist")).content.decode()
+    assert str(owner) in page and "Admin kettle" in page and "Said by the member" in page
+    pk = Ownership.objects.get(member=owner).pk
+    change = client.post(reverse("admin:community_ownership_change", args=[pk]), {})
+    assert change.status_code == 403
+    for name in ("pendingownership", "purchasedelivery"):
+        assert client.get(reverse(f"admin:community_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:community_{name}_add")).status_code == 403

@@ -19,7 +19,7 @@ def _counts():
             Post.objects.count(), Organisation.objects.count())
 
 
-def test_seed_demo_builds_the_community_once():
+def test_seed_demo_builds_the_community_once(client):
     _seed()
     first = _counts()
     _seed()
@@ -67,6 +67,17 @@ def test_seed_demo_builds_the_community_once():
     assert Thread.objects.filter(product__sku="SF-25", answer_count=2).exists()
     assert Product.objects.count() == 6
     assert Product.objects.filter(images__isnull=False).count() == 4
+    # Owners, verified by orders or declared, before the questions: the fermenter's owner
+    # answers with the badge, and their answer counts as commerce.
+    from community.models import EngagementEvent, Ownership
+
+    assert Ownership.objects.filter(product=kettle, verified_at__isnull=False).count() == 2
+    assert Ownership.objects.filter(product=kettle, verified_at__isnull=True).count() == 1
+    fermenter_question = Thread.objects.get(product__sku="SF-25")
+    page = client.get(fermenter_question.get_absolute_url()).content.decode()
+    assert "Verified owner" in page
+    assert EngagementEvent.objects.filter(kind="post_created", payload__has_key="owner",
+                                          thread_id=fermenter_question.pk).count() == 2
 
 
 def test_demo_accounts_can_sign_in(client):
