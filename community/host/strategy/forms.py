@@ -133,7 +133,8 @@ class WorksheetForm(InitiativeForm):
         self.fields["placed"].choices = [(value, f"{value}. {STEP_SHORT[value]}")
                                          for value, _ in Step.choices]
         for field in self.fields.values():  # the column's heading names it; no help line
-            field.widget.attrs.setdefault("aria-label", field.label)
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", field.label)
             field.help_text = ""
 
 
