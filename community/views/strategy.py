@@ -79,7 +79,12 @@ def strategy(request):
     queries whatever the number of initiatives."""
     _require_host(request)
     page = page_slice(_live(), page=page_number(request.GET.get("page")), size=PAGE_SIZE)
-    landings = measure(page.items)
+    # Where they landed is counted from the posts and invitations in their days: kept for
+    # the day under ``health`` (every event bumps it, an initiative's own save included).
+    items = page.items
+    landings = pages.remember(
+        ("initiative-landings", timezone.now().date(), tuple(i.pk for i in items)),
+        lambda: measure(items), tags=(HEALTH,))
     _linked(landings)
     deleted = list(Initiative.objects.filter(deleted_at__isnull=False)
                    .order_by("-deleted_at", "-pk")[:DELETED_SHOWN])

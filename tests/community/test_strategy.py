@@ -230,12 +230,20 @@ def test_strategy_pages_cost_the_same_with_2_or_20_initiatives(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # A write first, so that kept figures are counted again: the cost of a count.
+    conversations.post_create(author=people[1], thread=Thread.objects.first(), body="Yo",
+                              created_at=at(DAY))
     with CaptureQueriesContext(connection) as two:
         assert host_client.get(reverse(url)).status_code == 200
     _many(host, space, 18, product)
     with CaptureQueriesContext(connection) as twenty:
         assert host_client.get(reverse(url)).status_code == 200
     assert len(twenty) == len(two), [q["sql"][:120] for q in twenty.captured_queries]
+    with CaptureQueriesContext(connection) as again:  # nothing written since
+        assert host_client.get(reverse(url)).status_code == 200
+    assert len(again) <= len(twenty)
+    if url == "host_strategy":
+        assert len(again) < len(twenty)  # where they landed is kept until the next event
 
 
 def test_a_host_adds_edits_deletes_and_undoes_an_initiative(host_client, world):
@@ -443,3 +451,23 @@ def test_a_save_over_a_teammates_newer_one_is_refused(host_client, world):
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.placed == 4
+
+
+def test_the_strategy_page_shows_a_new_reply_in_an_initiatives_thread_at_once(
+        host_client, world):
+    import html
+
+    host, space, people = world
+    thread = _announcement(host, space)
+    _initiative(host, thread=thread)
+    conversations.post_create(author=people[0], thread=thread, body="Nice",
+                              created_at=at(DAY, 10))
+
+    def shown():
+        return html.unescape(host_client.get(reverse("host_strategy")).content.decode())
+
+    assert "answered the brand once" in shown() or "answered the brand 1 time" in shown()
+    first = thread.posts.exclude(author=host).first()
+    conversations.post_create(author=people[1], thread=thread, body="Agreed", parent=first,
+                              created_at=at(DAY, 11))
+    assert "each other once" in shown() or "each other 1 time" in shown()
