@@ -62,6 +62,7 @@ def _register_stale_rows():
         # click changes a count that no kept page shows.
         Kind.OFFER_CREATED: _product_row(),
         Kind.OFFER_APPROVED: _product_row(),
+        Kind.OFFER_WITHDRAWN: _product_row(),
         Kind.OFFER_CLICKED: row(people=False),
     })
 

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     OFFER_CREATED = "offer_created", "Partner offer created"
     OFFER_APPROVED = "offer_approved", "Partner offer approved by a host"
     OFFER_CLICKED = "offer_clicked", "Partner offer followed"
+    OFFER_WITHDRAWN = "offer_withdrawn", "Partner offer withdrawn or put back"
 
 
 class Notice(models.TextChoices):
@@ -116,6 +117,17 @@ class OfferClicked(Payload):
     offer: int
 
 
+@declare(Kind.OFFER_WITHDRAWN, ids=("actor",))
+class OfferWithdrawn(Payload):
+    """The offer's partner or a host took it off the product's page before its end, or put
+    it back (``withdrawn`` False: the undo)."""
+
+    organisation: int
+    product: int
+    offer: int
+    withdrawn: bool
+
+
 KINDS = (OrganisationMomentTied, OrganisationEdited, PartnerApplied, PartnerDecided,
          PartnerJoined, PartnerLeft, PartnerPublished, CoauthorInvited, CoauthorAccepted,
-         OfferCreated, OfferApproved, OfferClicked)
+         OfferCreated, OfferApproved, OfferClicked, OfferWithdrawn)

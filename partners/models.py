@@ -216,6 +216,9 @@ class Offer(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     click_count = models.PositiveIntegerField(default=0)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Taken off the product's page by its partner or a "
+        "host before its end (put back: empty again).")
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -238,4 +241,5 @@ class Offer(models.Model):
 
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.approved_at is not None and self.starts_at <= now < self.ends_at
+        return (self.approved_at is not None and self.withdrawn_at is None
+                and self.starts_at <= now < self.ends_at)

@@ -26,7 +26,7 @@ NOT_YOURS = "Only this organisation's people and the hosts put offers on product
 
 def _live(product_id, now):
     return Offer.objects.filter(product_id=product_id, approved_at__isnull=False,
-                                starts_at__lte=now, ends_at__gt=now)
+                                withdrawn_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
 
 
 def live_offers(product, *, now=None) -> list[Offer]:
@@ -40,7 +40,7 @@ def live_offers_name(product_id: int, now) -> tuple[str, object]:
     offer starts or ends (one query): the product page's cache is named by it, so an offer
     starting or ending shows at once (``panels.cache_names``)."""
     rows = list(Offer.objects.filter(product_id=product_id, approved_at__isnull=False,
-                                     ends_at__gt=now)
+                                     withdrawn_at__isnull=True, ends_at__gt=now)
                 .order_by("pk").values_list("pk", "starts_at", "ends_at")[:200])
     live = [str(pk) for pk, starts, _ in rows if starts <= now]
     moments = [t for _, starts, ends in rows for t in (starts, ends) if t > now]
@@ -94,6 +94,25 @@ def offer_approve(*, actor, offer: Offer) -> Offer:
         offer.save(update_fields=["approved_at", "approved_by"])
         events.OfferApproved.record(actor=actor, organisation=offer.organisation_id,
                                     product=offer.product_id, offer=offer.pk)
+    return offer
+
+
+def offer_withdraw(*, actor, offer: Offer, withdrawn: bool = True) -> Offer:
+    """Take an offer off its product's page before its end (``withdrawn``), or put it back
+    (the undo). Its partner's people and the hosts may; an offer that has ended stays as
+    it is."""
+    permissions.require(permissions.can_offer(actor, offer.organisation), NOT_YOURS)
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.ends_at <= timezone.now():
+            raise ValidationError("This offer has already ended.")
+        if (offer.withdrawn_at is not None) == withdrawn:
+            return offer  # already so: nothing to change
+        offer.withdrawn_at = timezone.now() if withdrawn else None
+        offer.save(update_fields=["withdrawn_at"])
+        events.OfferWithdrawn.record(actor=actor, organisation=offer.organisation_id,
+                                     product=offer.product_id, offer=offer.pk,
+                                     withdrawn=withdrawn)
     return offer
 
 

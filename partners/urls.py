@@ -22,5 +22,6 @@ urlpatterns = [
     path("partners/<slug:slug>/insights/", views.insights, name="insights"),
     path("partners/<slug:slug>/offers/", views.offers, name="offers"),
     path("partners/offers/<int:pk>/approve/", views.offer_approve, name="offer_approve"),
+    path("partners/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
     path("offers/<int:pk>/go/", views.offer_go, name="offer_go"),
 ]

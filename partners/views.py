@@ -332,8 +332,9 @@ def offers(request, slug):
             return redirect("partners:offers", slug=organisation.slug)
     listed = (Offer.objects.filter(organisation=organisation).select_related("product")
               .order_by("-ends_at", "-pk")[:100])
+    undo = request.session.pop("offer_undo", None) if request.method == "GET" else None
     return render(request, "partners/offers.html", {
-        "organisation": organisation, "form": form, "offers": listed,
+        "organisation": organisation, "form": form, "offers": listed, "undo": undo,
         "now": timezone.now()}, status=form_status(form))
 
 
@@ -344,6 +345,26 @@ def offer_approve(request, pk):
     offer_services.offer_approve(actor=request.user, offer=offer)
     messages.success(request, f"Approved: {offer.title}.")
     return redirect("partners:review")
+
+
+@login_required
+@require_POST
+def offer_withdraw(request, pk):
+    """Take an offer off its product's page (``restore=1``: put it back, the undo)."""
+    offer = get_object_or_404(Offer.objects.select_related("organisation"), pk=pk)
+    permissions.require(permissions.can_offer(request.user, offer.organisation),
+                        offer_services.NOT_YOURS)
+    restore = request.POST.get("restore") == "1"
+    try:
+        offer_services.offer_withdraw(actor=request.user, offer=offer, withdrawn=not restore)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Back on the product's page: {offer.title}." if restore
+                         else f"Withdrawn: {offer.title} no longer shows on the product's page.")
+        if not restore:
+            request.session["offer_undo"] = offer.pk
+    return redirect("partners:offers", slug=offer.organisation.slug)
 
 
 @require_GET

@@ -99,6 +99,7 @@ STORED_KEYS = {
     Partners.OFFER_CREATED: {"organisation", "product", "offer", "held"},
     Partners.OFFER_APPROVED: {"organisation", "product", "offer"},
     Partners.OFFER_CLICKED: {"organisation", "product", "offer"},
+    Partners.OFFER_WITHDRAWN: {"organisation", "product", "offer", "withdrawn"},
 }
 
 

@@ -637,6 +637,28 @@ def s_offer_clicked(w):
                     shows=["<td>1</td>"], gone=["<td>0</td>"], readers=("partner", "host"))
 
 
+@scenario(Partners.OFFER_WITHDRAWN, "withdraw")
+def s_offer_withdrawn(w):
+    from partners import offers
+
+    org, product = _offer_world(w)
+    offer = _put_offer(w, org, product)
+    page = product.get_absolute_url()  # kept for visitors: the offer goes at once
+    return Scenario([page], lambda: offers.offer_withdraw(actor=w.partner, offer=offer),
+                    gone=["Free hop sampler"])
+
+
+@scenario(Partners.OFFER_WITHDRAWN, "put back")
+def s_offer_put_back(w):
+    from partners import offers
+
+    org, product = _offer_world(w)
+    offer = _put_offer(w, org, product)
+    offers.offer_withdraw(actor=w.partner, offer=offer)
+    return Scenario([product.get_absolute_url()], lambda: offers.offer_withdraw(
+        actor=w.partner, offer=offer, withdrawn=False), shows=["Free hop sampler"])
+
+
 # Curation: the owner's Collections tab on their profile (kept for anonymous readers) and
 # the collection's own page.
 

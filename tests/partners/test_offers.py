@@ -148,7 +148,7 @@ def test_the_panel_shows_live_offers_in_its_template(colleague, organisation, pr
     with django_assert_num_queries(1):
         [(template, context)] = panels.render_list(product, None)
     assert template == "partners/_offers_panel.html"
-    html = render_to_string(template, context)
+    html = render_to_string(template, {"panel": context})  # as the product page includes it
     assert "10% off hops with the kettle" in html and "Northfield Hop Farm" in html
     assert 'rel="nofollow sponsored noopener"' in html
     assert reverse("partners:offer_go", args=[context["offers"][0].pk]) in html
@@ -212,3 +212,38 @@ def test_the_offers_page_lists_clicks_and_takes_a_new_offer(client_as, colleague
     assert done.status_code == 302
     listed = client.get(url).content.decode()
     assert "Free hop sampler" in listed and "Live" in listed
+
+
+def test_a_partner_withdraws_an_offer_and_undoes_it_and_the_product_page_follows(
+        client, colleague, organisation, product):
+    offer = _offer(colleague, organisation, product, title="Free hop sampler")
+    page = product.get_absolute_url()
+    assert "Free hop sampler" in client.get(page).content.decode()
+    assert "Free hop sampler" in client.get(page).content.decode()  # kept for visitors
+    partner = client.__class__()
+    partner.force_login(colleague)
+    done = partner.post(reverse("partners:offer_withdraw", args=[offer.pk]), follow=True)
+    listing = done.content.decode()
+    assert "no longer shows on the product" in listing and "Withdrawn" in listing
+    assert ">Undo<" in listing  # the offer just withdrawn offers its undo
+    assert "Free hop sampler" not in client.get(page).content.decode()
+    offer.refresh_from_db()
+    assert not offer.is_live() and offers.live_offers(product) == []
+    assert client.get(reverse("partners:offer_go", args=[offer.pk])).status_code == 404
+    partner.post(reverse("partners:offer_withdraw", args=[offer.pk]), {"restore": "1"})
+    assert "Free hop sampler" in client.get(page).content.decode()
+    kinds = list(EngagementEvent.objects.filter(kind=Kind.OFFER_WITHDRAWN)
+                 .values_list("payload__withdrawn", flat=True).order_by("pk"))
+    assert kinds == [True, False]
+
+
+def test_only_its_people_and_hosts_withdraw_and_an_ended_offer_stays_ended(
+        colleague, organisation, product):
+    offer = _offer(colleague, organisation, product)
+    with pytest.raises(PermissionDenied):
+        offers.offer_withdraw(actor=factories.UserFactory(), offer=offer)
+    offers.offer_withdraw(actor=factories.HostFactory(), offer=offer)
+    Offer.objects.filter(pk=offer.pk).update(ends_at=NOW() - timedelta(minutes=1),
+                                             starts_at=NOW() - timedelta(hours=2))
+    with pytest.raises(ValidationError, match="already ended"):
+        offers.offer_withdraw(actor=colleague, offer=offer, withdrawn=False)
