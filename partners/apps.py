@@ -63,6 +63,7 @@ def _register_stale_rows():
         Kind.OFFER_CREATED: _product_row(),
         Kind.OFFER_APPROVED: _product_row(),
         Kind.OFFER_WITHDRAWN: _product_row(),
+        Kind.OFFER_EDITED: _product_row(),
         Kind.OFFER_CLICKED: row(people=False),
     })
 

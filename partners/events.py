@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     OFFER_APPROVED = "offer_approved", "Partner offer approved by a host"
     OFFER_CLICKED = "offer_clicked", "Partner offer followed"
     OFFER_WITHDRAWN = "offer_withdrawn", "Partner offer withdrawn or put back"
+    OFFER_EDITED = "offer_edited", "Partner offer changed"
 
 
 class Notice(models.TextChoices):
@@ -117,6 +118,14 @@ class OfferClicked(Payload):
     offer: int
 
 
+@declare(Kind.OFFER_EDITED, ids=("actor",))
+class OfferEdited(Payload):
+    organisation: int
+    product: int
+    offer: int
+    held: bool = False  # waits for a host's approval again
+
+
 @declare(Kind.OFFER_WITHDRAWN, ids=("actor",))
 class OfferWithdrawn(Payload):
     """The offer's partner or a host took it off the product's page before its end, or put
@@ -130,4 +139,4 @@ class OfferWithdrawn(Payload):
 
 KINDS = (OrganisationMomentTied, OrganisationEdited, PartnerApplied, PartnerDecided,
          PartnerJoined, PartnerLeft, PartnerPublished, CoauthorInvited, CoauthorAccepted,
-         OfferCreated, OfferApproved, OfferClicked, OfferWithdrawn)
+         OfferCreated, OfferApproved, OfferClicked, OfferWithdrawn, OfferEdited)

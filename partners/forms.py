@@ -150,3 +150,11 @@ class OfferForm(forms.Form):
                 "starts_at"]:
             self.add_error("ends_at", "The offer must end after it starts.")
         return data
+
+
+class OfferEditForm(OfferForm):
+    """An offer's words, link and dates; its product stays (a new product is a new offer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["sku"]

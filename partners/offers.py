@@ -97,6 +97,32 @@ def offer_approve(*, actor, offer: Offer) -> Offer:
     return offer
 
 
+def offer_edit(*, actor, offer: Offer, title: str, terms: str, url: str, starts_at,
+               ends_at) -> Offer:
+    """Change an offer's words, link or dates (not its product). Where the site holds
+    partner content for a host, a partner's change waits for a host's approval again."""
+    permissions.require(permissions.can_offer(actor, offer.organisation), NOT_YOURS)
+    if ends_at <= starts_at:
+        raise ValidationError("The offer must end after it starts.")
+    if ends_at <= timezone.now():
+        raise ValidationError("That offer would already be over: choose a later end.")
+    hold = (CommunitySettings.get().partner_posts_need_approval
+            and not permissions.is_staff_host(actor))
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.ends_at <= timezone.now():
+            raise ValidationError("This offer has already ended: put up a new one.")
+        offer.title, offer.terms, offer.url = title, terms, url
+        offer.starts_at, offer.ends_at = starts_at, ends_at
+        if hold:
+            offer.approved_at, offer.approved_by = None, None
+        offer.full_clean()
+        offer.save()
+        events.OfferEdited.record(actor=actor, organisation=offer.organisation_id,
+                                  product=offer.product_id, offer=offer.pk, held=hold)
+    return offer
+
+
 def offer_withdraw(*, actor, offer: Offer, withdrawn: bool = True) -> Offer:
     """Take an offer off its product's page before its end (``withdrawn``), or put it back
     (the undo). Its partner's people and the hosts may; an offer that has ended stays as

@@ -23,5 +23,6 @@ urlpatterns = [
     path("partners/<slug:slug>/offers/", views.offers, name="offers"),
     path("partners/offers/<int:pk>/approve/", views.offer_approve, name="offer_approve"),
     path("partners/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("partners/offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/go/", views.offer_go, name="offer_go"),
 ]

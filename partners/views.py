@@ -23,6 +23,7 @@ from .forms import (
     ApplyForm,
     DecideForm,
     InviteForm,
+    OfferEditForm,
     OfferForm,
     OrganisationFields,
     PublishForm,
@@ -345,6 +346,34 @@ def offer_approve(request, pk):
     offer_services.offer_approve(actor=request.user, offer=offer)
     messages.success(request, f"Approved: {offer.title}.")
     return redirect("partners:review")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk):
+    """An offer's words, link and dates. Template ``partners/offer_form.html``."""
+    offer = get_object_or_404(Offer.objects.select_related("organisation", "product"), pk=pk)
+    permissions.require(permissions.can_offer(request.user, offer.organisation),
+                        offer_services.NOT_YOURS)
+    tz = timezone.get_current_timezone()
+    form = OfferEditForm(request.POST or None, initial={
+        "title": offer.title, "terms": offer.terms, "url": offer.url,
+        "starts_at": offer.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": offer.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edited = offer_services.offer_edit(
+                actor=request.user, offer=offer, title=data["title"], terms=data["terms"],
+                url=data["url"], starts_at=data["starts_at"], ends_at=data["ends_at"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, offer_services.HELD if edited.approved_at is None
+                             else f"Saved: {edited.title}.")
+            return redirect("partners:offers", slug=offer.organisation.slug)
+    return render(request, "partners/offer_form.html", {"offer": offer, "form": form},
+                  status=form_status(form))
 
 
 @login_required

@@ -400,6 +400,7 @@ MATRIX: dict[str, Row] = {
     "partners:offers": Row(ORG_PEOPLE_AND_HOSTS, org_kw),
     "partners:offer_approve": Row(MEMBERS_ONLY_POST, offer_kw),
     "partners:offer_withdraw": Row(MEMBERS_ONLY_POST, offer_kw),
+    "partners:offer_edit": Row(ORG_PEOPLE_AND_HOSTS, offer_kw),
     "partners:offer_go": Row(everyone(302), offer_kw),
     # Identity (django-allauth): signed-in visitors are sent on from the sign-in pages.
     "account_login": Row(anon_then(200, 302)),
@@ -629,6 +630,11 @@ POST_MATRIX = {
     # The offer's people and the hosts withdraw it (then put it back: redirected either way).
     "partners:offer_withdraw": ({**ORG_PEOPLE_AND_HOSTS, PARTNER: 302, STAFF: 302, ADMIN: 302},
                                 offer_kw, {}),
+    "partners:offer_edit": ({**ORG_PEOPLE_AND_HOSTS, PARTNER: 302, STAFF: 302, ADMIN: 302},
+                            offer_kw, {"title": "Hop sampler", "terms": "Free.",
+                                       "url": "https://northfield.example.com/s",
+                                       "starts_at": "2030-01-01T10:00",
+                                       "ends_at": "2030-01-08T10:00"}),
     # The widget's JSON is read-only: a POST is refused for everybody.
     "widget_json": (everyone(405), sku_kw, {}),
     # The catalogue: only hosts write it.

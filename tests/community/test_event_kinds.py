@@ -100,6 +100,7 @@ STORED_KEYS = {
     Partners.OFFER_APPROVED: {"organisation", "product", "offer"},
     Partners.OFFER_CLICKED: {"organisation", "product", "offer"},
     Partners.OFFER_WITHDRAWN: {"organisation", "product", "offer", "withdrawn"},
+    Partners.OFFER_EDITED: {"organisation", "product", "offer", "held"},
 }
 
 

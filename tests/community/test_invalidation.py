@@ -659,6 +659,18 @@ def s_offer_put_back(w):
         actor=w.partner, offer=offer, withdrawn=False), shows=["Free hop sampler"])
 
 
+@scenario(Partners.OFFER_EDITED)
+def s_offer_edited(w):
+    from partners import offers
+
+    org, product = _offer_world(w)
+    offer = _put_offer(w, org, product)
+    return Scenario([product.get_absolute_url()], lambda: offers.offer_edit(
+        actor=w.partner, offer=offer, title="Two hop samplers", terms=offer.terms,
+        url=offer.url, starts_at=offer.starts_at, ends_at=offer.ends_at),
+        shows=["Two hop samplers"], gone=["Free hop sampler"])
+
+
 # Curation: the owner's Collections tab on their profile (kept for anonymous readers) and
 # the collection's own page.
 

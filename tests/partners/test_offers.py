@@ -247,3 +247,38 @@ def test_only_its_people_and_hosts_withdraw_and_an_ended_offer_stays_ended(
                                              starts_at=NOW() - timedelta(hours=2))
     with pytest.raises(ValidationError, match="already ended"):
         offers.offer_withdraw(actor=colleague, offer=offer, withdrawn=False)
+
+
+def test_a_partner_changes_an_offer_and_a_held_site_asks_a_host_again(
+        client, colleague, organisation, product):
+    offer = _offer(colleague, organisation, product, title="Free hop sampler")
+    partner = client.__class__()
+    partner.force_login(colleague)
+    url = reverse("partners:offer_edit", args=[offer.pk])
+    form = partner.get(url).content.decode()
+    assert 'value="Free hop sampler"' in form and "SKU" not in form  # its product stays
+    bad = partner.post(url, {"title": "Two samplers", "terms": "x", "url": "http://no.example",
+                             "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-08T10:00"})
+    assert bad.status_code == 400 and "https://" in bad.content.decode()
+    assert 'value="Two samplers"' in bad.content.decode()  # what was typed is kept
+    ends = (NOW() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    starts = (NOW() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    done = partner.post(url, {"title": "Two samplers", "terms": "With the kettle.",
+                              "url": "https://northfield.example.com/two",
+                              "starts_at": starts, "ends_at": ends})
+    assert done.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.title, offer.url, offer.is_live()) == (
+        "Two samplers", "https://northfield.example.com/two", True)
+    assert "Two samplers" in client.get(product.get_absolute_url()).content.decode()
+    row = CommunitySettings.get()
+    row.partner_posts_need_approval = True
+    row.save()
+    offers.offer_edit(actor=colleague, offer=offer, title="Three samplers", terms="x",
+                      url=offer.url, starts_at=offer.starts_at, ends_at=offer.ends_at)
+    offer.refresh_from_db()
+    assert offer.approved_at is None and not offer.is_live()  # back to a host
+    with pytest.raises(PermissionDenied):
+        offers.offer_edit(actor=factories.UserFactory(), offer=offer, title="Mine",
+                          terms="x", url=offer.url, starts_at=offer.starts_at,
+                          ends_at=offer.ends_at)
