@@ -220,6 +220,18 @@ def test_a_product_with_a_space_leaves_no_space_to_pick(client_as, host, kettle)
     assert thread.product == spaceless and thread.space == other
 
 
+def test_the_question_names_its_product_renamed_or_not(client, host, kettle):
+    thread = _ask(factories.UserFactory(), kettle)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert f'About <a href="{kettle.get_absolute_url()}"><bdi>Summit kettle 30 L' in page
+    catalogue.product_edit(host=host, product=kettle, name="Summit kettle 35 L")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Summit kettle 35 L" in page and "Summit kettle 30 L" not in page
+    other = _ask(factories.UserFactory(), kettle, title="Is the thermometer accurate?")
+    Thread.objects.filter(pk=other.pk).update(product=None)
+    assert "thread-product" not in client.get(other.get_absolute_url()).content.decode()
+
+
 def test_the_ask_form_refuses_an_unknown_product(client_as, space):
     client = client_as(factories.UserFactory())
     assert client.get(reverse("ask") + "?product=made-up").status_code == 404
