@@ -253,10 +253,33 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
     def __init__(self, *args, kind=Thread.Kind.DISCUSSION, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # A product with its own space decides where the question goes: no space to pick.
+        self.product_space = None
         if kind == Thread.Kind.QUESTION:
             self.fields["title"].label = "Your question"
+            if product := self._named_product():
+                self.product_space = product.space
+                del self.fields["space"]
         else:
             del self.fields["product"]
+
+    def _named_product(self) -> Product | None:
+        """The product (with a space) the question is about: the one sent, or the one the
+        form was opened for."""
+        if self.is_bound:
+            slug = self.data.get(self.add_prefix("product"), "")
+        else:
+            slug = self.initial.get("product", "")
+        if not isinstance(slug, str) or not slug:
+            return None
+        return (Product.objects.select_related("space").filter(slug=slug[:90])
+                .exclude(space=None).first())
+
+    def clean(self):
+        data = super().clean()
+        if self.product_space is not None:
+            data["space"] = self.product_space
+        return data
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

@@ -47,6 +47,8 @@ def render_body(request, context: dict) -> str:
         page.following, permissions.can_use_host_tools(user), context["may_reply"],
         context.get("new_member_note"),
         user.is_authenticated,
+        # The product a question is about is named in the header (renamed: a new body).
+        thread.product_id and (thread.product.slug, thread.product.name),
         (suspension := context["suspension"]) and (suspension.ends_at, suspension.reason),
         (reply_to := context["reply_to"]) and (reply_to.pk, reply_to.author.name),
         sorted((name, repr(value)) for name, value in form.initial.items()

@@ -13,6 +13,7 @@ from community.content.search import similar_questions
 from community.engine import notifications
 from community.forms import PostForm, ThreadForm
 from community.models import Post, Product, Space, Thread
+from community.pages.invalidation import CATALOGUE
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, drafts, users
@@ -132,7 +133,9 @@ def _render_thread(request, thread, *, page, form=None, status=200):
 
 
 def _thread_tags(request, pk, **kwargs):
-    return [pages.thread_tag(pk)]
+    # A question names the product it is about (its name and address come from the
+    # catalogue, which a product's edit or an import makes stale).
+    return [pages.thread_tag(pk), CATALOGUE]
 
 
 def _count_view(request, pk, **kwargs):

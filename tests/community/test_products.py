@@ -191,6 +191,47 @@ def test_asking_from_the_page_names_the_product_and_its_space(client_as, kettle)
         kettle.get_absolute_url()).content.decode()
 
 
+def test_a_product_with_a_space_leaves_no_space_to_pick(client_as, host, kettle):
+    client = client_as(factories.UserFactory())
+    form = client.get(reverse("ask") + f"?product={kettle.slug}").content.decode()
+    assert 'name="space"' not in form
+    assert "Asked in" in form and "the product's space" in form
+    assert f'href="{kettle.space.get_absolute_url()}"' in form
+    # Sent without a space (the form offers none): the question lands in the product's.
+    response = client.post(reverse("ask"), {
+        "title": "Does the lid fit snugly?", "body": "Steam escapes on mine.",
+        "tags": "", "product": kettle.slug})
+    assert response.status_code == 302
+    thread = Thread.objects.get(title="Does the lid fit snugly?")
+    assert thread.product == kettle and thread.space == kettle.space
+
+    # A product without a space of its own: the member picks one, as for any question.
+    spaceless = catalogue.product_create(host=host, sku="M1", name="Grain mill")
+    other = factories.SpaceFactory(name="Milling")
+    form = client.get(reverse("ask") + f"?product={spaceless.slug}").content.decode()
+    assert 'name="space"' in form and "Asked in" not in form
+    assert client.post(reverse("ask"), {
+        "title": "How fine does it crush?", "body": "For a lager.", "tags": "",
+        "product": spaceless.slug}).status_code == 400  # no space chosen
+    assert client.post(reverse("ask"), {
+        "space": other.pk, "title": "How fine does it crush?", "body": "For a lager.",
+        "tags": "", "product": spaceless.slug}).status_code == 302
+    thread = Thread.objects.get(title="How fine does it crush?")
+    assert thread.product == spaceless and thread.space == other
+
+
+def test_the_question_names_its_product_renamed_or_not(client, host, kettle):
+    thread = _ask(factories.UserFactory(), kettle)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert f'About <a href="{kettle.get_absolute_url()}"><bdi>Summit kettle 30 L' in page
+    catalogue.product_edit(host=host, product=kettle, name="Summit kettle 35 L")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Summit kettle 35 L" in page and "Summit kettle 30 L" not in page
+    other = _ask(factories.UserFactory(), kettle, title="Is the thermometer accurate?")
+    Thread.objects.filter(pk=other.pk).update(product=None)
+    assert "thread-product" not in client.get(other.get_absolute_url()).content.decode()
+
+
 def test_the_ask_form_refuses_an_unknown_product(client_as, space):
     client = client_as(factories.UserFactory())
     assert client.get(reverse("ask") + "?product=made-up").status_code == 404
