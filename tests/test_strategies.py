@@ -107,3 +107,8 @@ def test_owners_answering_shoppers_and_saying_they_own_it_count_as_commerce():
     mix = _mix()
     assert mix["commerce"] == 2  # "I own this" and the owner's answer
     assert mix["conversation"] == 2  # the question and the non-owner's answer
+    # A question asked of the owners, from the product's page, is commerce too.
+    conversations.thread_create(author=shopper, space=question.space, kind=Thread.Kind.QUESTION,
+                                title="How loud is the element?", body="At full boil.",
+                                product=kettle)
+    assert _mix()["commerce"] == 3

@@ -313,6 +313,7 @@ class ThreadCreated(Mentioning):
     space: int
     held: bool = False
     photos: int | None = optional()  # the photos its opening post shows (counted as content)
+    owners_asked: int | None = optional()  # asked of this product's owners (commerce)
 
     @property
     def opens_question(self) -> bool:

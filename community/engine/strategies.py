@@ -6,15 +6,16 @@ A brand's community lives on some of these; the host dashboard shows which, over
 - **conversation**: threads, answers, replies and votes on them;
 - **collaboration**: building together (joining projects, pledging, voting on ideas);
 - **contribution**: ideas and designs given to a project, and the ones that won;
-- **commerce**: owners helping shoppers (answers by owners of the product asked about,
-  saying "I own this", offers followed);
+- **commerce**: owners helping shoppers (questions asked of a product's owners, answers by
+  owners of the product asked about, saying "I own this", offers followed);
 - **curation**: collections made and added to.
 
 Each event kind names its strategy where it is declared (``events.declare(...,
 strategy=...)``, the engine's one table of kinds, and ``purpose`` and ``partners`` in theirs);
 a mark the writer put in the payload moves one event to another strategy: a post with photos
 or an entry to a moment is content (``events.content_q``), an answer by an owner of the
-product is commerce (:data:`COMMERCE_MARK`). Only members' events count (staff are the
+product, or a question asked of a product's owners from its page, is commerce
+(:data:`COMMERCE_MARKS`). Only members' events count (staff are the
 hosts, not the party).
 """
 from dataclasses import dataclass
@@ -46,8 +47,9 @@ STRATEGIES = (
 NAMES = frozenset(s.name for s in STRATEGIES)
 BY_NAME = {s.name: s for s in STRATEGIES}
 
-#: The payload key that makes an answer commerce: its author owned the product asked about.
-COMMERCE_MARK = "owner"
+#: The payload keys that make a post commerce: an answer whose author owns the product asked
+#: about, a question asked of a product's owners (from its page).
+COMMERCE_MARKS = ("owner", "owners_asked")
 
 
 def kinds() -> dict[str, list[str]]:
@@ -72,7 +74,9 @@ def classify() -> Case:
     """An expression naming the strategy of an ``EngagementEvent`` row ("" for none)."""
     from .events import content_q
 
-    whens = [When(content_q(), then=Value("content")),
-             When(Q(payload__has_key=COMMERCE_MARK), then=Value("commerce"))]
+    commerce = Q()
+    for mark in COMMERCE_MARKS:
+        commerce |= Q(payload__has_key=mark)
+    whens = [When(content_q(), then=Value("content")), When(commerce, then=Value("commerce"))]
     whens += [When(kind__in=group, then=Value(name)) for name, group in kinds().items() if group]
     return Case(*whens, default=Value(""), output_field=CharField())

@@ -176,7 +176,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
         events.ThreadCreated.record(
             actor=author, thread=thread, post=post,
             kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
-            photos=photos or None,
+            photos=photos or None, owners_asked=product.pk if product is not None else None,
         )
         if live:
             drafts.draft_discard(member=author, place=f"ask:{kind}" if draft_place is None

@@ -35,7 +35,7 @@ STORED_KEYS = {
     Kind.PROFILE_UPDATED: set(),
     Kind.ACCOUNT_DELETED: {"deleted_account", "removed_posts", "threads", "members"},
     # photos: a post that shows photos (counted as content); moment: an entry only.
-    Kind.THREAD_CREATED: {"kind", "space", "mentions", "held", "photos"},
+    Kind.THREAD_CREATED: {"kind", "space", "mentions", "held", "photos", "owners_asked"},
     Kind.POST_CREATED: {"kind", "mentions", "held", "moment", "photos", "owner"},
     Kind.POST_EDITED: {"mentions", "held", "staff", "photos"},
     Kind.POST_DELETED: {"kind"},
