@@ -60,28 +60,14 @@ def _register_stale_rows():
         # An offer shows on its product's page (``product:<id>``) once approved and while
         # live; the clock's part is in the page's name (``offers.live_offers_name``). A
         # click changes a count that no kept page shows.
-        Kind.OFFER_CREATED: _product_row(),
-        Kind.OFFER_APPROVED: _product_row(),
-        Kind.OFFER_WITHDRAWN: _product_row(),
-        Kind.OFFER_EDITED: _product_row(),
+        Kind.OFFER_CREATED: row(product=True, organisation=True, people=False),
+        Kind.OFFER_APPROVED: row(product=True, organisation=True, people=False),
+        Kind.OFFER_WITHDRAWN: row(product=True, organisation=True, people=False),
+        Kind.OFFER_EDITED: row(product=True, organisation=True, people=False),
         Kind.OFFER_CLICKED: row(people=False),
     })
 
 
-def _product_row():
-    """The offer's product page and its organisation's: no thread, list or person."""
-    from community.pages import invalidation
-
-    def stale(event):
-        payload = event.payload or {}
-        tags = {f"product:{payload['product']}"} if payload.get("product") else set()
-        if payload.get("organisation"):
-            tags.add(f"organisation:{payload['organisation']}")
-        return invalidation.Stale(tags=tags)
-
-    stale.shape = dict(thread=False, people=False, feed=False, site=False, project=False,
-                       organisation=True, product=True)
-    return stale
 def _register_initiative_links():
     from community.host.strategy import links
 
