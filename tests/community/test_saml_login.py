@@ -221,3 +221,12 @@ def test_the_team_badge_on_the_cached_profile_follows_the_staff_group(browser, i
     finally:
         PEOPLE["grace"]["groups"] = ["engineering", "community-team"]
     assert "badge-brand" not in reader.get(profile).content.decode()
+
+
+def test_gravity_publishes_its_sp_metadata_for_the_idp(browser, idp):
+    response = browser.get(reverse("saml_metadata", kwargs={"organization_slug": "sso"}))
+    assert response.status_code == 200
+    metadata = response.content.decode()
+    assert f'entityID="{SP_ENTITY_ID}"' in metadata
+    assert f'Location="{ACS}"' in metadata
+    assert "HTTP-POST" in metadata
