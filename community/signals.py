@@ -1,5 +1,5 @@
 """Signal receivers, connected once from ``CommunityConfig.ready``."""
-from allauth.account.signals import email_confirmed, user_signed_up
+from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -8,6 +8,7 @@ from community.commerce import ownership
 from community.engine import events
 
 from . import pages
+from .identity import saml
 from .models import CommunitySettings, Space
 from .services.invitations import invitation_accept, invitation_link_get
 
@@ -24,6 +25,10 @@ def member_joined(sender, request, user, **kwargs):
             invitation_accept(invitation_id=invitation_id, user=user)
         # An address that arrives verified (a provider's sign-in) brings its purchases.
         ownership.pending_claim_verified(member=user)
+
+
+# A company's sign-in (SAML) says at every sign-in whether the member is a staff host.
+user_logged_in.connect(saml.sync_host_role, dispatch_uid="community.saml_host_role")
 
 
 @receiver(email_confirmed, dispatch_uid="community.email_confirmed_ownership")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.usersessions",
     "django_htmx",
     "django_celery_beat",
@@ -228,6 +229,117 @@ SOCIALACCOUNT_PROVIDERS = {
     "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
     "openid_connect": {"OAUTH_PKCE_ENABLED": True},
 }
+# A sign-in matched to an existing member by a verified address links the provider's
+# account to them. Only SAML matches by address at all ("email_authentication" in its app
+# below; community/identity/adapters.py refuses a member whose own address is unverified).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+_SAML_DEFAULT_ATTRIBUTES = {
+    "email": "email,mail,urn:oid:0.9.2342.19200300.100.1.3,"
+             "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "name": "displayName,name,urn:oid:2.16.840.1.113730.3.1.241,"
+            "http://schemas.microsoft.com/identity/claims/displayname",
+    "groups": "groups,memberOf,urn:oid:1.3.6.1.4.1.5923.1.5.1.1,"
+              "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+}
+
+
+def saml_apps(environ) -> list[dict]:
+    """Single sign-on with SAML 2.0 (allauth's SAML provider): the one identity provider
+    Gravity trusts, or none (the login page then shows no SAML button).
+
+    On when ``SAML_IDP_METADATA_URL`` (fetched, kept in the cache for 4 hours) or
+    ``SAML_IDP_METADATA_FILE`` (read at start-up) names the IdP's metadata.
+    ``SAML_IDP_ENTITY_ID``: the IdP's entity id when its metadata lists several.
+    ``SAML_IDP_NAME``: the button reads "Sign in with <name>" (default "company sign-in").
+    ``SAML_SLUG`` (``sso``): the addresses Gravity gives the IdP,
+    ``/accounts/saml/<slug>/acs/`` (assertion consumer) and ``.../metadata/`` (Gravity's SP
+    metadata). ``SAML_SP_ENTITY_ID``: Gravity's entity id, the audience the IdP must name
+    (default: that metadata address).
+    Attributes, each a comma-separated list of names tried in order:
+    ``SAML_ATTRIBUTE_EMAIL``, ``SAML_ATTRIBUTE_NAME`` (display name), ``SAML_ATTRIBUTE_GROUPS``;
+    ``SAML_ATTRIBUTE_UID`` (default: the NameID). ``SAML_STAFF_GROUP``: the group value that
+    makes a member a staff host, checked at every sign-in (leaving the group removes it);
+    unset, SAML changes nobody's role. ``SAML_EMAIL_VERIFIED`` (``true``): the IdP's
+    addresses count as verified (``false``: none do; or a comma-separated list of domains
+    that do). A verified address signs in the member who has verified it here, and links
+    them; new people get an account at their first sign-in.
+    Responses and assertions must be signed by the IdP's certificate, name Gravity as
+    audience and its ACS as recipient, be in time, and answer a request this browser made
+    (so a response is used once); IdP-initiated sign-in is refused."""
+    metadata_url = environ.get("SAML_IDP_METADATA_URL", "").strip()
+    metadata_file = environ.get("SAML_IDP_METADATA_FILE", "").strip()
+    if not metadata_url and not metadata_file:
+        return []
+    entity_id = environ.get("SAML_IDP_ENTITY_ID", "").strip() or None
+    if metadata_url:
+        idp = {"metadata_url": metadata_url, "entity_id": entity_id}
+    else:
+        from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(
+            Path(metadata_file).read_text(), entity_id=entity_id)["idp"]
+        idp = {"entity_id": parsed["entityId"], "x509cert": parsed["x509cert"],
+               "sso_url": parsed["singleSignOnService"]["url"]}
+
+    def names(key):
+        value = environ.get(f"SAML_ATTRIBUTE_{key.upper()}", _SAML_DEFAULT_ATTRIBUTES.get(key, ""))
+        return [name.strip() for name in value.split(",") if name.strip()]
+
+    mapping = {"email": names("email"), "name": names("name")}
+    if names("uid"):
+        mapping["uid"] = names("uid")
+    verified = environ.get("SAML_EMAIL_VERIFIED", "true").strip().lower()
+    if verified in ("true", "1", "yes", "on"):
+        verified_email = True
+    elif verified in ("false", "0", "no", "off", ""):
+        verified_email = False
+    else:
+        verified_email = [domain.strip() for domain in verified.split(",") if domain.strip()]
+    sp_entity_id = environ.get("SAML_SP_ENTITY_ID", "").strip()
+    return [{
+        "name": environ.get("SAML_IDP_NAME", "").strip() or "company sign-in",
+        "provider_id": "saml",
+        "client_id": environ.get("SAML_SLUG", "").strip() or "sso",
+        "settings": {
+            "idp": idp,
+            "sp": {"entity_id": sp_entity_id} if sp_entity_id else {},
+            "attribute_mapping": mapping,
+            "verified_email": verified_email,
+            "email_authentication": True,
+            "advanced": {
+                "strict": True,
+                "want_assertion_signed": True,
+                "want_message_signed": False,
+                "reject_idp_initiated_sso": True,
+                "allow_single_label_domains": True,  # "localhost" in development
+            },
+            # Read by community/identity/saml.py (allauth ignores them).
+            "groups_attribute": names("groups"),
+            "staff_group": environ.get("SAML_STAFF_GROUP", "").strip(),
+        },
+    }]
+
+
+def saml_form_origins(apps: list[dict]) -> list[str]:
+    """The sign-in button posts to Gravity, which redirects the browser to the IdP, and
+    browsers apply CSP's form-action to that redirect: an IdP served over plain HTTP (a
+    test or an intranet one; HTTPS ones are allowed already) is added by its origin, that
+    of its metadata address or single sign-on address."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    for app in apps:
+        idp = app["settings"]["idp"]
+        split = urlsplit(idp.get("sso_url") or idp.get("metadata_url") or "")
+        if split.scheme == "http" and split.netloc:
+            origins.append(f"http://{split.netloc}")
+    return origins
+
+
+SAML_APPS = saml_apps(os.environ)
+if SAML_APPS:
+    SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": SAML_APPS}
 USERSESSIONS_TRACK_ACTIVITY = False
 
 EMAIL_CONFIG = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
@@ -365,7 +477,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         # Social sign-in posts to us and is redirected to the provider; browsers apply
         # form-action to that redirect, so HTTPS providers must be allowed.
-        "form-action": [SELF, "https:"],
+        "form-action": [SELF, "https:", *saml_form_origins(SAML_APPS)],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

@@ -3,11 +3,17 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from community.identity import saml
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The end of a SAML sign-in: allauth's, with a response that answers no request of this
+    # browser (a replay) refused by a page that says so (community/identity/saml.py).
+    path("accounts/saml/<str:organization_slug>/acs/finish/", saml.finish_acs,
+         name="saml_finish_acs"),
     path("accounts/", include("allauth.urls")),
     path("", include("purpose.urls")),
     path("", include("partners.urls")),

@@ -434,6 +434,14 @@ MATRIX: dict[str, Row] = {
     "google_login_by_token": Row(everyone(404)),
     "openid_connect_login": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
     "openid_connect_callback": Row(everyone(404), lambda w, u: {"provider_id": "absent"}),
+    # SAML single sign-on, not configured here (tests/community/test_saml_login.py is): its
+    # pages answer 404, except the assertion consumer, which keeps what was posted and
+    # sends everyone on to the finish step (which then refuses: no IdP, no response).
+    "saml_login": Row(everyone(404), lambda w, u: {"organization_slug": "absent"}),
+    "saml_acs": Row(everyone(302), lambda w, u: {"organization_slug": "absent"}),
+    "saml_finish_acs": Row(everyone(404), lambda w, u: {"organization_slug": "absent"}),
+    "saml_sls": Row(everyone(404), lambda w, u: {"organization_slug": "absent"}),
+    "saml_metadata": Row(everyone(404), lambda w, u: {"organization_slug": "absent"}),
     # Ownership: "I own this" is a form's target; the shop's webhook takes only its signed
     # POST; an owner's ask link opens the thread for everyone (it signs nobody in).
     "product_own": Row(MEMBERS_ONLY_POST, lambda w, u: {"slug": _product(w).slug}),

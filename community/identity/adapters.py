@@ -123,10 +123,37 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
-        name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
+        name = (data.get("name") or "").strip() or " ".join(
+            filter(None, [data.get("first_name"), data.get("last_name")]))
         # A provider's name that would pass for the host team's is left out (the handle
         # shows instead); the member can pick another one on their profile.
         if name and not user.display_name and not lookalikes.display_name_problem(name[:60]):
             user.display_name = name[:60]
         return user
 
+    def can_authenticate_by_email(self, login, email):
+        """A company's sign-in (SAML) with a verified address signs in the member who has
+        verified that same address here, and links the two. A member whose address here
+        is unverified is never signed in by it: whoever typed that address at sign-up may
+        not own it (allauth's default would sign the company's person into that account).
+        Other providers never match by address (``SOCIALACCOUNT_EMAIL_AUTHENTICATION``)."""
+        from allauth.account.models import EmailAddress
+
+        if not super().can_authenticate_by_email(login, email):
+            return False
+        return EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+
+    def on_authentication_error(self, request, provider, error=None, exception=None,
+                                extra_context=None):
+        """A SAML response that python3-saml refuses (signature, audience, recipient,
+        expiry...) lands on a page that says so, status 403."""
+        super().on_authentication_error(request, provider, error=error, exception=exception,
+                                        extra_context=extra_context)
+        from community.identity import saml
+
+        if saml.is_saml(provider) and error != "cancelled":
+            from allauth.core.exceptions import ImmediateHttpResponse
+
+            reason = (extra_context or {}).get("saml_last_error_reason") or str(
+                exception or error or "")
+            raise ImmediateHttpResponse(saml.refused(request, provider, reason=reason))

@@ -61,6 +61,24 @@ def profile_update(*, actor: User, form) -> User:
     return user
 
 
+def host_role_set(*, member: User, is_host: bool) -> bool:
+    """Make ``member`` a staff host or take it away, as their company's sign-in says
+    (community/identity/saml.py); True when it changed.
+
+    Their profile's team badge and the host links in their header change with it, so it
+    is recorded as a profile change (the same pages go stale); posts keep the role they
+    were written with. Admins keep hosting whatever it says."""
+    with transaction.atomic():
+        current = (User.objects.select_for_update().filter(pk=member.pk)
+                   .values_list("is_host", flat=True).get())
+        if current == is_host:
+            return False
+        User.objects.filter(pk=member.pk).update(is_host=is_host)
+        member.is_host = is_host
+        events.ProfileUpdated.record(actor=member)
+    return True
+
+
 def answer_order_set(*, actor: User, order: str) -> bool:
     """Remember how ``actor`` reads a question's answers (``User.AnswerOrder``); False when
     that was already their order. Only their own pages change, under bodies kept by order,
