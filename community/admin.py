@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 
 from .models import (
@@ -324,6 +324,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_filter = ("active",)
     search_fields = ("url", "description")
     exclude = ("secret",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(WebhookDelivery)

@@ -74,9 +74,12 @@ def data(event: EngagementEvent) -> dict:
     typed = events.data_of(event)
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(typed):
+        value = getattr(typed, f.name)
         if f.name in PRIVATE_FIELDS or not _plain(hints[f.name]):
             continue
-        out[f.name] = getattr(typed, f.name)
+        if value is None and f.metadata.get("omit_none"):
+            continue  # as the stored payload: an optional mark the event does not have
+        out[f.name] = value
     return out
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -97,6 +98,7 @@ def webhook_edit(request, pk):
     return _form_page(request, form, endpoint)
 
 
+@never_cache  # it may show the secret: kept by no browser or proxy
 @login_required
 @require_GET
 def webhook_detail(request, pk):
