@@ -167,3 +167,25 @@ def test_the_django_admin_shows_endpoints_read_only_and_never_the_secret(admin_c
     assert admin_client.get(reverse("admin:community_webhookendpoint_add")).status_code == 403
     deliveries = admin_client.get(reverse("admin:community_webhookdelivery_changelist"))
     assert deliveries.status_code == 200
+
+
+def test_the_pages_cost_a_fixed_number_of_queries(admin_client, receiver,
+                                                  django_assert_max_num_queries):
+    admin = admin_client.admin
+    for n in range(3):
+        endpoint = services.endpoint_create(admin=admin, url=receiver.url(f"/{n}"),
+                                            kinds=["thread_created", "post_created"])
+    for _ in range(30):
+        services.endpoint_ping(admin=admin, endpoint=endpoint)
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(reverse("webhook_list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        page = admin_client.get(reverse("webhook_detail", kwargs={"pk": endpoint.pk}))
+    assert page.content.decode().count("webhook_pinged") == 25
+
+
+def test_beat_sweeps_the_due_deliveries_every_minute():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="community.sweep_webhooks")
+    assert (task.interval.every, task.interval.period, task.enabled) == (60, "seconds", True)
