@@ -18,6 +18,7 @@ class Receiver:
         self.port = free_port()
         self.secret = None
         self.status = 200
+        self.delay = 0.0  # seconds before answering
         self.received: list[dict] = []  # verified requests: id, headers, body (parsed)
         self.refused: list[str] = []  # requests whose signature did not verify
         self.server = None
@@ -46,6 +47,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.received.append({"id": headers["webhook-id"], "headers": headers,
                                               "body": json.loads(body)})
+                time.sleep(receiver.delay)
                 self.send_response(receiver.status)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()

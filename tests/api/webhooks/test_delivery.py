@@ -277,3 +277,20 @@ def test_a_loopback_endpoint_is_refused_at_delivery_when_loopback_is_not_allowed
     d = WebhookDelivery.objects.get()
     assert d.status == Status.PENDING and d.last_error.startswith("Refused:")
     assert receiver.ids() == []
+
+
+def test_a_receiver_that_does_not_answer_in_five_seconds_is_a_failure(receiver):
+    import time
+
+    admin = factories.AdminFactory()
+    _endpoint(receiver, admin)
+    receiver.delay = 7
+    _thread()
+    engagement.process_pending()
+    began = time.monotonic()
+    delivery.deliver_due()
+    took = time.monotonic() - began
+    d = WebhookDelivery.objects.get()
+    assert 4.5 <= took < 6.5
+    assert d.status == Status.PENDING and d.last_status_code is None
+    assert "timed out" in d.last_error.lower() or "timeout" in d.last_error.lower()
