@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 
 from .models import (
@@ -23,6 +23,8 @@ from .models import (
     TagSynonym,
     Thread,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -310,3 +312,25 @@ class PurchaseDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("delivery_id", "received_at", "ownerships")
     search_fields = ("delivery_id",)
     date_hierarchy = "received_at"
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    """Read-only: admins change endpoints on their pages (/host/webhooks/), which record the
+    event; the secret is never shown here."""
+
+    list_display = ("url", "description", "active", "consecutive_failures", "disabled_at",
+                    "deleted_at", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url", "description")
+    exclude = ("secret",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "endpoint", "event", "status", "attempts", "last_status_code",
+                    "next_attempt_at", "delivered_at")
+    list_filter = ("status",)
+    list_select_related = ("endpoint", "event")
+    raw_id_fields = ("endpoint", "event")

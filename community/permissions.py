@@ -334,6 +334,12 @@ def can_plan_initiatives(user) -> bool:
     return is_staff_host(user)
 
 
+def can_manage_webhooks(user) -> bool:
+    """Register, change and delete webhook endpoints and read their delivery log: the
+    site's admins (the endpoints carry the community's events to other systems)."""
+    return is_admin(user)
+
+
 def can_view_moment(user, moment) -> bool:
     """A moment is as visible as its thread (hidden with it when the thread is removed)."""
     return can_view_thread(user, moment.thread)

@@ -99,3 +99,28 @@ def clean_old_drafts() -> int:
     from community.services import drafts
 
     return drafts.drafts_clean()
+
+
+@shared_task(name="community.deliver_webhooks", queue="notifications")
+def deliver_webhooks(delivery_ids: list[int]) -> int:
+    """Send these webhook deliveries (each once: locked while sent, never after delivered)."""
+    from community.api.webhooks import delivery
+
+    return delivery.deliver_many(delivery_ids)
+
+
+@shared_task(name="community.sweep_webhooks", queue="notifications")
+def sweep_webhooks() -> int:
+    """Every minute: send the webhook deliveries that are due (retries, lost messages)."""
+    from community.api.webhooks import delivery
+
+    return delivery.deliver_due()
+
+
+@shared_task(name="community.send_webhook_disabled_email", queue="notifications",
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_webhook_disabled_email(endpoint_id: int) -> int:
+    """Tell the admins that a failing webhook endpoint was disabled."""
+    from community.api.webhooks import services
+
+    return services.disabled_email_send(endpoint_id=endpoint_id)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from community.api.webhooks import views as webhooks
 from community.models import Thread
 
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
@@ -137,6 +138,17 @@ urlpatterns = [
     path("host/strategy/initiatives.csv", strategy.worksheet_csv, name="strategy_csv"),
     path("host/growth/", strategy.growth, name="host_growth"),
     path("host/growth.csv", strategy.growth_csv, name="host_growth_csv"),
+    path("host/webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("host/webhooks/new/", webhooks.webhook_create, name="webhook_create"),
+    path("host/webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("host/webhooks/<int:pk>/edit/", webhooks.webhook_edit, name="webhook_edit"),
+    path("host/webhooks/<int:pk>/active/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("host/webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("host/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path("host/webhooks/<int:pk>/restore/", webhooks.webhook_restore, name="webhook_restore"),
+    path("host/webhooks/<int:pk>/ping/", webhooks.webhook_ping, name="webhook_ping"),
+    path("host/webhooks/deliveries/<int:pk>/resend/", webhooks.webhook_resend,
+         name="webhook_resend"),
     path("host/style/", pages.style_guide, name="style_guide"),
     path("host/review/", moderation.review_queue, name="review_queue"),
     path("host/review/<int:pk>/edit/", moderation.review_edit, name="review_edit"),

@@ -457,6 +457,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Invitations: how long a personal invite link stays valid.
 INVITE_MAX_AGE_DAYS = int(os.environ.get("INVITE_MAX_AGE_DAYS", "14"))
+# Webhooks (community/api/webhooks, docs/webhooks.md): loopback addresses and plain http are
+# refused unless this is on (the tests, a developer's own receiver); retries for a day; an
+# endpoint is disabled after this many failures in a row, or a day of failures.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_RETRY_SECONDS = int(os.environ.get("WEBHOOKS_RETRY_SECONDS", str(24 * 3600)))
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "100"))
+WEBHOOKS_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_SECONDS",
+                                                    str(24 * 3600)))
 # A member is asked to help with at most this many questions a week.
 ROUTING_WEEKLY_CAP = int(os.environ.get("ROUTING_WEEKLY_CAP", "3"))
 

@@ -49,6 +49,12 @@ def _posting_rate(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _webhooks_to_loopback(settings):
+    """Webhook receivers in the tests listen on a loopback port (production refuses them)."""
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

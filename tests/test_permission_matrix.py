@@ -122,9 +122,19 @@ def _world():
         host=brand, name="Old campaign", starts_on=date(2026, 1, 5),
         ends_on=date(2026, 1, 9), channel="social", placed=1)
     strategy.initiative_delete(host=brand, initiative=deleted_initiative)
+    from community.api.webhooks import services as webhooks
+
+    operator = factories.AdminFactory(username="operator")
+    endpoint = webhooks.endpoint_create(admin=operator, url="http://127.0.0.1:9/hook",
+                                        kinds=["thread_created"])
+    delivery = webhooks.endpoint_ping(admin=operator, endpoint=endpoint)
+    deleted_endpoint = webhooks.endpoint_create(admin=operator, url="http://127.0.0.1:9/old",
+                                                kinds=["post_created"])
+    webhooks.endpoint_delete(admin=operator, endpoint=deleted_endpoint)
     return {
         "owned_product": owned, "product": product, "product_image": product_image,
         "offer": offer, "initiative": initiative, "deleted_initiative": deleted_initiative,
+        "endpoint": endpoint, "deleted_endpoint": deleted_endpoint, "delivery": delivery,
         "moment": moment, "moment_entry": entry,
         "collection": collection, "collection_item": item, "private_collection": private,
         "organisation": organisation, "applied": applied, "colleague": colleague,
@@ -217,6 +227,21 @@ def deleted_initiative_kw(w, u):
 MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, then 405
 HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, PARTNER_OTHER: 403, STAFF: 200,
               ADMIN: 200}
+ADMINS_ONLY = {**HOSTS_ONLY, STAFF: 403}
+
+
+def endpoint_kw(w, u):
+    return {"pk": w["endpoint"].pk}
+
+
+def deleted_endpoint_kw(w, u):
+    return {"pk": w["deleted_endpoint"].pk}
+
+
+def delivery_kw(w, u):
+    return {"pk": w["delivery"].pk}
+
+
 # Pages of the world's partner organisation: its people (the "partner" role) and nobody
 # else, or its people and the hosts.
 ORG_PEOPLE = {**anon_then(302, 403), PARTNER: 200}
@@ -336,6 +361,17 @@ MATRIX: dict[str, Row] = {
     "initiative_edit": Row(HOSTS_ONLY, initiative_kw),
     "initiative_delete": Row(HOSTS_ONLY, initiative_kw),
     "initiative_restore": Row(MEMBERS_ONLY_POST, deleted_initiative_kw),
+    # Webhooks: the site's admins alone (not every host); the writes are POST only.
+    "webhook_list": Row(ADMINS_ONLY),
+    "webhook_create": Row(ADMINS_ONLY),
+    "webhook_detail": Row(ADMINS_ONLY, endpoint_kw),
+    "webhook_edit": Row(ADMINS_ONLY, endpoint_kw),
+    "webhook_delete": Row(ADMINS_ONLY, endpoint_kw),
+    "webhook_toggle": Row(MEMBERS_ONLY_POST, endpoint_kw),
+    "webhook_rotate": Row(MEMBERS_ONLY_POST, endpoint_kw),
+    "webhook_restore": Row(MEMBERS_ONLY_POST, deleted_endpoint_kw),
+    "webhook_ping": Row(MEMBERS_ONLY_POST, endpoint_kw),
+    "webhook_resend": Row(MEMBERS_ONLY_POST, delivery_kw),
     "strategy_worksheet": Row(HOSTS_ONLY),
     "strategy_csv": Row(HOSTS_ONLY),
     "host_growth": Row(HOSTS_ONLY),
@@ -625,6 +661,17 @@ POST_MATRIX = {
         "channel": "email", "placed": "3"}),
     "initiative_delete": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, initiative_kw, {}),
     "initiative_restore": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, deleted_initiative_kw, {}),
+    # Webhooks: only admins register, change, delete, ping and send again.
+    "webhook_create": (ADMINS_ONLY | {ADMIN: 302}, lambda w, u: {}, {
+        "url": "http://127.0.0.1:9/new", "kinds": ["thread_created"]}),
+    "webhook_edit": (ADMINS_ONLY | {ADMIN: 302}, endpoint_kw, {
+        "url": "http://127.0.0.1:9/hijacked", "kinds": ["post_created"]}),
+    "webhook_toggle": (ADMINS_ONLY | {ADMIN: 302}, endpoint_kw, {"active": "0"}),
+    "webhook_rotate": (ADMINS_ONLY | {ADMIN: 302}, endpoint_kw, {}),
+    "webhook_delete": (ADMINS_ONLY | {ADMIN: 302}, endpoint_kw, {}),
+    "webhook_restore": (ADMINS_ONLY | {ADMIN: 302}, deleted_endpoint_kw, {}),
+    "webhook_ping": (ADMINS_ONLY | {ADMIN: 302}, endpoint_kw, {}),
+    "webhook_resend": (ADMINS_ONLY | {ADMIN: 302}, delivery_kw, {}),
     "strategy_worksheet": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, lambda w, u: {}, {
         "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}),
     "entry_feature": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302}, moment_entry_kw,

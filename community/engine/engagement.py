@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community import pages
+from community.api.webhooks import outbox as webhooks
 from community.engine import answer_order, notifications, routing, scoring
 from community.engine.enqueue import enqueue_once
 from community.engine.events import PostApproved, PostCreated, ThreadCreated, data_of, touched
@@ -54,6 +55,8 @@ def _apply(events: list[EngagementEvent]) -> None:
     if notifications.fan_out(events):
         enqueue_once("community.send_notification_emails")
         enqueue_once("community.send_route_asks")
+    # Webhooks: a delivery per subscribed endpoint, made with the events' processing.
+    webhooks.deliveries_make(events)
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )

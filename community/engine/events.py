@@ -608,11 +608,31 @@ class InitiativeSaved(Payload):
     action: str  # created, edited, deleted, restored
 
 
+# Webhooks: the admins' endpoints (``community.api.webhooks``). Never sent to a receiver.
+
+
+@declare(Kind.WEBHOOK_SAVED, ids=("actor",))
+class WebhookSaved(Payload):
+    """An admin's change to an endpoint, or the worker's (no ``actor``) when it disabled one
+    after repeated failures; ``delivery``: the delivery an admin sent again."""
+
+    endpoint: int
+    action: str  # created, edited, rotated, disabled, enabled, deleted, restored, resent
+    delivery: int | None = optional()
+
+
+@declare(Kind.WEBHOOK_PINGED, ids=("actor",))
+class WebhookPinged(Payload):
+    """A test ping, delivered to ``endpoint`` alone whatever kinds it is sent."""
+
+    endpoint: int
+
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
-    InitiativeSaved,
+    InitiativeSaved, WebhookSaved, WebhookPinged,
 )

@@ -26,6 +26,7 @@ from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
 from .strategy import Initiative
 from .users import User
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditRecord",
@@ -64,5 +65,7 @@ __all__ = [
     "Thread",
     "ThreadFollow",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Vote",
 ]

@@ -960,6 +960,32 @@ def s_initiative_create(w):
         ends_on=date(2026, 3, 8), channel="email", placed=1),
         shows=["Kettle launch mail"], readers=("host",))
 
+# Webhooks: endpoints show on the admins' webhook pages only, which are never kept; an admin
+# sees a new endpoint, and a ping in the delivery log, at once.
+
+@scenario(Kind.WEBHOOK_SAVED, "create")
+def s_webhook_create(w):
+    from community.api.webhooks import services as webhooks
+
+    admin = factories.AdminFactory()
+    w.reader("admin", admin)
+    return Scenario([reverse("webhook_list")], lambda: webhooks.endpoint_create(
+        admin=admin, url="http://127.0.0.1:9/crm", kinds=["thread_created"],
+        description="CRM sync"), shows=["CRM sync"], readers=("admin",))
+
+
+@scenario(Kind.WEBHOOK_PINGED, "ping")
+def s_webhook_ping(w):
+    from community.api.webhooks import services as webhooks
+
+    admin = factories.AdminFactory()
+    w.reader("admin", admin)
+    endpoint = webhooks.endpoint_create(admin=admin, url="http://127.0.0.1:9/crm",
+                                        kinds=["thread_created"])
+    return Scenario([reverse("webhook_detail", kwargs={"pk": endpoint.pk})],
+                    lambda: webhooks.endpoint_ping(admin=admin, endpoint=endpoint),
+                    shows=["webhook_pinged"], gone=["Nothing sent yet"], readers=("admin",))
+
 
 # The proof ------------------------------------------------------------------------------
 
