@@ -70,7 +70,7 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
     """allauth's sign-up form plus the name members see."""
 
     timed = False
-    display_name = forms.CharField(
+    display_name = forms.CharField(label=_("Display name"),
         max_length=60, required=False, help_text=_("Shown with your posts. Optional.")
     )
     field_order = ["email", "username", "display_name", "password1", "password2"]
@@ -232,8 +232,9 @@ class PhotoFieldsMixin(forms.Form):
 
 
 class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form):
-    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None)
-    title = forms.CharField(
+    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None,
+                                   label=_("Space"))
+    title = forms.CharField(label=_("Title"),
         min_length=8, max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"min_length": _("Give it a title of at least 8 characters.")},
@@ -242,7 +243,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         label=_("Details"), max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
         help_text=_("Markdown: **bold**, _italic_, `code`, [link](https://…), @handle to mention."),
     )
-    tags = forms.CharField(
+    tags = forms.CharField(label=_("Tags"),
         required=False, max_length=200,
         help_text=_("Up to 5, separated by commas, e.g. yeast, lager."),
     )
@@ -631,9 +632,9 @@ class WelcomeForm(forms.Form):
 class CollectionForm(forms.Form):
     """A collection's title, description and who sees it (checked again by
     ``content.limits.collection_check`` in the service)."""
-    title = forms.CharField(max_length=TITLE_MAX,
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX,
                             help_text=format_lazy(_("Up to {max} characters."), max=TITLE_MAX))
-    description = forms.CharField(
+    description = forms.CharField(label=_("Description"),
         required=False, max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=format_lazy(_("Optional: what ties it together, up to {max} characters."),
                               max=DESCRIPTION_MAX))

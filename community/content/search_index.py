@@ -92,6 +92,21 @@ def posts_index(*, post_ids=(), thread_ids=()) -> None:
         cursor.execute(sql, [post_ids, thread_ids, post_ids, thread_ids])
 
 
+def space_reindex(space_id: int) -> None:
+    """Every thread and post of a space indexed again, after its language changed (the
+    text search configuration its vectors are built with: ``search.regconfig``)."""
+    if not _postgres():
+        return
+    from community.content.search import VECTOR_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL} "  # noqa: S608  # nosec B608
+                       "WHERE space_id = %s", [space_id])
+        cursor.execute("SELECT id FROM community_thread WHERE space_id = %s", [space_id])
+        thread_ids = [row[0] for row in cursor.fetchall()]
+    posts_index(thread_ids=thread_ids)
+
+
 def index_missing() -> None:
     """Index every post that has no vector yet (after a bulk import or generation), and
     count their words (one query over the new posts)."""

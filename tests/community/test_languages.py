@@ -112,7 +112,7 @@ def test_posts_are_indexed_and_found_in_their_space_language():
     author = factories.UserFactory()
     hola = conversations.thread_create(
         author=author, space=spanish, kind=Thread.Kind.QUESTION,
-        title="Fermentación lenta", body="Estoy corriendo con las levaduras")
+        title="Fermentación lenta", body="Estoy corriendo con las levaduras y una canción")
     hello = conversations.thread_create(
         author=author, space=english, kind=Thread.Kind.QUESTION,
         title="Slow fermentation", body="The yeasts are running")
@@ -127,7 +127,8 @@ def test_posts_are_indexed_and_found_in_their_space_language():
                        [hola.pk])
         assert "'ferment'" in cursor.fetchone()[0]  # "fermentación", stemmed in Spanish
 
-    # "correr" finds "corriendo" only because both are stemmed as Spanish.
+    # "canciones" finds "canción" only because both are stemmed as Spanish (no accent).
+    assert [t.pk for t in search.search("canciones", correct=False).results] == [hola.pk]
     assert [t.pk for t in search.search("correr").results] == [hola.pk]
     assert [t.pk for t in search.search("running").results] == [hello.pk]
     assert hola.pk in [t.pk for t in search.similar_questions("levaduras corriendo")]
@@ -139,3 +140,20 @@ def test_each_site_language_has_a_text_search_configuration():
         installed = {row[0] for row in cursor.fetchall()}
     for code, _name in settings.LANGUAGES:
         assert search.regconfig(code) in installed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_a_space_that_changes_language_is_indexed_again_in_it(admin_user, client):
+    from tests.conftest import sign_in
+
+    space = factories.SpaceFactory(name="Cerveceros")  # the site's language: English
+    thread = conversations.thread_create(
+        author=factories.UserFactory(), space=space, kind=Thread.Kind.QUESTION,
+        title="Fermentación lenta", body="Una canción para las levaduras")
+    assert search.search("canciones", correct=False).results == []  # as typed
+    sign_in(client, admin_user)
+    response = client.post(reverse("admin:community_space_change", args=[space.pk]), {
+        "name": space.name, "slug": space.slug, "description": "", "position": 0,
+        "language": "es"})
+    assert response.status_code == 302
+    assert [t.pk for t in search.search("canciones", correct=False).results] == [thread.pk]
