@@ -16,6 +16,9 @@ from django.template.base import Lexer, TokenType
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SPOKEN_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
+# Words handed to an included template to show (``{% include "components/_empty_state.html"
+# with title="..." %}``): marked as ``title=_("...")``.
+SHOWN_ARGUMENTS = re.compile(r'\b(title|text|label|action_label|empty|help)="([^"]*)"')
 LETTER = re.compile(r"[^\W\d_]")
 # Block tags whose content is marked (translated) or never shown (a comment).
 MARKED = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
@@ -180,6 +183,10 @@ def _marked_out(source: str) -> str:
         else:
             name = token.contents.split()[0] if token.contents.split() else ""
             closing = MARKED.get(name) if token.token_type == TokenType.BLOCK else None
+            if name == "include" and token.token_type == TokenType.BLOCK:
+                # A shown argument's words, as text the checker reads (one per element).
+                out.extend(f"<i>{words}</i>" for _key, words in
+                           SHOWN_ARGUMENTS.findall(token.contents) if LETTER.search(words))
             out.append(lines)
     return "".join(out)
 
@@ -226,11 +233,14 @@ def test_the_checker_fails_on_a_planted_unmarked_string():
                '<p>Your answer was accepted</p>\n'
                '<img src="x.png" alt="A kettle on the hob">\n'
                '<button aria-label="{% translate \'Close\' %}">×</button>\n'
-               '<input placeholder="Search the community">\n')
+               '<input placeholder="Search the community">\n'
+               '{% include "components/_empty_state.html" with title="Nothing yet" '
+               'text=_("Ask first") size="lg" %}\n')
     assert unmarked(planted) == [
         (2, "Your answer was accepted"),
         (3, 'alt="A kettle on the hob"'),
         (5, 'placeholder="Search the community"'),
+        (6, "Nothing yet"),
     ]
 
 
