@@ -1,3 +1,4 @@
+import functools
 import re
 from types import SimpleNamespace
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.cache import cache_control
@@ -90,9 +92,24 @@ def style_guide(request):
     })
 
 
-@csrf_exempt  # A language is no secret to protect, and a token in the footer would keep
-# every anonymous page out of the page cache (a response that sets the CSRF cookie is
-# never stored): a forged request could only switch the reader's language.
+def _csrf_for_members(view):
+    """CSRF protection for signed-in members only. A visitor's choice is a cookie in their
+    own browser, and a token in the footer of every page would keep anonymous pages out of
+    the page cache (a response that sets the CSRF cookie is never stored); a member's choice
+    is saved on their profile, so it needs their token like any other write."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            refused = CsrfViewMiddleware(view).process_view(request, view, args, kwargs)
+            if refused is not None:
+                return refused
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(checked)
+
+
+@_csrf_for_members
 @require_POST
 def set_language(request):
     """The footer's language picker (a plain POST form: it works without JavaScript).

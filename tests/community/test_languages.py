@@ -4,6 +4,7 @@ each space's language."""
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from community.content import search
@@ -55,6 +56,8 @@ def test_kept_fragments_and_cards_follow_the_reader_language(client_as, kettle_q
 def test_a_visitor_picks_a_language_in_the_footer_without_javascript(client):
     html = _page(client)[1]
     assert f'action="{reverse("set_language")}"' in html and 'name="language"' in html
+    assert "csrfmiddlewaretoken" not in html  # the page stays in the anonymous page cache
+    client = Client(enforce_csrf_checks=True)  # a visitor's browser holds no token
     response = client.post(reverse("set_language"), {"language": "es", "next": "/search/"})
     assert response.status_code == 302 and response["Location"] == "/search/"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
