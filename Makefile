@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install checkers run test lint deploy-check worker beat bench bench-feed weigh soak scan clean
+.PHONY: install checkers run test lint deploy-check worker beat bench bench-feed weigh soak scan clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ test: install checkers
 	@$(MAKE) --no-print-directory deploy-check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		TASKS_EAGER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Translations: gather every marked string into locale/<lang>/LC_MESSAGES/django.po (new
+# ones untranslated, changed ones marked fuzzy), then compile the .mo files the site reads.
+# Needs GNU gettext (apt-get install gettext). Commit both the .po and the .mo files.
+messages: install
+	$(PY) manage.py makemessages -l es -l ar --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=bench
+	$(PY) manage.py compilemessages -l es -l ar --ignore=.venv
 
 # Production settings must pass Django's deployment checklist without a single warning.
 deploy-check: install

@@ -71,11 +71,20 @@ class EngagementEventAdmin(admin.ModelAdmin):
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position", "thread_count")
+    list_display = ("name", "slug", "language", "position", "thread_count")
     list_editable = ("position",)
+    list_filter = ("language",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("thread_count",)
     search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "language" in form.changed_data:
+            # Its conversations are searched in the new language: indexed again with it.
+            from community.content import search_index
+
+            search_index.space_reindex(obj.pk)
 
 
 class TagSynonymInline(admin.TabularInline):

@@ -6,6 +6,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from community.composer import ComposerTextarea
 from community.content import tags as tag_names
@@ -17,7 +19,7 @@ from .models import Flag, Product, Space, Tag, Thread, User
 from .models.collections import DESCRIPTION_MAX, TITLE_MAX
 
 GUARD_SALT = "community.form-guard"
-BOT_MESSAGE = "We could not accept this form. Please reload the page and try again."
+BOT_MESSAGE = _("We could not accept this form. Please reload the page and try again.")
 
 
 class BotGuardMixin(forms.Form):
@@ -33,7 +35,7 @@ class BotGuardMixin(forms.Form):
 
     timed = True
     website = forms.CharField(
-        required=False, label="Leave this field empty",
+        required=False, label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -60,7 +62,7 @@ class BotGuardMixin(forms.Form):
                 raise forms.ValidationError(BOT_MESSAGE, code="stale") from None
             if time.time() - shown < CommunitySettings.get().min_fill_seconds:
                 raise forms.ValidationError(
-                    "That was quick! Check your text, then send it again.", code="too_fast")
+                    _("That was quick! Check your text, then send it again."), code="too_fast")
         return data
 
 
@@ -68,8 +70,8 @@ class SignupForm(BotGuardMixin, AllauthSignupForm):
     """allauth's sign-up form plus the name members see."""
 
     timed = False
-    display_name = forms.CharField(
-        max_length=60, required=False, help_text="Shown with your posts. Optional."
+    display_name = forms.CharField(label=_("Display name"),
+        max_length=60, required=False, help_text=_("Shown with your posts. Optional.")
     )
     field_order = ["email", "username", "display_name", "password1", "password2"]
 
@@ -94,12 +96,13 @@ class ProfileForm(forms.ModelForm):
         model = User
         # The products a member owns are ``Ownership`` rows ("I own this" on a product's
         # page), no longer a free-text field here; the old text stays, shown to its owner.
-        fields = ["display_name", "avatar", "bio", "location", "interests"]
+        # ``language``: the site's language for this member ("" follows the browser).
+        fields = ["display_name", "avatar", "bio", "location", "interests", "language"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
         }
         help_texts = {
-            "interests": "Comma-separated topics you like to talk about.",
+            "interests": _("Comma-separated topics you like to talk about."),
         }
 
     def clean_display_name(self):
@@ -111,7 +114,7 @@ class ProfileForm(forms.ModelForm):
     def _clean_list(self, name):
         items = User.split_list(self.cleaned_data.get(name, ""))
         if len(items) > 20:
-            raise forms.ValidationError("List at most 20 items.")
+            raise forms.ValidationError(_("List at most 20 items."))
         return ", ".join(dict.fromkeys(items))
 
     def clean_interests(self):
@@ -124,17 +127,17 @@ class AccountDeleteForm(forms.Form):
         REMOVE = "remove"
 
     posts = forms.ChoiceField(
-        label="What should happen to your posts?",
+        label=_("What should happen to your posts?"),
         choices=[
-            (PostChoice.ANONYMISE, "Keep them, shown as written by a former member"),
-            (PostChoice.REMOVE, "Remove their text (replies by others stay)"),
+            (PostChoice.ANONYMISE, _("Keep them, shown as written by a former member")),
+            (PostChoice.REMOVE, _("Remove their text (replies by others stay)")),
         ],
         widget=forms.RadioSelect,
         initial=PostChoice.ANONYMISE,
     )
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Enter your password to confirm.",
+        help_text=_("Enter your password to confirm."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -146,28 +149,28 @@ class AccountDeleteForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right.")
+            raise forms.ValidationError(_("That password is not right."))
         return password
 
 
 class InviteForm(forms.Form):
     emails = forms.CharField(
-        label="Friends' email addresses",
+        label=_("Friends' email addresses"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Separate addresses with commas or new lines; up to 10 at a time.",
+        help_text=_("Separate addresses with commas or new lines; up to 10 at a time."),
     )
     message = forms.CharField(
         max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        label="A personal note (optional)",
+        label=_("A personal note (optional)"),
     )
 
     def clean_emails(self):
         raw = self.cleaned_data["emails"].replace("\n", ",").replace(";", ",")
         items = [item.strip().lower() for item in raw.split(",") if item.strip()]
         if not items:
-            raise forms.ValidationError("Enter at least one email address.")
+            raise forms.ValidationError(_("Enter at least one email address."))
         if len(items) > 10:
-            raise forms.ValidationError("Invite at most 10 people at a time.")
+            raise forms.ValidationError(_("Invite at most 10 people at a time."))
         field = forms.EmailField()
         bad = []
         for item in items:
@@ -177,7 +180,7 @@ class InviteForm(forms.Form):
                 bad.append(item)
         if bad:
             raise forms.ValidationError(
-                "These are not valid email addresses: %(bad)s", params={"bad": ", ".join(bad)}
+                _("These are not valid email addresses: %(bad)s"), params={"bad": ", ".join(bad)}
             )
         return list(dict.fromkeys(items))
 
@@ -195,8 +198,8 @@ class SubmissionNonceMixin(forms.Form):
 
 BODY_MAX = BODY_LIMIT  # one number for the forms and the content check
 PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"
-PHOTO_ALT_REQUIRED = ("Describe the photo in a few words (its alt text), for people who "
-                      "cannot see it.")
+PHOTO_ALT_REQUIRED = _("Describe the photo in a few words (its alt text), for people who "
+                       "cannot see it.")
 
 
 class PhotoFieldsMixin(forms.Form):
@@ -205,13 +208,13 @@ class PhotoFieldsMixin(forms.Form):
     the text may be empty."""
 
     photo = forms.FileField(
-        required=False, label="Add a photo",
-        help_text="JPEG, PNG, GIF or WebP, at most 4 MB. It goes at the end of your text.",
+        required=False, label=_("Add a photo"),
+        help_text=_("JPEG, PNG, GIF or WebP, at most 4 MB. It goes at the end of your text."),
         widget=forms.FileInput(attrs={"accept": PHOTO_TYPES, "data-plain-photo": True}))
     photo_alt = forms.CharField(
-        required=False, max_length=300, label="Describe the photo",
-        help_text="What it shows, for people who cannot see it (alt text). Needed with a "
-                  "photo.", widget=forms.TextInput(attrs={"data-plain-photo": True}))
+        required=False, max_length=300, label=_("Describe the photo"),
+        help_text=_("What it shows, for people who cannot see it (alt text). Needed with a "
+                  "photo."), widget=forms.TextInput(attrs={"data-plain-photo": True}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,25 +232,26 @@ class PhotoFieldsMixin(forms.Form):
 
 
 class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form):
-    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None)
-    title = forms.CharField(
+    space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None,
+                                   label=_("Space"))
+    title = forms.CharField(label=_("Title"),
         min_length=8, max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"min_length": "Give it a title of at least 8 characters."},
+        error_messages={"min_length": _("Give it a title of at least 8 characters.")},
     )
     body = forms.CharField(
-        label="Details", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
-        help_text="Markdown: **bold**, _italic_, `code`, [link](https://…), @handle to mention.",
+        label=_("Details"), max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
+        help_text=_("Markdown: **bold**, _italic_, `code`, [link](https://…), @handle to mention."),
     )
-    tags = forms.CharField(
+    tags = forms.CharField(label=_("Tags"),
         required=False, max_length=200,
-        help_text="Up to 5, separated by commas, e.g. yeast, lager.",
+        help_text=_("Up to 5, separated by commas, e.g. yeast, lager."),
     )
     # A question asked from a product's page names the product (by its address).
     product = forms.ModelChoiceField(
         queryset=Product.objects.all(), to_field_name="slug", required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That product is not in the catalogue."})
+        error_messages={"invalid_choice": _("That product is not in the catalogue.")})
     field_order = ["space", "title", "body", "photo", "photo_alt", "tags", "nonce"]
 
     def __init__(self, *args, kind=Thread.Kind.DISCUSSION, **kwargs):
@@ -256,7 +260,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         # A product with its own space decides where the question goes: no space to pick.
         self.product_space = None
         if kind == Thread.Kind.QUESTION:
-            self.fields["title"].label = "Your question"
+            self.fields["title"].label = _("Your question")
             if product := self._named_product():
                 self.product_space = product.space
                 del self.fields["space"]
@@ -284,19 +288,19 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
         if not any(ch.isalnum() for ch in title):
-            raise forms.ValidationError("The title needs some words.")
+            raise forms.ValidationError(_("The title needs some words."))
         return title
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if not body and not self.photo_sent():
-            raise forms.ValidationError("Write a few words.")
+            raise forms.ValidationError(_("Write a few words."))
         return body
 
     def clean_tags(self):
         tags = User.split_list(self.cleaned_data.get("tags", ""))
         if len(tags) > 5:
-            raise forms.ValidationError("Use at most 5 tags.")
+            raise forms.ValidationError(_("Use at most 5 tags."))
         if refusal := tag_names.problems(tags):
             raise forms.ValidationError(refusal)
         return tags
@@ -306,9 +310,9 @@ class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form
     renders_once = True  # fixed fields: rendered once per shape ({% form_fields %})
 
     body = forms.CharField(
-        label="Your reply", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 5}),
-        help_text="Markdown and @mentions work here.",
-        error_messages={"required": "Write something before posting."},
+        label=_("Your reply"), max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 5}),
+        help_text=_("Markdown and @mentions work here."),
+        error_messages={"required": _("Write something before posting.")},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     field_order = ["body", "photo", "photo_alt"]
@@ -316,21 +320,21 @@ class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if not body and not self.photo_sent():
-            raise forms.ValidationError("Write something before posting.")
+            raise forms.ValidationError(_("Write something before posting."))
         return body
 
 
 class PostEditForm(PhotoFieldsMixin, forms.Form):
     body = forms.CharField(
-        label="Text", max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
-        error_messages={"required": "A post cannot be empty; delete it instead."},
+        label=_("Text"), max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 8}),
+        error_messages={"required": _("A post cannot be empty; delete it instead.")},
     )
     field_order = ["body", "photo", "photo_alt"]
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if not body and not self.photo_sent():
-            raise forms.ValidationError("A post cannot be empty; delete it instead.")
+            raise forms.ValidationError(_("A post cannot be empty; delete it instead."))
         return body
 
 
@@ -344,19 +348,19 @@ class NotificationSettingsForm(forms.ModelForm):
         model = User
         fields = ["email_notifications", "digest", "accepts_routing", "accepts_owner_asks",
                   "listening_digest"]
-        labels = {"email_notifications": "Send me notifications by email"}
+        labels = {"email_notifications": _("Send me notifications by email")}
         help_texts = {
-            "email_notifications": "Off: no notification emails at all, whatever the table "
-                                   "below says. The digest is separate.",
-            "digest": "A summary of what you have not read yet.",
-            "accepts_routing": "At most a few a week, when a question matches what you know "
-                               "or own. Off: nobody asks you, on the site or by email.",
-            "listening_digest": "For hosts, on Mondays: rising tags and products, questions "
+            "email_notifications": _("Off: no notification emails at all, whatever the table "
+                                   "below says. The digest is separate."),
+            "digest": _("A summary of what you have not read yet."),
+            "accepts_routing": _("At most a few a week, when a question matches what you know "
+                               "or own. Off: nobody asks you, on the site or by email."),
+            "listening_digest": _("For hosts, on Mondays: rising tags and products, questions "
                                 "nobody answered, searches that found nothing, and members "
-                                "whose tone changed.",
-            "accepts_owner_asks": "A shopper's question about a product you own comes to "
+                                "whose tone changed."),
+            "accepts_owner_asks": _("A shopper's question about a product you own comes to "
                                   "you before others (still at most a few a week). Off: "
-                                  "owning it does not put you first.",
+                                  "owning it does not put you first."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -370,10 +374,10 @@ class NotificationSettingsForm(forms.ModelForm):
         self.table = []
         for row in notice_settings.rows():
             site = forms.BooleanField(required=False, initial=current[row.key]["site"],
-                                      label=f"{row.label}: on the site",
+                                      label=_("%(setting)s: on the site") % {"setting": row.label},
                                       disabled=row.site_fixed)
             email = forms.BooleanField(required=False, initial=current[row.key]["email"],
-                                       label=f"{row.label}: by email")
+                                       label=_("%(setting)s: by email") % {"setting": row.label})
             self.fields[f"{row.key}_site"], self.fields[f"{row.key}_email"] = site, email
             self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"]))
 
@@ -408,7 +412,7 @@ class SiteDateInput(forms.TextInput):
 #: What a period's days may be typed as: the site's "1 Dec 2026" (or "1 December 2026"), and
 #: ISO "2026-12-01" (links, the CSV's file name, what ``type="date"`` inputs send).
 DAY_INPUT_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y")
-DAY_INVALID = "Write the day as 1 Dec 2026 or 2026-12-01."
+DAY_INVALID = _("Write the day as 1 Dec 2026 or 2026-12-01.")
 
 
 class HealthPeriodForm(forms.Form):
@@ -420,16 +424,16 @@ class HealthPeriodForm(forms.Form):
     ALL_TIME = "all"
     CUSTOM = "custom"
     DEFAULT_DAYS = "30"
-    DAYS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
-            ("365", "Last 12 months"), (ALL_TIME, "All time"), (CUSTOM, "Custom dates")]
-    days = forms.ChoiceField(choices=DAYS, required=False, label="Period",
-                             error_messages={"invalid_choice": "Choose a period from the "
-                                                               "list."})
-    since = forms.DateField(required=False, label="First day", input_formats=DAY_INPUT_FORMATS,
+    DAYS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")),
+            ("365", _("Last 12 months")), (ALL_TIME, _("All time")), (CUSTOM, _("Custom dates"))]
+    days = forms.ChoiceField(choices=DAYS, required=False, label=_("Period"),
+                             error_messages={"invalid_choice": _("Choose a period from the "
+                                                               "list.")})
+    since = forms.DateField(required=False, label=_("First day"), input_formats=DAY_INPUT_FORMATS,
                             error_messages={"invalid": DAY_INVALID},
                             widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11,
                                                         "aria-describedby": "period-days-hint"}))
-    until = forms.DateField(required=False, label="Last day", input_formats=DAY_INPUT_FORMATS,
+    until = forms.DateField(required=False, label=_("Last day"), input_formats=DAY_INPUT_FORMATS,
                             error_messages={"invalid": DAY_INVALID},
                             widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11,
                                                         "aria-describedby": "period-days-hint"}))
@@ -458,16 +462,17 @@ class HealthPeriodForm(forms.Form):
                 self.add_error(name, PERIOD_RANGE)
         since, until = data.get("since"), data.get("until")
         if since and since > today:
-            self.add_error("since", f"The first day is after today ({formats.date_format(today)})"
-                                    ": there is nothing to show yet.")
+            self.add_error("since", _("The first day is after today (%(today)s): there is "
+                                      "nothing to show yet.")
+                           % {"today": formats.date_format(today)})
         elif until and until > today:
-            self.add_error("until", "The last day can be today "
-                                    f"({formats.date_format(today)}) at the latest.")
+            self.add_error("until", _("The last day can be today (%(today)s) at the latest.")
+                           % {"today": formats.date_format(today)})
         if since and until and since > until:
-            self.add_error("until", "The first day must not be after the last day.")
+            self.add_error("until", _("The first day must not be after the last day."))
         if (data.get("days") == self.CUSTOM and not since and not until
                 and not self.has_error("since") and not self.has_error("until")):
-            self.add_error("since", "Type a first day, a last day, or both.")
+            self.add_error("since", _("Type a first day, a last day, or both."))
         return data
 
     def full_clean(self):
@@ -520,56 +525,57 @@ class HealthPeriodForm(forms.Form):
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(choices=Flag.Reason.choices, widget=forms.RadioSelect,
-                               label="What is wrong with this post?",
-                               error_messages={"required": "Choose a reason."})
-    note = forms.CharField(required=False, max_length=300, label="Tell the hosts more",
+                               label=_("What is wrong with this post?"),
+                               error_messages={"required": _("Choose a reason.")})
+    note = forms.CharField(required=False, max_length=300, label=_("Tell the hosts more"),
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Needed for “Something else”.")
+                           help_text=_("Needed for “Something else”."))
 
     def clean(self):
         data = super().clean()
         if data.get("reason") == "other" and not data.get("note", "").strip():
-            self.add_error("note", "Tell the hosts what is wrong with this post.")
+            self.add_error("note", _("Tell the hosts what is wrong with this post."))
         return data
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False, label="Reason (shown to the author)")
+    reason = forms.CharField(max_length=300, required=False,
+                             label=_("Reason (shown to the author)"))
 
 
 class StaffEditForm(forms.Form):
     body = forms.CharField(max_length=BODY_MAX, widget=ComposerTextarea(attrs={"rows": 10}),
-                           error_messages={"required": "A post cannot be empty; delete it "
-                                                       "instead."})
+                           error_messages={"required": _("A post cannot be empty; delete it "
+                                                       "instead.")})
     reason = forms.CharField(max_length=300, required=False,
-                             label="Why (kept in the moderation log)")
+                             label=_("Why (kept in the moderation log)"))
 
 
 class SuspendForm(forms.Form):
     DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days"), (365, "1 year")]
-    reason = forms.CharField(max_length=300, label="Reason (the member sees it)",
-                             error_messages={"required": "Give the member a reason."})
-    days = forms.TypedChoiceField(choices=DAYS, coerce=int, initial=7, label="For")
+    reason = forms.CharField(max_length=300, label=_("Reason (the member sees it)"),
+                             error_messages={"required": _("Give the member a reason.")})
+    days = forms.TypedChoiceField(choices=DAYS, coerce=int, initial=7, label=_("For"))
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Why is it closed? (readers see this)",
-                             error_messages={"required": "Say why the thread is closed."})
+    reason = forms.CharField(max_length=200, label=_("Why is it closed? (readers see this)"),
+                             error_messages={"required": _("Say why the thread is closed.")})
 
 
 class MoveForm(forms.Form):
     space = forms.ModelChoiceField(queryset=Space.objects.all(), empty_label=None,
-                                   label="Move to")
+                                   label=_("Move to"))
 
 
 class TagsForm(forms.Form):
-    tags = forms.CharField(required=False, max_length=200, label="Tags",
-                           help_text="Up to 5, separated by commas, e.g. yeast, lager.")
+    tags = forms.CharField(required=False, max_length=200, label=_("Tags"),
+                           help_text=_("Up to 5, separated by commas, e.g. yeast, lager."))
 
     def clean_tags(self):
         tags = User.split_list(self.cleaned_data.get("tags", ""))
         if len(tags) > 5:
-            raise forms.ValidationError("Use at most 5 tags.")
+            raise forms.ValidationError(_("Use at most 5 tags."))
         if refusal := tag_names.problems(tags):
             raise forms.ValidationError(refusal)
         return tags
@@ -577,8 +583,8 @@ class TagsForm(forms.Form):
 
 class MergeForm(forms.Form):
     target = forms.CharField(
-        max_length=300, label="Merge into (the other thread's address or number)",
-        error_messages={"required": "Paste the address of the thread to merge into."})
+        max_length=300, label=_("Merge into (the other thread's address or number)"),
+        error_messages={"required": _("Paste the address of the thread to merge into.")})
 
     def clean_target(self):
         import re
@@ -586,18 +592,18 @@ class MergeForm(forms.Form):
         raw = self.cleaned_data["target"].strip()
         match = re.search(r"/t/(\d+)", raw) or re.fullmatch(r"#?(\d+)", raw)
         if not match:
-            raise forms.ValidationError("That is not the address of a thread.")
+            raise forms.ValidationError(_("That is not the address of a thread."))
         thread = Thread.objects.filter(pk=int(match.group(1)), is_deleted=False,
                                        merged_into__isnull=True).first()
         if thread is None:
-            raise forms.ValidationError("There is no open thread at that address.")
+            raise forms.ValidationError(_("There is no open thread at that address."))
         return thread
 
 
 class ClaimLinkForm(forms.Form):
-    email = forms.EmailField(label="Their email address",
-                             help_text="The link goes there; that address becomes the "
-                                       "account's, verified.")
+    email = forms.EmailField(label=_("Their email address"),
+                             help_text=_("The link goes there; that address becomes the "
+                                       "account's, verified."))
 
 
 class WelcomeForm(forms.Form):
@@ -606,17 +612,17 @@ class WelcomeForm(forms.Form):
 
     spaces = forms.ModelMultipleChoiceField(
         queryset=Space.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Spaces to follow",
-        error_messages={"invalid_choice": "That space no longer exists; pick another."})
+        label=_("Spaces to follow"),
+        error_messages={"invalid_choice": _("That space no longer exists; pick another.")})
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Tags to follow",
-        error_messages={"invalid_choice": "That tag is not offered here; pick another."})
+        label=_("Tags to follow"),
+        error_messages={"invalid_choice": _("That tag is not offered here; pick another.")})
     bio = forms.CharField(
-        label="Introduce yourself", required=False, max_length=500,
+        label=_("Introduce yourself"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
-        help_text="A line or two for your profile: what brings you here, what you would "
-                  "like to learn. Optional.")
+        help_text=_("A line or two for your profile: what brings you here, what you would "
+                  "like to learn. Optional."))
 
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -626,13 +632,15 @@ class WelcomeForm(forms.Form):
 class CollectionForm(forms.Form):
     """A collection's title, description and who sees it (checked again by
     ``content.limits.collection_check`` in the service)."""
-    title = forms.CharField(max_length=TITLE_MAX, help_text=f"Up to {TITLE_MAX} characters.")
-    description = forms.CharField(
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX,
+                            help_text=format_lazy(_("Up to {max} characters."), max=TITLE_MAX))
+    description = forms.CharField(label=_("Description"),
         required=False, max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Optional: what ties it together, up to {DESCRIPTION_MAX} characters.")
+        help_text=format_lazy(_("Optional: what ties it together, up to {max} characters."),
+                              max=DESCRIPTION_MAX))
     is_public = forms.TypedChoiceField(
-        label="Who can see it", coerce=lambda value: value == "public", initial="public",
-        choices=[("public", "Everyone (others can follow it)"), ("private", "Only me")],
+        label=_("Who can see it"), coerce=lambda value: value == "public", initial="public",
+        choices=[("public", _("Everyone (others can follow it)")), ("private", _("Only me"))],
         widget=forms.RadioSelect)
 
 
@@ -640,16 +648,16 @@ class CollectionAddForm(forms.Form):
     """Add a thread or post to one of the member's collections, or to a new one."""
 
     NEW = "new"
-    collection = forms.ChoiceField(label="Collection")
-    note = forms.CharField(required=False, max_length=280, label="Note (optional)",
-                           help_text="Why it belongs here, shown with it.")
+    collection = forms.ChoiceField(label=_("Collection"))
+    note = forms.CharField(required=False, max_length=280, label=_("Note (optional)"),
+                           help_text=_("Why it belongs here, shown with it."))
 
     def __init__(self, *args, collections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["collection"].choices = [
-            *((str(c.pk), f"{c.title}{' (already added)' if c.has_it else ''}")
-              for c in collections),
-            (self.NEW, "New collection…"),
+            *((str(c.pk), _("%(title)s (already added)") % {"title": c.title} if c.has_it
+               else c.title) for c in collections),
+            (self.NEW, _("New collection…")),
         ]
 
 
@@ -672,28 +680,29 @@ class MomentForm(forms.Form):
     from .models.moments import BRIEF_MAX as _BRIEF_MAX
     from .models.moments import TITLE_MAX as _TITLE_MAX
 
-    title = forms.CharField(max_length=_TITLE_MAX, help_text=f"Up to {_TITLE_MAX} characters, "
-                            "e.g. “Show us your brew day”.")
+    title = forms.CharField(max_length=_TITLE_MAX, help_text=format_lazy(
+                                _("Up to {max} characters, e.g. “Show us your brew day”."),
+                                max=_TITLE_MAX))
     brief = forms.CharField(max_length=_BRIEF_MAX, widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text="What you are asking members for, in a line or two.")
+                            help_text=_("What you are asking members for, in a line or two."))
     space = forms.ModelChoiceField(queryset=Space.objects.order_by("position", "name"),
-                                   empty_label=None, help_text="Where its thread lives.")
-    answer = forms.ChoiceField(label="Members answer with", widget=forms.RadioSelect)
-    opens_at = forms.DateTimeField(label="Opens", widget=_LocalDateTime,
+                                   empty_label=None, help_text=_("Where its thread lives."))
+    answer = forms.ChoiceField(label=_("Members answer with"), widget=forms.RadioSelect)
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=_LocalDateTime,
                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    closes_at = forms.DateTimeField(label="Closes", widget=_LocalDateTime,
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=_LocalDateTime,
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     cover = forms.FileField(
-        required=False, label="Cover photo (optional)",
-        help_text="JPEG, PNG, GIF or WebP, at most 4 MB.",
+        required=False, label=_("Cover photo (optional)"),
+        help_text=_("JPEG, PNG, GIF or WebP, at most 4 MB."),
         widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}))
-    cover_alt = forms.CharField(required=False, max_length=300, label="Describe the cover",
-                                help_text="What it shows (alt text). Needed with a cover.")
+    cover_alt = forms.CharField(required=False, max_length=300, label=_("Describe the cover"),
+                                help_text=_("What it shows (alt text). Needed with a cover."))
 
     tie = forms.ChoiceField(
-        required=False, label="Tie to a project or partner",
-        help_text="Its page says what it is part of, and the project's or partner's page "
-                  "lists it.")
+        required=False, label=_("Tie to a project or partner"),
+        help_text=_("Its page says what it is part of, and the project's or partner's page "
+                  "lists it."))
 
     def __init__(self, *args, editing=False, moment=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -710,7 +719,7 @@ class MomentForm(forms.Form):
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
-            self.add_error("closes_at", "The moment must close after it opens.")
+            self.add_error("closes_at", _("The moment must close after it opens."))
         if data.get("cover") and not " ".join((data.get("cover_alt") or "").split()):
             self.add_error("cover_alt", PHOTO_ALT_REQUIRED)
         return data
@@ -721,24 +730,24 @@ class MomentEntryForm(PhotoFieldsMixin, forms.Form):
     photo fields and their description check are the post forms' own)."""
 
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                           label="Caption or story")
+                           label=_("Caption or story"))
     field_order = ["photo", "photo_alt", "text"]
 
     def __init__(self, *args, moment, **kwargs):
         super().__init__(*args, **kwargs)
         from .models.moments import CAPTION_MAX, STORY_MAX
         self.moment = moment
-        self.fields["photo"].label = "Your photo"
-        self.fields["photo"].help_text = "JPEG, PNG, GIF or WebP, at most 4 MB."
+        self.fields["photo"].label = _("Your photo")
+        self.fields["photo"].help_text = _("JPEG, PNG, GIF or WebP, at most 4 MB.")
         if not moment.wants_photo:
             del self.fields["photo"], self.fields["photo_alt"]
-            self.fields["text"].label = "Your story"
-            self.fields["text"].help_text = f"Up to {STORY_MAX} characters."
+            self.fields["text"].label = _("Your story")
+            self.fields["text"].help_text = _("Up to %(max)d characters.") % {"max": STORY_MAX}
         elif not moment.wants_story:
-            self.fields["text"].label = "Caption (optional)"
-            self.fields["text"].help_text = f"Up to {CAPTION_MAX} characters."
+            self.fields["text"].label = _("Caption (optional)")
+            self.fields["text"].help_text = _("Up to %(max)d characters.") % {"max": CAPTION_MAX}
         else:
-            self.fields["text"].help_text = (f"With a photo, a caption of up to {CAPTION_MAX} "
-                                             f"characters; without one, a story of up to "
-                                             f"{STORY_MAX}.")
+            self.fields["text"].help_text = _(
+                "With a photo, a caption of up to %(caption)d characters; without one, a "
+                "story of up to %(story)d.") % {"caption": CAPTION_MAX, "story": STORY_MAX}
 

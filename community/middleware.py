@@ -11,6 +11,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils import translation
 
 
 class ResolvedUserMiddleware:
@@ -28,6 +29,22 @@ class ResolvedUserMiddleware:
             request.user = get_user(request)
         except ValidationError:  # a session naming no possible user: nobody is signed in
             request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+class MemberLanguageMiddleware:
+    """A signed-in member reads the site in the language saved on their profile
+    (``User.language``, right after ``ResolvedUserMiddleware``); "" follows what
+    ``LocaleMiddleware`` chose from the language cookie or the browser's Accept-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = getattr(request.user, "language", "")
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("welcome/", welcome.welcome, name="welcome"),
     path("healthz", health.healthz, name="healthz"),
     path("theme.css", pages.brand_css, name="brand_css"),
+    path("language/", pages.set_language, name="set_language"),
     # The shop's Q&A widget (framed by listed shop origins) and the demo shop embedding it
     path("widget/products/<str:sku>.json", widget.widget_json, name="widget_json"),
     path("widget/products/<str:sku>/", widget.widget_frame, name="widget"),

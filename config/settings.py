@@ -83,10 +83,14 @@ MIDDLEWARE = [
     "community.pages.RequestVersionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the language cookie (the footer's picker), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "community.middleware.ResolvedUserMiddleware",
+    # A signed-in member's own choice (User.language) over the browser's.
+    "community.middleware.MemberLanguageMiddleware",
     # Before any view: NUL and other control characters in the path or parameters are a 400.
     "community.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -354,7 +358,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <communi
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
-# How dates are written ("1 Dec 2026"): config/formats/en/formats.py, the one definition.
+# The languages the site is translated into (locale/<code>/LC_MESSAGES/django.po; `make
+# messages` gathers and compiles them). Arabic is written right to left: base.html sets
+# dir="rtl" and gravity.css lays out with logical properties, so the page mirrors.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# How dates and numbers are written: config/formats/<code>/formats.py ("1 Dec 2026" in
+# English), Django's own formats for the rest.
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

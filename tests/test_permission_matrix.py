@@ -253,6 +253,7 @@ MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "healthz": Row(everyone(200)),
     "brand_css": Row(everyone(200)),
+    "set_language": Row(everyone(405)),  # the footer's picker takes a POST only
     "profile": Row(everyone(200), lambda w, u: {"username": w["owner"].username}),
     "profile_edit": Row(anon_then(302, 200)),
     # The first-visit welcome: every signed-in person until they finish or skip it.
@@ -570,6 +571,8 @@ POST_MATRIX = {
     "draft_save": (anon_then(302, 403), lambda w, u: {},
                    {"place": "EDIT_ANSWER", "body": "Not mine"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
+    # Anyone may choose a language (back where they were); a member's is saved too.
+    "set_language": (everyone(302), lambda w, u: {}, {"language": "es"}),
     "welcome": (anon_then(302, 302), lambda w, u: {}, {"skip": "1"}),
     "post_flag": (anon_then(302, 302), answer_kw, {"reason": "spam"}),
     "review_action": (HOSTS_ONLY | {STAFF: 302, ADMIN: 302},

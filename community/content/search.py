@@ -31,8 +31,37 @@ from community.models import Thread
 # Thread.search_vector in SQL, for every write of it. PostgreSQL's parser reads "<...>" as
 # markup and skips whatever follows "<style>" or "<script>": a member who writes about
 # HTML would lose the rest of the text from search, so angle brackets become spaces first.
-VECTOR_SQL = ("setweight(to_tsvector('english', translate(title, '<>', '  ')), 'A') || "
-              "setweight(to_tsvector('english', translate(search_body, '<>', '  ')), 'B')")
+# Each conversation is indexed in its space's language (``Space.language``), with
+# PostgreSQL's text search configuration for it (``\dF``: stems and stop words); a language
+# without one is indexed word for word ("simple").
+REGCONFIG = {"en": "english", "es": "spanish", "ar": "arabic"}
+
+
+def regconfig(language: str) -> str:
+    """The text search configuration for ``language`` (a code of ``settings.LANGUAGES``)."""
+    return REGCONFIG.get(language, "simple")
+
+
+def regconfig_sql(language: str) -> str:
+    """The configuration for the language code in the SQL expression ``language``."""
+    cases = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in REGCONFIG.items())
+    return f"(CASE {language} {cases} ELSE 'simple' END)::regconfig"
+
+
+def tsquery_sql(param: str) -> str:
+    """``to_tsquery`` of the query text in ``%(param)s`` in every language of the site, as
+    one query: a post matches in its own language's stems (its vector was built with its
+    space's configuration), and the query stays a constant the GIN index can answer."""
+    configs = dict.fromkeys(regconfig(code) for code, _name in settings.LANGUAGES)
+    return "(" + " || ".join(f"to_tsquery('{name}', %({param})s)" for name in configs) + ")"
+
+
+# The thread row's space's configuration (``space_id`` of the row being written).
+_THREAD_CONFIG = regconfig_sql(
+    "(SELECT s.language FROM community_space s WHERE s.id = space_id)")
+VECTOR_SQL = (f"setweight(to_tsvector({_THREAD_CONFIG}, translate(title, '<>', '  ')), 'A') || "
+              f"setweight(to_tsvector({_THREAD_CONFIG}, translate(search_body, '<>', '  ')), "
+              "'B')")
 MAX_QUERY = 200
 MAX_WORDS = 12
 PAGE_SIZE = 20
@@ -151,12 +180,12 @@ WITH hits AS MATERIALIZED (
     -- guessed low, and a plan that walks every thread to test its posts is ruinous.
     SELECT p.id, p.thread_id, p.position, p.search_vector
     FROM community_post p
-    WHERE p.search_vector @@ to_tsquery('english', %(match)s)
+    WHERE p.search_vector @@ {match_q}
       AND NOT p.is_deleted AND p.status = 'published'
 ), best AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
-           ts_rank(p.search_vector, to_tsquery('english', %(match)s))
-           + ts_rank(p.search_vector, to_tsquery('english', %(exact)s)) AS rank
+           ts_rank(p.search_vector, {match_q})
+           + ts_rank(p.search_vector, {exact_q}) AS rank
     FROM hits p JOIN community_thread t ON t.id = p.thread_id
     WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
     ORDER BY p.thread_id, rank DESC, p.position
@@ -167,8 +196,10 @@ WITH hits AS MATERIALIZED (
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT page.thread_id, page.post_id, page.total, p.kind,
-       ts_headline('english', {plain}, to_tsquery('english', %(match)s), %(headline)s)
+       ts_headline({space_config}, {plain}, {match_q}, %(headline)s)
 FROM page JOIN community_post p ON p.id = page.post_id
+     JOIN community_thread ht ON ht.id = page.thread_id
+     JOIN community_space hs ON hs.id = ht.space_id
 ORDER BY page.rank DESC, page.last_activity_at DESC, page.thread_id DESC
 """
 # How many posts a query may match before it counts as broad (counted up to this, from the
@@ -176,7 +207,7 @@ ORDER BY page.rank DESC, page.last_activity_at DESC, page.thread_id DESC
 _PROBE_SQL = """
 SELECT count(*) FROM (
     SELECT 1 FROM community_post p
-    WHERE p.search_vector @@ to_tsquery('english', %(match)s)
+    WHERE p.search_vector @@ {match_q}
       AND NOT p.is_deleted AND p.status = 'published'
     LIMIT %(broad)s
 ) s
@@ -188,14 +219,15 @@ SELECT count(*) FROM (
 # planner from reading the whole match set from the GIN index and sorting it.
 _BROAD_SQL = """
 SELECT t.id, t.opening_post_id, NULL, %(opening)s,
-       ts_headline('english', translate(t.search_body, '<>', '  '),
-                   to_tsquery('english', %(match)s), %(headline)s)
+       ts_headline({space_config}, translate(t.search_body, '<>', '  '),
+                   {match_q}, %(headline)s)
 FROM (
-    SELECT t.id, t.opening_post_id, t.search_body, t.search_vector FROM community_thread t
+    SELECT t.id, t.opening_post_id, t.search_body, t.search_vector, s.language
+    FROM community_thread t JOIN community_space s ON s.id = t.space_id
     WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
     ORDER BY t.last_activity_at DESC, t.id DESC OFFSET 0
 ) t
-WHERE t.search_vector @@ to_tsquery('english', %(match)s)
+WHERE t.search_vector @@ {match_q}
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
@@ -224,10 +256,13 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
     start = (page - 1) * PAGE_SIZE
     broad = settings.SEARCH_BROAD_POSTS
     with connection.cursor() as cursor:
-        cursor.execute(_PROBE_SQL, {"match": match, "broad": broad})
+        cursor.execute(_PROBE_SQL.format(match_q=tsquery_sql("match")),
+                       {"match": match, "broad": broad})
         if cursor.fetchone()[0] >= broad:
             return _broad_search(cursor, words, match, where, params, page)
-        sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL)
+        sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL, match_q=tsquery_sql("match"),
+                                 exact_q=tsquery_sql("exact"),
+                                 space_config=regconfig_sql("hs.language"))
         cursor.execute(sql, {"match": match, "exact": exact, **params,
                              "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE})
         found = cursor.fetchall()
@@ -260,7 +295,8 @@ def _broad_search(cursor, words, match, where, params, page) -> SearchPage:
     from community.models import Post
 
     start = (page - 1) * PAGE_SIZE
-    cursor.execute(_BROAD_SQL.format(filters=where),
+    cursor.execute(_BROAD_SQL.format(filters=where, match_q=tsquery_sql("match"),
+                                     space_config=regconfig_sql("t.language")),
                    {"match": match, **params, "limit": PAGE_SIZE + 1, "offset": start,
                     "headline": _HEADLINE, "opening": Post.Kind.OPENING.value})
     found = cursor.fetchall()
@@ -351,8 +387,9 @@ def similar_questions(title: str, limit: int = 5) -> list[Thread]:
 
         ts_query = None
         for word in words:
-            part = SearchQuery(word, search_type="plain", config="english")
-            ts_query = part if ts_query is None else ts_query | part
+            for config in dict.fromkeys(regconfig(code) for code, _name in settings.LANGUAGES):
+                part = SearchQuery(word, search_type="plain", config=config)
+                ts_query = part if ts_query is None else ts_query | part
         return list(
             qs.filter(search_vector=ts_query)
             .annotate(rank=SearchRank(F("search_vector"), ts_query))

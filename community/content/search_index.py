@@ -1,6 +1,7 @@
 """The search index of posts: what ``community.content.search`` reads.
 
-Every post (opening post, answer, reply) has ``Post.search_vector``: its thread's title and
+Every post (opening post, answer, reply) has ``Post.search_vector``, built with the text
+search configuration of its space's language (``search.regconfig``): its thread's title and
 tags (weight A), then its own text (an opening post's and an answer's weight B, a reply's
 C), over a GIN index. The title and tags are in every post's vector so that a query naming
 the thread and a word of one answer finds that answer. The text is the post's sanitised
@@ -37,15 +38,17 @@ _WORD_SQL = "length(word) BETWEEN 3 AND 40"
 # vectors, and the words of both into the word table.
 _INDEX_SQL = """
 WITH d AS (
-    SELECT t.id, {title} AS head, setweight(to_tsvector('english', {title}), 'A') AS vector
+    SELECT t.id, {title} AS head, {config} AS config,
+           setweight(to_tsvector({config}, {title}), 'A') AS vector
     FROM community_thread t
+    JOIN community_space s ON s.id = t.space_id
     LEFT JOIN community_thread_tags tt ON tt.thread_id = t.id
     LEFT JOIN community_tag g ON g.id = tt.tag_id
     WHERE {threads}
-    GROUP BY t.id
+    GROUP BY t.id, s.language
 ), indexed AS (
     UPDATE community_post p
-    SET search_vector = d.vector || setweight(to_tsvector('english', {body}),
+    SET search_vector = d.vector || setweight(to_tsvector(d.config, {body}),
                      (CASE WHEN p.kind = 'reply' THEN 'C' ELSE 'B' END)::"char")
     FROM d WHERE p.thread_id = d.id AND {posts}
     RETURNING p.body_html
@@ -69,7 +72,10 @@ def _sql(*, threads: str, posts: str, batch: bool) -> str:
     # only a bulk run, alone on the table, counts documents again.
     conflict = ("UPDATE SET ndoc = community_searchword.ndoc + excluded.ndoc" if batch
                 else "NOTHING")
+    from community.content.search import regconfig_sql
+
     return _INDEX_SQL.format(title=_TITLE_SQL, body=_BODY_SQL, word=_WORD_SQL,
+                             config=regconfig_sql("s.language"),
                              threads=threads, posts=posts, conflict=conflict)
 
 
@@ -84,6 +90,21 @@ def posts_index(*, post_ids=(), thread_ids=()) -> None:
         posts="(p.id = ANY(%s) OR p.thread_id = ANY(%s))", batch=False)
     with connection.cursor() as cursor:
         cursor.execute(sql, [post_ids, thread_ids, post_ids, thread_ids])
+
+
+def space_reindex(space_id: int) -> None:
+    """Every thread and post of a space indexed again, after its language changed (the
+    text search configuration its vectors are built with: ``search.regconfig``)."""
+    if not _postgres():
+        return
+    from community.content.search import VECTOR_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE community_thread SET search_vector = {VECTOR_SQL} "  # noqa: S608  # nosec B608
+                       "WHERE space_id = %s", [space_id])
+        cursor.execute("SELECT id FROM community_thread WHERE space_id = %s", [space_id])
+        thread_ids = [row[0] for row in cursor.fetchall()]
+    posts_index(thread_ids=thread_ids)
 
 
 def index_missing() -> None:

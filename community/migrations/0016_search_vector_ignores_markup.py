@@ -1,7 +1,10 @@
 """Search vectors read "<" and ">" as spaces (community.content.search.VECTOR_SQL): rebuilt."""
 from django.db import migrations
 
-from community.content.search import VECTOR_SQL
+# The expression as it was then (spaces had no language yet: community.content.search now
+# builds each thread's vector with its space's configuration).
+VECTOR_SQL = ("setweight(to_tsvector('english', translate(title, '<>', '  ')), 'A') || "
+              "setweight(to_tsvector('english', translate(search_body, '<>', '  ')), 'B')")
 
 
 def rebuild(apps, schema_editor):

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .kinds import KindRegistry
 
@@ -16,6 +17,10 @@ class Space(models.Model):
     slug = models.SlugField(max_length=90, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The language its conversations are written in: their search vectors and queries use
+    # its text search configuration (``community.content.search.REGCONFIG``).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
     thread_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,9 +1,11 @@
 """Members and their public profile."""
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_]{3,30}$",
@@ -67,6 +69,10 @@ class User(AbstractUser):
         related_name="joined_members",
     )
     imported_reputation = models.IntegerField(null=True, blank=True)
+    # The language the member reads the site in; "" follows the browser (Accept-Language).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("Empty: the language your browser asks for."))
 
     class Digest(models.TextChoices):
         NONE = "none", "No digest"

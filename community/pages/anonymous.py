@@ -1,7 +1,8 @@
 """Whole pages for anonymous visitors, from the shared cache, under their tags' versions.
 
-A page is cached under its path, its query string and the current versions of the tags
-it shows (``versions``). Only requests that carry no session and no messages are served
+A page is cached under its path, its query string, the language it is written in (the
+visitor's, chosen by ``LocaleMiddleware``) and the current versions of the tags it shows
+(``versions``). Only requests that carry no session and no messages are served
 from here, and only responses that set no cookie and vary by nothing else are stored, so
 a page meant for one person is never handed to another. When the cache is down, pages
 are rendered as usual.
@@ -12,6 +13,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 
 from . import switches, versions
 from .store import versioned_get_many, versioned_set_many
@@ -63,8 +65,9 @@ def anonymous_page(tags, *, on_hit=None):
             try:
                 wanted = ["site", *(t for t in named if not isinstance(t, Fixed))]
                 stamps = versions.current(wanted)
-                key = "pc:page:2:" + hashlib.sha256("|".join(
-                    [request.path, request.META.get("QUERY_STRING", "")]
+                key = "pc:page:3:" + hashlib.sha256("|".join(
+                    [request.path, request.META.get("QUERY_STRING", ""),
+                     translation.get_language() or ""]
                     + [f"{t}={stamps[t]}" for t in wanted]
                     + [str(t) for t in named if isinstance(t, Fixed)]
                 ).encode()).hexdigest()

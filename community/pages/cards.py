@@ -22,6 +22,7 @@ import hashlib
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.template.loader import get_template, render_to_string
+from django.utils import translation
 
 from community import permissions
 from community.selectors.threads import CARD_FIELDS
@@ -75,7 +76,8 @@ def loaded(post) -> tuple:
 
 def _key(post, thread, page, may_reply, accepted_slot, allowed) -> str:
     facts = (
-        templates_version(), settings.BRAND.get("name"), post.pk, loaded(post),
+        templates_version(), translation.get_language(), settings.BRAND.get("name"), post.pk,
+        loaded(post),
         getattr(post, "owner_mark", ""),  # the owner badge (``commerce.owners.mark_posts``)
         thread.accepted_answer_id == post.pk, accepted_slot, page.num_pages, may_reply,
         tuple(sorted(allowed.items())),

@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from . import switches, versions
 
@@ -83,9 +84,9 @@ def versioned_set_many(values: dict, timeout: float = PAGE_TIMEOUT) -> None:
 
 
 def fragment_key(*parts, tags=("feed",), switch="fragments") -> str:
-    """A key for a rendered fragment that everyone sees alike (a thread list, say), under
-    the current versions of ``tags`` and ``site``; "" when the cache is unreachable (the
-    fragment is then rendered every time)."""
+    """A key for a rendered fragment that everyone sees alike (a thread list, say), in the
+    active language, under the current versions of ``tags`` and ``site``; "" when the cache
+    is unreachable (the fragment is then rendered every time)."""
     if not settings.PAGE_CACHE or switches.off(switch):
         return ""
     wanted = ["site", *tags]
@@ -95,7 +96,7 @@ def fragment_key(*parts, tags=("feed",), switch="fragments") -> str:
         log.warning("fragment cache unavailable: %s", error)
         return ""
     return "pc:frag:" + hashlib.sha256("|".join(
-        [str(part) for part in parts]
+        [translation.get_language() or "", *(str(part) for part in parts)]
         + [f"{t}={stamps[t]}" for t in wanted]).encode()).hexdigest()
 
 
@@ -138,10 +139,12 @@ _RENDERED = Recent(budget=4 * 1024 * 1024)
 
 
 def rendered_once(shape: str, render) -> str:
-    """``render()``'s output for ``shape``, from this process's store after the first time;
+    """``render()``'s output for ``shape`` in the active language, from this process's store
+    after the first time;
     fresh every time in DEBUG, where templates change under a running server."""
     if settings.DEBUG or switches.off("rendered-once"):
         return render()
+    shape = f"{translation.get_language()}|{shape}"
     html = _RENDERED.get_many([shape]).get(shape)
     if html is None:
         html = render()

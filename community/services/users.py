@@ -1,10 +1,12 @@
 """Profile changes and account deletion."""
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import logout
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from community import emails, permissions
 from community.engine import events, notice_settings
@@ -76,6 +78,20 @@ def host_role_set(*, member: User, is_host: bool) -> bool:
         User.objects.filter(pk=member.pk).update(is_host=is_host)
         member.is_host = is_host
         events.ProfileUpdated.record(actor=member)
+    return True
+
+
+def language_set(*, actor: User, language: str) -> bool:
+    """Save the language ``actor`` reads the site in (one of ``settings.LANGUAGES``; ""
+    follows the browser); False when it was already theirs."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the site's languages."))
+    if not actor.is_authenticated or actor.language == language:
+        return False
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(language=language)
+        actor.language = language
+        events.ProfileUpdated.record(actor=actor)
     return True
 
 

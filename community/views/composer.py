@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions
@@ -41,7 +42,7 @@ def preview(request):
                         lambda: permissions.why_not(request.user))
     if _too_many(request.user):
         return render(request, PREVIEW_TEMPLATE, {
-            "error": "That is a lot of previews in a minute; wait a moment and try again."},
+            "error": _("That is a lot of previews in a minute; wait a moment and try again.")},
             status=429)
     source = request.POST.get("source", "body")[:40]
     try:

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community import pages, permissions
@@ -104,7 +105,8 @@ def space_follow(request, slug):
     follow = request.POST.get("follow") != "0"
     conversations.space_follow_set(user=request.user, space=space, follow=follow)
     if follow:
-        messages.success(request, f"You follow {space.name}: new threads reach your inbox.")
+        messages.success(request, _("You follow %(space)s: new threads reach your inbox.")
+                         % {"space": space.name})
     else:
-        messages.info(request, f"You no longer follow {space.name}.")
+        messages.info(request, _("You no longer follow %(space)s.") % {"space": space.name})
     return redirect(space)

@@ -1,3 +1,4 @@
+import functools
 import re
 from types import SimpleNamespace
 
@@ -5,11 +6,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions, theme
+from community.services import users
 
 
 @cache_control(max_age=3600, public=True)
@@ -85,3 +90,34 @@ def style_guide(request):
         "brand_accent": theme.clean(settings.BRAND["accent"]),
         "sample_member": sample, "themes": ["light", "dark"],
     })
+
+
+def _csrf_for_members(view):
+    """CSRF protection for signed-in members only. A visitor's choice is a cookie in their
+    own browser, and a token in the footer of every page would keep anonymous pages out of
+    the page cache (a response that sets the CSRF cookie is never stored); a member's choice
+    is saved on their profile, so it needs their token like any other write."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            refused = CsrfViewMiddleware(view).process_view(request, view, args, kwargs)
+            if refused is not None:
+                return refused
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(checked)
+
+
+@_csrf_for_members
+@require_POST
+def set_language(request):
+    """The footer's language picker (a plain POST form: it works without JavaScript).
+    Django's ``set_language`` keeps the choice in the language cookie and sends the reader
+    back where they were; a signed-in member's choice is saved on their profile too, so it
+    follows them to every device."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        users.language_set(actor=request.user, language=code)
+    return response

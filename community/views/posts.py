@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -19,7 +20,7 @@ from .media import photo_into_body
 def _post_or_404(pk) -> Post:
     post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=pk)
     if post.thread.is_deleted:
-        raise Http404("This thread was deleted.")
+        raise Http404(_("This thread was deleted."))
     return post
 
 
@@ -28,7 +29,7 @@ def _post_or_404(pk) -> Post:
 def post_vote(request, pk, kind):
     """Toggle a like or helpful vote. htmx gets the button back; others the thread."""
     if kind not in Vote.Kind.values:
-        raise Http404("No such vote.")
+        raise Http404(_("No such vote."))
     post = _post_or_404(pk)
     # The services refuse (403 with their sentence) what the voter may not do.
     if request.POST.get("undo") == "1":
@@ -53,10 +54,10 @@ def post_accept(request, pk):
     if request.POST.get("undo") == "1":
         # A repeated "Unaccept" (double click, stale page) must not accept the answer again.
         conversations.answer_unaccept(actor=request.user, thread=thread, answer=post)
-        messages.info(request, "The answer is no longer marked as accepted.")
+        messages.info(request, _("The answer is no longer marked as accepted."))
     else:
         conversations.answer_accept(actor=request.user, answer=post)
-        messages.success(request, "Marked as the accepted answer: the question shows solved.")
+        messages.success(request, _("Marked as the accepted answer: the question shows solved."))
     return redirect(post)
 
 
@@ -86,10 +87,10 @@ def post_edit(request, pk):
                 return render(request, "community/post_edit.html",
                               {"form": form, "post": post}, status=refusal_status(error))
             if was_published and post.status == Post.Status.HELD:
-                messages.info(request, "Your edit waits for a host's approval; only you and "
-                                       "the hosts see the post until then.")
+                messages.info(request, _("Your edit waits for a host's approval; only you and "
+                                         "the hosts see the post until then."))
             else:
-                messages.success(request, "Your post is updated.")
+                messages.success(request, _("Your post is updated."))
             return redirect(post)
     else:
         draft = drafts.draft_for(request.user, f"edit:{post.pk}")
@@ -105,9 +106,9 @@ def post_delete(request, pk):
     if request.method == "POST":  # the service refuses who may not delete
         conversations.post_delete(actor=request.user, post=post)
         if post.kind == Post.Kind.OPENING:
-            messages.success(request, "Your thread is deleted.")
+            messages.success(request, _("Your thread is deleted."))
             return redirect(post.thread.space)
-        messages.success(request, "Your post is deleted.")
+        messages.success(request, _("Your post is deleted."))
         return redirect(post)
     permissions.require(permissions.can_delete_post(request.user, post),
                         conversations.DELETE_REFUSAL)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions, submissions, viewcount
@@ -28,12 +29,12 @@ def _fetched_or_404(pk, *, reading=False) -> Thread:
                                   tags=(pages.thread_tag(pk),))
         return thread_selectors.thread_get(pk)
     except Thread.DoesNotExist:
-        raise Http404("No such thread.") from None
+        raise Http404(_("No such thread.")) from None
 
 
 def _visible_or_404(request, thread) -> Thread:
     if not permissions.can_view_thread(request.user, thread):
-        raise Http404("This thread was deleted.")
+        raise Http404(_("This thread was deleted."))
     return thread
 
 
@@ -169,7 +170,7 @@ def post_permalink(request, pk):
     post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
     thread = post.thread
     if not permissions.can_view_thread(request.user, thread):
-        raise Http404("This thread was deleted.")
+        raise Http404(_("This thread was deleted."))
     order = _answer_order(request, thread)
     if order == thread_selectors.Order.OLDEST:
         page = thread_selectors.page_of_position(post.position)
@@ -208,19 +209,20 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
                 product=data.get("product"),
             ))
             if done.repeat:
-                messages.info(request, "That was already posted.")
+                messages.info(request, _("That was already posted."))
                 return redirect(done.url or "home")
             if done.error:  # a limit: the text stays
                 return _thread_form(request, form, kind, status=refusal_status(done.error))
             thread = done.made
             if thread.is_hidden:
-                messages.info(request, "Thanks! Your post waits for a host's approval; we'll "
-                                       "tell you when it is published.")
+                messages.info(request, _("Thanks! Your post waits for a host's approval; we'll "
+                                         "tell you when it is published."))
                 return redirect(thread)
             messages.success(request, {
-                Thread.Kind.QUESTION: "Your question is up. We'll tell you when someone answers.",
-                Thread.Kind.DISCUSSION: "Your discussion is up.",
-            }.get(thread.kind, "Your announcement is published."))
+                Thread.Kind.QUESTION: _("Your question is up. We'll tell you when someone "
+                                        "answers."),
+                Thread.Kind.DISCUSSION: _("Your discussion is up."),
+            }.get(thread.kind, _("Your announcement is published.")))
             return redirect(thread)
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
@@ -299,7 +301,7 @@ def thread_reply(request, pk):
         author=request.user, thread=thread, body=data["body"], parent=parent
     ))
     if done.repeat:
-        messages.info(request, "That reply was already posted.")
+        messages.info(request, _("That reply was already posted."))
         return HttpResponseRedirect(done.url or thread.get_absolute_url())
     if done.error:  # a limit: the draft stays in the box
         return _render_thread(request, thread, page=thread_selectors.last_page(thread),
@@ -307,11 +309,11 @@ def thread_reply(request, pk):
     post = done.made
     url = post.get_absolute_url()
     if post.status == Post.Status.HELD:
-        messages.info(request, "Thanks! Your post waits for a host's approval; only you and "
-                               "the hosts see it until then.")
+        messages.info(request, _("Thanks! Your post waits for a host's approval; only you "
+                                 "and the hosts see it until then."))
     else:
-        messages.success(request, "Your answer is posted." if post.kind == Post.Kind.ANSWER
-                         else "Your reply is posted.")
+        messages.success(request, _("Your answer is posted.") if post.kind == Post.Kind.ANSWER
+                         else _("Your reply is posted."))
     return redirect(url)
 
 
@@ -325,6 +327,6 @@ def thread_follow(request, pk):
         return render(request, "community/_follow_button.html", {
             "following": follow, "thread": thread,
         })
-    messages.success(request, "You follow this thread." if follow else
-                     "You no longer follow this thread.")
+    messages.success(request, _("You follow this thread.") if follow else
+                     _("You no longer follow this thread."))
     return redirect(thread)

@@ -18,7 +18,7 @@ from .test_post_images import _upload_photo
 pytestmark = pytest.mark.django_db
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "browser" / "xss_payloads.txt"
-PREVIEW = re.compile(r'<div class="post-body prose">(.*?)</div>\s*$', re.S)
+PREVIEW = re.compile(r'<div class="post-body prose" dir="auto">(.*?)</div>\s*$', re.S)
 
 
 def _thread(author=None, body="Looking for advice on mash temperatures."):

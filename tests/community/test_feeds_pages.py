@@ -272,7 +272,7 @@ def test_member_written_markup_in_results_is_escaped(client, member, space):
     assert "<script" not in raw
     assert "<b>bold</b>" not in raw
     assert "Odd &lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; zipper post" in raw
-    snippet = re.search(r'<p class="snippet">(.*?)</p>', raw, re.S).group(1)
+    snippet = re.search(r'<p class="snippet" dir="auto">(.*?)</p>', raw, re.S).group(1)
     assert "5 &lt; 6 &amp; the <mark>zipper</mark> stuck" in snippet
     assert re.findall(r"<(\w+)", snippet) == ["mark"]
 

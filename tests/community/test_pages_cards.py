@@ -109,7 +109,8 @@ def test_the_accepted_answer_is_second_on_page_one(thread, client, settings):
 
 def _post_section(html: str, pk: int) -> str:
     """What the post says, as its readers see it."""
-    start = html.index('<div class="post-body prose">', html.index(f'<article id="post-{pk}"'))
+    start = html.index('<div class="post-body prose" dir="auto">',
+                       html.index(f'<article id="post-{pk}"'))
     return html[start:html.index("</div>", start)]
 
 

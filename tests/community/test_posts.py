@@ -223,7 +223,7 @@ def test_asker_accepts_an_answer_and_the_question_shows_solved(client_as, asker,
     assert the_question.accepted_answer == best
     page = visible(response)
     assert "Marked as the accepted answer" in page
-    assert '<span class="badge badge-solved">Solved</span> Why does my stove sputter' in page
+    assert '<span class="badge badge-solved">Solved</span> <bdi>Why does my stove sputter' in page
     for tab in ("latest", "solved"):
         row = thread_row(visible(client.get(reverse("home"), {"tab": tab})),
                          "Why does my stove sputter in the cold?")

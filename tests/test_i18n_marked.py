@@ -1,0 +1,258 @@
+"""Every string a person reads in a template is marked for translation.
+
+The checker reads each template under ``templates/`` with Django's own lexer: the text
+inside ``{% translate %}``, ``{% blocktranslate %}`` and comments is marked (or not shown),
+every variable and tag is left out, and what remains is read as HTML. Visible text with a
+letter in it (outside ``<script>`` and ``<style>``), and the values of the attributes a
+person reads or hears (alt, title, placeholder, aria-label), fail the test, naming the file,
+the line and the words. ``make messages`` then finds every marked string.
+"""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.template.base import Lexer, TokenType
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SPOKEN_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
+# Words handed to an included template to show (``{% include "components/_empty_state.html"
+# with title="..." %}``): marked as ``title=_("...")``.
+SHOWN_ARGUMENTS = re.compile(r'\b(title|text|label|action_label|empty|help)="([^"]*)"')
+LETTER = re.compile(r"[^\W\d_]")
+# Block tags whose content is marked (translated) or never shown (a comment).
+MARKED = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
+          "comment": "endcomment"}
+
+# Templates whose strings are not marked yet; each is taken off as it is converted (the
+# test fails for a listed file that passes, so the list only shrinks).
+NOT_YET_CONVERTED = {
+    "community/_collection_follow.html",
+    "community/_collection_row.html",
+    "community/_listening_digest.html",
+    "community/_moment_gallery.html",
+    "community/_moment_picks.html",
+    "community/_moment_tile.html",
+    "community/_product_health.html",
+    "community/_style_samples.html",
+    "community/_touch_done.html",
+    "community/_touch_item.html",
+    "community/account_claim.html",
+    "community/account_delete.html",
+    "community/advocates.html",
+    "community/claim_invalid.html",
+    "community/claim_link.html",
+    "community/collection_add.html",
+    "community/collection_delete.html",
+    "community/collection_detail.html",
+    "community/collection_form.html",
+    "community/collection_list.html",
+    "community/collection_mine.html",
+    "community/demo_shop.html",
+    "community/flag.html",
+    "community/host_dashboard.html",
+    "community/host_dominated.html",
+    "community/host_growth.html",
+    "community/host_products.html",
+    "community/host_strategy.html",
+    "community/inbox.html",
+    "community/initiative_delete.html",
+    "community/initiative_form.html",
+    "community/invite.html",
+    "community/invite_accept.html",
+    "community/invite_invalid.html",
+    "community/listening_digest.html",
+    "community/listening_map.html",
+    "community/listening_member.html",
+    "community/listening_touch.html",
+    "community/moderation_log.html",
+    "community/moment_detail.html",
+    "community/moment_form.html",
+    "community/moment_list.html",
+    "community/moment_reach.html",
+    "community/my_data.html",
+    "community/notification_settings.html",
+    "community/owner_ask_invalid.html",
+    "community/post_delete.html",
+    "community/post_edit.html",
+    "community/post_history.html",
+    "community/product_detail.html",
+    "community/product_form.html",
+    "community/product_images.html",
+    "community/product_list.html",
+    "community/profile.html",
+    "community/profile_edit.html",
+    "community/review_queue.html",
+    "community/staff_edit.html",
+    "community/strategy_worksheet.html",
+    "community/style_guide.html",
+    "community/suspend.html",
+    "community/thread_tools.html",
+    "community/unsubscribe.html",
+    "community/unsubscribe_done.html",
+    "community/unsubscribe_invalid.html",
+    "community/welcome.html",
+    "community/welcome_queue.html",
+    "community/widget.html",
+    "emails/activity_digest.html",
+    "emails/activity_digest.txt",
+    "emails/activity_digest_subject.txt",
+    "emails/claim.html",
+    "emails/claim.txt",
+    "emails/claim_subject.txt",
+    "emails/invitation.html",
+    "emails/invitation.txt",
+    "emails/invitation_subject.txt",
+    "emails/listening_digest.html",
+    "emails/listening_digest.txt",
+    "emails/listening_digest_subject.txt",
+    "emails/notice.html",
+    "emails/notice.txt",
+    "emails/partner_invitation.html",
+    "emails/partner_invitation.txt",
+    "emails/partner_invitation_subject.txt",
+    "partners/_credit.html",
+    "partners/_offers_panel.html",
+    "partners/apply.html",
+    "partners/coauthor.html",
+    "partners/edit.html",
+    "partners/insights.html",
+    "partners/invitation.html",
+    "partners/invitation_invalid.html",
+    "partners/offer_form.html",
+    "partners/offers.html",
+    "partners/organisation.html",
+    "partners/organisations.html",
+    "partners/people.html",
+    "partners/publish.html",
+    "partners/review.html",
+    "purpose/_contribution_row.html",
+    "purpose/_home_purpose.html",
+    "purpose/_member_credits.html",
+    "purpose/_project_card.html",
+    "purpose/contribution.html",
+    "purpose/contribution_form.html",
+    "purpose/contributions.html",
+    "purpose/discussion_form.html",
+    "purpose/my_projects.html",
+    "purpose/project.html",
+    "purpose/project_form.html",
+    "purpose/projects.html",
+    "purpose/purpose.html",
+    "purpose/purpose_edit.html",
+    "purpose/purpose_history.html",
+    "purpose/updates.html",
+}
+
+
+class _VisibleText(HTMLParser):
+    """Collects (line, text) of visible text and spoken attribute values with a letter."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.hidden += 1
+        for name, value in attrs:
+            if name in SPOKEN_ATTRIBUTES and value and LETTER.search(value):
+                self.found.append((self.getpos()[0], f'{name}="{value.strip()}"'))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden and LETTER.search(data):
+            self.found.append((self.getpos()[0], " ".join(data.split())))
+
+
+def _marked_out(source: str) -> str:
+    """``source`` with Django's tags, variables and comments blanked and the content of
+    marking blocks taken out, keeping line numbers; the text a person sees remains."""
+    out, closing = [], None
+    for token in Lexer(source).tokenize():
+        lines = "\n" * token.contents.count("\n")
+        if closing is not None:
+            if token.token_type == TokenType.BLOCK and token.contents.split()[0] == closing:
+                closing = None
+            out.append(lines)
+        elif token.token_type == TokenType.TEXT:
+            out.append(token.contents)
+        else:
+            name = token.contents.split()[0] if token.contents.split() else ""
+            closing = MARKED.get(name) if token.token_type == TokenType.BLOCK else None
+            if name == "include" and token.token_type == TokenType.BLOCK:
+                # A shown argument's words, as text the checker reads (one per element).
+                out.extend(f"<i>{words}</i>" for _key, words in
+                           SHOWN_ARGUMENTS.findall(token.contents) if LETTER.search(words))
+            out.append(lines)
+    return "".join(out)
+
+
+def unmarked(source: str, *, text_only: bool = False) -> list[tuple[int, str]]:
+    """(line, text) of every string in the template ``source`` a person would read that is
+    not marked for translation (``text_only``: a plain-text template, every line read)."""
+    visible = _marked_out(source)
+    if text_only:
+        return [(number, line.strip()) for number, line in enumerate(visible.splitlines(), 1)
+                if LETTER.search(line)]
+    parser = _VisibleText()
+    parser.feed(visible)
+    parser.close()
+    return parser.found
+
+
+def _templates():
+    return sorted(path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*")
+                  if path.is_file() and path.suffix in (".html", ".txt"))
+
+
+def _problems(name: str) -> list[tuple[int, str]]:
+    return unmarked((TEMPLATES / name).read_text(), text_only=name.endswith(".txt"))
+
+
+@pytest.mark.parametrize("name", [n for n in _templates() if n not in NOT_YET_CONVERTED])
+def test_template_strings_are_marked(name):
+    problems = _problems(name)
+    assert not problems, f"templates/{name}: text not marked for translation:\n" + "\n".join(
+        f"  line {line}: {text}" for line, text in problems)
+
+
+def test_the_list_of_templates_not_converted_only_shrinks():
+    """A listed template that is gone or fully marked comes off the list."""
+    names = set(_templates())
+    assert not NOT_YET_CONVERTED - names, "listed but no such template"
+    done = sorted(name for name in NOT_YET_CONVERTED if not _problems(name))
+    assert not done, f"marked now: take these off NOT_YET_CONVERTED: {done}"
+
+
+def test_the_checker_fails_on_a_planted_unmarked_string():
+    planted = ('{% load i18n %}<p>{% translate "Saved" %}</p>\n'
+               '<p>Your answer was accepted</p>\n'
+               '<img src="x.png" alt="A kettle on the hob">\n'
+               '<button aria-label="{% translate \'Close\' %}">×</button>\n'
+               '<input placeholder="Search the community">\n'
+               '{% include "components/_empty_state.html" with title="Nothing yet" '
+               'text=_("Ask first") size="lg" %}\n')
+    assert unmarked(planted) == [
+        (2, "Your answer was accepted"),
+        (3, 'alt="A kettle on the hob"'),
+        (5, 'placeholder="Search the community"'),
+        (6, "Nothing yet"),
+    ]
+
+
+def test_the_checker_passes_marked_hidden_and_wordless_text():
+    clean = ('{% load i18n %}{# A note for whoever edits this #}\n'
+             '{% comment %}Not shown to anyone{% endcomment %}\n'
+             '<p>{% blocktranslate count n=total %}One reply{% plural %}{{ n }} replies'
+             '{% endblocktranslate %}</p>\n'
+             '<p>{{ post.author.name }} · {{ post.created_at|date }} &middot; 3/4</p>\n'
+             '<script src="x.js">var words = "not read";</script>\n'
+             '<style>.x::after { content: "nor this"; }</style>\n'
+             '<a title="{{ thread.title }}" href="{% url \'home\' %}">{% translate "Home" %}</a>\n')
+    assert unmarked(clean) == []
+    assert unmarked("Hello {{ name }},\n{% translate 'Thanks' %}\n", text_only=True) == [
+        (1, "Hello ,")]
