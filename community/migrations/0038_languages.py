@@ -15,7 +15,7 @@ def index_missing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0035_initiatives'),
+        ('community', '0037_webhooks'),
     ]
 
     operations = [
