@@ -611,6 +611,14 @@ class InitiativeSaved(Payload):
 # Webhooks: the admins' endpoints (``community.api.webhooks``). Never sent to a receiver.
 
 
+@declare(Kind.FLAG_RAISED, ids=("actor", "thread", "post", "subject_user"))
+class FlagRaised(Payload):
+    """A member flagged a post for the hosts (the note stays on the flag: it is for hosts)."""
+
+    reason: str  # Flag.Reason
+    hidden: bool  # the flags' weight reached the threshold and hid the post
+
+
 @declare(Kind.WEBHOOK_SAVED, ids=("actor",))
 class WebhookSaved(Payload):
     """An admin's change to an endpoint, or the worker's (no ``actor``) when it disabled one
@@ -634,5 +642,5 @@ COMMUNITY_KINDS = (
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
-    InitiativeSaved, WebhookSaved, WebhookPinged,
+    InitiativeSaved, FlagRaised, WebhookSaved, WebhookPinged,
 )

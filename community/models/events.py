@@ -58,6 +58,7 @@ class EngagementEvent(models.Model):
         OWNERSHIP_REMOVED = "ownership_removed", "Ownership of a product removed"
         OWNERSHIP_PENDING = "ownership_pending", "A purchase kept for an address with no account"
         INITIATIVE_SAVED = "initiative_saved", "Initiative recorded, changed, deleted or restored"
+        FLAG_RAISED = "flag_raised", "Post flagged for the hosts"
         WEBHOOK_SAVED = "webhook_saved", "Webhook endpoint added, changed, disabled or deleted"
         WEBHOOK_PINGED = "webhook_pinged", "Test ping sent to a webhook endpoint"
 

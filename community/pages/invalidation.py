@@ -163,6 +163,9 @@ STALE = {
     Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
     # Initiatives show on host pages only (strategy, worksheet), which are never kept.
     Kind.INITIATIVE_SAVED: row(people=False),
+    # A flag shows on the hosts' review queue only, never kept; the hiding it may cause is
+    # its own event (post_hidden).
+    Kind.FLAG_RAISED: row(people=False),
     # Webhook endpoints show on the admins' webhook pages only, which are never kept.
     Kind.WEBHOOK_SAVED: row(people=False),
     Kind.WEBHOOK_PINGED: row(people=False),

@@ -111,6 +111,9 @@ def flag_create(*, flagger: User, post: Post, reason: str, note: str = "") -> Fl
                 log(ModerationLog.Action.AUTO_HIDE, target=post.author, thread_id=post.thread_id,
                     post_id=post.pk, reason="Flag weight reached the threshold.",
                     weight=pending_weight(post), threshold=threshold)
+            events.FlagRaised.record(actor=flagger, thread=post.thread_id, post=post,
+                                     subject_user=post.author_id, reason=reason,
+                                     hidden=post.status == Post.Status.HIDDEN)
     except IntegrityError:
         raise ValidationError("You already flagged this post; a host will look at it.") \
             from None

@@ -72,6 +72,7 @@ STORED_KEYS = {
     Kind.OWNERSHIP_REMOVED: {"product", "was_verified", "threads"},
     Kind.OWNERSHIP_PENDING: {"product", "source"},
     Kind.INITIATIVE_SAVED: {"initiative", "action"},
+    Kind.FLAG_RAISED: {"reason", "hidden"},
     Kind.WEBHOOK_SAVED: {"endpoint", "action", "delivery"},
     Kind.WEBHOOK_PINGED: {"endpoint"},
     Purpose.PURPOSE_REVISED: {"revision"},

@@ -960,6 +960,16 @@ def s_initiative_create(w):
         ends_on=date(2026, 3, 8), channel="email", placed=1),
         shows=["Kettle launch mail"], readers=("host",))
 
+# A flag shows on the hosts' review queue at once (never kept).
+
+@scenario(Kind.FLAG_RAISED)
+def s_flag(w):
+    flagger = factories.UserFactory()
+    return Scenario([reverse("review_queue")], lambda: moderation.flag_create(
+        flagger=flagger, post=w.answer, reason="other", note="Sells phone numbers"),
+        shows=["Sells phone numbers"], readers=("host",))
+
+
 # Webhooks: endpoints show on the admins' webhook pages only, which are never kept; an admin
 # sees a new endpoint, and a ping in the delivery log, at once.
 
