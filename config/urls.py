@@ -3,11 +3,19 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+import partners.api
+import purpose.api
+from community.api import urls as api_urls
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The public REST API: community's resources, then purpose's and partners' (community
+    # never imports them), then a 404 problem for any other address under it.
+    path("api/v1/", include((api_urls.urlpatterns + purpose.api.urlpatterns
+                             + partners.api.urlpatterns + api_urls.fallback, "api"))),
     path("accounts/", include("allauth.urls")),
     path("", include("purpose.urls")),
     path("", include("partners.urls")),

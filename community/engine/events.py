@@ -608,11 +608,29 @@ class InitiativeSaved(Payload):
     action: str  # created, edited, deleted, restored
 
 
+# The public API: a member's personal access tokens (community.api.tokens).
+
+
+@declare(Kind.TOKEN_CREATED, ids=("actor",))
+class TokenCreated(Payload):
+    token: int
+    scopes: list[str]
+
+
+@declare(Kind.TOKEN_REVOKED, ids=("actor", "subject_user"))
+class TokenRevoked(Payload):
+    """``subject_user``: the token's member (an admin may revoke another's token)."""
+
+    token: int
+
+
+TOKEN_KINDS = (TokenCreated, TokenRevoked)
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
-    InitiativeSaved,
+    InitiativeSaved, *TOKEN_KINDS,
 )

@@ -163,6 +163,9 @@ STALE = {
     Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
     # Initiatives show on host pages only (strategy, worksheet), which are never kept.
     Kind.INITIATIVE_SAVED: row(people=False),
+    # Tokens show on their member's settings page only, which is never kept.
+    Kind.TOKEN_CREATED: row(people=False),
+    Kind.TOKEN_REVOKED: row(people=False),
 }
 
 
