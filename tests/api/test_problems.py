@@ -73,3 +73,30 @@ def test_a_service_s_rate_limit_is_a_429_problem(api, space, settings):
     payload["title"] = "Second of many threads"
     body = _problem(client.post(reverse("api:thread-list"), payload), 429)
     assert "you have reached that" in body["detail"]
+
+
+def test_a_server_error_and_an_outage_under_the_api_are_problems_too(rf):
+    import sys
+
+    from django.db import OperationalError
+
+    from community.views import errors
+
+    request = rf.get("/api/v1/threads/")
+    try:
+        raise OperationalError("the database went away")
+    except OperationalError:
+        assert sys.exc_info()[0] is OperationalError
+        outage = errors.server_error(request)
+    assert outage.status_code == 503 and outage["Retry-After"] == str(errors.RETRY_AFTER)
+    assert outage["Content-Type"] == PROBLEM
+    bug = errors.server_error(request)
+    assert bug.status_code == 500 and bug["Content-Type"] == PROBLEM
+    page = errors.server_error(rf.get("/"))
+    assert page.status_code == 500 and "text/html" in page["Content-Type"]
+
+
+def test_a_body_past_the_request_limit_is_a_413_problem(api, settings):
+    settings.REQUEST_MAX_BYTES = 100
+    response = api(factories.UserFactory()).post(reverse("api:thread-list"), {"body": "x" * 200})
+    _problem(response, 413)
