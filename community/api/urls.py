@@ -11,7 +11,8 @@ __all__ = ["schema"]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema", template_name="community/api/swagger_ui.html"), name="docs"),
     path("spaces/", views.SpaceList.as_view(), name="space-list"),
     path("spaces/<slug:slug>/", views.SpaceDetail.as_view(), name="space-detail"),
     path("tags/", views.TagList.as_view(), name="tag-list"),

@@ -30,6 +30,7 @@ def test_the_schema_and_its_docs_page_are_served_from_this_host(client):
     # ("self" only) lets the page load them, and nothing comes from another host.
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "https://" not in page.replace(settings_site(), "")
+    assert "<style" not in page and "<script>" not in page  # style-src and script-src 'self'
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200 and b"SwaggerUIBundle" in script.content
 
@@ -46,3 +47,4 @@ def test_a_browser_gets_the_browsable_page_for_any_list(client):
     for name in ("api:thread-list", "api:space-list", "api:tag-list", "api:search"):
         page = client.get(reverse(name), headers={"Accept": "text/html"})
         assert page.status_code == 200 and "Django REST framework" in page.content.decode()
+        assert "<style" not in page.content.decode()  # the site's CSP: style-src 'self'
