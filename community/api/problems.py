@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from community.content import limits
@@ -110,9 +111,13 @@ def exception_handler(exc, context):
         headers["Retry-After"] = "60"
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None)
-    html = renderer is not None and renderer.format == "api"
+    browsable = renderer is not None and renderer.format == "api"
+    if request is not None and not browsable:
+        # Whatever the view renders (the docs page's HTML, the schema's YAML), a problem
+        # is JSON.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), MEDIA_TYPE
     return Response(body(code, detail, errors), status=code, headers=headers,
-                    content_type=None if html else MEDIA_TYPE)
+                    content_type=None if browsable else MEDIA_TYPE)
 
 
 @csrf_exempt  # answers every method with a 404 problem, changes nothing

@@ -2,7 +2,6 @@
 config/urls.py adds purpose's and partners' resources (``purpose.api``, ``partners.api``)
 and, last, the catch-all that answers any other address with a 404 problem."""
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import problems, schema, views  # schema: the token's security scheme
 
@@ -10,9 +9,8 @@ app_name = "api"
 __all__ = ["schema"]
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(
-        url_name="api:schema", template_name="community/api/swagger_ui.html"), name="docs"),
+    path("schema/", views.Schema.as_view(), name="schema"),
+    path("docs/", views.Docs.as_view(url_name="api:schema"), name="docs"),
     path("spaces/", views.SpaceList.as_view(), name="space-list"),
     path("spaces/<slug:slug>/", views.SpaceDetail.as_view(), name="space-detail"),
     path("tags/", views.TagList.as_view(), name="tag-list"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -338,3 +339,14 @@ class PostModeration(ApiView):
         post = Post.objects.select_related("author", "thread").get(pk=post.pk)
         return Response(s.PostSerializer(post).data)
 
+
+
+# The schema and its docs page: read only (their renderers cannot show OPTIONS' metadata).
+
+class Schema(SpectacularAPIView):
+    http_method_names = ["get", "head"]
+
+
+class Docs(SpectacularSwaggerSplitView):
+    http_method_names = ["get", "head"]
+    template_name = "community/api/swagger_ui.html"
