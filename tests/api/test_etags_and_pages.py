@@ -77,3 +77,16 @@ def test_the_bench_s_two_pages_cost_a_few_queries_whatever_the_size(api, space,
     with django_assert_num_queries(3):  # the thread (and its tags), the posts
         assert len(client.get(reverse("api:thread-posts", args=[thread.pk]))
                    .json()["results"]) == 20
+
+
+def test_a_token_reader_costs_one_query_more_its_token_and_member(api, space,
+                                                                   django_assert_num_queries):
+    member = factories.UserFactory()
+    thread = conversations.thread_create(author=member, space=space, kind="discussion",
+                                         title="Brew day number 1", body="Photos")
+    client = api(member, "read")
+    client.get(reverse("api:thread-list"))  # "last used" is written once a minute at most
+    with django_assert_num_queries(3):
+        client.get(reverse("api:thread-list"))
+    with django_assert_num_queries(4):
+        client.get(reverse("api:thread-posts", args=[thread.pk]))
