@@ -39,6 +39,8 @@ def _env() -> dict:
         # Posting limits are policy (tests/community/test_content_rules.py), not speed: the
         # reply load would measure refusals.
         "POSTING_RATE": "0",
+        # The API's rate limits likewise (config/settings.py API_RATES): policy, not speed.
+        "API_THROTTLE": "0",
     }
 
 
@@ -95,6 +97,9 @@ def _prepare() -> dict:
         "gallery (member)": ("member", gallery),
         "product (member)": ("member", product),
         "reply (member)": ("member-post", f"/t/{question.pk}/reply/"),
+        # The public API, read as a member (the session; a token costs the same one query).
+        "api threads (member)": ("member", "/api/v1/threads/"),
+        "api thread posts (member)": ("member", f"/api/v1/threads/{big.pk}/posts/"),
         # Host pages: slower than members' (figures computed per request, never kept), each
         # under 300 ms p99 at 16 connections.
         "dashboard (host)": ("host", "/host/"),

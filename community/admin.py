@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Count
 
 from .models import (
+    AccessToken,
     AuditRecord,
     CommunitySettings,
     EngagementEvent,
@@ -66,6 +67,28 @@ class EngagementEventAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin):
+    """Members' API tokens, read only: their members create and revoke them
+    (/settings/tokens/); the secret was never stored."""
+
+    list_display = ("name", "prefix", "user", "scopes", "created_at", "expires_at",
+                    "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    exclude = ("secret_hash",)
+    raw_id_fields = ("user",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

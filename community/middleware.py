@@ -74,6 +74,10 @@ NOT_ALLOWED = "The request contained a character that is not allowed."
 
 
 def _refuse(request, status: int, message: str, template: str = "400.html"):
+    from community.api import problems
+
+    if problems.is_api(request):
+        return problems.response(status, message)
     return render(request, template, {"message": message}, status=status)
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from community.api.webhooks import views as webhooks
 from community.models import Thread
 
+from .api import token_pages
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
     claims,
@@ -171,6 +172,8 @@ urlpatterns = [
     path("settings/profile/", profiles.profile_edit, name="profile_edit"),
     path("settings/delete/", profiles.account_delete_view, name="account_delete"),
     path("settings/data/", portability.my_data, name="my_data"),
+    path("settings/tokens/", token_pages.token_list, name="api_tokens"),
+    path("settings/tokens/<int:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
     path("settings/data.json", portability.my_data_download, name="my_data_download"),
     path("claim/<str:token>/", claims.account_claim, name="account_claim"),
     path("invite/", invitations.invite, name="invite"),

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_htmx",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no other host)
     "community",
     "purpose",
     "partners",
@@ -483,6 +486,58 @@ ROUTING_WEEKLY_CAP = int(os.environ.get("ROUTING_WEEKLY_CAP", "3"))
 COLLECTIONS_PER_MEMBER = int(os.environ.get("COLLECTIONS_PER_MEMBER", "50"))
 COLLECTIONS_PER_NEW_MEMBER = int(os.environ.get("COLLECTIONS_PER_NEW_MEMBER", "3"))
 COLLECTION_ITEMS_MAX = int(os.environ.get("COLLECTION_ITEMS_MAX", "200"))
+
+# The public REST API (community/api/, docs/api.md): personal access tokens (or the
+# session, for the browsable pages), cursor pages, RFC 9457 problem details for every
+# error, rate limits per token (per address for anonymous readers) kept in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "community.api.auth.TokenAuthentication",
+        "community.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["community.api.access.TokenScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["community.api.throttles.ApiRate"],
+    "DEFAULT_PAGINATION_CLASS": "community.api.pagination.Cursor",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "community.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "The community's public REST API: read what the pages show, write with "
+                   "the same rules (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A thread's kind and a post's kind: one enum each, named for what they are.
+    "ENUM_NAME_OVERRIDES": {"ThreadKindEnum": "community.api.serializers.THREAD_KINDS"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "community.api.schema.add_problems",  # every error as RFC 9457 problem details
+    ],
+}
+# Requests per minute: anonymous readers per address, tokens (and sessions) per token for
+# reads and for writes. API_THROTTLE=0 turns the limits off (the bench: they are policy,
+# not speed; tests/api/test_throttling.py keeps them on).
+API_THROTTLE = env_bool("API_THROTTLE", True)
+API_RATES = {
+    "anon": os.environ.get("API_RATE_ANON", "120/min"),
+    "read": os.environ.get("API_RATE_READ", "1200/min"),
+    "write": os.environ.get("API_RATE_WRITE", "120/min"),
+}
+# Personal access tokens: the longest a token may live (days), and how often its
+# "last used" time is written (seconds: not a write on every request).
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "366"))
+API_TOKEN_TOUCH_SECONDS = 60
 
 # Security headers. Content-Security-Policy: no inline script, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

@@ -4,6 +4,9 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from community.identity import saml
+import partners.api
+import purpose.api
+from community.api import urls as api_urls
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
@@ -14,6 +17,10 @@ urlpatterns = [
     # browser (a replay) refused by a page that says so (community/identity/saml.py).
     path("accounts/saml/<str:organization_slug>/acs/finish/", saml.finish_acs,
          name="saml_finish_acs"),
+    # The public REST API: community's resources, then purpose's and partners' (community
+    # never imports them), then a 404 problem for any other address under it.
+    path("api/v1/", include((api_urls.urlpatterns + purpose.api.urlpatterns
+                             + partners.api.urlpatterns + api_urls.fallback, "api"))),
     path("accounts/", include("allauth.urls")),
     path("", include("purpose.urls")),
     path("", include("partners.urls")),

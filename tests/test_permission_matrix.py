@@ -131,7 +131,11 @@ def _world():
     deleted_endpoint = webhooks.endpoint_create(admin=operator, url="http://127.0.0.1:9/old",
                                                 kinds=["post_created"])
     webhooks.endpoint_delete(admin=operator, endpoint=deleted_endpoint)
+    from community.api import tokens
+
+    owner_token, _ = tokens.token_create(user=owner, name="Owner's sync", scopes=["read"])
     return {
+        "owner_token": owner_token,
         "owned_product": owned, "product": product, "product_image": product_image,
         "offer": offer, "initiative": initiative, "deleted_initiative": deleted_initiative,
         "endpoint": endpoint, "deleted_endpoint": deleted_endpoint, "delivery": delivery,
@@ -487,6 +491,113 @@ MATRIX: dict[str, Row] = {
 }
 
 
+# The public API (/api/v1/, signed in through the session here; tokens: API_MATRIX below).
+# Reads are public where the page is; writes answer GET with 405, or 401 before sign-in
+# where the resource is for the signed-in only.
+API_NEEDS_SIGN_IN = anon_then(401, 405)
+HOSTS_ONLY_API = {ANON: 401, NEW: 403, MEMBER: 403, PARTNER: 403, PARTNER_OTHER: 403,
+                  STAFF: 200, ADMIN: 200}
+MATRIX.update({
+    "api:schema": Row(everyone(200)),
+    "api:docs": Row(everyone(200)),
+    "api:space-list": Row(everyone(200)),
+    "api:space-detail": Row(everyone(200), space_kw),
+    "api:tag-list": Row(everyone(200)),
+    "api:thread-list": Row(everyone(200)),
+    "api:thread-detail": Row(everyone(200), thread_kw),
+    "api:thread-posts": Row(everyone(200), thread_kw),
+    "api:post-detail": Row(everyone(200), answer_kw),
+    "api:post-helpful": Row(everyone(405), answer_kw),
+    "api:post-moderation": Row(API_NEEDS_SIGN_IN, answer_kw),
+    "api:member-detail": Row(everyone(200), lambda w, u: {"username": w["owner"].username}),
+    "api:search": Row(everyone(200)),
+    "api:health": Row(HOSTS_ONLY_API),
+    "api:project-list": Row(everyone(200)),
+    "api:project-detail": Row(everyone(200), project_kw),
+    "api:organisation-list": Row(everyone(200)),
+    "api:organisation-detail": Row(everyone(200), org_kw),
+    # Access tokens: one's own page; someone else's token is not found.
+    "api_tokens": Row(anon_then(302, 200)),
+    "api_token_revoke": Row(anon_then(302, 404), lambda w, u: {"pk": w["owner_token"].pk}),
+})
+
+
+# The API's writes for every role, each with a token of every scope its role allows: the
+# same predicates as the pages (someone else's question and answer).
+API_WRITES = {
+    "api:thread-list": ("post", anon_then(401, 201), lambda w, u: {}, lambda w: {
+        "space": w["space"].slug, "kind": "question", "title": "Which yeast for a lager?",
+        "body": "Cold and slow."}),
+    "api:thread-posts": ("post", anon_then(401, 201), thread_kw, lambda w: {"body": "Me too."}),
+    "api:post-helpful": ("post", anon_then(401, 200), answer_kw, lambda w: {}),
+    "api:post-detail": ("patch", anon_then(401, 403), answer_kw,
+                        lambda w: {"body": "Changed by someone else"}),
+    "api:post-moderation": ("post", HOSTS_ONLY_API, answer_kw,
+                            lambda w: {"action": "hide", "reason": "Testing"}),
+}
+
+
+def _api_client(role, user, scopes=None):
+    from django.test import Client
+
+    from community.api import tokens
+
+    if role == UNVERIFIED or user is None:  # cannot sign in, so cannot make a token
+        return Client(), {}
+    granted = scopes if scopes is not None else tokens.allowed_scopes(user)
+    _, secret = tokens.token_create(user=user, name="Matrix", scopes=granted)
+    return Client(), {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(API_WRITES))
+def test_api_write_matrix(url_name, role):
+    method, table, kwargs, data = API_WRITES[url_name]
+    world = _world()
+    client, headers = _api_client(role, _visitor(world, role))
+    response = getattr(client, method)(reverse(url_name, kwargs=kwargs(world, None)),
+                                       data(world), content_type="application/json",
+                                       headers=headers)
+    expected = _expected(table, role)
+    assert response.status_code == expected, (
+        f"{role} {method.upper()} {url_name} -> {response.status_code}, expected {expected}: "
+        f"{response.content[:200]}")
+
+
+# Token scopes x what they allow, for an admin (whose role allows every scope): reads need
+# read (every token has it), writes write, the host tools moderate.
+SCOPE_SETS = {"read": ["read"], "write": ["read", "write"], "moderate": ["read", "moderate"],
+              "admin": ["read", "admin"]}
+SCOPE_REQUESTS = {
+    "read a thread list": ("get", "api:thread-list", lambda w, u: {}, None, "read", 200),
+    "reply": ("post", "api:thread-posts", thread_kw, {"body": "Me too."}, "write", 201),
+    "vote": ("post", "api:post-helpful", answer_kw, {}, "write", 200),
+    "read the health figures": ("get", "api:health", lambda w, u: {}, None, "moderate", 200),
+    "hide a post": ("post", "api:post-moderation", answer_kw, {"action": "hide"}, "moderate",
+                    200),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scopes", sorted(SCOPE_SETS))
+@pytest.mark.parametrize("request_name", sorted(SCOPE_REQUESTS))
+def test_api_token_scope_matrix(request_name, scopes):
+    method, url_name, kwargs, data, needs, allowed = SCOPE_REQUESTS[request_name]
+    world = _world()
+    client, headers = _api_client(ADMIN, make_role_user(ADMIN), SCOPE_SETS[scopes])
+    url = reverse(url_name, kwargs=kwargs(world, None))
+    if method == "get":
+        response = client.get(url, headers=headers)
+    else:
+        response = client.post(url, data, content_type="application/json", headers=headers)
+    expected = allowed if needs in SCOPE_SETS[scopes] else 403
+    assert response.status_code == expected, (
+        f"a {scopes} token: {request_name} -> {response.status_code}, expected {expected}")
+    if expected == 403:
+        assert response.json()["detail"] == f"This token does not have the {needs} scope."
+
+
 def _product(w):
     return w["owned_product"]
 
@@ -711,6 +822,8 @@ POST_MATRIX = {
     "product_own": (anon_then(302, 302), lambda w, u: {"slug": _product(w).slug},
                     {"own": "1"}),
     "shop_purchase_webhook": (everyone(403), lambda w, u: {}, {"delivery_id": "x"}),
+    # Someone else's access token is not found for revoking.
+    "api_token_revoke": (anon_then(302, 404), lambda w, u: {"pk": w["owner_token"].pk}, {}),
 }
 
 

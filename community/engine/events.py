@@ -635,6 +635,23 @@ class WebhookPinged(Payload):
 
     endpoint: int
 
+# The public API: a member's personal access tokens (community.api.tokens).
+
+
+@declare(Kind.TOKEN_CREATED, ids=("actor",))
+class TokenCreated(Payload):
+    token: int
+    scopes: list[str]
+
+
+@declare(Kind.TOKEN_REVOKED, ids=("actor", "subject_user"))
+class TokenRevoked(Payload):
+    """``subject_user``: the token's member (an admin may revoke another's token)."""
+
+    token: int
+
+
+TOKEN_KINDS = (TokenCreated, TokenRevoked)
 
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
@@ -643,4 +660,5 @@ COMMUNITY_KINDS = (
     NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
     InitiativeSaved, FlagRaised, WebhookSaved, WebhookPinged,
+    *TOKEN_KINDS,
 )

@@ -29,7 +29,7 @@ def sweep_remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0035_initiatives'),
+        ('community', '0036_api_tokens'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 

@@ -25,10 +25,12 @@ from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
 from .strategy import Initiative
+from .tokens import AccessToken
 from .users import User
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AccessToken",
     "AuditRecord",
     "Collection",
     "CollectionFollow",

@@ -61,6 +61,8 @@ class EngagementEvent(models.Model):
         FLAG_RAISED = "flag_raised", "Post flagged for the hosts"
         WEBHOOK_SAVED = "webhook_saved", "Webhook endpoint added, changed, disabled or deleted"
         WEBHOOK_PINGED = "webhook_pinged", "Test ping sent to a webhook endpoint"
+        TOKEN_CREATED = "token_created", "API access token created"
+        TOKEN_REVOKED = "token_revoked", "API access token revoked"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

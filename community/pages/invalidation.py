@@ -169,6 +169,9 @@ STALE = {
     # Webhook endpoints show on the admins' webhook pages only, which are never kept.
     Kind.WEBHOOK_SAVED: row(people=False),
     Kind.WEBHOOK_PINGED: row(people=False),
+    # Tokens show on their member's settings page only, which is never kept.
+    Kind.TOKEN_CREATED: row(people=False),
+    Kind.TOKEN_REVOKED: row(people=False),
 }
 
 

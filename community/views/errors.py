@@ -1,4 +1,5 @@
-"""Friendly error pages that still work when the database is down."""
+"""Friendly error pages that still work when the database is down; under /api/ the same
+errors as problem details (``community.api.problems``)."""
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -6,8 +7,12 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from community.api import problems
+
 
 def bad_request(request, exception=None):
+    if problems.is_api(request):
+        return problems.response(400)
     return render(request, "400.html", status=400)
 
 
@@ -16,10 +21,14 @@ def permission_denied(request, exception=None):
 
     message = str(exception) if exception and str(exception) else ""
     audit.record("denied", request=request, detail=message)
+    if problems.is_api(request):
+        return problems.response(403, message)
     return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request, exception=None):
+    if problems.is_api(request):
+        return problems.response(404)
     return render(request, "404.html", status=404)
 
 
@@ -33,7 +42,11 @@ def server_error(request):
     visitor is told to try again shortly rather than that something broke."""
     # No request context: context processors could touch the database that just failed.
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    outage = isinstance(error, OperationalError | InterfaceError)
+    if problems.is_api(request):
+        return problems.response(503 if outage else 500, headers={"Retry-After": str(
+            RETRY_AFTER)} if outage else None)
+    if outage:
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response

@@ -75,6 +75,8 @@ STORED_KEYS = {
     Kind.FLAG_RAISED: {"reason", "hidden"},
     Kind.WEBHOOK_SAVED: {"endpoint", "action", "delivery"},
     Kind.WEBHOOK_PINGED: {"endpoint"},
+    Kind.TOKEN_CREATED: {"token", "scopes"},
+    Kind.TOKEN_REVOKED: {"token"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what", "threads"},
     Purpose.PROJECT_MOMENT: {"project", "moment", "tied", "organisation"},

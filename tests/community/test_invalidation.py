@@ -997,6 +997,28 @@ def s_webhook_ping(w):
                     shows=["webhook_pinged"], gone=["Nothing sent yet"], readers=("admin",))
 
 
+# API tokens: listed on their member's settings page only, which is never kept; the
+# member sees a new one, and a revoked one's state, at once.
+
+@scenario(Kind.TOKEN_CREATED, "create")
+def s_token_create(w):
+    from community.api import tokens
+
+    return Scenario([reverse("api_tokens")], lambda: tokens.token_create(
+        user=w.member, name="Shop stock feed", scopes=["read"]),
+        shows=["Shop stock feed"], readers=("member",))
+
+
+@scenario(Kind.TOKEN_REVOKED, "revoke")
+def s_token_revoke(w):
+    from community.api import tokens
+
+    token, _ = tokens.token_create(user=w.member, name="Help desk sync", scopes=["read"])
+    return Scenario([reverse("api_tokens")], lambda: tokens.token_revoke(
+        actor=w.member, token=token), shows=["Revoked"], gone=[">Active<"],
+        readers=("member",))
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
