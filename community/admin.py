@@ -8,6 +8,7 @@ from .models import (
     CommunitySettings,
     EngagementEvent,
     Flag,
+    InboundMail,
     Invitation,
     ModerationLog,
     Ownership,
@@ -310,3 +311,14 @@ class PurchaseDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("delivery_id", "received_at", "ownerships")
     search_fields = ("delivery_id",)
     date_hierarchy = "received_at"
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(ReadOnlyAdmin):
+    """Each reply by email received: posted, refused (and why) or ignored."""
+
+    list_display = ("received_at", "outcome", "member", "thread", "reason")
+    list_filter = ("outcome",)
+    search_fields = ("message_id", "sender")
+    date_hierarchy = "received_at"
+    list_select_related = ("member", "thread")

@@ -163,6 +163,10 @@ STALE = {
     Kind.PRODUCTS_IMPORTED: row(people=False, catalogue=True),
     # Initiatives show on host pages only (strategy, worksheet), which are never kept.
     Kind.INITIATIVE_SAVED: row(people=False),
+    # Replies by email: the post itself records ``post_created`` (its thread, the lists);
+    # what a mail became shows on no page.
+    Kind.MAIL_POSTED: row(people=False),
+    Kind.MAIL_REFUSED: row(people=False),
 }
 
 

@@ -72,6 +72,8 @@ STORED_KEYS = {
     Kind.OWNERSHIP_REMOVED: {"product", "was_verified", "threads"},
     Kind.OWNERSHIP_PENDING: {"product", "source"},
     Kind.INITIATIVE_SAVED: {"initiative", "action"},
+    Kind.MAIL_POSTED: {"via", "photos", "ignored"},
+    Kind.MAIL_REFUSED: {"via", "reason", "bounced"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what", "threads"},
     Purpose.PROJECT_MOMENT: {"project", "moment", "tied", "organisation"},
