@@ -393,3 +393,11 @@ def test_an_admin_reads_what_became_of_each_mail(client):
     page = client.get(reverse("admin:community_inboundmail_changelist"))
     assert page.status_code == 200 and "The reply came from an address" in page.content.decode()
     assert client.get(reverse("admin:community_inboundmail_add")).status_code == 403
+
+
+def test_the_smtp_receiver_command_needs_the_reply_domain(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.MAIL_IN_DOMAIN = ""
+    with pytest.raises(CommandError, match="MAIL_IN_DOMAIN"):
+        call_command("mail_in", "--port", str(_free_port()))
