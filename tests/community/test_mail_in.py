@@ -140,6 +140,31 @@ def test_a_reply_to_a_notice_lands_once_in_its_thread_without_quote_or_signature
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_same_mail_by_smtp_and_by_the_hook_at_once_lands_once(receiver, live_server):
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    ada, bo, thread = _scene()
+    message = _reply(to=_address(ada, thread), sender=ada.email, text="Only once, please.")
+    body = message.as_bytes()
+    headers = {k.removeprefix("HTTP_").replace("_", "-"): v for k, v in _signed(body).items()}
+
+    def by_hook():
+        request = Request(live_server.url + reverse("mail_inbound"), data=body,
+                          headers={**headers, "Content-Type": "message/rfc822"})
+        with urlopen(request, timeout=30) as answer:  # noqa: S310  # nosec B310 (loopback)
+            return answer.status
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = [pool.submit(_smtp, receiver, message), pool.submit(by_hook),
+                pool.submit(_smtp, receiver, message), pool.submit(by_hook)]
+        assert [f.result() for f in sent] == [{}, 200, {}, 200]
+    assert [p.body for p in _posts_by(ada, thread)] == ["Only once, please."]
+    assert InboundMail.objects.count() == 1
+    assert EngagementEvent.objects.filter(kind="mail_posted").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_forged_or_altered_reply_address_is_refused(receiver):
     ada, bo, thread = _scene()
     real = _address(ada, thread)
