@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install checkers run test lint deploy-check worker beat bench bench-feed weigh soak scan clean messages
+.PHONY: install checkers run test lint deploy-check worker beat mail-in bench bench-feed weigh soak scan clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
+
+# Replies by email over SMTP (README "Reply by email"); needs MAIL_IN_DOMAIN.
+MAIL_IN_HOST ?= 127.0.0.1
+MAIL_IN_PORT ?= 2525
+mail-in: install
+	$(PY) manage.py mail_in --host $(MAIL_IN_HOST) --port $(MAIL_IN_PORT)
 
 bench: install
 	$(PY) -m bench.run

@@ -9,6 +9,7 @@ from .models import (
     CommunitySettings,
     EngagementEvent,
     Flag,
+    InboundMail,
     Invitation,
     ModerationLog,
     Ownership,
@@ -366,3 +367,12 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     list_select_related = ("endpoint", "event")
     raw_id_fields = ("endpoint", "event")
+@admin.register(InboundMail)
+class InboundMailAdmin(ReadOnlyAdmin):
+    """Each reply by email received: posted, refused (and why) or ignored."""
+
+    list_display = ("received_at", "outcome", "member", "thread", "reason")
+    list_filter = ("outcome",)
+    search_fields = ("message_id", "sender")
+    date_hierarchy = "received_at"
+    list_select_related = ("member", "thread")

@@ -15,6 +15,7 @@ from .views import (
     inbox,
     invitations,
     listening,
+    mail_in,
     media,
     moderation,
     moments,
@@ -108,6 +109,8 @@ urlpatterns = [
     # Ownership and the shop
     path("products/<slug:slug>/own/", ownership.product_own, name="product_own"),
     path("shop/webhook/purchase/", ownership.purchase_webhook, name="shop_purchase_webhook"),
+    # A mail provider's inbound hook: replies by email, signed (community/views/mail_in.py)
+    path("mail/inbound/", mail_in.mail_inbound, name="mail_inbound"),
     path("owners/ask/<str:token>/", ownership.owner_ask, name="owner_ask"),
     # Notifications
     path("notifications/", inbox.inbox, name="notifications"),

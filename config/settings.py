@@ -39,6 +39,12 @@ OWNERSHIP_EMAIL_KEY = os.environ.get("OWNERSHIP_EMAIL_KEY") or f"ownership:{SECR
 # The secret the shop signs its purchase calls with (community.commerce.webhook); unset,
 # the webhook refuses every call.
 SHOP_WEBHOOK_SECRET = os.environ.get("SHOP_WEBHOOK_SECRET", "")
+# Reply by email (community/engine/mail_in): notice emails about a thread carry a signed
+# reply address at this domain (its MX points at `make mail-in` or at a provider whose
+# inbound hook posts to /mail/inbound/, signed with MAIL_IN_SECRET). Unset: no reply
+# address, the feature is off.
+MAIL_IN_DOMAIN = os.environ.get("MAIL_IN_DOMAIN", "").strip().lower()
+MAIL_IN_SECRET = os.environ.get("MAIL_IN_SECRET", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

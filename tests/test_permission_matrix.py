@@ -487,6 +487,8 @@ MATRIX: dict[str, Row] = {
     # POST; an owner's ask link opens the thread for everyone (it signs nobody in).
     "product_own": Row(MEMBERS_ONLY_POST, lambda w, u: {"slug": _product(w).slug}),
     "shop_purchase_webhook": Row(everyone(405)),
+    # A mail provider's inbound hook for replies by email: only its signed POST.
+    "mail_inbound": Row(everyone(405)),
     "owner_ask": Row(everyone(302), lambda w, u: {"token": _ask_token(w)}),
 }
 
@@ -824,6 +826,7 @@ POST_MATRIX = {
     "shop_purchase_webhook": (everyone(403), lambda w, u: {}, {"delivery_id": "x"}),
     # Someone else's access token is not found for revoking.
     "api_token_revoke": (anon_then(302, 404), lambda w, u: {"pk": w["owner_token"].pk}, {}),
+    "mail_inbound": (everyone(403), lambda w, u: {}, {"message": "From: a@example.com"}),
 }
 
 

@@ -30,9 +30,10 @@ def test_only_the_renderer_marks_strings_as_markup():
 
 
 # The URLs that take a POST without our token: RFC 8058 one-click unsubscribe, whose
-# signed link is the key (tests/community/test_notify.py), and the shop's purchase call,
-# whose HMAC signature is (tests/community/test_purchase_webhook.py).
-CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook"}
+# signed link is the key (tests/community/test_notify.py), and the shop's purchase call and
+# a mail provider's inbound hook, whose HMAC signatures are
+# (tests/community/test_purchase_webhook.py, tests/community/test_mail_in.py).
+CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook", "mail_inbound"}
 
 
 @pytest.mark.django_db

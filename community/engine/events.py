@@ -652,6 +652,29 @@ class TokenRevoked(Payload):
 
 
 TOKEN_KINDS = (TokenCreated, TokenRevoked)
+# Replies by email (``engine.mail_in``): each mail a member's reply address received, posted
+# through ``services.conversations.post_create`` (whose own ``PostCreated`` counts the post)
+# or refused with the reason the member was told.
+
+
+@declare(Kind.MAIL_POSTED, ids=("actor", "thread", "post"))
+class MailPosted(Payload):
+    via: str  # "smtp" or "http"
+    photos: int = 0  # the attached photos the post shows
+    ignored: int = 0  # attachments left out (not photos, or refused by the media pipeline)
+
+
+@declare(Kind.MAIL_REFUSED, ids=("actor", "thread"))
+class MailRefused(Payload):
+    """``actor``: the member the reply address names, when it names one; ``bounced``: the
+    member was told why by email."""
+
+    via: str
+    reason: str  # forged, sender, permission, limit, empty
+    bounced: bool = False
+
+
+MAIL_KINDS = (MailPosted, MailRefused)
 
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
@@ -661,4 +684,5 @@ COMMUNITY_KINDS = (
     *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
     InitiativeSaved, FlagRaised, WebhookSaved, WebhookPinged,
     *TOKEN_KINDS,
+    *MAIL_KINDS,
 )

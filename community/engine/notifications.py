@@ -5,7 +5,9 @@ exactly once per event in effect; the ``one_notice_per_cause`` constraint makes 
 delivery a no-op. Emails are sent afterwards by a task that picks notices not yet emailed
 (``SELECT ... FOR UPDATE SKIP LOCKED``, marks ``emailed_at``), so a lost message only delays
 them until the next sweep. Every email carries a one-click unsubscribe link and the
-``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058).
+``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058); one about a thread
+carries the member's signed reply address for it in ``Reply-To`` while ``MAIL_IN_DOMAIN``
+is set (``engine.mail_in``).
 
 Who is told:
 - a new answer: the asker (ANSWER); a reply to a post: that post's author (REPLY); either
@@ -42,6 +44,7 @@ from community.engine.events import (
     VoteCast,
     data_of,
 )
+from community.engine.mail_in.address import reply_address
 from community.engine.notice_words import describe, describe_group, isolated
 from community.models import (
     EngagementEvent,
@@ -369,14 +372,20 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
             # An owner's ask links straight into the thread (a signed link, ``owner_ask``).
             open_url = _absolute(notice.url if notice.kind == Kind.ROUTED and notice.url
                                  else reverse("notification_open", args=[notice.pk]))
+            headers = {"List-Unsubscribe": f"<{unsubscribe}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            # About a thread: answering the email posts in it (``engine.mail_in``).
+            reply_to = notice.thread_id and reply_address(member_id=recipient.pk,
+                                                          thread_id=notice.thread_id)
+            if reply_to:
+                headers["Reply-To"] = reply_to
             send_templated(
                 to=recipient.email,
                 template="notice",
                 context={"notice": notice, "recipient": recipient, "open_url": open_url,
-                         "unsubscribe_url": unsubscribe,
+                         "unsubscribe_url": unsubscribe, "reply_by_email": bool(reply_to),
                          "unsubscribe_label": topic_label(topic)},
-                headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                headers=headers,
             )
         Notification.objects.bulk_update(notices, ["emailed_at"])
     return len(notices)

@@ -21,6 +21,7 @@ from .events import EngagementEvent
 from .imports import ImportedObject
 from .invitations import Invitation
 from .listening import PostSignal, SearchMiss
+from .mail_in import InboundMail
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
@@ -44,6 +45,7 @@ __all__ = [
     "Draft",
     "Flag",
     "ImportedObject",
+    "InboundMail",
     "Initiative",
     "ModerationLog",
     "Moment",

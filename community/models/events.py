@@ -63,6 +63,8 @@ class EngagementEvent(models.Model):
         WEBHOOK_PINGED = "webhook_pinged", "Test ping sent to a webhook endpoint"
         TOKEN_CREATED = "token_created", "API access token created"
         TOKEN_REVOKED = "token_revoked", "API access token revoked"
+        MAIL_POSTED = "mail_posted", "Reply by email posted"
+        MAIL_REFUSED = "mail_refused", "Reply by email refused"
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

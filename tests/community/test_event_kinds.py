@@ -77,6 +77,8 @@ STORED_KEYS = {
     Kind.WEBHOOK_PINGED: {"endpoint"},
     Kind.TOKEN_CREATED: {"token", "scopes"},
     Kind.TOKEN_REVOKED: {"token"},
+    Kind.MAIL_POSTED: {"via", "photos", "ignored"},
+    Kind.MAIL_REFUSED: {"via", "reason", "bounced"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what", "threads"},
     Purpose.PROJECT_MOMENT: {"project", "moment", "tied", "organisation"},

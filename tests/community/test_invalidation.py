@@ -1019,6 +1019,40 @@ def s_token_revoke(w):
         readers=("member",))
 
 
+# Replies by email: the post shows in its thread at once (its own post_created bumps it); a
+# refused mail shows nowhere.
+
+def _mailed(w, member, text, *, forged=False):
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    from django.test import override_settings
+
+    from community.engine.mail_in import address
+    from community.engine.mail_in.receive import mail_receive
+
+    def write():
+        with override_settings(MAIL_IN_DOMAIN="reply.example.org"):
+            to = address.reply_address(member_id=member.pk, thread_id=w.thread.pk)
+            message = EmailMessage()
+            message["From"], message["Message-ID"] = member.email, make_msgid()
+            message["To"] = to.replace("reply+", "reply+0") if forged else to
+            message.set_content(text)
+            mail_receive(message.as_bytes(), via="http")
+    return write
+
+
+@scenario(Kind.MAIL_POSTED)
+def s_mail_posted(w):
+    return Scenario([w.url], _mailed(w, w.member, "Mine boils in ten minutes, by email."),
+                    shows=["Mine boils in ten minutes, by email."])
+
+
+@scenario(Kind.MAIL_REFUSED)
+def s_mail_refused(w):
+    return Scenario([w.url], _mailed(w, w.member, "Let me in.", forged=True))
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)
