@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from community.identity import saml
 import partners.api
 import purpose.api
 from community.api import urls as api_urls
+from community.identity import saml
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME

@@ -25,7 +25,8 @@ PUBLIC_KINDS = (
     # community
     Kind.MEMBER_JOINED, Kind.THREAD_CREATED, Kind.POST_CREATED, Kind.POST_EDITED,
     Kind.POST_DELETED, Kind.POST_APPROVED, Kind.ANSWER_ACCEPTED, Kind.ANSWER_UNACCEPTED,
-    Kind.THREAD_MODERATED, Kind.FLAG_RAISED, Kind.MOMENT_CREATED, Kind.MOMENT_EDITED, Kind.COLLECTION_CREATED,
+    Kind.THREAD_MODERATED, Kind.FLAG_RAISED, Kind.MOMENT_CREATED, Kind.MOMENT_EDITED,
+    Kind.COLLECTION_CREATED,
     Kind.PRODUCT_CREATED, Kind.PRODUCT_EDITED,
     # purpose (projects) and partners, by value
     "project_proposed", "project_status", "project_joined", "project_update", "contributed",
