@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine.enqueue import enqueue
@@ -46,7 +47,7 @@ def organisation_apply(*, user, name: str, description: str, website: str = "",
     """An organisation applies; the applicant is its first admin. A host decides."""
     permissions.require(permissions.can_apply_partner(user), permissions.why_not(user))
     if name_taken(name):
-        raise ValidationError("An organisation with this name already exists.")
+        raise ValidationError(gettext("An organisation with this name already exists."))
     try:
         with transaction.atomic():
             organisation = Organisation(
@@ -59,7 +60,7 @@ def organisation_apply(*, user, name: str, description: str, website: str = "",
                                              is_admin=True)
             events.PartnerApplied.record(actor=user, organisation=organisation.pk)
     except IntegrityError:  # the same name applied for at the same moment
-        raise ValidationError("An organisation with this name already exists.") from None
+        raise ValidationError(gettext("An organisation with this name already exists.")) from None
     return organisation
 
 
@@ -69,7 +70,8 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
     permissions.require(permissions.can_review_partners(actor),
                         "Only a host verifies partner organisations.")
     if not verify and not reason.strip():
-        raise ValidationError("Say why the application is declined: the applicant reads it.")
+        raise ValidationError(
+            gettext("Say why the application is declined: the applicant reads it."))
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         organisation.status = (Organisation.Status.VERIFIED if verify
@@ -113,11 +115,11 @@ def invitation_send(*, actor, organisation: Organisation, email: str) -> Partner
     permissions.require(permissions.can_manage_organisation(actor, organisation),
                         "Only this organisation's admins invite colleagues.")
     if not organisation.is_verified:
-        raise ValidationError("A host must verify the organisation before you invite "
-                              "colleagues.")
+        raise ValidationError(gettext("A host must verify the organisation before you invite "
+                              "colleagues."))
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError("That person is already in your organisation.")
+        raise ValidationError(gettext("That person is already in your organisation."))
     with transaction.atomic():
         invitation = PartnerInvitation.objects.create(organisation=organisation, email=email,
                                                       invited_by=actor)
@@ -130,23 +132,24 @@ def invitation_resolve(token: str, *, user=None) -> PartnerInvitation:
     try:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise InvalidInvitation("This invitation has expired: ask your colleague for a new "
-                                "one.") from exc
+        raise InvalidInvitation(gettext("This invitation has expired: ask your colleague for a new "
+                                "one.")) from exc
     except signing.BadSignature as exc:
-        raise InvalidInvitation("This invitation link is not valid. Check that you copied "
-                                "the whole link.") from exc
+        raise InvalidInvitation(gettext("This invitation link is not valid. Check that you copied "
+                                "the whole link.")) from exc
     invitation = (PartnerInvitation.objects.select_related("organisation", "invited_by")
                   .filter(pk=data.get("i")).first())
     if invitation is None:
-        raise InvalidInvitation("This invitation no longer exists.")
+        raise InvalidInvitation(gettext("This invitation no longer exists."))
     if invitation.accepted_at is not None:
-        raise InvalidInvitation("This invitation has already been used.")
+        raise InvalidInvitation(gettext("This invitation has already been used."))
     if invitation.organisation.status != Organisation.Status.VERIFIED:
-        raise InvalidInvitation("This organisation is not a verified partner.")
+        raise InvalidInvitation(gettext("This organisation is not a verified partner."))
     if user is not None and permissions.is_member(user) and not owns_email(user,
                                                                            invitation.email):
-        raise InvalidInvitation("This invitation was sent to another email address: sign in "
-                                "with the address it was sent to.")
+        raise InvalidInvitation(gettext("This invitation was sent to another email address: sign "
+                                        "in "
+                                "with the address it was sent to."))
     return invitation
 
 
@@ -163,7 +166,7 @@ def invitation_accept(*, user, token: str) -> PartnerMembership:
     with transaction.atomic():
         invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise InvalidInvitation("This invitation has already been used.")
+            raise InvalidInvitation(gettext("This invitation has already been used."))
         membership, _ = PartnerMembership.objects.get_or_create(
             organisation=invitation.organisation, user=user,
             defaults={"invited_by": invitation.invited_by})
@@ -171,7 +174,9 @@ def invitation_accept(*, user, token: str) -> PartnerMembership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         events.PartnerJoined.record(actor=user, organisation=invitation.organisation_id,
                                     notify=_admins(invitation.organisation),
-                                    message=f"{user.name} joined {invitation.organisation.name}",
+                                    message=(gettext("%(name)s joined %(name2)s")
+                                             % {"name": user.name,
+                                                "name2": invitation.organisation.name}),
                                     url=invitation.organisation.get_absolute_url())
     user.__dict__.pop("partner_roles", None)
     return membership
@@ -189,11 +194,12 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
         membership = (PartnerMembership.objects.select_for_update()
                       .filter(organisation=organisation, user=member).first())
         if membership is None:
-            raise ValidationError(f"{member.name} is not in {organisation.name}.")
+            raise ValidationError(gettext("%(name)s is not in %(name2)s.") % {"name": member.name,
+                    "name2": organisation.name})
         others = organisation.memberships.filter(is_admin=True).exclude(pk=membership.pk)
         if membership.is_admin and not others.exists() and not permissions.is_staff_host(actor):
-            raise ValidationError("An organisation needs an admin: make a colleague admin "
-                                  "first.")
+            raise ValidationError(gettext("An organisation needs an admin: make a colleague admin "
+                                  "first."))
         membership.delete()
         events.PartnerLeft.record(actor=actor, subject_user=member,
                                   organisation=organisation.pk)
@@ -206,7 +212,8 @@ def membership_admin_set(*, actor, organisation: Organisation, member) -> None:
         updated = PartnerMembership.objects.filter(organisation=organisation,
                                                    user=member).update(is_admin=True)
         if not updated:
-            raise ValidationError(f"{member.name} is not in {organisation.name}.")
+            raise ValidationError(gettext("%(name)s is not in %(name2)s.") % {"name": member.name,
+                    "name2": organisation.name})
         events.OrganisationEdited.record(actor=actor, subject_user=member,
                                          organisation=organisation.pk, what="admin")
 
@@ -242,11 +249,11 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
                         "Only this organisation's people publish for it.")
     if project is not None:
         if project.status == Project.Status.PROPOSED:
-            raise ValidationError("That project is not open yet.")
+            raise ValidationError(gettext("That project is not open yet."))
         space = project.space or space
     space = space or Space.objects.order_by("position", "pk").first()
     if space is None:
-        raise ValidationError("Choose a space.")
+        raise ValidationError(gettext("Choose a space."))
     hold = HELD_FOR_APPROVAL if CommunitySettings.get().partner_posts_need_approval else ""
     with transaction.atomic():
         thread = conversations.thread_create(author=author, space=space, kind="discussion",
@@ -264,7 +271,8 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
             events.CoauthorInvited.record(
                 actor=author, subject_user=member, thread=thread, organisation=organisation.pk,
                 notify=[member.pk], url=invited.get_absolute_url(),
-                message=f"{organisation.name} invites you to co-author “{thread.title}”")
+                message=(gettext("%(name)s invites you to co-author “%(title)s”")
+                         % {"name": organisation.name, "title": thread.title}))
     return post
 
 
@@ -274,9 +282,9 @@ def coauthor_respond(*, user, coauthor: CoAuthor, accept: bool) -> None:
     with transaction.atomic():
         coauthor = CoAuthor.objects.select_for_update().get(pk=coauthor.pk)
         if coauthor.accepted_at is not None:
-            raise ValidationError("You already accepted: your name is on it.")
+            raise ValidationError(gettext("You already accepted: your name is on it."))
         if coauthor.declined_at is not None and not accept:
-            raise ValidationError("You already declined this invitation.")
+            raise ValidationError(gettext("You already declined this invitation."))
         if accept:
             coauthor.accepted_at, coauthor.declined_at = timezone.now(), None
             events.CoauthorAccepted.record(actor=user, thread=coauthor.post.thread_id,

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine import events
@@ -158,8 +159,8 @@ def product_image_add(*, host: User, product: Product, upload, alt_text: str = "
     names the feed's file the photo came from (the feed replaces only its own)."""
     permissions.require(permissions.can_edit_products(host), HOST_REFUSAL)
     if product.images.count() >= IMAGES_MAX:
-        raise ValidationError(f"A product shows at most {IMAGES_MAX} photos: remove one "
-                              "first.", code="too_many")
+        raise ValidationError((gettext("A product shows at most %(IMAGES_MAX)s photos: remove one "
+                                       "first.") % {"IMAGES_MAX": IMAGES_MAX}), code="too_many")
     image = media.image_upload(uploader=host, upload=upload,
                                alt_text=alt_text.strip() or product.name)
     try:

@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from community import permissions, words
 from community.commerce import owners
@@ -118,7 +119,8 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
     it has one, and carries the product's tag."""
     if product is not None:
         if kind != Thread.Kind.QUESTION:
-            raise ValidationError("Only a question is asked about a product.", code="product")
+            raise ValidationError(gettext("Only a question is asked about a product."),
+                                  code="product")
         space = product.space or space
         if product.tag_id:
             tags = [product.tag.name, *tags]

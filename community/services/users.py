@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from community import emails, permissions
 from community.engine import events, notice_settings
@@ -66,7 +67,7 @@ def answer_order_set(*, actor: User, order: str) -> bool:
     that was already their order. Only their own pages change, under bodies kept by order,
     so the event makes nothing shared stale."""
     if order not in User.AnswerOrder.values:
-        raise ValidationError("Choose most helpful, oldest first or newest first.")
+        raise ValidationError(gettext("Choose most helpful, oldest first or newest first."))
     if not actor.is_authenticated or actor.answer_order == order:
         return False
     with transaction.atomic():
@@ -91,9 +92,10 @@ def notice_settings_save(*, actor: User, rows: dict | None = None,
     rows, fields = rows or {}, fields or {}
     unknown = sorted(set(rows) - {row.key for row in notice_settings.rows()})
     if unknown or set(fields) - set(NOTICE_FIELDS):
-        raise ValidationError(f"No such notification setting: {', '.join(unknown or fields)}.")
+        raise ValidationError(gettext("No such notification setting: %(names)s.")
+                              % {"names": ", ".join(unknown or fields)})
     if "digest" in fields and fields["digest"] not in User.Digest.values:
-        raise ValidationError("Choose no digest, daily or weekly.")
+        raise ValidationError(gettext("Choose no digest, daily or weekly."))
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         stored = dict(user.notice_settings or {})
@@ -182,9 +184,9 @@ def claim_link_send(*, actor: User, member: User, email: str) -> None:
     """A host sends the person behind an imported account a link to claim it."""
     permissions.require(permissions.can_moderate(actor), "Only the host team sends claim links.")
     if not member.is_unclaimed:
-        raise ValidationError("This account is already claimed.")
+        raise ValidationError(gettext("This account is already claimed."))
     if email_taken(email):
-        raise ValidationError("Another account uses this email address.")
+        raise ValidationError(gettext("Another account uses this email address."))
     url = emails.absolute(reverse("account_claim", args=[claim_token(member, email)]))
     emails.send_templated(to=email, template="claim", context={
         "member": member, "claim_url": url, "max_age_days": CLAIM_MAX_AGE_DAYS,
@@ -196,9 +198,9 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         if not member.is_unclaimed:
-            raise ValidationError("This account is already claimed: log in instead.")
+            raise ValidationError(gettext("This account is already claimed: log in instead."))
         if email_taken(email):
-            raise ValidationError("Another account uses this email address.")
+            raise ValidationError(gettext("Another account uses this email address."))
         member.email, member.is_unclaimed = email, False
         # A name brought from the earlier community that would pass for the host team's
         # (a host's, "... team") is not kept: the handle shows until they choose one.

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions
@@ -14,7 +15,8 @@ from community.host.listening import selectors, sentiment, services
 from community.models import PostSignal, User
 from community.selectors.feeds import page_number
 
-DONE = {"answered": "Marked answered", "dismissed": "Set aside", "reopen": "Back in the queue"}
+DONE = {"answered": gettext_lazy("Marked answered"), "dismissed": gettext_lazy("Set aside"),
+        "reopen": gettext_lazy("Back in the queue")}
 
 
 def _require_host(request, what: str) -> None:
@@ -86,7 +88,8 @@ def touch_decide(request, pk, decision):
         template = ("community/_touch_item.html" if decision == "reopen"
                     else "community/_touch_done.html")
         return render(request, template, {"signal": signal, "outcome": DONE[decision]})
-    messages.success(request, f"{DONE[decision]}: “{signal.thread.title}”.")
+    messages.success(request, gettext("%(outcome)s: “%(title)s”.") % {
+        "outcome": DONE[decision], "title": signal.thread.title})
     show = request.POST.get("show", "open")
     url = reverse("listening_touch")
     if decision == "reopen":

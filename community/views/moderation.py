@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -65,8 +67,9 @@ def post_flag(request, pk):
         except ValidationError as error:
             messages.info(request, _error_text(error))
         else:
-            messages.success(request, "Thank you. A host will review the post; we'll tell you "
-                                      "what they decide.")
+            messages.success(request, gettext("Thank you. A host will review the post; we'll tell "
+                                              "you "
+                                      "what they decide."))
         return redirect(post.get_absolute_url())
     return render(request, "community/flag.html", {"post": post, "form": form},
                   status=400 if form.is_bound else 200)
@@ -134,7 +137,7 @@ def review_edit(request, pk):
             form.add_error(None, error)
             return render(request, "community/staff_edit.html", {"post": post, "form": form},
                           status=refusal_status(error))
-        messages.success(request, "The post is edited; it shows “edited by staff”.")
+        messages.success(request, gettext("The post is edited; it shows “edited by staff”."))
         return redirect(post.get_absolute_url())
     return render(request, "community/staff_edit.html", {"post": post, "form": form},
                   status=400 if form.is_bound else 200)
@@ -153,7 +156,8 @@ def member_suspend(request, username):
         ends_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
         moderation.suspend(actor=request.user, user=member, reason=form.cleaned_data["reason"],
                            ends_at=ends_at)
-        messages.success(request, f"{member.name} is suspended until {ends_at:%d %B %Y}.")
+        messages.success(request, gettext("%(name)s is suspended until %(day)s.") % {
+            "name": member.name, "day": date_format(ends_at, "d F Y")})
         return redirect(reverse("review_queue"))
     return render(request, "community/suspend.html", {
         "member": member, "form": form, "current": member.active_suspension,
@@ -166,9 +170,10 @@ def member_unsuspend(request, username):
     _host(request)
     member = get_object_or_404(User, username=username)
     if moderation.unsuspend(actor=request.user, user=member):
-        messages.success(request, f"{member.name} can take part again.")
+        messages.success(request, (gettext("%(name)s can take part again.")
+                                   % {"name": member.name}))
     else:
-        messages.info(request, f"{member.name} was not suspended.")
+        messages.info(request, (gettext("%(name)s was not suspended.") % {"name": member.name}))
     return redirect(member.get_absolute_url())
 
 
@@ -179,8 +184,11 @@ def member_sessions_end(request, username):
     _host(request)
     member = get_object_or_404(User, username=username)
     ended = moderation.sessions_end(actor=request.user, member=member, request=request)
-    messages.success(request, f"Ended {ended} session{'s' if ended != 1 else ''} of "
-                              f"{member.name}: they must sign in again.")
+    messages.success(request, (ngettext("Ended %(ended)s session of %(name)s: they must sign in "
+                                        "again.",
+                                        "Ended %(ended)s sessions of %(name)s: they must sign in "
+                                        "again.",
+                                        ended) % {"ended": ended, "name": member.name}))
     return redirect(member.get_absolute_url())
 
 
@@ -266,7 +274,8 @@ def thread_tool(request, pk, tool):
             except ValidationError as error:
                 form.add_error("target", error)
             else:
-                messages.success(request, f"Merged into “{target.title}”.")
+                messages.success(request, (gettext("Merged into “%(title)s”.")
+                                           % {"title": target.title}))
                 return redirect(target)
         return _tools_page(request, thread, merge=form, status=400)
     elif tool == "introduce":

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions
@@ -114,7 +115,8 @@ def initiative_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"“{made.name}” is on the spectrum.")
+            messages.success(request, (gettext("“%(name)s” is on the spectrum.")
+                                       % {"name": made.name}))
             return redirect("host_strategy")
     return _form_page(request, form)
 
@@ -136,8 +138,9 @@ def initiative_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"“{initiative.name}” is saved." if changed
-                             else "Nothing changed.")
+            messages.success(request, (gettext("“%(name)s” is saved.") % {"name": initiative.name})
+                             if changed
+                             else gettext("Nothing changed."))
             return redirect("host_strategy")
     return _form_page(request, form, initiative)
 
@@ -160,7 +163,7 @@ def initiative_restore(request, pk):
     _require_host(request)
     initiative = _initiative_or_404(pk, deleted=True)
     services.initiative_restore(host=request.user, initiative=initiative)
-    messages.success(request, f"“{initiative.name}” is back.")
+    messages.success(request, (gettext("“%(name)s” is back.") % {"name": initiative.name}))
     return redirect("host_strategy")
 
 
@@ -186,8 +189,9 @@ def worksheet(request):
     formset = WorksheetFormSet(request.POST or None, queryset=shown,
                                form_kwargs={"options": options})
     if gone:
-        messages.error(request, "A row of this worksheet was deleted meanwhile: nothing was "
-                                "saved. Open the worksheet again to see the rows as they are.")
+        messages.error(request, gettext("A row of this worksheet was deleted meanwhile: nothing "
+                                        "was "
+                                "saved. Open the worksheet again to see the rows as they are."))
     elif request.method == "POST" and formset.is_valid():
         # The forms' checks wrote to their instances: the service compares with the rows
         # as stored (one query), to record only what changed.
@@ -200,8 +204,8 @@ def worksheet(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Saved: {done['created']} new, {done['edited']} "
-                                      f"changed.")
+            messages.success(request, (gettext("Saved: %(created)s new, %(edited)s changed.")
+                                       % {"created": done["created"], "edited": done["edited"]}))
             return redirect("strategy_worksheet")
     return render(request, "community/strategy_worksheet.html", {
         "formset": formset, "steps": Step.choices,
