@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.models import CommunitySettings
@@ -21,8 +21,8 @@ from .models import Offer, Organisation
 
 PANEL_TEMPLATE = "partners/_offers_panel.html"
 LIVE_SHOWN = 5
-HELD = "The offer waits for a host's approval before it shows (site setting)."
-NOT_YOURS = "Only this organisation's people and the hosts put offers on products."
+HELD = gettext_lazy("The offer waits for a host's approval before it shows (site setting).")
+NOT_YOURS = gettext_lazy("Only this organisation's people and the hosts put offers on products.")
 
 
 def _live(product_id, now):
@@ -86,7 +86,7 @@ def offer_create(*, actor, organisation: Organisation, product, title: str, term
 
 def offer_approve(*, actor, offer: Offer) -> Offer:
     permissions.require(permissions.can_approve_offers(actor),
-                        "Only the hosts approve offers.")
+                        gettext("Only the hosts approve offers."))
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.approved_at is not None:

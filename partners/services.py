@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine.enqueue import enqueue
@@ -23,8 +23,9 @@ from . import drafts, events
 from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
 
 INVITATION_SALT = "partners.invitation"
-HELD_FOR_APPROVAL = "Partner content waits for a host's approval (site setting)."
-UNVERIFIED = "Your organisation is not verified yet: a host must verify it before you publish."
+HELD_FOR_APPROVAL = gettext_lazy("Partner content waits for a host's approval (site setting).")
+UNVERIFIED = gettext_lazy("Your organisation is not verified yet: a host must verify it before "
+                          "you publish.")
 
 
 class InvalidInvitation(Exception):
@@ -68,7 +69,7 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
                         reason: str = "") -> None:
     """A host verifies an organisation or declines it with a reason its admins read."""
     permissions.require(permissions.can_review_partners(actor),
-                        "Only a host verifies partner organisations.")
+                        gettext("Only a host verifies partner organisations."))
     if not verify and not reason.strip():
         raise ValidationError(
             gettext("Say why the application is declined: the applicant reads it."))
@@ -80,10 +81,10 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
         organisation.decided_by, organisation.decided_at = actor, timezone.now()
         organisation.save(update_fields=["status", "decline_reason", "decided_by",
                                           "decided_at"])
-        message = (f"{organisation.name} is a verified partner: you can publish and invite "
-                   "colleagues now." if verify else
-                   f"The application of {organisation.name} was declined: "
-                   f"{organisation.decline_reason}")
+        message = ((gettext("%(name)s is a verified partner: you can publish and invite "
+                            "colleagues now.") % {"name": organisation.name}) if verify else
+                   (gettext("The application of %(name)s was declined: %(decline_reason)s")
+                    % {"name": organisation.name, "decline_reason": organisation.decline_reason}))
         events.PartnerDecided.record(actor=actor, organisation=organisation.pk, verified=verify,
                                      notify=_admins(organisation), message=message,
                                      url=organisation.get_absolute_url())
@@ -92,7 +93,7 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
 def organisation_edit(*, actor, organisation: Organisation, description: str, website: str,
                       links: str, logo=None, remove_logo: bool = False) -> None:
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins edit its page.")
+                        gettext("Only this organisation's admins edit its page."))
     organisation.description, organisation.website = description.strip(), website
     organisation.links = links.strip()
     if logo:
@@ -113,7 +114,7 @@ def invitation_token(invitation: PartnerInvitation) -> str:
 def invitation_send(*, actor, organisation: Organisation, email: str) -> PartnerInvitation:
     """An admin invites a colleague by email (a signed link, valid for the invite period)."""
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins invite colleagues.")
+                        gettext("Only this organisation's admins invite colleagues."))
     if not organisation.is_verified:
         raise ValidationError(gettext("A host must verify the organisation before you invite "
                               "colleagues."))
@@ -189,7 +190,7 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
     permissions.require(
         leaving or permissions.can_manage_organisation(actor, organisation)
         or permissions.can_review_partners(actor),
-        "Only this organisation's admins remove its people.")
+        gettext("Only this organisation's admins remove its people."))
     with transaction.atomic():
         membership = (PartnerMembership.objects.select_for_update()
                       .filter(organisation=organisation, user=member).first())
@@ -207,7 +208,7 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
 
 def membership_admin_set(*, actor, organisation: Organisation, member) -> None:
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins choose its admins.")
+                        gettext("Only this organisation's admins choose its admins."))
     with transaction.atomic():
         updated = PartnerMembership.objects.filter(organisation=organisation,
                                                    user=member).update(is_admin=True)
@@ -246,7 +247,7 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
     if awaits_verification(author, organisation):
         raise ValidationError(UNVERIFIED)
     permissions.require(permissions.can_publish_partner(author, organisation),
-                        "Only this organisation's people publish for it.")
+                        gettext("Only this organisation's people publish for it."))
     if project is not None:
         if project.status == Project.Status.PROPOSED:
             raise ValidationError(gettext("That project is not open yet."))
@@ -278,7 +279,7 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
 
 def coauthor_respond(*, user, coauthor: CoAuthor, accept: bool) -> None:
     permissions.require(permissions.is_member(user) and coauthor.user_id == user.pk,
-                        "This invitation is for someone else.")
+                        gettext("This invitation is for someone else."))
     with transaction.atomic():
         coauthor = CoAuthor.objects.select_for_update().get(pk=coauthor.pk)
         if coauthor.accepted_at is not None:

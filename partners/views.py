@@ -85,7 +85,7 @@ def apply(request):
 def review(request):
     """Applications waiting for a host. Template ``partners/review.html``."""
     permissions.require(permissions.can_review_partners(request.user),
-                        "Partner applications are for the host team.")
+                        gettext("Partner applications are for the host team."))
     return render(request, "partners/review.html", {"applications": selectors.applications(),
                                                     "offers": offer_services.pending_offers()})
 
@@ -95,7 +95,7 @@ def review(request):
 def decide(request, slug):
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_review_partners(request.user),
-                        "Only a host verifies partner organisations.")
+                        gettext("Only a host verifies partner organisations."))
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Choose verify or decline."))
@@ -134,7 +134,7 @@ def organisation(request, slug):
 def edit(request, slug):
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_manage_organisation(request.user, organisation),
-                        "Only this organisation's admins edit its page.")
+                        gettext("Only this organisation's admins edit its page."))
     if request.method == "POST":
         form = OrganisationFields(request.POST, request.FILES)
         if form.is_valid():
@@ -160,7 +160,7 @@ def people(request, slug):
     """The organisation's people and invitations; admins invite by email."""
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_manage_organisation(request.user, organisation),
-                        "Only this organisation's admins manage its people.")
+                        gettext("Only this organisation's admins manage its people."))
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,7 +273,7 @@ def publish(request, slug):
         messages.error(request, services.UNVERIFIED)
         return redirect(organisation)
     permissions.require(permissions.can_publish_partner(request.user, organisation),
-                        "Only this organisation's people publish for it.")
+                        gettext("Only this organisation's people publish for it."))
     if request.method == "POST":
         form = PublishForm(request.POST, author=request.user)
         if not preview_into(request, form) and form.is_valid():
@@ -310,7 +310,7 @@ def insights(request, slug):
     """Reach and conversation of the organisation's content. ``partners/insights.html``."""
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_view_partner_insights(request.user, organisation),
-                        "Insights are for this organisation's people and the hosts.")
+                        gettext("Insights are for this organisation's people and the hosts."))
     return render(request, "partners/insights.html", {
         "organisation": organisation, **selectors.insights(organisation=organisation)})
 

@@ -10,7 +10,7 @@ from community.models import Space
 from .models import Contribution, Need, Project, ProjectMember
 
 MARKDOWN_HELP = "Markdown: **bold**, _italic_, [link](https://…), lists, @handle to mention."
-IMAGE_HELP = "JPEG, PNG, GIF or WebP, at most 4 MB; resized and stripped of metadata."
+IMAGE_HELP = gettext_lazy("JPEG, PNG, GIF or WebP, at most 4 MB; resized and stripped of metadata.")
 IMAGE_SIDE = 1600
 
 

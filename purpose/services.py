@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from community import permissions
 from community.content import limits
@@ -69,7 +69,7 @@ def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **f
 
 # Purpose page ------------------------------------------------------------------------
 
-ONLY_HOSTS_EDIT_PURPOSE = "Only the host team edits the shared purpose."
+ONLY_HOSTS_EDIT_PURPOSE = gettext_lazy("Only the host team edits the shared purpose.")
 
 
 def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> PurposeRevision:
@@ -130,7 +130,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
 def project_edit(*, actor, project: Project, title: str, goal: str, description: str,
                  cover=None, remove_cover: bool = False, space: Space | None = None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts edit it.")
+                        gettext("Only the project's leads and the hosts edit it."))
     description_html = _render(description, actor, project.description)
     renamed = title.strip() != project.title
     project.title, project.goal = title.strip(), goal.strip()
@@ -161,12 +161,13 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
         if project.status == Status.PROPOSED and to_status == Status.OPEN:
             permissions.require(
                 project.proposed_by_id != getattr(actor, "pk", None),
-                "You cannot approve your own proposal: a host decides.")
+                gettext("You cannot approve your own proposal: a host decides."))
             permissions.require(permissions.can_approve_project(actor, project),
-                                "Only a host can approve a proposed project.")
+                                gettext("Only a host can approve a proposed project."))
         else:
             permissions.require(permissions.can_manage_project(actor, project),
-                                "Only the project's leads and the hosts change its status.")
+                                gettext("Only the project's leads and the hosts change its "
+                                        "status."))
         if to_status not in Project.TRANSITIONS.get(project.status, ()):
             raise ValidationError(
                 gettext("A %(status)s project cannot become %(to_status)s.") % {
@@ -183,9 +184,11 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
         StatusChange.objects.create(project=project, from_status=before, to_status=to_status,
                                     by=actor, note=note.strip()[:300])
         label = Status(to_status).label.lower()
-        message = (f"“{project.title}” was approved and is open: join in"
+        message = ((gettext("“%(title)s” was approved and is open: join in")
+                    % {"title": project.title})
                    if before == Status.PROPOSED and to_status == Status.OPEN
-                   else f"“{project.title}” is now {label}")
+                   else (gettext("“%(title)s” is now %(label)s") % {"title": project.title,
+                                                                    "label": label}))
         _event(events.ProjectStatus, actor=actor, project=project, notify=_followers(project),
                message=message, to_status=to_status, from_status=before)
 
@@ -193,8 +196,8 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
 def project_join(*, user, project: Project) -> bool:
     """Join as a contributor (and follow). False if already in."""
     permissions.require(permissions.can_join_project(user, project),
-                        f"This project is {project.get_status_display().lower()}: "
-                        "it takes no new people."
+                        (gettext("This project is %(status)s: it takes no new people.")
+                         % {"status": project.get_status_display().lower()})
                         if permissions.can_take_part(user) else permissions.why_not(user))
     with transaction.atomic():
         _, created = ProjectMember.objects.get_or_create(project=project, user=user)
@@ -228,7 +231,7 @@ def project_follow_set(*, user, project: Project, follow: bool) -> None:
 
 def project_role_set(*, actor, project: Project, member, role: str) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts give roles.")
+                        gettext("Only the project's leads and the hosts give roles."))
     if role not in ProjectMember.Role.values:
         raise ValidationError(gettext("Choose lead or contributor."))
     with transaction.atomic():
@@ -252,7 +255,7 @@ def project_role_set(*, actor, project: Project, member, role: str) -> None:
 
 def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> Need:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts list what it needs.")
+                        gettext("Only the project's leads and the hosts list what it needs."))
     try:
         with transaction.atomic():
             need = Need.objects.create(project=project, kind=kind, name=name.strip(),
@@ -267,7 +270,7 @@ def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> N
 
 def need_remove(*, actor, need: Need) -> None:
     permissions.require(permissions.can_manage_project(actor, need.project),
-                        "Only the project's leads and the hosts edit the needs list.")
+                        gettext("Only the project's leads and the hosts edit the needs list."))
     with transaction.atomic():
         need.delete()
         _event(events.ProjectEdited, actor=actor, project=need.project, what="needs")
@@ -322,7 +325,7 @@ def pledge_withdraw(*, user, need: Need) -> bool:
 def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
     """A dated update on the timeline; every follower is notified."""
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts post updates.")
+                        gettext("Only the project's leads and the hosts post updates."))
     with transaction.atomic():
         update = ProjectUpdate.objects.create(project=project, author=actor, body=body.strip(),
                                               body_html=_render(body, actor))
@@ -354,7 +357,7 @@ def discussion_start(*, author, project: Project, title: str, body: str):
 
 def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads set the closing date.")
+                        gettext("Only the project's leads set the closing date."))
     if project.contributions.filter(is_winner=True).exists():
         raise ValidationError(gettext("Winners are confirmed: this vote is over."))
     if closes_at is not None and closes_at <= timezone.now():
@@ -409,7 +412,7 @@ def contribution_edit(*, actor, contribution: Contribution, title: str, body: st
             contribution)):
         raise ValidationError(frozen)
     permissions.require(permissions.can_edit_contribution(actor, contribution),
-                        "Only its author can edit this contribution.")
+                        gettext("Only its author can edit this contribution."))
     body_html = _render(body, actor, contribution.body) if body.strip() else ""
     contribution.title, contribution.body = title.strip(), body.strip()
     contribution.body_html = body_html
@@ -471,7 +474,7 @@ def winner_confirm(*, actor, contribution: Contribution) -> None:
     """The vote picks, a host confirms: only a top-voted contribution (ties share the win),
     only once voting has closed."""
     permissions.require(permissions.can_confirm_winner(actor),
-                        "Only a host confirms the winners.")
+                        gettext("Only a host confirms the winners."))
     project = contribution.project
     if not project.voting_closed():
         raise ValidationError(gettext("Voting is still open: set a closing date and wait for it."))

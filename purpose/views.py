@@ -207,7 +207,7 @@ def _render_project(request, project, *, status=200, **forms):
 def project_edit(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts edit it.")
+                        gettext("Only the project's leads and the hosts edit it."))
     if request.method == "POST":
         form = ProjectForm(request.POST, request.FILES)
         if not preview_into(request, form) and form.is_valid():
@@ -296,7 +296,7 @@ def project_role(request, slug, username):
     member = get_object_or_404(User, username=username)
     form = RoleForm(request.POST)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts give roles.")
+                        gettext("Only the project's leads and the hosts give roles."))
     if not form.is_valid():
         messages.error(request, gettext("Choose lead or contributor."))
         return redirect(project)
@@ -316,7 +316,7 @@ def project_role(request, slug, username):
 def need_add(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts list what it needs.")
+                        gettext("Only the project's leads and the hosts list what it needs."))
     form = NeedForm(request.POST)
     if form.is_valid():
         try:
@@ -368,7 +368,7 @@ def need_pledge(request, slug, pk):
 def project_update(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts post updates.")
+                        gettext("Only the project's leads and the hosts post updates."))
     form = UpdateForm(request.POST)
     if preview_into(request, form):  # "Preview" without JavaScript: nothing is posted
         return _render_project(request, project, update_form=form)
@@ -429,7 +429,7 @@ def project_discuss(request, slug):
 def project_voting(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads set the closing date.")
+                        gettext("Only the project's leads set the closing date."))
     form = VotingForm(request.POST)
     if not form.is_valid():
         return _render_project(request, project, voting_form=form, status=400)
@@ -528,7 +528,7 @@ def contribution_edit(request, pk):
     if frozen:  # the vote is over: its votes were cast on this text
         raise PermissionDenied(frozen)
     permissions.require(permissions.can_edit_contribution(request.user, contribution),
-                        "Only its author can edit this contribution.")
+                        gettext("Only its author can edit this contribution."))
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, editing=contribution)
         if not preview_into(request, form) and form.is_valid():

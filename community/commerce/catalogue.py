@@ -14,7 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine import events
@@ -22,7 +22,7 @@ from community.models import PostImage, Product, ProductImage, Space, Tag, User
 from community.models.commerce import DESCRIPTION_MAX, NAME_MAX, SKU_MAX
 from community.services import media
 
-HOST_REFUSAL = "Only the host team adds and edits products."
+HOST_REFUSAL = gettext_lazy("Only the host team adds and edits products.")
 LINE_MAX = Product._meta.get_field("line").max_length
 URL_MAX = Product._meta.get_field("shop_url").max_length
 SLUG_MAX = Product._meta.get_field("slug").max_length

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.content import limits
@@ -29,7 +29,7 @@ from community.models.collections import NOTE_MAX, RESTORE_FOR
 from community.services.conversations import follow_set
 
 AUTHOR_NOTICE_EVERY = timedelta(days=1)  # an author hears of their posts collected this often
-EDIT_REFUSAL = "Only the member who made this collection can change it."
+EDIT_REFUSAL = gettext_lazy("Only the member who made this collection can change it.")
 
 
 def _lock(collection: Collection) -> Collection:
@@ -211,7 +211,7 @@ def collection_follow_set(*, user: User, collection: Collection, follow: bool) -
     """Follow (hear of what is added) or stop following someone else's collection."""
     if follow:
         permissions.require(permissions.can_follow_collection(user, collection),
-                            "You cannot follow this collection.")
+                            gettext("You cannot follow this collection."))
     return follow_set(user=user, model=CollectionFollow, follow=follow, what="collections",
                       target={"collection": collection},
                       recorded={"collection": collection.pk})
@@ -220,7 +220,7 @@ def collection_follow_set(*, user: User, collection: Collection, follow: bool) -
 def collection_feature_set(*, actor: User, collection: Collection, featured: bool) -> bool:
     """A host features a public collection (or stops); False when nothing changed."""
     permissions.require(permissions.can_feature_collection(actor, collection),
-                        "Only hosts feature collections, and only public ones.")
+                        gettext("Only hosts feature collections, and only public ones."))
     if featured == collection.is_featured:
         return False
     with transaction.atomic():

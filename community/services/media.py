@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 
 from community import permissions
@@ -29,8 +29,8 @@ from .users import ACCOUNT_CONTENT_HANDLERS
 log = logging.getLogger(__name__)
 
 ALT_MAX = 300
-ALT_REQUIRED = ("Describe the photo in a few words (its alt text), for people who "
-                "cannot see it.")
+ALT_REQUIRED = (gettext_lazy("Describe the photo in a few words (its alt text), for people who "
+                "cannot see it."))
 UPLOAD_KEY_RE = re.compile(rf"{rendering.UPLOAD_SCHEME}({rendering.UPLOAD_KEY})")
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.content import limits, search_index
@@ -33,7 +33,7 @@ from . import conversations
 
 FLAG_WEIGHTS = {"staff": 3.0, "member": 2.0, "new_member": 1.0}
 DEFER_AFTER_DAYS = 90
-HOSTS_ONLY = "Only the host team can do that."
+HOSTS_ONLY = gettext_lazy("Only the host team can do that.")
 
 
 def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, reason="",
@@ -155,7 +155,7 @@ def review_approve(*, actor: User, post: Post) -> Post:
 
 def review_hide(*, actor: User, post: Post, reason: str = "") -> Post:
     _require_host(actor)
-    reason = reason.strip() or "It breaks the community guidelines."
+    reason = reason.strip() or gettext("It breaks the community guidelines.")
     with transaction.atomic():
         if post.status != Post.Status.HIDDEN:
             _status_set(post, Post.Status.HIDDEN, reason)
@@ -171,7 +171,7 @@ def review_hide(*, actor: User, post: Post, reason: str = "") -> Post:
 
 def review_delete(*, actor: User, post: Post, reason: str = "") -> Post:
     _require_host(actor)
-    reason = reason.strip() or "It breaks the community guidelines."
+    reason = reason.strip() or gettext("It breaks the community guidelines.")
     with transaction.atomic():
         conversations.post_delete(actor=actor, post=post)
         Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
@@ -188,7 +188,7 @@ def review_delete(*, actor: User, post: Post, reason: str = "") -> Post:
 def review_edit(*, actor: User, post: Post, body: str, reason: str = "") -> Post:
     """A host rewrites a post (a link removed, a phone number masked), visibly."""
     _require_host(actor)
-    permissions.require(not post.is_deleted, "A deleted post cannot be edited.")
+    permissions.require(not post.is_deleted, gettext("A deleted post cannot be edited."))
     if body == post.body:
         return post
     # The same check as every other write; the host's own standing decides the limits.
@@ -245,7 +245,7 @@ def defer_stale_flags(*, now=None, days: int = DEFER_AFTER_DAYS) -> int:
 def suspend(*, actor: User, user: User, reason: str, ends_at) -> Suspension:
     _require_host(actor)
     permissions.require(not permissions.is_staff_host(user),
-                        "Hosts and admins cannot be suspended here.")
+                        gettext("Hosts and admins cannot be suspended here."))
     if not reason.strip():
         raise ValidationError(gettext("Give the member a reason: they will see it."))
     if ends_at <= timezone.now():
@@ -439,7 +439,7 @@ def introduce(*, actor: User, thread: Thread, member: User) -> bool:
     """Point a member who knows the topic at a question, so that a peer answers it."""
     _require_host(actor)
     permissions.require(thread.is_question and not thread.is_deleted,
-                        "Only open questions can be introduced.")
+                        gettext("Only open questions can be introduced."))
     if (member.pk == thread.author_id or permissions.is_staff_host(member)
             or not permissions.is_member(member)):
         raise ValidationError(gettext("Introduce a member other than the asker and the host team."))
@@ -458,9 +458,10 @@ def sessions_end(*, actor, member, request=None) -> int:
 
     from community.host import audit
 
-    permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
+    permissions.require(permissions.can_moderate(actor),
+                        gettext("Only hosts end members' sessions."))
     permissions.require(permissions.can_end_sessions(actor, member),
-                        "Only an admin ends the sessions of a host or an admin.")
+                        gettext("Only an admin ends the sessions of a host or an admin."))
     sessions = list(UserSession.objects.filter(user=member))
     for session in sessions:
         session.end()

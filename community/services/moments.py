@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import moment_ties, permissions
 from community.content import limits
@@ -22,7 +22,7 @@ from community.models import Moment, MomentEntry, PostImage, Space, Thread, User
 
 from . import conversations, media
 
-HOST_REFUSAL = "Only the host team starts, changes and closes moments."
+HOST_REFUSAL = gettext_lazy("Only the host team starts, changes and closes moments.")
 
 
 def _opening_body(brief: str, cover: PostImage | None) -> str:
@@ -86,7 +86,7 @@ def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at,
     return moment
 
 
-TIE_REFUSAL = "Choose a project or a partner from the list."
+TIE_REFUSAL = gettext_lazy("Choose a project or a partner from the list.")
 
 
 def moment_tie_set(*, host: User, moment: Moment, tie: str) -> bool:

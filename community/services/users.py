@@ -135,7 +135,7 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
     invitations they sent and members they invited keep their history without a link to them.
     """
     permissions.require(
-        permissions.can_delete_account(user), "This account cannot be deleted here."
+        permissions.can_delete_account(user), gettext("This account cannot be deleted here.")
     )
     from community.models import Post
 
@@ -182,7 +182,8 @@ def email_taken(email: str) -> bool:
 
 def claim_link_send(*, actor: User, member: User, email: str) -> None:
     """A host sends the person behind an imported account a link to claim it."""
-    permissions.require(permissions.can_moderate(actor), "Only the host team sends claim links.")
+    permissions.require(permissions.can_moderate(actor), gettext("Only the host team sends claim "
+                                                                 "links."))
     if not member.is_unclaimed:
         raise ValidationError(gettext("This account is already claimed."))
     if email_taken(email):

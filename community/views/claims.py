@@ -19,7 +19,7 @@ from community.services import users as user_services
 def claim_link(request, username):
     """A host sends the claim link of an imported account. Template ``claim_link.html``."""
     permissions.require(permissions.can_moderate(request.user),
-                        "Only the host team sends claim links.")
+                        gettext("Only the host team sends claim links."))
     member = get_object_or_404(User, username=username, is_unclaimed=True, is_active=True)
     form = ClaimLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

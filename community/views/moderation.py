@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -38,7 +38,7 @@ QUEUE_PAGE = 20
 
 def _host(request):
     permissions.require(permissions.can_moderate(request.user),
-                        "Moderation is for the host team.")
+                        gettext("Moderation is for the host team."))
 
 
 def _post(pk) -> Post:
@@ -150,7 +150,7 @@ def member_suspend(request, username):
     _host(request)
     member = get_object_or_404(User, username=username, is_active=True)
     permissions.require(not permissions.is_staff_host(member),
-                        "Hosts and admins cannot be suspended here.")
+                        gettext("Hosts and admins cannot be suspended here."))
     form = SuspendForm(request.POST or None, initial={"reason": request.GET.get("reason", "")})
     if request.method == "POST" and form.is_valid():
         ends_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
@@ -225,12 +225,12 @@ def _tools_page(request, thread, *, close=None, move=None, merge=None, tags=None
 
 
 TOGGLES = {
-    "pin": ("is_pinned", True, "Pinned to the top of its space."),
+    "pin": ("is_pinned", True, gettext_lazy("Pinned to the top of its space.")),
     "unpin": ("is_pinned", False, "Unpinned."),
-    "lock": ("is_locked", True, "Locked: no new replies."),
+    "lock": ("is_locked", True, gettext_lazy("Locked: no new replies.")),
     "unlock": ("is_locked", False, "Unlocked."),
-    "feature": ("is_featured", True, "Featured on the home page."),
-    "unfeature": ("is_featured", False, "No longer featured."),
+    "feature": ("is_featured", True, gettext_lazy("Featured on the home page.")),
+    "unfeature": ("is_featured", False, gettext_lazy("No longer featured.")),
 }
 
 
@@ -244,27 +244,27 @@ def thread_tool(request, pk, tool):
         moderation.thread_flag_set(actor=request.user, thread=thread, field=field, value=value)
     elif tool == "reopen":
         moderation.thread_reopen(actor=request.user, thread=thread)
-        done = "Reopened: members can reply again."
+        done = gettext("Reopened: members can reply again.")
     elif tool == "close":
         form = CloseForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, close=form, status=400)
         moderation.thread_close(actor=request.user, thread=thread,
                                 reason=form.cleaned_data["reason"])
-        done = "Closed. Readers see why."
+        done = gettext("Closed. Readers see why.")
     elif tool == "move":
         form = MoveForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, move=form, status=400)
         moderation.thread_move(actor=request.user, thread=thread, space=form.cleaned_data["space"])
-        done = f"Moved to {form.cleaned_data['space'].name}."
+        done = (gettext("Moved to %(name)s.") % {"name": form.cleaned_data['space'].name})
     elif tool == "tags":
         form = TagsForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, tags=form, status=400)
         moderation.thread_tags_set(actor=request.user, thread=thread,
                                    names=form.cleaned_data["tags"])
-        done = "Tags saved."
+        done = gettext("Tags saved.")
     elif tool == "merge":
         form = MergeForm(request.POST)
         if form.is_valid():
@@ -289,7 +289,7 @@ def thread_tool(request, pk, tool):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect(reverse("thread_tools", args=[thread.pk]))
-        done = f"{member.name} is invited to answer."
+        done = (gettext("%(name)s is invited to answer.") % {"name": member.name})
     else:
         raise Http404("No such tool.")
     messages.success(request, done)
@@ -314,8 +314,8 @@ def welcome_member(request, pk):
     _host(request)
     member = get_object_or_404(User, pk=pk, is_active=True)
     sent = moderation.welcome(actor=request.user, member=member)
-    text = (f"Welcome sent to {member.name}." if sent
-            else f"{member.name} was already welcomed.")
+    text = ((gettext("Welcome sent to %(name)s.") % {"name": member.name}) if sent
+            else (gettext("%(name)s was already welcomed.") % {"name": member.name}))
     if request.htmx:
         return render(request, "community/_welcome_done.html", {"member": member, "text": text})
     messages.success(request, text)

@@ -233,5 +233,5 @@ def entry_feature(request, pk):
 def moment_reach(request):
     """Each moment's reach, for hosts. Template ``community/moment_reach.html``."""
     permissions.require(permissions.can_use_host_tools(request.user),
-                        "Only the host team can see this page.")
+                        gettext("Only the host team can see this page."))
     return render(request, "community/moment_reach.html", {"rows": selectors.reach()})

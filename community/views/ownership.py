@@ -33,7 +33,7 @@ def product_own(request, slug):
     own = request.POST.get("own") != "0"
     if own:
         permissions.require(product.is_active or ownership.ownership_of(
-            request.user, product) is not None, "This product is no longer on sale.")
+            request.user, product) is not None, gettext("This product is no longer on sale."))
         ownership.ownership_declare(member=request.user, product=product)
     else:
         ownership.ownership_remove(member=request.user, product=product)

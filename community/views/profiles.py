@@ -79,7 +79,8 @@ def account_delete_view(request):
     Template ``community/account_delete.html``.
     """
     permissions.require(
-        permissions.can_delete_account(request.user), "This account cannot be deleted here."
+        permissions.can_delete_account(request.user),
+        gettext("This account cannot be deleted here."),
     )
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -30,9 +30,10 @@ DELETED_SHOWN = 10
 CSV_MAX = 1000
 
 
-def _require_host(request, what="Strategy tools are"):
+def _require_host(request, what=None):
     permissions.require(permissions.can_plan_initiatives(request.user),
-                        f"{what} for the host team.")
+                        gettext("%(what)s for the host team.")
+                        % {"what": what or gettext("Strategy tools are")})
 
 
 def _live():
@@ -231,7 +232,7 @@ def _csv_safe(text: str) -> str:
 def worksheet_csv(request):
     """Every initiative (newest first, up to :data:`CSV_MAX`) with where it was placed and
     where it landed, and the figures that put it there."""
-    _require_host(request, "The initiatives are")
+    _require_host(request, gettext("The initiatives are"))
     landings = measure(list(_live().order_by("-starts_on", "-pk")[:CSV_MAX]))
     _linked(landings)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -260,7 +261,7 @@ def worksheet_csv(request):
 def growth(request):
     """New members, their first week, invitations, returning members and cohorts.
     Template ``community/host_growth.html`` (each chart with its table)."""
-    _require_host(request, "The growth figures are")
+    _require_host(request, gettext("The growth figures are"))
     figures = _growth()
     cohorts = [{**row, "cells": [None if cell is None else {**cell, "heat": charts.heat(
         cell["share"])} for cell in row["cells"]]} for row in figures.cohorts]
@@ -288,7 +289,7 @@ def _growth():
 @login_required
 @require_GET
 def growth_csv(request):
-    _require_host(request, "The growth figures are")
+    _require_host(request, gettext("The growth figures are"))
     figures = _growth()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine import events
@@ -17,7 +17,7 @@ from community.models.strategy import NAME_MAX
 
 from . import links
 
-REFUSAL = "Only the host team records the brand's initiatives."
+REFUSAL = gettext_lazy("Only the host team records the brand's initiatives.")
 FIELDS = ("name", "owner", "starts_on", "ends_on", "channel", "placed", "note", "thread",
           "moment", "product", "link_kind", "link_id")
 
