@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PartnersConfig(AppConfig):
@@ -74,5 +75,6 @@ def _register_initiative_links():
     from . import selectors
 
     links.register(links.LinkKind(
-        name="offer", label="Partner offers", choices=selectors.initiative_link_choices,
+        name="offer", label=gettext_lazy("Partner offers"),
+        choices=selectors.initiative_link_choices,
         threads=selectors.initiative_link_threads))

@@ -5,6 +5,7 @@ make (:class:`Notice`) and their payloads are registered from ``PartnersConfig.r
 recorded by ``partners.services`` with each kind's ``record``.
 """
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from community.engine.events import Addressed, Payload, declare
 
@@ -32,7 +33,7 @@ class Notice(models.TextChoices):
     """The notification partner events make (``Notification.kind``); it reads as the
     sentence the service wrote, and is emailed."""
 
-    PARTNER = "partner", "News from a partner you work with"
+    PARTNER = "partner", gettext_lazy("News from a partner you work with")
 
 
 PARTNER = Notice.PARTNER

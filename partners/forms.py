@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
@@ -14,19 +15,21 @@ LOGO_SIDE = 512
 
 class OrganisationFields(forms.Form):
     description = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-                                  error_messages={"required": "Tell members who you are."})
+                                  error_messages={"required": gettext_lazy("Tell members who you "
+                                          "are.")})
     # Not "website": that name is the bot guard's honeypot.
-    homepage = forms.URLField(required=False, assume_scheme="https", label="Website")
+    homepage = forms.URLField(required=False, assume_scheme="https", label=gettext_lazy("Website"))
     links = forms.CharField(required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="More links (shop, social, events), one https:// "
-                                      "address per line.")
+                            help_text=gettext_lazy("More links (shop, social, events), one "
+                                                   "https:// "
+                                      "address per line."))
     logo = ImageUploadField(required=False, max_side=LOGO_SIDE)
 
     def clean_description(self):
         value = self.cleaned_data["description"].strip()
         if not value:
-            raise forms.ValidationError("Tell members who you are.")
+            raise forms.ValidationError(gettext("Tell members who you are."))
         return value
 
     def clean_links(self):
@@ -43,55 +46,62 @@ class OrganisationFields(forms.Form):
                 if not line.startswith(("https://", "http://")):
                     bad.append(line)
         if bad:
-            raise forms.ValidationError("These are not web addresses: %(bad)s",
+            raise forms.ValidationError(gettext("These are not web addresses: %(bad)s"),
                                         params={"bad": ", ".join(bad[:5])})
         return "\n".join(lines)
 
 
 class ApplyForm(BotGuardMixin, OrganisationFields):
-    name = forms.CharField(max_length=120, label="Organisation name",
-                           error_messages={"required": "Give the organisation's name."})
-    note = forms.CharField(required=False, max_length=2000, label="Why partner with us?",
+    name = forms.CharField(max_length=120, label=gettext_lazy("Organisation name"),
+                           error_messages={
+                               "required": gettext_lazy("Give the organisation's name.")})
+    note = forms.CharField(required=False, max_length=2000, label=gettext_lazy("Why partner with "
+            "us?"),
                            widget=forms.Textarea(attrs={"rows": 4}))
     field_order = ["name", "description", "homepage", "links", "logo", "note"]
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not any(ch.isalnum() for ch in name):
-            raise forms.ValidationError("Give the organisation's name.")
+            raise forms.ValidationError(gettext("Give the organisation's name."))
         if name_taken(name):
-            raise forms.ValidationError("An organisation with this name already exists.")
+            raise forms.ValidationError(gettext("An organisation with this name already exists."))
         return name
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("verify", "Verify"), ("decline", "Decline")])
+    decision = forms.ChoiceField(choices=[("verify", gettext_lazy("Verify")), ("decline",
+            gettext_lazy("Decline"))])
     reason = forms.CharField(required=False, max_length=500)
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Colleague's email address",
-                             error_messages={"invalid": "Enter a valid email address."})
+    email = forms.EmailField(label=gettext_lazy("Colleague's email address"),
+                             error_messages={
+                                 "invalid": gettext_lazy("Enter a valid email address.")})
 
 
 class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
-    kind = forms.ChoiceField(choices=PartnerPost.Kind.choices, label="What is it?")
+    kind = forms.ChoiceField(choices=PartnerPost.Kind.choices, label=gettext_lazy("What is it?"))
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
-                                   empty_label="Choose a space")
+                                   empty_label=gettext_lazy("Choose a space"))
     project = forms.ModelChoiceField(
         queryset=Project.objects.filter(status__in=Project.ACTIVE), required=False,
-        empty_label="No project", help_text="Or post it in a project: it appears there too.")
+        empty_label=gettext_lazy("No project"), help_text=gettext_lazy("Or post it in a project: "
+                "it appears there too."))
     title = forms.CharField(min_length=8, max_length=200, error_messages={
-        "min_length": "Give it a title of at least 8 characters.",
-        "required": "Give it a title."})
-    body = forms.CharField(label="Text", max_length=BODY_MAX,
+        "min_length": gettext_lazy("Give it a title of at least 8 characters."),
+        "required": gettext_lazy("Give it a title.")})
+    body = forms.CharField(label=gettext_lazy("Text"), max_length=BODY_MAX,
                            widget=ComposerTextarea(attrs={"rows": 10}),
-                           help_text="Markdown: **bold**, _italic_, lists, [link](https://…).",
-                           error_messages={"required": "Write the text."})
+                           help_text=gettext_lazy("Markdown: **bold**, _italic_, lists, "
+                                                  "[link](https://…)."),
+                           error_messages={"required": gettext_lazy("Write the text.")})
     coauthors = forms.CharField(
         required=False, max_length=300, label="Co-authors",
-        help_text="Members who made it with you, as @handles separated by commas. Each is "
-                  "asked; their name shows once they accept.")
+        help_text=gettext_lazy("Members who made it with you, as @handles separated by commas. "
+                               "Each is "
+                  "asked; their name shows once they accept."))
     field_order = ["kind", "space", "project", "title", "body", "coauthors", "nonce"]
 
     def __init__(self, *args, author=None, **kwargs):
@@ -103,13 +113,13 @@ class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 
         handles = User.split_list(self.cleaned_data.get("coauthors", ""))
         if len(handles) > 10:
-            raise forms.ValidationError("At most 10 co-authors.")
+            raise forms.ValidationError(gettext("At most 10 co-authors."))
         return coauthors_resolve(handles, author=self.author)
 
     def clean(self):
         data = super().clean()
         if not data.get("space") and not data.get("project") and not self.errors.get("space"):
-            self.add_error("space", "Choose a space or a project.")
+            self.add_error("space", gettext("Choose a space or a project."))
         return data
 
 
@@ -117,16 +127,17 @@ class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
 class OfferForm(forms.Form):
     """An offer on one product, named by its SKU (the catalogue can hold 100,000)."""
 
-    sku = forms.CharField(label="Product SKU", max_length=64,
-                          help_text="The product's code in the shop, e.g. PRO-KETTLE-30L.")
+    sku = forms.CharField(label=gettext_lazy("Product SKU"), max_length=64,
+                          help_text=gettext_lazy("The product's code in the shop, e.g. "
+                                                 "PRO-KETTLE-30L."))
     title = forms.CharField(max_length=120)
     terms = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text="What members get, and the fine print.")
-    url = forms.URLField(label="Link", max_length=500, assume_scheme="https",
-                         help_text="The offer's page on your site (https://).")
-    starts_at = forms.DateTimeField(label="Starts", widget=_LocalDateTime,
+                            help_text=gettext_lazy("What members get, and the fine print."))
+    url = forms.URLField(label=gettext_lazy("Link"), max_length=500, assume_scheme="https",
+                         help_text=gettext_lazy("The offer's page on your site (https://)."))
+    starts_at = forms.DateTimeField(label=gettext_lazy("Starts"), widget=_LocalDateTime,
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label="Ends", widget=_LocalDateTime,
+    ends_at = forms.DateTimeField(label=gettext_lazy("Ends"), widget=_LocalDateTime,
                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
     def clean_sku(self):
@@ -135,20 +146,20 @@ class OfferForm(forms.Form):
         product = Product.objects.filter(sku=self.cleaned_data["sku"].strip(),
                                          is_active=True).first()
         if product is None:
-            raise forms.ValidationError("No product on sale has this SKU.")
+            raise forms.ValidationError(gettext("No product on sale has this SKU."))
         return product
 
     def clean_url(self):
         url = self.cleaned_data["url"]
         if not url.lower().startswith("https://"):
-            raise forms.ValidationError("An offer's link must start with https://.")
+            raise forms.ValidationError(gettext("An offer's link must start with https://."))
         return url
 
     def clean(self):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data[
                 "starts_at"]:
-            self.add_error("ends_at", "The offer must end after it starts.")
+            self.add_error("ends_at", gettext("The offer must end after it starts."))
         return data
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 
 def logo_path(instance, filename):
@@ -22,27 +23,29 @@ def logo_path(instance, filename):
 
 class Organisation(models.Model):
     class Status(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        VERIFIED = "verified", "Verified"
-        DECLINED = "declined", "Declined"
+        APPLIED = "applied", gettext_lazy("Applied")
+        VERIFIED = "verified", gettext_lazy("Verified")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     name = models.CharField(
         max_length=120,
         unique=True,
-        error_messages={"unique": "An organisation with this name already exists."},
+        error_messages={"unique": gettext_lazy("An organisation with this name already exists.")},
     )
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True, max_length=5000)
     website = models.URLField(blank=True)
     links = models.TextField(blank=True, max_length=2000,
-                             help_text="More links (shop, social, events), one per line.")
+                             help_text=gettext_lazy("More links (shop, social, events), one per "
+                                                    "line."))
     logo = models.ImageField(upload_to=logo_path, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     decline_reason = models.CharField(max_length=500, blank=True)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     application_note = models.TextField(
-        blank=True, max_length=2000, help_text="Why the organisation wants to partner.")
+        blank=True, max_length=2000,
+        help_text=gettext_lazy("Why the organisation wants to partner."))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -128,9 +131,9 @@ class PartnerPost(models.Model):
 
     class Kind(models.TextChoices):
         HOWTO = "howto", "How-to"
-        EVENT = "event", "Event"
-        OFFER = "offer", "Offer"
-        STORY = "story", "Story"
+        EVENT = "event", gettext_lazy("Event")
+        OFFER = "offer", gettext_lazy("Offer")
+        STORY = "story", gettext_lazy("Story")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="posts")
@@ -194,7 +197,7 @@ def https_only(url: str) -> None:
     from django.core.exceptions import ValidationError
 
     if not url.lower().startswith("https://"):
-        raise ValidationError("An offer's link must start with https://.", code="https")
+        raise ValidationError(gettext("An offer's link must start with https://."), code="https")
 
 
 class Offer(models.Model):
@@ -209,16 +212,19 @@ class Offer(models.Model):
     product = models.ForeignKey("community.Product", on_delete=models.CASCADE,
                                 related_name="offers")
     title = models.CharField(max_length=120)
-    terms = models.TextField(max_length=1000, help_text="What the member gets, and the fine "
-                             "print (who may use it, until when, how).")
+    terms = models.TextField(max_length=1000, help_text=gettext_lazy("What the member gets, and "
+                                                                     "the fine "
+                             "print (who may use it, until when, how)."))
     url = models.URLField("link", max_length=500, validators=[https_only],
-                          help_text="The offer's page on the partner's site (https://).")
+                          help_text=gettext_lazy("The offer's page on the partner's site "
+                                                 "(https://)."))
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     click_count = models.PositiveIntegerField(default=0)
     withdrawn_at = models.DateTimeField(
-        null=True, blank=True, help_text="Taken off the product's page by its partner or a "
-        "host before its end (put back: empty again).")
+        null=True, blank=True, help_text=gettext_lazy("Taken off the product's page by its "
+                                                      "partner or a "
+        "host before its end (put back: empty again)."))
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

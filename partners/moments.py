@@ -8,6 +8,7 @@ page and the partner's page show it at once. :data:`PROVIDER` is registered from
 """
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from community import moment_ties, permissions
 from community.services.moments import HOST_REFUSAL
@@ -34,7 +35,7 @@ def tie_of(moment) -> moment_ties.Tie | None:
     if tie is None:
         return None
     organisation = tie.organisation
-    return moment_ties.Tie(key="partner", pk=organisation.pk, words="With our partner",
+    return moment_ties.Tie(key="partner", pk=organisation.pk, words=gettext("With our partner"),
                            name=organisation.name, url=organisation.get_absolute_url())
 
 

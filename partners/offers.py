@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.models import CommunitySettings
@@ -20,8 +21,8 @@ from .models import Offer, Organisation
 
 PANEL_TEMPLATE = "partners/_offers_panel.html"
 LIVE_SHOWN = 5
-HELD = "The offer waits for a host's approval before it shows (site setting)."
-NOT_YOURS = "Only this organisation's people and the hosts put offers on products."
+HELD = gettext_lazy("The offer waits for a host's approval before it shows (site setting).")
+NOT_YOURS = gettext_lazy("Only this organisation's people and the hosts put offers on products.")
 
 
 def _live(product_id, now):
@@ -66,9 +67,9 @@ def offer_create(*, actor, organisation: Organisation, product, title: str, term
     (a host's own offer never waits)."""
     permissions.require(permissions.can_offer(actor, organisation), NOT_YOURS)
     if ends_at <= starts_at:
-        raise ValidationError("The offer must end after it starts.")
+        raise ValidationError(gettext("The offer must end after it starts."))
     if ends_at <= timezone.now():
-        raise ValidationError("That offer would already be over: choose a later end.")
+        raise ValidationError(gettext("That offer would already be over: choose a later end."))
     hold = (CommunitySettings.get().partner_posts_need_approval
             and not permissions.is_staff_host(actor))
     now = timezone.now()
@@ -85,7 +86,7 @@ def offer_create(*, actor, organisation: Organisation, product, title: str, term
 
 def offer_approve(*, actor, offer: Offer) -> Offer:
     permissions.require(permissions.can_approve_offers(actor),
-                        "Only the hosts approve offers.")
+                        gettext("Only the hosts approve offers."))
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.approved_at is not None:
@@ -103,15 +104,15 @@ def offer_edit(*, actor, offer: Offer, title: str, terms: str, url: str, starts_
     partner content for a host, a partner's change waits for a host's approval again."""
     permissions.require(permissions.can_offer(actor, offer.organisation), NOT_YOURS)
     if ends_at <= starts_at:
-        raise ValidationError("The offer must end after it starts.")
+        raise ValidationError(gettext("The offer must end after it starts."))
     if ends_at <= timezone.now():
-        raise ValidationError("That offer would already be over: choose a later end.")
+        raise ValidationError(gettext("That offer would already be over: choose a later end."))
     hold = (CommunitySettings.get().partner_posts_need_approval
             and not permissions.is_staff_host(actor))
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.ends_at <= timezone.now():
-            raise ValidationError("This offer has already ended: put up a new one.")
+            raise ValidationError(gettext("This offer has already ended: put up a new one."))
         offer.title, offer.terms, offer.url = title, terms, url
         offer.starts_at, offer.ends_at = starts_at, ends_at
         if hold:
@@ -131,7 +132,7 @@ def offer_withdraw(*, actor, offer: Offer, withdrawn: bool = True) -> Offer:
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.ends_at <= timezone.now():
-            raise ValidationError("This offer has already ended.")
+            raise ValidationError(gettext("This offer has already ended."))
         if (offer.withdrawn_at is not None) == withdrawn:
             return offer  # already so: nothing to change
         offer.withdrawn_at = timezone.now() if withdrawn else None

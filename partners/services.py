@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine.enqueue import enqueue
@@ -22,8 +23,9 @@ from . import drafts, events
 from .models import CoAuthor, Organisation, PartnerInvitation, PartnerMembership, PartnerPost
 
 INVITATION_SALT = "partners.invitation"
-HELD_FOR_APPROVAL = "Partner content waits for a host's approval (site setting)."
-UNVERIFIED = "Your organisation is not verified yet: a host must verify it before you publish."
+HELD_FOR_APPROVAL = gettext_lazy("Partner content waits for a host's approval (site setting).")
+UNVERIFIED = gettext_lazy("Your organisation is not verified yet: a host must verify it before "
+                          "you publish.")
 
 
 class InvalidInvitation(Exception):
@@ -46,7 +48,7 @@ def organisation_apply(*, user, name: str, description: str, website: str = "",
     """An organisation applies; the applicant is its first admin. A host decides."""
     permissions.require(permissions.can_apply_partner(user), permissions.why_not(user))
     if name_taken(name):
-        raise ValidationError("An organisation with this name already exists.")
+        raise ValidationError(gettext("An organisation with this name already exists."))
     try:
         with transaction.atomic():
             organisation = Organisation(
@@ -59,7 +61,7 @@ def organisation_apply(*, user, name: str, description: str, website: str = "",
                                              is_admin=True)
             events.PartnerApplied.record(actor=user, organisation=organisation.pk)
     except IntegrityError:  # the same name applied for at the same moment
-        raise ValidationError("An organisation with this name already exists.") from None
+        raise ValidationError(gettext("An organisation with this name already exists.")) from None
     return organisation
 
 
@@ -67,9 +69,10 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
                         reason: str = "") -> None:
     """A host verifies an organisation or declines it with a reason its admins read."""
     permissions.require(permissions.can_review_partners(actor),
-                        "Only a host verifies partner organisations.")
+                        gettext("Only a host verifies partner organisations."))
     if not verify and not reason.strip():
-        raise ValidationError("Say why the application is declined: the applicant reads it.")
+        raise ValidationError(
+            gettext("Say why the application is declined: the applicant reads it."))
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         organisation.status = (Organisation.Status.VERIFIED if verify
@@ -78,10 +81,10 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
         organisation.decided_by, organisation.decided_at = actor, timezone.now()
         organisation.save(update_fields=["status", "decline_reason", "decided_by",
                                           "decided_at"])
-        message = (f"{organisation.name} is a verified partner: you can publish and invite "
-                   "colleagues now." if verify else
-                   f"The application of {organisation.name} was declined: "
-                   f"{organisation.decline_reason}")
+        message = ((gettext("%(name)s is a verified partner: you can publish and invite "
+                            "colleagues now.") % {"name": organisation.name}) if verify else
+                   (gettext("The application of %(name)s was declined: %(decline_reason)s")
+                    % {"name": organisation.name, "decline_reason": organisation.decline_reason}))
         events.PartnerDecided.record(actor=actor, organisation=organisation.pk, verified=verify,
                                      notify=_admins(organisation), message=message,
                                      url=organisation.get_absolute_url())
@@ -90,7 +93,7 @@ def organisation_decide(*, actor, organisation: Organisation, verify: bool,
 def organisation_edit(*, actor, organisation: Organisation, description: str, website: str,
                       links: str, logo=None, remove_logo: bool = False) -> None:
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins edit its page.")
+                        gettext("Only this organisation's admins edit its page."))
     organisation.description, organisation.website = description.strip(), website
     organisation.links = links.strip()
     if logo:
@@ -111,13 +114,13 @@ def invitation_token(invitation: PartnerInvitation) -> str:
 def invitation_send(*, actor, organisation: Organisation, email: str) -> PartnerInvitation:
     """An admin invites a colleague by email (a signed link, valid for the invite period)."""
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins invite colleagues.")
+                        gettext("Only this organisation's admins invite colleagues."))
     if not organisation.is_verified:
-        raise ValidationError("A host must verify the organisation before you invite "
-                              "colleagues.")
+        raise ValidationError(gettext("A host must verify the organisation before you invite "
+                              "colleagues."))
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError("That person is already in your organisation.")
+        raise ValidationError(gettext("That person is already in your organisation."))
     with transaction.atomic():
         invitation = PartnerInvitation.objects.create(organisation=organisation, email=email,
                                                       invited_by=actor)
@@ -130,23 +133,24 @@ def invitation_resolve(token: str, *, user=None) -> PartnerInvitation:
     try:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise InvalidInvitation("This invitation has expired: ask your colleague for a new "
-                                "one.") from exc
+        raise InvalidInvitation(gettext("This invitation has expired: ask your colleague for a new "
+                                "one.")) from exc
     except signing.BadSignature as exc:
-        raise InvalidInvitation("This invitation link is not valid. Check that you copied "
-                                "the whole link.") from exc
+        raise InvalidInvitation(gettext("This invitation link is not valid. Check that you copied "
+                                "the whole link.")) from exc
     invitation = (PartnerInvitation.objects.select_related("organisation", "invited_by")
                   .filter(pk=data.get("i")).first())
     if invitation is None:
-        raise InvalidInvitation("This invitation no longer exists.")
+        raise InvalidInvitation(gettext("This invitation no longer exists."))
     if invitation.accepted_at is not None:
-        raise InvalidInvitation("This invitation has already been used.")
+        raise InvalidInvitation(gettext("This invitation has already been used."))
     if invitation.organisation.status != Organisation.Status.VERIFIED:
-        raise InvalidInvitation("This organisation is not a verified partner.")
+        raise InvalidInvitation(gettext("This organisation is not a verified partner."))
     if user is not None and permissions.is_member(user) and not owns_email(user,
                                                                            invitation.email):
-        raise InvalidInvitation("This invitation was sent to another email address: sign in "
-                                "with the address it was sent to.")
+        raise InvalidInvitation(gettext("This invitation was sent to another email address: sign "
+                                        "in "
+                                "with the address it was sent to."))
     return invitation
 
 
@@ -163,7 +167,7 @@ def invitation_accept(*, user, token: str) -> PartnerMembership:
     with transaction.atomic():
         invitation = PartnerInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise InvalidInvitation("This invitation has already been used.")
+            raise InvalidInvitation(gettext("This invitation has already been used."))
         membership, _ = PartnerMembership.objects.get_or_create(
             organisation=invitation.organisation, user=user,
             defaults={"invited_by": invitation.invited_by})
@@ -171,7 +175,9 @@ def invitation_accept(*, user, token: str) -> PartnerMembership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         events.PartnerJoined.record(actor=user, organisation=invitation.organisation_id,
                                     notify=_admins(invitation.organisation),
-                                    message=f"{user.name} joined {invitation.organisation.name}",
+                                    message=(gettext("%(name)s joined %(name2)s")
+                                             % {"name": user.name,
+                                                "name2": invitation.organisation.name}),
                                     url=invitation.organisation.get_absolute_url())
     user.__dict__.pop("partner_roles", None)
     return membership
@@ -184,16 +190,17 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
     permissions.require(
         leaving or permissions.can_manage_organisation(actor, organisation)
         or permissions.can_review_partners(actor),
-        "Only this organisation's admins remove its people.")
+        gettext("Only this organisation's admins remove its people."))
     with transaction.atomic():
         membership = (PartnerMembership.objects.select_for_update()
                       .filter(organisation=organisation, user=member).first())
         if membership is None:
-            raise ValidationError(f"{member.name} is not in {organisation.name}.")
+            raise ValidationError(gettext("%(name)s is not in %(name2)s.") % {"name": member.name,
+                    "name2": organisation.name})
         others = organisation.memberships.filter(is_admin=True).exclude(pk=membership.pk)
         if membership.is_admin and not others.exists() and not permissions.is_staff_host(actor):
-            raise ValidationError("An organisation needs an admin: make a colleague admin "
-                                  "first.")
+            raise ValidationError(gettext("An organisation needs an admin: make a colleague admin "
+                                  "first."))
         membership.delete()
         events.PartnerLeft.record(actor=actor, subject_user=member,
                                   organisation=organisation.pk)
@@ -201,12 +208,13 @@ def membership_remove(*, actor, organisation: Organisation, member) -> None:
 
 def membership_admin_set(*, actor, organisation: Organisation, member) -> None:
     permissions.require(permissions.can_manage_organisation(actor, organisation),
-                        "Only this organisation's admins choose its admins.")
+                        gettext("Only this organisation's admins choose its admins."))
     with transaction.atomic():
         updated = PartnerMembership.objects.filter(organisation=organisation,
                                                    user=member).update(is_admin=True)
         if not updated:
-            raise ValidationError(f"{member.name} is not in {organisation.name}.")
+            raise ValidationError(gettext("%(name)s is not in %(name2)s.") % {"name": member.name,
+                    "name2": organisation.name})
         events.OrganisationEdited.record(actor=actor, subject_user=member,
                                          organisation=organisation.pk, what="admin")
 
@@ -239,14 +247,14 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
     if awaits_verification(author, organisation):
         raise ValidationError(UNVERIFIED)
     permissions.require(permissions.can_publish_partner(author, organisation),
-                        "Only this organisation's people publish for it.")
+                        gettext("Only this organisation's people publish for it."))
     if project is not None:
         if project.status == Project.Status.PROPOSED:
-            raise ValidationError("That project is not open yet.")
+            raise ValidationError(gettext("That project is not open yet."))
         space = project.space or space
     space = space or Space.objects.order_by("position", "pk").first()
     if space is None:
-        raise ValidationError("Choose a space.")
+        raise ValidationError(gettext("Choose a space."))
     hold = HELD_FOR_APPROVAL if CommunitySettings.get().partner_posts_need_approval else ""
     with transaction.atomic():
         thread = conversations.thread_create(author=author, space=space, kind="discussion",
@@ -264,19 +272,20 @@ def partner_publish(*, author, organisation: Organisation, kind: str, title: str
             events.CoauthorInvited.record(
                 actor=author, subject_user=member, thread=thread, organisation=organisation.pk,
                 notify=[member.pk], url=invited.get_absolute_url(),
-                message=f"{organisation.name} invites you to co-author “{thread.title}”")
+                message=(gettext("%(name)s invites you to co-author “%(title)s”")
+                         % {"name": organisation.name, "title": thread.title}))
     return post
 
 
 def coauthor_respond(*, user, coauthor: CoAuthor, accept: bool) -> None:
     permissions.require(permissions.is_member(user) and coauthor.user_id == user.pk,
-                        "This invitation is for someone else.")
+                        gettext("This invitation is for someone else."))
     with transaction.atomic():
         coauthor = CoAuthor.objects.select_for_update().get(pk=coauthor.pk)
         if coauthor.accepted_at is not None:
-            raise ValidationError("You already accepted: your name is on it.")
+            raise ValidationError(gettext("You already accepted: your name is on it."))
         if coauthor.declined_at is not None and not accept:
-            raise ValidationError("You already declined this invitation.")
+            raise ValidationError(gettext("You already declined this invitation."))
         if accept:
             coauthor.accepted_at, coauthor.declined_at = timezone.now(), None
             events.CoauthorAccepted.record(actor=user, thread=coauthor.post.thread_id,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions, submissions
@@ -70,8 +71,8 @@ def apply(request):
             except ValidationError as error:
                 form.add_error("name", error)
             else:
-                messages.success(request, "Thanks! A host reviews your application; we'll "
-                                          "tell you the decision.")
+                messages.success(request, gettext("Thanks! A host reviews your application; we'll "
+                                          "tell you the decision."))
                 return redirect(organisation)
     else:
         form = ApplyForm()
@@ -84,7 +85,7 @@ def apply(request):
 def review(request):
     """Applications waiting for a host. Template ``partners/review.html``."""
     permissions.require(permissions.can_review_partners(request.user),
-                        "Partner applications are for the host team.")
+                        gettext("Partner applications are for the host team."))
     return render(request, "partners/review.html", {"applications": selectors.applications(),
                                                     "offers": offer_services.pending_offers()})
 
@@ -94,10 +95,10 @@ def review(request):
 def decide(request, slug):
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_review_partners(request.user),
-                        "Only a host verifies partner organisations.")
+                        gettext("Only a host verifies partner organisations."))
     form = DecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose verify or decline.")
+        messages.error(request, gettext("Choose verify or decline."))
         return redirect("partners:review")
     verify = form.cleaned_data["decision"] == "verify"
     try:
@@ -106,8 +107,10 @@ def decide(request, slug):
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect("partners:review")
-    messages.success(request, f"{organisation.name} is verified." if verify else
-                     f"{organisation.name} is declined; its admins are told why.")
+    messages.success(request, (gettext("%(name)s is verified.") % {"name": organisation.name})
+                     if verify else
+                     (gettext("%(name)s is declined; its admins are told why.")
+                      % {"name": organisation.name}))
     return redirect("partners:review")
 
 
@@ -131,7 +134,7 @@ def organisation(request, slug):
 def edit(request, slug):
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_manage_organisation(request.user, organisation),
-                        "Only this organisation's admins edit its page.")
+                        gettext("Only this organisation's admins edit its page."))
     if request.method == "POST":
         form = OrganisationFields(request.POST, request.FILES)
         if form.is_valid():
@@ -141,7 +144,7 @@ def edit(request, slug):
                                        website=data["homepage"], links=data["links"],
                                        logo=data.get("logo"),
                                        remove_logo=data.get("logo") is False)
-            messages.success(request, "Your partner page is saved.")
+            messages.success(request, gettext("Your partner page is saved."))
             return redirect(organisation)
     else:
         form = OrganisationFields(initial={
@@ -157,7 +160,7 @@ def people(request, slug):
     """The organisation's people and invitations; admins invite by email."""
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_manage_organisation(request.user, organisation),
-                        "Only this organisation's admins manage its people.")
+                        gettext("Only this organisation's admins manage its people."))
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +169,8 @@ def people(request, slug):
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(request, (gettext("Invitation sent to %(email)s.")
+                                       % {"email": form.cleaned_data["email"]}))
             return redirect("partners:people", slug=organisation.slug)
     return render(request, "partners/people.html", {
         "organisation": organisation, "form": form,
@@ -189,9 +193,10 @@ def person_remove(request, slug, username):
             return redirect("partners:people", slug=organisation.slug)
         return redirect(organisation)
     if leaving:
-        messages.success(request, f"You left {organisation.name}.")
+        messages.success(request, (gettext("You left %(name)s.") % {"name": organisation.name}))
         return redirect("partners:organisations")
-    messages.success(request, f"{member.name} no longer represents {organisation.name}.")
+    messages.success(request, (gettext("%(name)s no longer represents %(name2)s.")
+                               % {"name": member.name, "name2": organisation.name}))
     if permissions.can_manage_organisation(request.user, organisation):
         return redirect("partners:people", slug=organisation.slug)
     return redirect(organisation)
@@ -208,7 +213,8 @@ def person_admin(request, slug, username):
     except ValidationError as error:
         messages.error(request, _refused(error))
     else:
-        messages.success(request, f"{member.name} is an admin of {organisation.name}.")
+        messages.success(request, (gettext("%(name)s is an admin of %(name2)s.")
+                                   % {"name": member.name, "name2": organisation.name}))
     return redirect("partners:people", slug=organisation.slug)
 
 
@@ -230,8 +236,8 @@ def invitation(request, token):
         except services.InvalidInvitation as error:
             return render(request, "partners/invitation_invalid.html",
                           {"reason": str(error)}, status=400)
-        messages.success(request, f"Welcome to {invitation.organisation.name}: you can "
-                                  "publish for it now.")
+        messages.success(request, (gettext("Welcome to %(name)s: you can publish for it now.")
+                                   % {"name": invitation.organisation.name}))
         return redirect(invitation.organisation)
     return render(request, "partners/invitation.html", {"invitation": invitation,
                                                         "mismatch": mismatch})
@@ -252,8 +258,8 @@ def coauthor(request, pk):
         except ValidationError as error:
             messages.info(request, _refused(error))
         else:
-            messages.success(request, "Thank you: your name is on it." if accept else
-                             "Declined: your name stays off it.")
+            messages.success(request, gettext("Thank you: your name is on it.") if accept else
+                             gettext("Declined: your name stays off it."))
         return redirect(invited.post.thread)
     return render(request, "partners/coauthor.html", {"invited": invited})
 
@@ -267,7 +273,7 @@ def publish(request, slug):
         messages.error(request, services.UNVERIFIED)
         return redirect(organisation)
     permissions.require(permissions.can_publish_partner(request.user, organisation),
-                        "Only this organisation's people publish for it.")
+                        gettext("Only this organisation's people publish for it."))
     if request.method == "POST":
         form = PublishForm(request.POST, author=request.user)
         if not preview_into(request, form) and form.is_valid():
@@ -281,9 +287,10 @@ def publish(request, slug):
                 return redirect(done.url or organisation)
             if not done.error:
                 thread = done.made.thread
-                messages.success(request, "Published. It waits for a host's approval first."
+                messages.success(request,
+                                 gettext("Published. It waits for a host's approval first.")
                                  if thread.is_hidden else
-                                 "Published: members can reply and vote now.")
+                                 gettext("Published: members can reply and vote now."))
                 return redirect(thread)
         draft = None
     else:
@@ -303,7 +310,7 @@ def insights(request, slug):
     """Reach and conversation of the organisation's content. ``partners/insights.html``."""
     organisation = _organisation_or_404(request, slug)
     permissions.require(permissions.can_view_partner_insights(request.user, organisation),
-                        "Insights are for this organisation's people and the hosts.")
+                        gettext("Insights are for this organisation's people and the hosts."))
     return render(request, "partners/insights.html", {
         "organisation": organisation, **selectors.insights(organisation=organisation)})
 
@@ -328,8 +335,9 @@ def offers(request, slug):
             form.add_error(None, error)
         else:
             messages.success(request, offer_services.HELD if offer.approved_at is None
-                             else f"The offer on {offer.product.name} is saved: it shows on "
-                                  "the product's page while it runs.")
+                             else (gettext("The offer on %(name)s is saved: it shows on the "
+                                           "product's page while it runs.")
+                                   % {"name": offer.product.name}))
             return redirect("partners:offers", slug=organisation.slug)
     listed = (Offer.objects.filter(organisation=organisation).select_related("product")
               .order_by("-ends_at", "-pk")[:100])
@@ -344,7 +352,7 @@ def offers(request, slug):
 def offer_approve(request, pk):
     offer = get_object_or_404(Offer, pk=pk)
     offer_services.offer_approve(actor=request.user, offer=offer)
-    messages.success(request, f"Approved: {offer.title}.")
+    messages.success(request, (gettext("Approved: %(title)s.") % {"title": offer.title}))
     return redirect("partners:review")
 
 
@@ -370,7 +378,7 @@ def offer_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, offer_services.HELD if edited.approved_at is None
-                             else f"Saved: {edited.title}.")
+                             else (gettext("Saved: %(title)s.") % {"title": edited.title}))
             return redirect("partners:offers", slug=offer.organisation.slug)
     return render(request, "partners/offer_form.html", {"offer": offer, "form": form},
                   status=form_status(form))
@@ -389,8 +397,10 @@ def offer_withdraw(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Back on the product's page: {offer.title}." if restore
-                         else f"Withdrawn: {offer.title} no longer shows on the product's page.")
+        messages.success(request, (gettext("Back on the product's page: %(title)s.")
+                                   % {"title": offer.title}) if restore
+                         else (gettext("Withdrawn: %(title)s no longer shows on the product's "
+                                       "page.") % {"title": offer.title}))
         if not restore:
             request.session["offer_undo"] = offer.pk
     return redirect("partners:offers", slug=offer.organisation.slug)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PurposeConfig(AppConfig):
@@ -73,5 +74,6 @@ def _register_initiative_links():
     from . import selectors
 
     links.register(links.LinkKind(
-        name="project", label="Purpose projects", choices=selectors.initiative_link_choices,
+        name="project", label=gettext_lazy("Purpose projects"),
+        choices=selectors.initiative_link_choices,
         threads=selectors.initiative_link_threads))

@@ -6,6 +6,7 @@ recorded by ``purpose.services`` with each kind's ``record``. Project ids are in
 (the row's columns are for threads and posts).
 """
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from community.engine.events import Addressed, Payload, declare, optional
 
@@ -34,7 +35,7 @@ class Notice(models.TextChoices):
     """The notification shared purpose's events make (``Notification.kind``); it reads as
     the sentence the service wrote, and is emailed."""
 
-    PROJECT = "project", "News from a project you follow"
+    PROJECT = "project", gettext_lazy("News from a project you follow")
 
 
 PROJECT = Notice.PROJECT

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 
 def _image_path(folder: str, filename: str) -> str:
@@ -50,11 +51,11 @@ class PurposeRevision(models.Model):
 
 class Project(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        OPEN = "open", "Open"
-        BUILDING = "building", "Building"
-        DONE = "done", "Done"
-        ARCHIVED = "archived", "Archived"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        OPEN = "open", gettext_lazy("Open")
+        BUILDING = "building", gettext_lazy("Building")
+        DONE = "done", gettext_lazy("Done")
+        ARCHIVED = "archived", gettext_lazy("Archived")
 
     # Where a project may go from each status (staff approve: proposed -> open).
     TRANSITIONS = {
@@ -79,7 +80,8 @@ class Project(models.Model):
                                      on_delete=models.SET_NULL, related_name="projects")
     space = models.ForeignKey("community.Space", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="projects",
-                              help_text="Where the project's discussions are started.")
+                              help_text=gettext_lazy(
+                                  "Where the project's discussions are started."))
     voting_closes_at = models.DateTimeField(null=True, blank=True)
     member_count = models.PositiveIntegerField(default=0)
     contribution_count = models.PositiveIntegerField(default=0)
@@ -142,8 +144,8 @@ class StatusChange(models.Model):
 
 class ProjectMember(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        CONTRIBUTOR = "contributor", "Contributor"
+        LEAD = "lead", gettext_lazy("Lead")
+        CONTRIBUTOR = "contributor", gettext_lazy("Contributor")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -182,9 +184,9 @@ class Need(models.Model):
     """Something the project wants: a skill, a tool or material, and how many."""
 
     class Kind(models.TextChoices):
-        SKILL = "skill", "Skill"
-        TOOL = "tool", "Tool"
-        MATERIAL = "material", "Material"
+        SKILL = "skill", gettext_lazy("Skill")
+        TOOL = "tool", gettext_lazy("Tool")
+        MATERIAL = "material", gettext_lazy("Material")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -259,8 +261,8 @@ class ProjectThread(models.Model):
 
 class Contribution(models.Model):
     class Kind(models.TextChoices):
-        IDEA = "idea", "Idea"
-        DESIGN = "design", "Design"
+        IDEA = "idea", gettext_lazy("Idea")
+        DESIGN = "design", gettext_lazy("Design")
         HOWTO = "howto", "How-to"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE,

@@ -8,6 +8,7 @@ project's page and the partner's page show it at once. :data:`PROVIDER` is regis
 """
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from community import moment_ties, permissions
 from community.services.moments import HOST_REFUSAL
@@ -34,7 +35,7 @@ def tie_of(moment) -> moment_ties.Tie | None:
     if tie is None:
         return None
     project = tie.project
-    return moment_ties.Tie(key="project", pk=project.pk, words="Part of the project",
+    return moment_ties.Tie(key="project", pk=project.pk, words=gettext("Part of the project"),
                            name=project.title, url=project.get_absolute_url())
 
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy
 
 from community import permissions
 from community.selectors.paging import Slice, page_slice
@@ -29,7 +30,8 @@ MOMENTS_SHOWN = 12
 
 class Sort:
     ACTIVITY, NEWEST, PEOPLE = "activity", "newest", "people"
-    CHOICES = [(ACTIVITY, "Recent activity"), (NEWEST, "Newest"), (PEOPLE, "Most people")]
+    CHOICES = [(ACTIVITY, gettext_lazy("Recent activity")), (NEWEST, gettext_lazy("Newest")),
+            (PEOPLE, gettext_lazy("Most people"))]
     ORDER = {ACTIVITY: ("-last_activity_at", "-id"), NEWEST: ("-created_at", "-id"),
              PEOPLE: ("-member_count", "-last_activity_at", "-id")}
 

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from community import permissions
 from community.content import limits
@@ -42,8 +44,8 @@ def _render(text: str, author, previous: str = "") -> str:
     one the spam check would hold is refused with a message instead."""
     checked = limits.content_check(author, text, previous=previous)
     if checked.held:
-        raise ValidationError("Your text contains words the hosts review before they are "
-                              "published; please reword it.", code="held")
+        raise ValidationError(gettext("Your text contains words the hosts review before they are "
+                              "published; please reword it."), code="held")
     return checked.rendered.html
 
 
@@ -67,7 +69,7 @@ def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **f
 
 # Purpose page ------------------------------------------------------------------------
 
-ONLY_HOSTS_EDIT_PURPOSE = "Only the host team edits the shared purpose."
+ONLY_HOSTS_EDIT_PURPOSE = gettext_lazy("Only the host team edits the shared purpose.")
 
 
 def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> PurposeRevision:
@@ -128,7 +130,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
 def project_edit(*, actor, project: Project, title: str, goal: str, description: str,
                  cover=None, remove_cover: bool = False, space: Space | None = None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts edit it.")
+                        gettext("Only the project's leads and the hosts edit it."))
     description_html = _render(description, actor, project.description)
     renamed = title.strip() != project.title
     project.title, project.goal = title.strip(), goal.strip()
@@ -159,18 +161,21 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
         if project.status == Status.PROPOSED and to_status == Status.OPEN:
             permissions.require(
                 project.proposed_by_id != getattr(actor, "pk", None),
-                "You cannot approve your own proposal: a host decides.")
+                gettext("You cannot approve your own proposal: a host decides."))
             permissions.require(permissions.can_approve_project(actor, project),
-                                "Only a host can approve a proposed project.")
+                                gettext("Only a host can approve a proposed project."))
         else:
             permissions.require(permissions.can_manage_project(actor, project),
-                                "Only the project's leads and the hosts change its status.")
+                                gettext("Only the project's leads and the hosts change its "
+                                        "status."))
         if to_status not in Project.TRANSITIONS.get(project.status, ()):
             raise ValidationError(
-                f"A {project.get_status_display().lower()} project cannot become "
-                f"{Status(to_status).label.lower() if to_status in Status.values else to_status}.")
+                gettext("A %(status)s project cannot become %(to_status)s.") % {
+                    "status": project.get_status_display().lower(),
+                    "to_status": (Status(to_status).label.lower() if to_status in Status.values
+                                  else to_status)})
         if project.status == Status.PROPOSED and not permissions.is_staff_host(actor):
-            raise ValidationError("A proposal waits for a host's decision.")
+            raise ValidationError(gettext("A proposal waits for a host's decision."))
         before = project.status
         project.status = to_status
         project.last_activity_at = timezone.now()
@@ -179,9 +184,11 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
         StatusChange.objects.create(project=project, from_status=before, to_status=to_status,
                                     by=actor, note=note.strip()[:300])
         label = Status(to_status).label.lower()
-        message = (f"“{project.title}” was approved and is open: join in"
+        message = ((gettext("“%(title)s” was approved and is open: join in")
+                    % {"title": project.title})
                    if before == Status.PROPOSED and to_status == Status.OPEN
-                   else f"“{project.title}” is now {label}")
+                   else (gettext("“%(title)s” is now %(label)s") % {"title": project.title,
+                                                                    "label": label}))
         _event(events.ProjectStatus, actor=actor, project=project, notify=_followers(project),
                message=message, to_status=to_status, from_status=before)
 
@@ -189,8 +196,8 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
 def project_join(*, user, project: Project) -> bool:
     """Join as a contributor (and follow). False if already in."""
     permissions.require(permissions.can_join_project(user, project),
-                        f"This project is {project.get_status_display().lower()}: "
-                        "it takes no new people."
+                        (gettext("This project is %(status)s: it takes no new people.")
+                         % {"status": project.get_status_display().lower()})
                         if permissions.can_take_part(user) else permissions.why_not(user))
     with transaction.atomic():
         _, created = ProjectMember.objects.get_or_create(project=project, user=user)
@@ -209,8 +216,8 @@ def project_leave(*, user, project: Project) -> bool:
             return False
         if membership.role == ProjectMember.Role.LEAD and not ProjectMember.objects.filter(
                 project=project, role=ProjectMember.Role.LEAD).exclude(user=user).exists():
-            raise ValidationError("You are the only lead: make someone else a lead before "
-                                  "you leave.")
+            raise ValidationError(gettext("You are the only lead: make someone else a lead before "
+                                  "you leave."))
         membership.delete()
         _touch(project, member_count=-1)
         _event(events.ProjectLeft, actor=user, project=project)
@@ -224,18 +231,20 @@ def project_follow_set(*, user, project: Project, follow: bool) -> None:
 
 def project_role_set(*, actor, project: Project, member, role: str) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts give roles.")
+                        gettext("Only the project's leads and the hosts give roles."))
     if role not in ProjectMember.Role.values:
-        raise ValidationError("Choose lead or contributor.")
+        raise ValidationError(gettext("Choose lead or contributor."))
     with transaction.atomic():
         membership = (ProjectMember.objects.select_for_update()
                       .filter(project=project, user=member).first())
         if membership is None:
-            raise ValidationError(f"{member.name} has not joined this project.")
+            raise ValidationError(gettext("%(name)s has not joined this project.")
+                                  % {"name": member.name})
         if role == ProjectMember.Role.CONTRIBUTOR and membership.role == ProjectMember.Role.LEAD \
                 and not ProjectMember.objects.filter(project=project, role="lead").exclude(
                     pk=membership.pk).exists():
-            raise ValidationError("A project needs a lead: make someone else a lead first.")
+            raise ValidationError(
+                gettext("A project needs a lead: make someone else a lead first."))
         membership.role = role
         membership.save(update_fields=["role"])
         _event(events.ProjectEdited, actor=actor, project=project, subject_user=member,
@@ -246,21 +255,22 @@ def project_role_set(*, actor, project: Project, member, role: str) -> None:
 
 def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> Need:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts list what it needs.")
+                        gettext("Only the project's leads and the hosts list what it needs."))
     try:
         with transaction.atomic():
             need = Need.objects.create(project=project, kind=kind, name=name.strip(),
                                        wanted=wanted)
             _event(events.ProjectEdited, actor=actor, project=project, what="needs")
     except IntegrityError:
-        raise ValidationError(f"“{name.strip()}” is already on the list.") from None
+        raise ValidationError(gettext("“%(name)s” is already on the list.")
+                              % {"name": name.strip()}) from None
     _touch(project)
     return need
 
 
 def need_remove(*, actor, need: Need) -> None:
     permissions.require(permissions.can_manage_project(actor, need.project),
-                        "Only the project's leads and the hosts edit the needs list.")
+                        gettext("Only the project's leads and the hosts edit the needs list."))
     with transaction.atomic():
         need.delete()
         _event(events.ProjectEdited, actor=actor, project=need.project, what="needs")
@@ -271,11 +281,11 @@ def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
     still missing, and only while the project is open or building."""
     project = need.project
     if permissions.can_take_part(user) and not project.is_active:
-        raise ValidationError(f"This project is {project.get_status_display().lower()}: "
-                              "it takes no more pledges.")
+        raise ValidationError(gettext("This project is %(status)s: it takes no more pledges.")
+                              % {"status": project.get_status_display().lower()})
     permissions.require(permissions.can_pledge(user, project), permissions.why_not(user))
     if quantity < 1:
-        raise ValidationError("Pledge at least one.")
+        raise ValidationError(gettext("Pledge at least one."))
     with transaction.atomic():
         need = Need.objects.select_for_update().get(pk=need.pk)
         mine = Pledge.objects.filter(need=need, user=user).first()
@@ -283,8 +293,9 @@ def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
         room = need.wanted - need.pledged + before
         if quantity > room:
             raise ValidationError(
-                f"Only {room} still missing for “{need.name}”." if room > 0
-                else f"“{need.name}” is covered already: thank you!")
+                (gettext("Only %(room)s still missing for “%(name)s”.") % {"room": room,
+                        "name": need.name}) if room > 0
+                else (gettext("“%(name)s” is covered already: thank you!") % {"name": need.name}))
         if mine is None:
             mine = Pledge.objects.create(need=need, user=user, quantity=quantity,
                                          note=note.strip())
@@ -314,13 +325,14 @@ def pledge_withdraw(*, user, need: Need) -> bool:
 def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
     """A dated update on the timeline; every follower is notified."""
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads and the hosts post updates.")
+                        gettext("Only the project's leads and the hosts post updates."))
     with transaction.atomic():
         update = ProjectUpdate.objects.create(project=project, author=actor, body=body.strip(),
                                               body_html=_render(body, actor))
         _touch(project)
         _event(events.ProjectUpdate, actor=actor, project=project, notify=_followers(project),
-               message=f"{actor.name} posted an update on “{project.title}”",
+               message=(gettext("%(name)s posted an update on “%(title)s”") % {"name": actor.name,
+                       "title": project.title}),
                update=update.pk)
         community_drafts.draft_discard(member=actor, place=drafts.update_place(project))
     return update
@@ -331,7 +343,7 @@ def discussion_start(*, author, project: Project, title: str, body: str):
     permissions.require(permissions.can_take_part(author), permissions.why_not(author))
     space = project.space or Space.objects.order_by("position", "pk").first()
     if space is None:
-        raise ValidationError("There is no space to hold the discussion yet.")
+        raise ValidationError(gettext("There is no space to hold the discussion yet."))
     with transaction.atomic():
         thread = conversations.thread_create(author=author, space=space, kind="discussion",
                                               title=title, body=body,
@@ -345,11 +357,11 @@ def discussion_start(*, author, project: Project, title: str, body: str):
 
 def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
-                        "Only the project's leads set the closing date.")
+                        gettext("Only the project's leads set the closing date."))
     if project.contributions.filter(is_winner=True).exists():
-        raise ValidationError("Winners are confirmed: this vote is over.")
+        raise ValidationError(gettext("Winners are confirmed: this vote is over."))
     if closes_at is not None and closes_at <= timezone.now():
-        raise ValidationError("Choose a closing date in the future.")
+        raise ValidationError(gettext("Choose a closing date in the future."))
     with transaction.atomic():
         project.voting_closes_at = closes_at
         project.save(update_fields=["voting_closes_at"])
@@ -400,7 +412,7 @@ def contribution_edit(*, actor, contribution: Contribution, title: str, body: st
             contribution)):
         raise ValidationError(frozen)
     permissions.require(permissions.can_edit_contribution(actor, contribution),
-                        "Only its author can edit this contribution.")
+                        gettext("Only its author can edit this contribution."))
     body_html = _render(body, actor, contribution.body) if body.strip() else ""
     contribution.title, contribution.body = title.strip(), body.strip()
     contribution.body_html = body_html
@@ -419,10 +431,11 @@ def _voting_check(contribution: Contribution) -> None:
     project = contribution.project
     if project.voting_closed():
         when = timezone.localtime(project.voting_closes_at)
-        raise ValidationError(f"Voting closed on {when:%d %B %Y at %H:%M}.")
+        raise ValidationError(gettext("Voting closed on %(day)s at %(time)s.") % {
+            "day": date_format(when, "d F Y"), "time": date_format(when, "H:i")})
     if not project.is_active:
-        raise ValidationError(f"This project is {project.get_status_display().lower()}: "
-                              "voting is over.")
+        raise ValidationError(gettext("This project is %(status)s: voting is over.")
+                              % {"status": project.get_status_display().lower()})
 
 
 def contribution_vote(*, voter, contribution: Contribution) -> None:
@@ -430,7 +443,7 @@ def contribution_vote(*, voter, contribution: Contribution) -> None:
     if not permissions.can_take_part(voter):
         permissions.require(False, permissions.why_not(voter))
     if contribution.author_id == voter.pk:
-        raise ValidationError("You cannot vote for your own contribution.")
+        raise ValidationError(gettext("You cannot vote for your own contribution."))
     _voting_check(contribution)
     try:
         with transaction.atomic():
@@ -441,7 +454,7 @@ def contribution_vote(*, voter, contribution: Contribution) -> None:
             _event(events.ContributionVoted, actor=voter, project=contribution.project,
                    subject_user=contribution.author, contribution=contribution.pk)
     except IntegrityError:
-        raise ValidationError("You have already voted for this contribution.") from None
+        raise ValidationError(gettext("You have already voted for this contribution.")) from None
 
 
 def contribution_unvote(*, voter, contribution: Contribution) -> bool:
@@ -461,19 +474,23 @@ def winner_confirm(*, actor, contribution: Contribution) -> None:
     """The vote picks, a host confirms: only a top-voted contribution (ties share the win),
     only once voting has closed."""
     permissions.require(permissions.can_confirm_winner(actor),
-                        "Only a host confirms the winners.")
+                        gettext("Only a host confirms the winners."))
     project = contribution.project
     if not project.voting_closed():
-        raise ValidationError("Voting is still open: set a closing date and wait for it.")
+        raise ValidationError(gettext("Voting is still open: set a closing date and wait for it."))
     with transaction.atomic():
         contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if contribution.is_winner:
-            raise ValidationError("This contribution is already confirmed as a winner.")
+            raise ValidationError(gettext("This contribution is already confirmed as a winner."))
         top = project.contributions.aggregate(top=Max("vote_count"))["top"] or 0
         if contribution.vote_count == 0 or contribution.vote_count < top:
             raise ValidationError(
-                f"The vote decides: this contribution has {contribution.vote_count} "
-                f"vote{'s' if contribution.vote_count != 1 else ''}, the most has {top}.")
+                ngettext("The vote decides: this contribution has %(vote_count)s vote, the most "
+                         "has %(top)s.",
+                         "The vote decides: this contribution has %(vote_count)s votes, the most "
+                         "has %(top)s.",
+                         contribution.vote_count) % {"vote_count": contribution.vote_count,
+                                                     "top": top})
         contribution.is_winner = True
         contribution.confirmed_by = actor
         contribution.confirmed_at = timezone.now()
@@ -483,4 +500,5 @@ def winner_confirm(*, actor, contribution: Contribution) -> None:
                                                     if contribution.author_id else set()))
         _event(events.ContributionWon, actor=actor, project=project,
                subject_user=contribution.author, contribution=contribution.pk, notify=notify,
-               message=f"“{contribution.title}” won the community vote on “{project.title}”")
+               message=(gettext("“%(title)s” won the community vote on “%(title2)s”")
+                        % {"title": contribution.title, "title2": project.title}))

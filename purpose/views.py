@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions, submissions
@@ -82,8 +83,9 @@ def purpose_edit(request):
             except ValidationError as error:  # the content check: the text stays
                 form.add_error(None, error)
             else:
-                messages.success(request, "The purpose page is updated; the earlier version "
-                                          "is kept in its history.")
+                messages.success(request, gettext("The purpose page is updated; the earlier "
+                                                  "version "
+                                          "is kept in its history."))
                 return redirect("purpose:purpose")
     else:
         form = PurposeForm(initial={"statement": current.statement, "story": current.story}
@@ -107,7 +109,7 @@ def purpose_history(request):
 def purpose_restore(request, pk):
     revision = get_object_or_404(PurposeRevision, pk=pk)
     services.purpose_restore(editor=request.user, revision=revision)
-    messages.success(request, "That version is the purpose page again.")
+    messages.success(request, gettext("That version is the purpose page again."))
     return redirect("purpose:purpose")
 
 
@@ -143,14 +145,14 @@ def project_propose(request):
                 description=data["description"], cover=data.get("cover"),
                 space=data.get("space")))
             if done.repeat:
-                messages.info(request, "That project was already proposed.")
+                messages.info(request, gettext("That project was already proposed."))
                 return redirect(done.url or "purpose:projects")
             if not done.error:  # refused by the content check: the text stays
                 project = done.made
-                messages.success(request, "Your project is open: invite people to join."
+                messages.success(request, gettext("Your project is open: invite people to join.")
                                  if project.status == Project.Status.OPEN else
-                                 "Thanks! Your proposal waits for a host's approval; we'll "
-                                 "tell you when it opens.")
+                                 gettext("Thanks! Your proposal waits for a host's approval; we'll "
+                                 "tell you when it opens."))
                 return redirect(project)
     else:
         form = ProjectForm()
@@ -205,7 +207,7 @@ def _render_project(request, project, *, status=200, **forms):
 def project_edit(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts edit it.")
+                        gettext("Only the project's leads and the hosts edit it."))
     if request.method == "POST":
         form = ProjectForm(request.POST, request.FILES)
         if not preview_into(request, form) and form.is_valid():
@@ -219,7 +221,7 @@ def project_edit(request, slug):
             except ValidationError as error:  # the content check: the text stays
                 form.add_error(None, error)
             else:
-                messages.success(request, "Project saved.")
+                messages.success(request, gettext("Project saved."))
                 return redirect(project)
     else:
         form = ProjectForm(initial={"title": project.title, "goal": project.goal,
@@ -235,7 +237,7 @@ def project_status(request, slug):
     project = _project_or_404(request, slug)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status the project can move to.")
+        messages.error(request, gettext("Choose a status the project can move to."))
         return redirect(project)
     try:
         services.project_status_set(actor=request.user, project=project,
@@ -245,7 +247,8 @@ def project_status(request, slug):
         messages.error(request, _refused(error))
         return redirect(project)
     project.refresh_from_db(fields=["status"])
-    messages.success(request, f"The project is {project.get_status_display().lower()}.")
+    messages.success(request, (gettext("The project is %(status)s.")
+                               % {"status": project.get_status_display().lower()}))
     return redirect(project)
 
 
@@ -254,10 +257,10 @@ def project_status(request, slug):
 def project_join(request, slug):
     project = _project_or_404(request, slug)
     if services.project_join(user=request.user, project=project):
-        messages.success(request, "You joined the project. Pledge what you can bring, or "
-                                  "share an idea.")
+        messages.success(request, gettext("You joined the project. Pledge what you can bring, or "
+                                  "share an idea."))
     else:
-        messages.info(request, "You are already in this project.")
+        messages.info(request, gettext("You are already in this project."))
     return redirect(project)
 
 
@@ -270,8 +273,8 @@ def project_leave(request, slug):
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect(project)
-    messages.success(request, "You left the project." if left else
-                     "You were not in this project.")
+    messages.success(request, gettext("You left the project.") if left else
+                     gettext("You were not in this project."))
     return redirect(project)
 
 
@@ -281,8 +284,8 @@ def project_follow(request, slug):
     project = _project_or_404(request, slug)
     follow = request.POST.get("follow") != "0"
     services.project_follow_set(user=request.user, project=project, follow=follow)
-    messages.success(request, "You follow this project's updates." if follow else
-                     "You no longer follow this project.")
+    messages.success(request, gettext("You follow this project's updates.") if follow else
+                     gettext("You no longer follow this project."))
     return redirect(project)
 
 
@@ -293,9 +296,9 @@ def project_role(request, slug, username):
     member = get_object_or_404(User, username=username)
     form = RoleForm(request.POST)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts give roles.")
+                        gettext("Only the project's leads and the hosts give roles."))
     if not form.is_valid():
-        messages.error(request, "Choose lead or contributor.")
+        messages.error(request, gettext("Choose lead or contributor."))
         return redirect(project)
     try:
         services.project_role_set(actor=request.user, project=project, member=member,
@@ -303,7 +306,8 @@ def project_role(request, slug, username):
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect(project)
-    messages.success(request, f"{member.name} is now a {form.cleaned_data['role']}.")
+    messages.success(request, (gettext("%(name)s is now a %(role)s.")
+                               % {"name": member.name, "role": form.cleaned_data["role"]}))
     return redirect(project)
 
 
@@ -312,7 +316,7 @@ def project_role(request, slug, username):
 def need_add(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts list what it needs.")
+                        gettext("Only the project's leads and the hosts list what it needs."))
     form = NeedForm(request.POST)
     if form.is_valid():
         try:
@@ -320,7 +324,7 @@ def need_add(request, slug):
         except ValidationError as error:
             form.add_error("name", error)
         else:
-            messages.success(request, "Added to the needs list.")
+            messages.success(request, gettext("Added to the needs list."))
             return redirect(f"{project.get_absolute_url()}#needs")
     return _render_project(request, project, need_form=form, status=400)
 
@@ -331,7 +335,7 @@ def need_remove(request, slug, pk):
     project = _project_or_404(request, slug)
     need = get_object_or_404(Need, pk=pk, project=project)
     services.need_remove(actor=request.user, need=need)
-    messages.success(request, f"“{need.name}” is off the list.")
+    messages.success(request, (gettext("“%(name)s” is off the list.") % {"name": need.name}))
     return redirect(f"{project.get_absolute_url()}#needs")
 
 
@@ -342,19 +346,20 @@ def need_pledge(request, slug, pk):
     need = get_object_or_404(Need.objects.select_related("project"), pk=pk, project=project)
     if request.POST.get("withdraw"):
         services.pledge_withdraw(user=request.user, need=need)
-        messages.success(request, "Your pledge is withdrawn.")
+        messages.success(request, gettext("Your pledge is withdrawn."))
         return redirect(f"{project.get_absolute_url()}#needs")
     form = PledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Pledge a number from 1 upwards.")
+        messages.error(request, gettext("Pledge a number from 1 upwards."))
         return redirect(f"{project.get_absolute_url()}#needs")
     try:
         services.pledge_set(user=request.user, need=need, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, _refused(error))
     else:
-        messages.success(request, f"Thank you! You pledged {form.cleaned_data['quantity']} × "
-                                  f"{need.name}.")
+        messages.success(request, (gettext("Thank you! You pledged %(quantity)s × %(name)s.")
+                                   % {"quantity": form.cleaned_data["quantity"],
+                                      "name": need.name}))
     return redirect(f"{project.get_absolute_url()}#needs")
 
 
@@ -363,7 +368,7 @@ def need_pledge(request, slug, pk):
 def project_update(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads and the hosts post updates.")
+                        gettext("Only the project's leads and the hosts post updates."))
     form = UpdateForm(request.POST)
     if preview_into(request, form):  # "Preview" without JavaScript: nothing is posted
         return _render_project(request, project, update_form=form)
@@ -376,7 +381,7 @@ def project_update(request, slug):
     if done.error:  # the content check: the text stays
         return _render_project(request, project, update_form=form, status=400)
     if not done.repeat:
-        messages.success(request, "Update posted; followers are notified.")
+        messages.success(request, gettext("Update posted; followers are notified."))
     return redirect(f"{project.get_absolute_url()}#updates")
 
 
@@ -406,7 +411,8 @@ def project_discuss(request, slug):
                 return redirect(done.url or project)
             if not done.error:
                 thread = done.made
-                messages.success(request, f"Your discussion is up, linked to “{project.title}”.")
+                messages.success(request, (gettext("Your discussion is up, linked to “%(title)s”.")
+                                           % {"title": project.title}))
                 return redirect(thread)
         draft = None
     else:
@@ -423,7 +429,7 @@ def project_discuss(request, slug):
 def project_voting(request, slug):
     project = _project_or_404(request, slug)
     permissions.require(permissions.can_manage_project(request.user, project),
-                        "Only the project's leads set the closing date.")
+                        gettext("Only the project's leads set the closing date."))
     form = VotingForm(request.POST)
     if not form.is_valid():
         return _render_project(request, project, voting_form=form, status=400)
@@ -433,8 +439,9 @@ def project_voting(request, slug):
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect(f"{project.get_absolute_url()}#contributions")
-    messages.success(request, "Voting closing date saved." if form.cleaned_data["closes_at"]
-                     else "Voting stays open with no closing date.")
+    messages.success(request, gettext("Voting closing date saved.")
+                     if form.cleaned_data["closes_at"]
+                     else gettext("Voting stays open with no closing date."))
     return redirect(f"{project.get_absolute_url()}#contributions")
 
 
@@ -479,8 +486,8 @@ def contribute(request, slug):
                 return redirect(done.url or project)
             if not done.error:  # refused by the content check: the text stays
                 contribution = done.made
-                messages.success(request, "Your contribution is in. The community can vote "
-                                          "on it now.")
+                messages.success(request, gettext("Your contribution is in. The community can vote "
+                                          "on it now."))
                 return redirect(contribution)
         draft = None
     else:
@@ -521,7 +528,7 @@ def contribution_edit(request, pk):
     if frozen:  # the vote is over: its votes were cast on this text
         raise PermissionDenied(frozen)
     permissions.require(permissions.can_edit_contribution(request.user, contribution),
-                        "Only its author can edit this contribution.")
+                        gettext("Only its author can edit this contribution."))
     if request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, editing=contribution)
         if not preview_into(request, form) and form.is_valid():
@@ -533,7 +540,7 @@ def contribution_edit(request, pk):
             except ValidationError as error:  # the text stays in the form
                 form.add_error(None, error)
             else:
-                messages.success(request, "Contribution saved.")
+                messages.success(request, gettext("Contribution saved."))
                 return redirect(contribution)
         draft = None
     else:
@@ -556,11 +563,12 @@ def contribution_vote(request, pk):
         if request.POST.get("withdraw"):
             withdrawn = services.contribution_unvote(voter=request.user,
                                                      contribution=contribution)
-            messages.success(request, "Your vote is withdrawn." if withdrawn else
-                             "You had not voted for this.")
+            messages.success(request, gettext("Your vote is withdrawn.") if withdrawn else
+                             gettext("You had not voted for this."))
         else:
             services.contribution_vote(voter=request.user, contribution=contribution)
-            messages.success(request, f"You voted for “{contribution.title}”.")
+            messages.success(request, (gettext("You voted for “%(title)s”.")
+                                       % {"title": contribution.title}))
     except ValidationError as error:
         messages.error(request, _refused(error))
     return redirect(contribution)
@@ -575,6 +583,6 @@ def contribution_confirm(request, pk):
     except ValidationError as error:
         messages.error(request, _refused(error))
         return redirect(contribution)
-    messages.success(request, f"“{contribution.title}” is confirmed as a winner and credited "
-                              "to its author.")
+    messages.success(request, (gettext("“%(title)s” is confirmed as a winner and credited to its "
+                                       "author.") % {"title": contribution.title}))
     return redirect(contribution.project)

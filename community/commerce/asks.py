@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core import signing
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext
 
 from community.models import Ownership
 
@@ -50,8 +51,9 @@ def why_asked(ownership: Ownership) -> str:
     """"You bought <product> on <date>" for a verified owner, "You said you own <product>"
     for one who declared it."""
     name = ownership.product.name
+    if ownership.is_verified and ownership.purchased_on:
+        return gettext("You bought %(name)s on %(day)s") % {
+            "name": name, "day": formats.date_format(ownership.purchased_on)}
     if ownership.is_verified:
-        when = (f" on {formats.date_format(ownership.purchased_on)}"
-                if ownership.purchased_on else "")
-        return f"You bought {name}{when}"
-    return f"You said you own {name}"
+        return gettext("You bought %(name)s") % {"name": name}
+    return gettext("You said you own %(name)s") % {"name": name}

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine import events
@@ -21,7 +22,7 @@ from community.models import PostImage, Product, ProductImage, Space, Tag, User
 from community.models.commerce import DESCRIPTION_MAX, NAME_MAX, SKU_MAX
 from community.services import media
 
-HOST_REFUSAL = "Only the host team adds and edits products."
+HOST_REFUSAL = gettext_lazy("Only the host team adds and edits products.")
 LINE_MAX = Product._meta.get_field("line").max_length
 URL_MAX = Product._meta.get_field("shop_url").max_length
 SLUG_MAX = Product._meta.get_field("slug").max_length
@@ -158,8 +159,8 @@ def product_image_add(*, host: User, product: Product, upload, alt_text: str = "
     names the feed's file the photo came from (the feed replaces only its own)."""
     permissions.require(permissions.can_edit_products(host), HOST_REFUSAL)
     if product.images.count() >= IMAGES_MAX:
-        raise ValidationError(f"A product shows at most {IMAGES_MAX} photos: remove one "
-                              "first.", code="too_many")
+        raise ValidationError((gettext("A product shows at most %(IMAGES_MAX)s photos: remove one "
+                                       "first.") % {"IMAGES_MAX": IMAGES_MAX}), code="too_many")
     image = media.image_upload(uploader=host, upload=upload,
                                alt_text=alt_text.strip() or product.name)
     try:

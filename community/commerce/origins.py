@@ -9,6 +9,7 @@ after it, so a listed origin is compared as a string.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 # A host name (letters, digits, hyphens, dots), an IPv4 address or a bracketed IPv6 one.
 _ORIGIN = re.compile(
@@ -25,12 +26,13 @@ def normalise(line: str) -> str:
     found = _ORIGIN.match(origin)
     if found is None:
         raise ValidationError(
-            "%(line)s is not an origin: write scheme://host or scheme://host:port (http or "
-            "https), with nothing after it, e.g. https://shop.example.com.",
+            gettext("%(line)s is not an origin: write scheme://host or scheme://host:port (http or "
+            "https), with nothing after it, e.g. https://shop.example.com."),
             params={"line": line.strip()[:100]}, code="origin")
     port = found["port"]
     if port is not None and not 0 < int(port) < 65536:
-        raise ValidationError("%(line)s has no such port.", params={"line": line.strip()[:100]},
+        raise ValidationError(gettext("%(line)s has no such port."),
+                              params={"line": line.strip()[:100]},
                               code="origin")
     if port == _DEFAULT_PORTS[found["scheme"]]:
         origin = origin.rsplit(":", 1)[0]

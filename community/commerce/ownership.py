@@ -20,6 +20,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine import events
@@ -45,7 +46,7 @@ def _answered_about(member_id: int, product: Product) -> list[int]:
 def ownership_declare(*, member: User, product: Product) -> Ownership:
     """The member says they own ``product``; owning it already (declared or verified)
     changes nothing."""
-    permissions.require(permissions.is_member(member), "Sign in to say you own a product.")
+    permissions.require(permissions.is_member(member), gettext("Sign in to say you own a product."))
     with transaction.atomic():
         ownership, created = Ownership.objects.get_or_create(
             member=member, product=product, defaults={"source": Source.DECLARED})
@@ -59,7 +60,7 @@ def ownership_remove(*, member: User, product: Product) -> bool:
     """The member no longer owns ``product`` (declared or verified); True when they did.
 
     A verified ownership removed is gone: a later purchase verifies it again."""
-    permissions.require(permissions.is_member(member), "Sign in to change what you own.")
+    permissions.require(permissions.is_member(member), gettext("Sign in to change what you own."))
     with transaction.atomic():
         found = (Ownership.objects.select_for_update()
                  .filter(member=member, product=product).first())

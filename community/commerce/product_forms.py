@@ -1,5 +1,6 @@
 """The host's product forms: a product's fields, its main product by SKU, a photo."""
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from community.content import tags as tag_names
 from community.forms import PhotoFieldsMixin
@@ -15,24 +16,27 @@ class ProductForm(forms.Form):
     arguments: ``parent`` a product, ``tag`` a tag, ``space`` a space or None."""
 
     sku = forms.CharField(label="SKU", max_length=SKU_MAX,
-                          help_text="The shop's code for it; it cannot change later.")
+                          help_text=gettext_lazy("The shop's code for it; it cannot change later."))
     name = forms.CharField(max_length=NAME_MAX)
-    line = forms.CharField(label="Brand line", required=False, max_length=catalogue.LINE_MAX,
-                           help_text="The range it belongs to, e.g. Summit.")
+    line = forms.CharField(label=gettext_lazy("Brand line"), required=False,
+                           max_length=catalogue.LINE_MAX,
+                           help_text=gettext_lazy("The range it belongs to, e.g. Summit."))
     description = forms.CharField(required=False, max_length=DESCRIPTION_MAX,
                                   widget=forms.Textarea(attrs={"rows": 6}))
-    shop_url = forms.CharField(label="Address on the shop", required=False,
+    shop_url = forms.CharField(label=gettext_lazy("Address on the shop"), required=False,
                                max_length=catalogue.URL_MAX,
                                widget=forms.URLInput(attrs={"placeholder": "https://"}))
     parent_sku = forms.CharField(
-        label="Accessory of (SKU)", required=False, max_length=SKU_MAX,
-        help_text="For an accessory: the SKU of its main product. Empty for a main product.")
+        label=gettext_lazy("Accessory of (SKU)"), required=False, max_length=SKU_MAX,
+        help_text=gettext_lazy("For an accessory: the SKU of its main product. Empty for a main "
+                               "product."))
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
                                    empty_label="(none)",
-                                   help_text="Where questions asked from its page go.")
+                                   help_text=gettext_lazy(
+                                       "Where questions asked from its page go."))
     tag = forms.CharField(required=False, max_length=tag_names.MAX_LENGTH,
-                          help_text="Questions with this tag are about the product.")
-    is_active = forms.BooleanField(label="On sale", required=False, initial=True)
+                          help_text=gettext_lazy("Questions with this tag are about the product."))
+    is_active = forms.BooleanField(label=gettext_lazy("On sale"), required=False, initial=True)
 
     def __init__(self, *args, product: Product | None = None, **kwargs):
         if product is not None:
@@ -54,7 +58,7 @@ class ProductForm(forms.Form):
             return None
         parent = Product.objects.filter(sku=sku).first()
         if parent is None:
-            raise forms.ValidationError(f"No product has the SKU {sku}.")
+            raise forms.ValidationError(gettext("No product has the SKU %(sku)s.") % {"sku": sku})
         if reason := catalogue.family_check(self.product, parent):
             raise forms.ValidationError(reason)
         return parent

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.content import limits
@@ -28,7 +29,7 @@ from community.models.collections import NOTE_MAX, RESTORE_FOR
 from community.services.conversations import follow_set
 
 AUTHOR_NOTICE_EVERY = timedelta(days=1)  # an author hears of their posts collected this often
-EDIT_REFUSAL = "Only the member who made this collection can change it."
+EDIT_REFUSAL = gettext_lazy("Only the member who made this collection can change it.")
 
 
 def _lock(collection: Collection) -> Collection:
@@ -87,7 +88,7 @@ def collection_restore(*, actor: User, collection: Collection) -> Collection:
     if collection.deleted_at is None:
         return collection
     if collection.deleted_at < timezone.now() - RESTORE_FOR:
-        raise ValidationError("This collection was deleted too long ago to restore.",
+        raise ValidationError(gettext("This collection was deleted too long ago to restore."),
                               code="too_old")
     with transaction.atomic():
         limits.lock_author(actor)
@@ -105,17 +106,17 @@ def _target(actor: User, *, thread: Thread | None, post: Post | None
     """What is collected, checked: a published thread or post that ``actor`` can read.
     An opening post stands for its thread."""
     if (thread is None) == (post is None):
-        raise ValidationError("Choose one thread or one post to add.", code="invalid")
+        raise ValidationError(gettext("Choose one thread or one post to add."), code="invalid")
     if post is not None:
         thread = post.thread
         if post.kind == Post.Kind.OPENING:
             post = None
         elif (post.is_deleted or post.status != Post.Status.PUBLISHED
               or not permissions.can_see_post(actor, post, thread)):
-            raise ValidationError("This post cannot be collected.", code="invalid")
+            raise ValidationError(gettext("This post cannot be collected."), code="invalid")
     if (thread.is_deleted or thread.is_hidden or thread.merged_into_id
             or not permissions.can_view_thread(actor, thread)):
-        raise ValidationError("This thread cannot be collected.", code="invalid")
+        raise ValidationError(gettext("This thread cannot be collected."), code="invalid")
     return (thread if post is None else None), post, (post.author if post else thread.author)
 
 
@@ -139,10 +140,11 @@ def collection_item_add(*, actor: User, collection: Collection, thread: Thread |
     with transaction.atomic():
         locked = _lock(collection)
         if locked.deleted_at is not None:
-            raise ValidationError("This collection was deleted.", code="invalid")
+            raise ValidationError(gettext("This collection was deleted."), code="invalid")
         target = {"thread": thread} if thread is not None else {"post": post}
         if locked.items.filter(**target).exists():
-            raise ValidationError(f"This is already in “{locked.title}”.", code="duplicate")
+            raise ValidationError((gettext("This is already in “%(title)s”.")
+                                   % {"title": locked.title}), code="duplicate")
         limits.collection_item_check(locked)
         if author is not None:
             # One addition at a time per author, so "once a day" holds under parallel adds.
@@ -179,7 +181,7 @@ def collection_item_move(*, actor: User, item: CollectionItem, direction: str) -
     """Swap ``item`` with its neighbour above (``up``) or below (``down``); False when it
     is already first or last."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move an item up or down.", code="invalid")
+        raise ValidationError(gettext("Move an item up or down."), code="invalid")
     collection = item.collection
     permissions.require(permissions.can_edit_collection(actor, collection), EDIT_REFUSAL)
     with transaction.atomic():
@@ -209,7 +211,7 @@ def collection_follow_set(*, user: User, collection: Collection, follow: bool) -
     """Follow (hear of what is added) or stop following someone else's collection."""
     if follow:
         permissions.require(permissions.can_follow_collection(user, collection),
-                            "You cannot follow this collection.")
+                            gettext("You cannot follow this collection."))
     return follow_set(user=user, model=CollectionFollow, follow=follow, what="collections",
                       target={"collection": collection},
                       recorded={"collection": collection.pk})
@@ -218,7 +220,7 @@ def collection_follow_set(*, user: User, collection: Collection, follow: bool) -
 def collection_feature_set(*, actor: User, collection: Collection, featured: bool) -> bool:
     """A host features a public collection (or stops); False when nothing changed."""
     permissions.require(permissions.can_feature_collection(actor, collection),
-                        "Only hosts feature collections, and only public ones.")
+                        gettext("Only hosts feature collections, and only public ones."))
     if featured == collection.is_featured:
         return False
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions, words
 from community.commerce import owners
@@ -37,7 +38,7 @@ from .users import ACCOUNT_CONTENT_HANDLERS
 
 MAX_TAGS = 5
 REMOVED_HTML = "<p><em>This post was removed by its author.</em></p>"
-DELETE_REFUSAL = "You can only delete your own posts."
+DELETE_REFUSAL = gettext_lazy("You can only delete your own posts.")
 
 
 def author_role_of(user) -> str:
@@ -118,7 +119,8 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
     it has one, and carries the product's tag."""
     if product is not None:
         if kind != Thread.Kind.QUESTION:
-            raise ValidationError("Only a question is asked about a product.", code="product")
+            raise ValidationError(gettext("Only a question is asked about a product."),
+                                  code="product")
         space = product.space or space
         if product.tag_id:
             tags = [product.tag.name, *tags]
@@ -197,7 +199,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
     if parent is not None and parent.thread_id != thread.pk:
         parent = None
     permissions.require(parent is None or permissions.can_see_post(author, parent, thread),
-                        "You cannot reply to that post: it was deleted or is not shown.")
+                        gettext("You cannot reply to that post: it was deleted or is not shown."))
     kind = Post.Kind.ANSWER if thread.is_question and parent is None else Post.Kind.REPLY
     now = created_at or timezone.now()
     live = created_at is None  # imports and the demo bring their own dates and no limits
@@ -257,11 +259,11 @@ def answer_accept(*, actor: UserModel, answer: Post) -> Thread:
     thread = answer.thread
     permissions.require(
         permissions.can_accept_answer(actor, thread),
-        "Only the person who asked, or a host, can accept an answer.",
+        gettext("Only the person who asked, or a host, can accept an answer."),
     )
     permissions.require(
         answer.kind == Post.Kind.ANSWER and not answer.is_deleted,
-        "Only an answer can be accepted.",
+        gettext("Only an answer can be accepted."),
     )
     with transaction.atomic():
         now = timezone.now()
@@ -278,7 +280,7 @@ def vote_cast(*, voter: UserModel, post: Post, kind: str) -> bool:
                         lambda: permissions.why_not_vote(voter, post))
     permissions.require(
         kind == Vote.Kind.LIKE or post.kind == Post.Kind.ANSWER,
-        "Only answers can be marked helpful.",
+        gettext("Only answers can be marked helpful."),
     )
     counter = "helpful_count" if kind == Vote.Kind.HELPFUL else "like_count"
     with transaction.atomic():
@@ -300,7 +302,7 @@ def answer_unaccept(*, actor: UserModel, thread: Thread, answer: Post | None = N
     repeated "Unaccept", a stale page, must not touch a later choice)."""
     permissions.require(
         permissions.can_accept_answer(actor, thread),
-        "Only the person who asked, or a host, can change the accepted answer.",
+        gettext("Only the person who asked, or a host, can change the accepted answer."),
     )
     if answer is not None and thread.accepted_answer_id != answer.pk:
         return thread
@@ -423,7 +425,8 @@ def follow_set(*, user: UserModel, model, follow: bool, what: str, target: dict,
                recorded: dict) -> bool:
     """Add or remove ``user``'s ``model`` row for ``target`` (a thread, a space, a project)
     and record ``Followed`` with ``recorded`` when it changed; True when it did."""
-    permissions.require(permissions.is_member(user), f"Sign in to follow {what}.")
+    permissions.require(permissions.is_member(user), (gettext("Sign in to follow %(what)s.")
+                                                      % {"what": what}))
     with transaction.atomic():
         if follow:
             changed = model.objects.get_or_create(user=user, **target)[1]

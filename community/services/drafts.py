@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from community import permissions
 from community.content.limits import BODY_MAX
@@ -31,7 +32,7 @@ from community.models import Draft, Post, Thread
 from community.models.drafts import DRAFT_DAYS, PLACE_MAX
 
 ID = r"[1-9][0-9]{0,18}"
-CANNOT_WRITE = "You cannot write here."
+CANNOT_WRITE = gettext_lazy("You cannot write here.")
 
 
 @dataclass(frozen=True)

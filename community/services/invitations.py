@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine import events
@@ -95,20 +96,20 @@ def invitation_resolve(token: str) -> Invitation:
         data = signing.loads(token, salt="community.invitation", max_age=max_age)
     except signing.SignatureExpired as exc:
         raise InvalidInvitation(
-            "This invitation has expired. Ask your friend to send you a new one."
+            gettext("This invitation has expired. Ask your friend to send you a new one.")
         ) from exc
     except signing.BadSignature as exc:
         raise InvalidInvitation(
-            "This invitation link is not valid. Check that you copied the whole link."
+            gettext("This invitation link is not valid. Check that you copied the whole link.")
         ) from exc
     invitation = (
         Invitation.objects.select_related("inviter").filter(pk=data.get("i")).first()
     )
     if invitation is None or invitation.inviter is None:
-        raise InvalidInvitation("This invitation no longer exists.")
+        raise InvalidInvitation(gettext("This invitation no longer exists."))
     if invitation.single_use and invitation.accepted_at is not None:
         raise InvalidInvitation(
-            "This invitation has already been used. You can still sign up without it."
+            gettext("This invitation has already been used. You can still sign up without it.")
         )
     return invitation
 

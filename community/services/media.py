@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 
 from community import permissions
@@ -28,8 +29,8 @@ from .users import ACCOUNT_CONTENT_HANDLERS
 log = logging.getLogger(__name__)
 
 ALT_MAX = 300
-ALT_REQUIRED = ("Describe the photo in a few words (its alt text), for people who "
-                "cannot see it.")
+ALT_REQUIRED = (gettext_lazy("Describe the photo in a few words (its alt text), for people who "
+                "cannot see it."))
 UPLOAD_KEY_RE = re.compile(rf"{rendering.UPLOAD_SCHEME}({rendering.UPLOAD_KEY})")
 
 
@@ -44,8 +45,8 @@ def _quota_check(user) -> None:
     most = settings.UPLOAD_IMAGES_PER_DAY
     if uploads_today(user) >= most:
         raise ValidationError(
-            f"You can add {most} photos a day and you have reached that. Try again "
-            "tomorrow: your text is kept here.", code="upload_quota")
+            (gettext("You can add %(most)s photos a day and you have reached that. Try again "
+                     "tomorrow: your text is kept here.") % {"most": most}), code="upload_quota")
 
 
 def _new_member_check(user) -> None:
@@ -89,10 +90,11 @@ def image_upload(*, uploader, upload, alt_text: str) -> PostImage:
     if not alt:
         raise ValidationError(ALT_REQUIRED, code="alt_required")
     if len(alt) > ALT_MAX:
-        raise ValidationError(f"Keep the description under {ALT_MAX} characters.",
+        raise ValidationError((gettext("Keep the description under %(ALT_MAX)s characters.")
+                               % {"ALT_MAX": ALT_MAX}),
                               code="alt_too_long")
     if not upload.size:
-        raise ValidationError("That file is empty.", code="empty")
+        raise ValidationError(gettext("That file is empty."), code="empty")
     _new_member_check(uploader)
     _quota_check(uploader)  # cheap, before decoding
     cleaned = clean_image(upload, max_side=max(settings.POST_IMAGE_SIZES))

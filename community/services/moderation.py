@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.content import limits, search_index
@@ -31,7 +33,7 @@ from . import conversations
 
 FLAG_WEIGHTS = {"staff": 3.0, "member": 2.0, "new_member": 1.0}
 DEFER_AFTER_DAYS = 90
-HOSTS_ONLY = "Only the host team can do that."
+HOSTS_ONLY = gettext_lazy("Only the host team can do that.")
 
 
 def log(action: str, *, actor=None, target=None, thread_id=None, post_id=None, reason="",
@@ -98,9 +100,9 @@ def flag_create(*, flagger: User, post: Post, reason: str, note: str = "") -> Fl
     permissions.require(permissions.can_flag(flagger, post),
                         permissions.why_not_flag(flagger, post))
     if reason not in Flag.Reason.values:
-        raise ValidationError("Choose why you are flagging this post.")
+        raise ValidationError(gettext("Choose why you are flagging this post."))
     if reason == Flag.Reason.OTHER and not note.strip():
-        raise ValidationError("Tell the hosts what is wrong with this post.")
+        raise ValidationError(gettext("Tell the hosts what is wrong with this post."))
     try:
         with transaction.atomic():
             flag = Flag.objects.create(post=post, flagger=flagger, reason=reason,
@@ -115,7 +117,7 @@ def flag_create(*, flagger: User, post: Post, reason: str, note: str = "") -> Fl
                                      subject_user=post.author_id, reason=reason,
                                      hidden=post.status == Post.Status.HIDDEN)
     except IntegrityError:
-        raise ValidationError("You already flagged this post; a host will look at it.") \
+        raise ValidationError(gettext("You already flagged this post; a host will look at it.")) \
             from None
     return flag
 
@@ -148,14 +150,15 @@ def review_approve(*, actor: User, post: Post) -> Post:
         if was_held:
             tell([post.author_id], Notification.Kind.MODERATED, actor=actor,
                  thread_id=post.thread_id, post_id=post.pk,
-                 message=f"A host approved your post in “{post.thread.title}”")
+                 message=(gettext("A host approved your post in “%(title)s”")
+                          % {"title": post.thread.title}))
     limits.promote_if_earned(post.author)
     return post
 
 
 def review_hide(*, actor: User, post: Post, reason: str = "") -> Post:
     _require_host(actor)
-    reason = reason.strip() or "It breaks the community guidelines."
+    reason = reason.strip() or gettext("It breaks the community guidelines.")
     with transaction.atomic():
         if post.status != Post.Status.HIDDEN:
             _status_set(post, Post.Status.HIDDEN, reason)
@@ -164,13 +167,14 @@ def review_hide(*, actor: User, post: Post, reason: str = "") -> Post:
             thread_id=post.thread_id, post_id=post.pk, reason=reason)
         tell([post.author_id], Notification.Kind.MODERATED, actor=actor,
              thread_id=post.thread_id, post_id=post.pk,
-             message=f"A host hid your post in “{post.thread.title}”: {reason}")
+             message=(gettext("A host hid your post in “%(title)s”: %(reason)s")
+                      % {"title": post.thread.title, "reason": reason}))
     return post
 
 
 def review_delete(*, actor: User, post: Post, reason: str = "") -> Post:
     _require_host(actor)
-    reason = reason.strip() or "It breaks the community guidelines."
+    reason = reason.strip() or gettext("It breaks the community guidelines.")
     with transaction.atomic():
         conversations.post_delete(actor=actor, post=post)
         Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
@@ -179,14 +183,15 @@ def review_delete(*, actor: User, post: Post, reason: str = "") -> Post:
             thread_id=post.thread_id, post_id=post.pk, reason=reason)
         tell([post.author_id], Notification.Kind.MODERATED, actor=actor,
              thread_id=post.thread_id, post_id=post.pk,
-             message=f"A host removed your post in “{post.thread.title}”: {reason}")
+             message=(gettext("A host removed your post in “%(title)s”: %(reason)s")
+                      % {"title": post.thread.title, "reason": reason}))
     return post
 
 
 def review_edit(*, actor: User, post: Post, body: str, reason: str = "") -> Post:
     """A host rewrites a post (a link removed, a phone number masked), visibly."""
     _require_host(actor)
-    permissions.require(not post.is_deleted, "A deleted post cannot be edited.")
+    permissions.require(not post.is_deleted, gettext("A deleted post cannot be edited."))
     if body == post.body:
         return post
     # The same check as every other write; the host's own standing decides the limits.
@@ -243,18 +248,19 @@ def defer_stale_flags(*, now=None, days: int = DEFER_AFTER_DAYS) -> int:
 def suspend(*, actor: User, user: User, reason: str, ends_at) -> Suspension:
     _require_host(actor)
     permissions.require(not permissions.is_staff_host(user),
-                        "Hosts and admins cannot be suspended here.")
+                        gettext("Hosts and admins cannot be suspended here."))
     if not reason.strip():
-        raise ValidationError("Give the member a reason: they will see it.")
+        raise ValidationError(gettext("Give the member a reason: they will see it."))
     if ends_at <= timezone.now():
-        raise ValidationError("The end of a suspension must be in the future.")
+        raise ValidationError(gettext("The end of a suspension must be in the future."))
     with transaction.atomic():
         suspension = Suspension.objects.create(user=user, reason=reason.strip()[:300],
                                                ends_at=ends_at, created_by=actor)
         log(ModerationLog.Action.SUSPEND, actor=actor, target=user, reason=reason,
             ends_at=ends_at.isoformat())
         tell([user.pk], Notification.Kind.MODERATED, actor=actor,
-             message=f"Your account is suspended until {ends_at:%d %B %Y}: {reason.strip()}")
+             message=gettext("Your account is suspended until %(day)s: %(reason)s")
+             % {"day": date_format(ends_at, "d F Y"), "reason": reason.strip()})
         events.MemberSuspended.record(actor=actor, subject_user=user,
                                       ends_at=ends_at.isoformat())
     return suspension
@@ -286,7 +292,7 @@ def thread_flag_set(*, actor: User, thread: Thread, field: str, value: bool) -> 
         "is_featured": (ModerationLog.Action.FEATURE, ModerationLog.Action.UNFEATURE),
     }
     if field not in actions:
-        raise ValidationError("Unknown thread tool.")
+        raise ValidationError(gettext("Unknown thread tool."))
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(**{field: value})
         setattr(thread, field, value)
@@ -299,7 +305,7 @@ def thread_flag_set(*, actor: User, thread: Thread, field: str, value: bool) -> 
 def thread_close(*, actor: User, thread: Thread, reason: str) -> Thread:
     _require_host(actor)
     if not reason.strip():
-        raise ValidationError("Say why the thread is closed: readers see it.")
+        raise ValidationError(gettext("Say why the thread is closed: readers see it."))
     with transaction.atomic():
         thread.closed_reason, thread.closed_at = reason.strip()[:200], timezone.now()
         thread.save(update_fields=["closed_reason", "closed_at"])
@@ -358,9 +364,9 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
     the old address sends readers on."""
     _require_host(actor)
     if source.pk == target.pk:
-        raise ValidationError("A thread cannot be merged into itself.")
+        raise ValidationError(gettext("A thread cannot be merged into itself."))
     if target.merged_into_id or target.is_deleted:
-        raise ValidationError("Merge into a thread that is still open to readers.")
+        raise ValidationError(gettext("Merge into a thread that is still open to readers."))
     with transaction.atomic():
         Thread.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).count()
         start = target.posts.aggregate(m=Max("position"))["m"] or 0
@@ -397,8 +403,9 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
         _thread_event(target, actor, "merge", threads=[source.pk, target.pk],
                       members=sorted({p.author_id for p in moved}))
         tell([source.author_id], Notification.Kind.MODERATED, actor=actor, thread_id=target.pk,
-             message=f"A host merged your thread “{source.title}” into “{target.title}”, "
-                     "where it is already being discussed")
+             message=(gettext("A host merged your thread “%(title)s” into “%(title2)s”, where it "
+                              "is already being discussed") % {"title": source.title,
+                                                               "title2": target.title}))
     return target
 
 
@@ -435,10 +442,10 @@ def introduce(*, actor: User, thread: Thread, member: User) -> bool:
     """Point a member who knows the topic at a question, so that a peer answers it."""
     _require_host(actor)
     permissions.require(thread.is_question and not thread.is_deleted,
-                        "Only open questions can be introduced.")
+                        gettext("Only open questions can be introduced."))
     if (member.pk == thread.author_id or permissions.is_staff_host(member)
             or not permissions.is_member(member)):
-        raise ValidationError("Introduce a member other than the asker and the host team.")
+        raise ValidationError(gettext("Introduce a member other than the asker and the host team."))
     with transaction.atomic():
         _, created = QuestionRoute.objects.get_or_create(thread=thread, member=member)
         tell([member.pk], Notification.Kind.INTRODUCED, actor=actor, thread_id=thread.pk,
@@ -454,9 +461,10 @@ def sessions_end(*, actor, member, request=None) -> int:
 
     from community.host import audit
 
-    permissions.require(permissions.can_moderate(actor), "Only hosts end members' sessions.")
+    permissions.require(permissions.can_moderate(actor),
+                        gettext("Only hosts end members' sessions."))
     permissions.require(permissions.can_end_sessions(actor, member),
-                        "Only an admin ends the sessions of a host or an admin.")
+                        gettext("Only an admin ends the sessions of a host or an admin."))
     sessions = list(UserSession.objects.filter(user=member))
     for session in sessions:
         session.end()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community import moment_ties, permissions
 from community.content import limits
@@ -21,7 +22,7 @@ from community.models import Moment, MomentEntry, PostImage, Space, Thread, User
 
 from . import conversations, media
 
-HOST_REFUSAL = "Only the host team starts, changes and closes moments."
+HOST_REFUSAL = gettext_lazy("Only the host team starts, changes and closes moments.")
 
 
 def _opening_body(brief: str, cover: PostImage | None) -> str:
@@ -37,7 +38,8 @@ def moment_create(*, host: User, space: Space, title: str, brief: str, opens_at,
     title, brief = title.strip(), brief.strip()
     limits.moment_check(title=title, brief=brief, opens_at=opens_at, closes_at=closes_at)
     if answer not in Moment.Answer.values:
-        raise ValidationError("Choose the kind of answer the moment asks for.", code="answer")
+        raise ValidationError(gettext("Choose the kind of answer the moment asks for."),
+                              code="answer")
     cover = (media.image_upload(uploader=host, upload=cover_upload, alt_text=cover_alt)
              if cover_upload else None)
     with transaction.atomic():
@@ -62,7 +64,8 @@ def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at,
     title, brief = title.strip(), brief.strip()
     limits.moment_check(title=title, brief=brief, opens_at=opens_at, closes_at=closes_at)
     if answer not in Moment.Answer.values:
-        raise ValidationError("Choose the kind of answer the moment asks for.", code="answer")
+        raise ValidationError(gettext("Choose the kind of answer the moment asks for."),
+                              code="answer")
     with transaction.atomic():
         thread = moment.thread
         if brief != moment.brief:  # any host may change the team's brief: the same check
@@ -83,7 +86,7 @@ def moment_edit(*, host: User, moment: Moment, title: str, brief: str, opens_at,
     return moment
 
 
-TIE_REFUSAL = "Choose a project or a partner from the list."
+TIE_REFUSAL = gettext_lazy("Choose a project or a partner from the list.")
 
 
 def moment_tie_set(*, host: User, moment: Moment, tie: str) -> bool:
@@ -163,7 +166,7 @@ def entry_feature_set(*, host: User, entry: MomentEntry, featured: bool) -> bool
         return False
     post = entry.post
     if featured and (post.is_deleted or post.status != post.Status.PUBLISHED):
-        raise ValidationError("Only a published entry can be featured.", code="not_shown")
+        raise ValidationError(gettext("Only a published entry can be featured."), code="not_shown")
     with transaction.atomic():
         entry.featured_at = timezone.now() if featured else None
         entry.featured_by = host if featured else None

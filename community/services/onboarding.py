@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine import events
@@ -40,7 +41,7 @@ def welcome_finish(*, member: User, spaces: Iterable[Space], tags: Iterable[Tag]
     ``tags``: what the member unticked is unfollowed, a tag the page did not show is left
     as it was. Keep their introduction as their bio when given, and mark the welcome
     done."""
-    permissions.require(permissions.is_member(member), "Sign in to finish your welcome.")
+    permissions.require(permissions.is_member(member), gettext("Sign in to finish your welcome."))
     spaces, tags = set(spaces), set(tags)
     with transaction.atomic():
         followed = set(SpaceFollow.objects.filter(user=member).values_list("space_id",
@@ -66,6 +67,6 @@ def welcome_finish(*, member: User, spaces: Iterable[Space], tags: Iterable[Tag]
 
 def welcome_skip(*, member: User) -> bool:
     """The member skips the welcome: it is not offered again. False when it was done."""
-    permissions.require(permissions.is_member(member), "Sign in to skip your welcome.")
+    permissions.require(permissions.is_member(member), gettext("Sign in to skip your welcome."))
     with transaction.atomic():
         return _mark_done(member=member, outcome=SKIPPED)

@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from community import emails, permissions
 from community.engine import events, notice_settings
@@ -85,7 +85,7 @@ def language_set(*, actor: User, language: str) -> bool:
     """Save the language ``actor`` reads the site in (one of ``settings.LANGUAGES``; ""
     follows the browser); False when it was already theirs."""
     if language and language not in dict(settings.LANGUAGES):
-        raise ValidationError(_("Choose one of the site's languages."))
+        raise ValidationError(gettext("Choose one of the site's languages."))
     if not actor.is_authenticated or actor.language == language:
         return False
     with transaction.atomic():
@@ -100,7 +100,7 @@ def answer_order_set(*, actor: User, order: str) -> bool:
     that was already their order. Only their own pages change, under bodies kept by order,
     so the event makes nothing shared stale."""
     if order not in User.AnswerOrder.values:
-        raise ValidationError("Choose most helpful, oldest first or newest first.")
+        raise ValidationError(gettext("Choose most helpful, oldest first or newest first."))
     if not actor.is_authenticated or actor.answer_order == order:
         return False
     with transaction.atomic():
@@ -125,9 +125,10 @@ def notice_settings_save(*, actor: User, rows: dict | None = None,
     rows, fields = rows or {}, fields or {}
     unknown = sorted(set(rows) - {row.key for row in notice_settings.rows()})
     if unknown or set(fields) - set(NOTICE_FIELDS):
-        raise ValidationError(f"No such notification setting: {', '.join(unknown or fields)}.")
+        raise ValidationError(gettext("No such notification setting: %(names)s.")
+                              % {"names": ", ".join(unknown or fields)})
     if "digest" in fields and fields["digest"] not in User.Digest.values:
-        raise ValidationError("Choose no digest, daily or weekly.")
+        raise ValidationError(gettext("Choose no digest, daily or weekly."))
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         stored = dict(user.notice_settings or {})
@@ -167,7 +168,7 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
     invitations they sent and members they invited keep their history without a link to them.
     """
     permissions.require(
-        permissions.can_delete_account(user), "This account cannot be deleted here."
+        permissions.can_delete_account(user), gettext("This account cannot be deleted here.")
     )
     from community.models import Post
 
@@ -214,11 +215,12 @@ def email_taken(email: str) -> bool:
 
 def claim_link_send(*, actor: User, member: User, email: str) -> None:
     """A host sends the person behind an imported account a link to claim it."""
-    permissions.require(permissions.can_moderate(actor), "Only the host team sends claim links.")
+    permissions.require(permissions.can_moderate(actor), gettext("Only the host team sends claim "
+                                                                 "links."))
     if not member.is_unclaimed:
-        raise ValidationError("This account is already claimed.")
+        raise ValidationError(gettext("This account is already claimed."))
     if email_taken(email):
-        raise ValidationError("Another account uses this email address.")
+        raise ValidationError(gettext("Another account uses this email address."))
     url = emails.absolute(reverse("account_claim", args=[claim_token(member, email)]))
     emails.send_templated(to=email, template="claim", context={
         "member": member, "claim_url": url, "max_age_days": CLAIM_MAX_AGE_DAYS,
@@ -230,9 +232,9 @@ def claim_complete(*, member: User, email: str, password: str) -> User:
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         if not member.is_unclaimed:
-            raise ValidationError("This account is already claimed: log in instead.")
+            raise ValidationError(gettext("This account is already claimed: log in instead."))
         if email_taken(email):
-            raise ValidationError("Another account uses this email address.")
+            raise ValidationError(gettext("Another account uses this email address."))
         member.email, member.is_unclaimed = email, False
         # A name brought from the earlier community that would pass for the host team's
         # (a host's, "... team") is not kept: the handle shows until they choose one.

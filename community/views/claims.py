@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from community import permissions
@@ -18,7 +19,7 @@ from community.services import users as user_services
 def claim_link(request, username):
     """A host sends the claim link of an imported account. Template ``claim_link.html``."""
     permissions.require(permissions.can_moderate(request.user),
-                        "Only the host team sends claim links.")
+                        gettext("Only the host team sends claim links."))
     member = get_object_or_404(User, username=username, is_unclaimed=True, is_active=True)
     form = ClaimLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -28,7 +29,8 @@ def claim_link(request, username):
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(request, f"The claim link for {member.name} is on its way.")
+            messages.success(request, (gettext("The claim link for %(name)s is on its way.")
+                                       % {"name": member.name}))
             return redirect(member.get_absolute_url())
     return render(request, "community/claim_link.html", {"member": member, "form": form},
                   status=400 if form.is_bound else 200)
@@ -50,7 +52,8 @@ def account_claim(request, token):
             form.add_error(None, error)
         else:
             login(request, member, backend="community.identity.adapters.MemberModelBackend")
-            messages.success(request, "Welcome back! Your account and its history are yours.")
+            messages.success(request, gettext("Welcome back! Your account and its history are "
+                                              "yours."))
             return redirect(member.get_absolute_url())
     return render(request, "community/account_claim.html", {
         "member": member, "email": email, "form": form,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -117,9 +118,10 @@ def collection_create(request):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"Collection made, with {_describe(target)}.")
+                messages.success(request, (gettext("Collection made, with %(target)s.")
+                                           % {"target": _describe(target)}))
                 return redirect(collection)
-        messages.success(request, "Your collection is made.")
+        messages.success(request, gettext("Your collection is made."))
         return redirect(collection)
     return render(request, "community/collection_form.html", context)
 
@@ -145,7 +147,7 @@ def collection_edit(request, pk):
             form.add_error(None, error)
             return render(request, "community/collection_form.html", context,
                           status=refusal_status(error))
-        messages.success(request, "Your collection is saved.")
+        messages.success(request, gettext("Your collection is saved."))
         return redirect(collection)
     return render(request, "community/collection_form.html", context)
 
@@ -160,8 +162,9 @@ def collection_delete(request, pk):
                         services.EDIT_REFUSAL)
     if request.method == "POST":
         services.collection_delete(actor=request.user, collection=collection)
-        messages.success(request, f"“{collection.title}” is deleted. Changed your mind? "
-                                  "Restore it below for the next 30 days.")
+        messages.success(request, (gettext("“%(title)s” is deleted. Changed your mind? Restore it "
+                                           "below for the next 30 days.")
+                                   % {"title": collection.title}))
         return redirect("collection_mine")
     return render(request, "community/collection_delete.html", {"collection": collection})
 
@@ -175,7 +178,7 @@ def collection_restore(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("collection_mine")
-    messages.success(request, f"“{collection.title}” is back.")
+    messages.success(request, (gettext("“%(title)s” is back.") % {"title": collection.title}))
     return redirect(collection)
 
 
@@ -209,7 +212,7 @@ def collection_add(request):
             form.add_error(None, error)
             return render(request, "community/collection_add.html", context,
                           status=refusal_status(error))
-        messages.success(request, f"Added to “{collection.title}”.")
+        messages.success(request, (gettext("Added to “%(title)s”.") % {"title": collection.title}))
         return redirect(back)
     return render(request, "community/collection_add.html", context)
 
@@ -219,7 +222,7 @@ def collection_add(request):
 def collection_item_remove(request, pk):
     item = _item_or_404(request, pk)
     services.collection_item_remove(actor=request.user, item=item)
-    messages.success(request, "Removed from the collection.")
+    messages.success(request, gettext("Removed from the collection."))
     return redirect(item.collection)
 
 
@@ -248,8 +251,8 @@ def collection_follow(request, pk):
             "collection": collection, "following": follow,
             "follower_count": collection.follows.count(),
         })
-    messages.success(request, "You follow this collection: you will hear of what is added."
-                     if follow else "You no longer follow this collection.")
+    messages.success(request, gettext("You follow this collection: you will hear of what is added.")
+                     if follow else gettext("You no longer follow this collection."))
     return redirect(collection)
 
 
@@ -260,6 +263,6 @@ def collection_feature(request, pk):
     featured = request.POST.get("featured") != "0"
     services.collection_feature_set(actor=request.user, collection=collection,
                                     featured=featured)
-    messages.success(request, "Featured: it leads the collections page." if featured
-                     else "No longer featured.")
+    messages.success(request, gettext("Featured: it leads the collections page.") if featured
+                     else gettext("No longer featured."))
     return redirect(collection)

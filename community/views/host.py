@@ -4,6 +4,7 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from community import pages, permissions
@@ -21,9 +22,10 @@ BAR_W, BAR_ROW, BAR_H, BAR_MAX = 320, 46, 16, 220
 DOMINATED_PAGE_SIZE = 30
 
 
-def _require_host(request, what="Host tools are"):
+def _require_host(request, what=None):
     permissions.require(permissions.can_use_host_tools(request.user),
-                        f"{what} for the host team.")
+                        gettext("%(what)s for the host team.")
+                        % {"what": what or gettext("Host tools are")})
 
 
 def chart(points: list[dict], key: str) -> dict:
@@ -101,7 +103,7 @@ def dashboard(request):
     An invalid period shows the form with its errors and no figures, never another
     period's figures. Each headline figure is compared with the period of the same length
     just before (:func:`community.host.dashboard.changes`): a fixed six queries more."""
-    _require_host(request, "The community-health dashboard is")
+    _require_host(request, gettext("The community-health dashboard is"))
     form = HealthPeriodForm(request.GET or None)
     period = form.period()
     context = {"form": form, "period": period, "all_time": HealthPeriodForm.ALL_TIME,
@@ -156,7 +158,7 @@ def _dashboard_figures(period) -> dict:
 @require_GET
 def dashboard_csv(request):
     """The dashboard's figures, per-space ratios and trend as a CSV file."""
-    _require_host(request, "The community-health figures are")
+    _require_host(request, gettext("The community-health figures are"))
     form = HealthPeriodForm(request.GET or None)
     period = form.period()
     if period is None:
@@ -199,7 +201,7 @@ def _csv_safe(text: str) -> str:
 def dominated_threads(request):
     """The brand-dominated threads the dashboard counts, for its period, newest first.
     Template ``community/host_dominated.html``."""
-    _require_host(request, "The community-health dashboard is")
+    _require_host(request, gettext("The community-health dashboard is"))
     form = HealthPeriodForm(request.GET or None)
     # An invalid period is named in an error above the list, which then shows the default
     # period and says which in its first sentence.
@@ -218,7 +220,7 @@ def dominated_threads(request):
 @require_GET
 def advocates(request):
     """Members ranked by help given to other members. Template ``community/advocates.html``."""
-    _require_host(request, "The advocates page is")
+    _require_host(request, gettext("The advocates page is"))
     page = advocate_selectors.advocates_page(page=page_number(request.GET.get("page")))
     return render(request, "community/advocates.html", {
         "page": page, "helper_top": advocate_selectors.HELPER_TOP,

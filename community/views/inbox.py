@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,8 +62,9 @@ def notifications_read_all(request):
     count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} "
-                              "as read.")
+    messages.success(request, (ngettext("Marked %(count)s notification as read.",
+                                        "Marked %(count)s notifications as read.",
+                                        count) % {"count": count}))
     return redirect("notifications")
 
 
@@ -79,7 +81,7 @@ def notification_settings(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your notification settings are saved.")
+            messages.success(request, gettext("Your notification settings are saved."))
             return redirect("notification_settings")
     return render(request, "community/notification_settings.html", {"form": form})
 

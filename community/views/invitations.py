@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from community import permissions
@@ -28,7 +29,7 @@ def invite(request):
                         permissions.why_not(request.user))
     if request.method == "POST" and "personal_link" in request.POST:
         invitation_link_get(inviter=request.user)  # a GET never creates it
-        messages.success(request, "Your personal link is ready to share.")
+        messages.success(request, gettext("Your personal link is ready to share."))
         return redirect("invite")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -43,11 +44,13 @@ def invite(request):
         else:
             if result.sent:
                 count = len(result.sent)
-                messages.success(request, f"Invitation{'s' if count != 1 else ''} sent to "
-                                          f"{count} address{'es' if count != 1 else ''}.")
+                messages.success(request, ngettext(
+                    "Invitation sent to %(count)s address.",
+                    "Invitations sent to %(count)s addresses.", count) % {"count": count})
             if result.already_invited:
                 messages.info(
-                    request, f"Already invited recently: {', '.join(result.already_invited)}."
+                    request, (gettext("Already invited recently: %(emails)s.")
+                              % {"emails": ", ".join(result.already_invited)})
                 )
             return redirect("invite")
     link = Invitation.objects.filter(inviter=request.user, kind=Invitation.Kind.LINK).first()
@@ -72,7 +75,7 @@ def invite_accept(request, token):
     except InvalidInvitation as exc:
         return render(request, "community/invite_invalid.html", {"reason": str(exc)}, status=400)
     if request.user.is_authenticated:
-        messages.info(request, "You are already a member; welcome back.")
+        messages.info(request, gettext("You are already a member; welcome back."))
         return redirect("home")
     request.session[INVITATION_SESSION_KEY] = invitation.pk
     return render(request, "community/invite_accept.html", {"invitation": invitation})

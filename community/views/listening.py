@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from community import permissions
@@ -14,11 +15,14 @@ from community.host.listening import selectors, sentiment, services
 from community.models import PostSignal, User
 from community.selectors.feeds import page_number
 
-DONE = {"answered": "Marked answered", "dismissed": "Set aside", "reopen": "Back in the queue"}
+DONE = {"answered": gettext_lazy("Marked answered"), "dismissed": gettext_lazy("Set aside"),
+        "reopen": gettext_lazy("Back in the queue")}
 
 
 def _require_host(request, what: str) -> None:
-    permissions.require(permissions.can_listen(request.user), f"{what} for the host team.")
+    permissions.require(permissions.can_listen(request.user),
+                                                               (gettext("%(what)s for the host "
+                                                                       "team.") % {"what": what}))
 
 
 @login_required
@@ -26,7 +30,7 @@ def _require_host(request, what: str) -> None:
 def listening_map(request):
     """Members who spoke of the brand: help given against how they speak of it, as a chart
     and as a table. Template ``community/listening_map.html``."""
-    _require_host(request, "Listening is")
+    _require_host(request, gettext("Listening is"))
     return render(request, "community/listening_map.html", {
         "map": selectors.advocates_map(), "counts": selectors.touch_counts(),
         "bands": sentiment.BANDS, "brand_negative": sentiment.BRAND_NEGATIVE,
@@ -38,7 +42,7 @@ def listening_map(request):
 def listening_member(request, username):
     """The threads behind a member's dot: their posts about the brand, newest first.
     Template ``community/listening_member.html``."""
-    _require_host(request, "Listening is")
+    _require_host(request, gettext("Listening is"))
     member = get_object_or_404(User, username=username)
     page = selectors.member_brand_posts(member=member, page=page_number(request.GET.get("page")))
     return render(request, "community/listening_member.html", {"member": member, "page": page})
@@ -51,7 +55,7 @@ def listening_touch(request):
     ``?show=answered`` or ``dismissed``: the ones decided, to undo. ``?done=<post>`` says
     what was just decided with an Undo button (the page without JavaScript). Template
     ``community/listening_touch.html``."""
-    _require_host(request, "The human-touch queue is")
+    _require_host(request, gettext("The human-touch queue is"))
     show = request.GET.get("show", "open")
     if show not in selectors.SHOWS:
         show = "open"
@@ -72,7 +76,7 @@ def listening_touch(request):
 def touch_decide(request, pk, decision):
     """Answered, Dismiss, or Undo (``reopen``); htmx swaps the item for the outcome and its
     Undo button, otherwise back to the queue, which says the same."""
-    _require_host(request, "The human-touch queue is")
+    _require_host(request, gettext("The human-touch queue is"))
     if decision not in services.DECISIONS:
         raise Http404("No such decision.")
     try:
@@ -86,7 +90,8 @@ def touch_decide(request, pk, decision):
         template = ("community/_touch_item.html" if decision == "reopen"
                     else "community/_touch_done.html")
         return render(request, template, {"signal": signal, "outcome": DONE[decision]})
-    messages.success(request, f"{DONE[decision]}: “{signal.thread.title}”.")
+    messages.success(request, gettext("%(outcome)s: “%(title)s”.") % {
+        "outcome": DONE[decision], "title": signal.thread.title})
     show = request.POST.get("show", "open")
     url = reverse("listening_touch")
     if decision == "reopen":
@@ -111,13 +116,13 @@ def _week(value: str) -> datetime.date | None:
 def listening_digest(request):
     """The weekly "what members care about" digest for a week (``?week=YYYY-MM-DD``, any
     day of it; the last full week by default). Template ``community/listening_digest.html``."""
-    _require_host(request, "The listening digest is")
+    _require_host(request, gettext("The listening digest is"))
     error = ""
     week = selectors.last_full_week()
     if request.GET.get("week"):
         chosen = _week(request.GET["week"][:10])
         if chosen is None:
-            error = "Give the week as a date, for example 2026-11-23."
+            error = gettext("Give the week as a date, for example 2026-11-23.")
         else:
             week = chosen
     found = selectors.digest(week)

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions
@@ -36,7 +38,7 @@ QUEUE_PAGE = 20
 
 def _host(request):
     permissions.require(permissions.can_moderate(request.user),
-                        "Moderation is for the host team.")
+                        gettext("Moderation is for the host team."))
 
 
 def _post(pk) -> Post:
@@ -65,8 +67,9 @@ def post_flag(request, pk):
         except ValidationError as error:
             messages.info(request, _error_text(error))
         else:
-            messages.success(request, "Thank you. A host will review the post; we'll tell you "
-                                      "what they decide.")
+            messages.success(request, gettext("Thank you. A host will review the post; we'll tell "
+                                              "you "
+                                      "what they decide."))
         return redirect(post.get_absolute_url())
     return render(request, "community/flag.html", {"post": post, "form": form},
                   status=400 if form.is_bound else 200)
@@ -134,7 +137,7 @@ def review_edit(request, pk):
             form.add_error(None, error)
             return render(request, "community/staff_edit.html", {"post": post, "form": form},
                           status=refusal_status(error))
-        messages.success(request, "The post is edited; it shows “edited by staff”.")
+        messages.success(request, gettext("The post is edited; it shows “edited by staff”."))
         return redirect(post.get_absolute_url())
     return render(request, "community/staff_edit.html", {"post": post, "form": form},
                   status=400 if form.is_bound else 200)
@@ -147,13 +150,14 @@ def member_suspend(request, username):
     _host(request)
     member = get_object_or_404(User, username=username, is_active=True)
     permissions.require(not permissions.is_staff_host(member),
-                        "Hosts and admins cannot be suspended here.")
+                        gettext("Hosts and admins cannot be suspended here."))
     form = SuspendForm(request.POST or None, initial={"reason": request.GET.get("reason", "")})
     if request.method == "POST" and form.is_valid():
         ends_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
         moderation.suspend(actor=request.user, user=member, reason=form.cleaned_data["reason"],
                            ends_at=ends_at)
-        messages.success(request, f"{member.name} is suspended until {ends_at:%d %B %Y}.")
+        messages.success(request, gettext("%(name)s is suspended until %(day)s.") % {
+            "name": member.name, "day": date_format(ends_at, "d F Y")})
         return redirect(reverse("review_queue"))
     return render(request, "community/suspend.html", {
         "member": member, "form": form, "current": member.active_suspension,
@@ -166,9 +170,10 @@ def member_unsuspend(request, username):
     _host(request)
     member = get_object_or_404(User, username=username)
     if moderation.unsuspend(actor=request.user, user=member):
-        messages.success(request, f"{member.name} can take part again.")
+        messages.success(request, (gettext("%(name)s can take part again.")
+                                   % {"name": member.name}))
     else:
-        messages.info(request, f"{member.name} was not suspended.")
+        messages.info(request, (gettext("%(name)s was not suspended.") % {"name": member.name}))
     return redirect(member.get_absolute_url())
 
 
@@ -179,8 +184,11 @@ def member_sessions_end(request, username):
     _host(request)
     member = get_object_or_404(User, username=username)
     ended = moderation.sessions_end(actor=request.user, member=member, request=request)
-    messages.success(request, f"Ended {ended} session{'s' if ended != 1 else ''} of "
-                              f"{member.name}: they must sign in again.")
+    messages.success(request, (ngettext("Ended %(ended)s session of %(name)s: they must sign in "
+                                        "again.",
+                                        "Ended %(ended)s sessions of %(name)s: they must sign in "
+                                        "again.",
+                                        ended) % {"ended": ended, "name": member.name}))
     return redirect(member.get_absolute_url())
 
 
@@ -217,12 +225,12 @@ def _tools_page(request, thread, *, close=None, move=None, merge=None, tags=None
 
 
 TOGGLES = {
-    "pin": ("is_pinned", True, "Pinned to the top of its space."),
+    "pin": ("is_pinned", True, gettext_lazy("Pinned to the top of its space.")),
     "unpin": ("is_pinned", False, "Unpinned."),
-    "lock": ("is_locked", True, "Locked: no new replies."),
+    "lock": ("is_locked", True, gettext_lazy("Locked: no new replies.")),
     "unlock": ("is_locked", False, "Unlocked."),
-    "feature": ("is_featured", True, "Featured on the home page."),
-    "unfeature": ("is_featured", False, "No longer featured."),
+    "feature": ("is_featured", True, gettext_lazy("Featured on the home page.")),
+    "unfeature": ("is_featured", False, gettext_lazy("No longer featured.")),
 }
 
 
@@ -236,27 +244,27 @@ def thread_tool(request, pk, tool):
         moderation.thread_flag_set(actor=request.user, thread=thread, field=field, value=value)
     elif tool == "reopen":
         moderation.thread_reopen(actor=request.user, thread=thread)
-        done = "Reopened: members can reply again."
+        done = gettext("Reopened: members can reply again.")
     elif tool == "close":
         form = CloseForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, close=form, status=400)
         moderation.thread_close(actor=request.user, thread=thread,
                                 reason=form.cleaned_data["reason"])
-        done = "Closed. Readers see why."
+        done = gettext("Closed. Readers see why.")
     elif tool == "move":
         form = MoveForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, move=form, status=400)
         moderation.thread_move(actor=request.user, thread=thread, space=form.cleaned_data["space"])
-        done = f"Moved to {form.cleaned_data['space'].name}."
+        done = (gettext("Moved to %(name)s.") % {"name": form.cleaned_data['space'].name})
     elif tool == "tags":
         form = TagsForm(request.POST)
         if not form.is_valid():
             return _tools_page(request, thread, tags=form, status=400)
         moderation.thread_tags_set(actor=request.user, thread=thread,
                                    names=form.cleaned_data["tags"])
-        done = "Tags saved."
+        done = gettext("Tags saved.")
     elif tool == "merge":
         form = MergeForm(request.POST)
         if form.is_valid():
@@ -266,7 +274,8 @@ def thread_tool(request, pk, tool):
             except ValidationError as error:
                 form.add_error("target", error)
             else:
-                messages.success(request, f"Merged into “{target.title}”.")
+                messages.success(request, (gettext("Merged into “%(title)s”.")
+                                           % {"title": target.title}))
                 return redirect(target)
         return _tools_page(request, thread, merge=form, status=400)
     elif tool == "introduce":
@@ -280,7 +289,7 @@ def thread_tool(request, pk, tool):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect(reverse("thread_tools", args=[thread.pk]))
-        done = f"{member.name} is invited to answer."
+        done = (gettext("%(name)s is invited to answer.") % {"name": member.name})
     else:
         raise Http404("No such tool.")
     messages.success(request, done)
@@ -305,8 +314,8 @@ def welcome_member(request, pk):
     _host(request)
     member = get_object_or_404(User, pk=pk, is_active=True)
     sent = moderation.welcome(actor=request.user, member=member)
-    text = (f"Welcome sent to {member.name}." if sent
-            else f"{member.name} was already welcomed.")
+    text = ((gettext("Welcome sent to %(name)s.") % {"name": member.name}) if sent
+            else (gettext("%(name)s was already welcomed.") % {"name": member.name}))
     if request.htmx:
         return render(request, "community/_welcome_done.html", {"member": member, "text": text})
     messages.success(request, text)

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import moment_ties, pages, permissions
@@ -131,10 +132,11 @@ def moment_enter(request, pk):
             status = refusal_status(error)
         else:
             if entry.post.status == entry.post.Status.PUBLISHED:
-                messages.success(request, "Thank you: your entry is in the gallery.")
+                messages.success(request, gettext("Thank you: your entry is in the gallery."))
             else:
-                messages.info(request, "Thank you: your entry waits for a host to approve it "
-                                       "and then shows in the gallery.")
+                messages.info(request, gettext("Thank you: your entry waits for a host to approve "
+                                               "it "
+                                       "and then shows in the gallery."))
             return redirect(f"{moment.get_absolute_url()}#gallery")
     return render(request, "community/moment_detail.html",
                   _detail_context(request, moment, form=form), status=status)
@@ -163,7 +165,7 @@ def moment_create(request):
             form.add_error(None, error)
             return render(request, "community/moment_form.html", {"form": form},
                           status=refusal_status(error))
-        messages.success(request, "Your moment is started.")
+        messages.success(request, gettext("Your moment is started."))
         return redirect(moment)
     return render(request, "community/moment_form.html", {"form": form},
                   status=400 if form.is_bound else 200)
@@ -189,7 +191,7 @@ def moment_edit(request, pk):
             form.add_error(None, error)
             return render(request, "community/moment_form.html", context,
                           status=refusal_status(error))
-        messages.success(request, "The moment is saved.")
+        messages.success(request, gettext("The moment is saved."))
         return redirect(moment)
     return render(request, "community/moment_form.html", context,
                   status=400 if form.is_bound else 200)
@@ -200,8 +202,8 @@ def moment_edit(request, pk):
 def moment_close(request, pk):
     moment = _moment_or_404(request, pk)
     closed = services.moment_close(host=request.user, moment=moment)
-    messages.success(request, "The moment is closed: it takes no more entries."
-                     if closed else "The moment was closed already.")
+    messages.success(request, gettext("The moment is closed: it takes no more entries.")
+                     if closed else gettext("The moment was closed already."))
     return redirect(moment)
 
 
@@ -219,9 +221,10 @@ def entry_feature(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Featured: it shows on the home page and the moment's page, "
-                                  "with credit to its author." if featured
-                         else "No longer featured.")
+        messages.success(request, gettext("Featured: it shows on the home page and the moment's "
+                                          "page, "
+                                  "with credit to its author.") if featured
+                         else gettext("No longer featured."))
     return redirect(f"{entry.moment.get_absolute_url()}#entry-{entry.pk}")
 
 
@@ -230,5 +233,5 @@ def entry_feature(request, pk):
 def moment_reach(request):
     """Each moment's reach, for hosts. Template ``community/moment_reach.html``."""
     permissions.require(permissions.can_use_host_tools(request.user),
-                        "Only the host team can see this page.")
+                        gettext("Only the host team can see this page."))
     return render(request, "community/moment_reach.html", {"rows": selectors.reach()})

@@ -6,6 +6,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +33,7 @@ def product_own(request, slug):
     own = request.POST.get("own") != "0"
     if own:
         permissions.require(product.is_active or ownership.ownership_of(
-            request.user, product) is not None, "This product is no longer on sale.")
+            request.user, product) is not None, gettext("This product is no longer on sale."))
         ownership.ownership_declare(member=request.user, product=product)
     else:
         ownership.ownership_remove(member=request.user, product=product)
@@ -40,8 +41,9 @@ def product_own(request, slug):
         # The form swapped in keeps sending the member back where the page was.
         return render(request, "community/_own_button.html",
                       {"product": product, "next": request.POST.get("next", "")})
-    messages.success(request, f"You own {product.name}." if own else
-                     f"{product.name} is no longer among the products you own.")
+    messages.success(request, (gettext("You own %(name)s.") % {"name": product.name}) if own else
+                     (gettext("%(name)s is no longer among the products you own.")
+                      % {"name": product.name}))
     return _back(request)
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions
@@ -124,7 +125,8 @@ def product_create(request):
         except ValidationError as error:
             _errors_into(form, error)
         else:
-            messages.success(request, "The product is in the catalogue. Add its photos here.")
+            messages.success(request, gettext("The product is in the catalogue. Add its photos "
+                                              "here."))
             return redirect("product_images", slug=product.slug)
     return render(request, "community/product_form.html", {"form": form},
                   status=400 if form.is_bound else 200)
@@ -152,8 +154,8 @@ def product_edit(request, slug):
         except ValidationError as error:
             _errors_into(form, error)
         else:
-            messages.success(request, "The product is saved." if changed
-                             else "Nothing had changed.")
+            messages.success(request, gettext("The product is saved.") if changed
+                             else gettext("Nothing had changed."))
             return redirect(product)
     return render(request, "community/product_form.html", {"form": form, "product": product},
                   status=400 if form.is_bound else 200)
@@ -178,7 +180,7 @@ def product_images(request, slug):
                 form.add_error("photo", error)
                 status = refusal_status(error)
             else:
-                messages.success(request, "The photo is added.")
+                messages.success(request, gettext("The photo is added."))
                 return redirect("product_images", slug=product.slug)
     images = product.images.select_related("image")
     return render(request, "community/product_images.html",
@@ -190,5 +192,5 @@ def product_images(request, slug):
 def product_image_remove(request, pk):
     image = get_object_or_404(ProductImage.objects.select_related("product"), pk=pk)
     catalogue.product_image_remove(host=request.user, image=image)
-    messages.success(request, "The photo is removed.")
+    messages.success(request, gettext("The photo is removed."))
     return redirect("product_images", slug=image.product.slug)

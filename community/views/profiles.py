@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from community import pages, permissions
@@ -61,7 +62,7 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES, instance=user)
         if form.is_valid():
             profile_update(actor=user, form=form)
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, gettext("Your profile is saved."))
             return redirect("profile", username=user.username)
         # Keep the stored avatar on screen even when the new upload was refused.
         user.refresh_from_db(fields=["avatar"])
@@ -78,12 +79,14 @@ def account_delete_view(request):
     Template ``community/account_delete.html``.
     """
     permissions.require(
-        permissions.can_delete_account(request.user), "This account cannot be deleted here."
+        permissions.can_delete_account(request.user),
+        gettext("This account cannot be deleted here."),
     )
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         remove = form.cleaned_data["posts"] == AccountDeleteForm.PostChoice.REMOVE
         account_delete(request=request, user=request.user, remove_posts=remove)
-        messages.success(request, "Your account is deleted. Thank you for being part of it.")
+        messages.success(request,
+                         gettext("Your account is deleted. Thank you for being part of it."))
         return redirect("home")
     return render(request, "community/account_delete.html", {"form": form})

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pages, permissions
@@ -29,9 +30,10 @@ DELETED_SHOWN = 10
 CSV_MAX = 1000
 
 
-def _require_host(request, what="Strategy tools are"):
+def _require_host(request, what=None):
     permissions.require(permissions.can_plan_initiatives(request.user),
-                        f"{what} for the host team.")
+                        gettext("%(what)s for the host team.")
+                        % {"what": what or gettext("Strategy tools are")})
 
 
 def _live():
@@ -114,7 +116,8 @@ def initiative_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"“{made.name}” is on the spectrum.")
+            messages.success(request, (gettext("“%(name)s” is on the spectrum.")
+                                       % {"name": made.name}))
             return redirect("host_strategy")
     return _form_page(request, form)
 
@@ -136,8 +139,9 @@ def initiative_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"“{initiative.name}” is saved." if changed
-                             else "Nothing changed.")
+            messages.success(request, (gettext("“%(name)s” is saved.") % {"name": initiative.name})
+                             if changed
+                             else gettext("Nothing changed."))
             return redirect("host_strategy")
     return _form_page(request, form, initiative)
 
@@ -160,7 +164,7 @@ def initiative_restore(request, pk):
     _require_host(request)
     initiative = _initiative_or_404(pk, deleted=True)
     services.initiative_restore(host=request.user, initiative=initiative)
-    messages.success(request, f"“{initiative.name}” is back.")
+    messages.success(request, (gettext("“%(name)s” is back.") % {"name": initiative.name}))
     return redirect("host_strategy")
 
 
@@ -186,8 +190,9 @@ def worksheet(request):
     formset = WorksheetFormSet(request.POST or None, queryset=shown,
                                form_kwargs={"options": options})
     if gone:
-        messages.error(request, "A row of this worksheet was deleted meanwhile: nothing was "
-                                "saved. Open the worksheet again to see the rows as they are.")
+        messages.error(request, gettext("A row of this worksheet was deleted meanwhile: nothing "
+                                        "was "
+                                "saved. Open the worksheet again to see the rows as they are."))
     elif request.method == "POST" and formset.is_valid():
         # The forms' checks wrote to their instances: the service compares with the rows
         # as stored (one query), to record only what changed.
@@ -200,8 +205,8 @@ def worksheet(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Saved: {done['created']} new, {done['edited']} "
-                                      f"changed.")
+            messages.success(request, (gettext("Saved: %(created)s new, %(edited)s changed.")
+                                       % {"created": done["created"], "edited": done["edited"]}))
             return redirect("strategy_worksheet")
     return render(request, "community/strategy_worksheet.html", {
         "formset": formset, "steps": Step.choices,
@@ -227,7 +232,7 @@ def _csv_safe(text: str) -> str:
 def worksheet_csv(request):
     """Every initiative (newest first, up to :data:`CSV_MAX`) with where it was placed and
     where it landed, and the figures that put it there."""
-    _require_host(request, "The initiatives are")
+    _require_host(request, gettext("The initiatives are"))
     landings = measure(list(_live().order_by("-starts_on", "-pk")[:CSV_MAX]))
     _linked(landings)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -256,7 +261,7 @@ def worksheet_csv(request):
 def growth(request):
     """New members, their first week, invitations, returning members and cohorts.
     Template ``community/host_growth.html`` (each chart with its table)."""
-    _require_host(request, "The growth figures are")
+    _require_host(request, gettext("The growth figures are"))
     figures = _growth()
     cohorts = [{**row, "cells": [None if cell is None else {**cell, "heat": charts.heat(
         cell["share"])} for cell in row["cells"]]} for row in figures.cohorts]
@@ -284,7 +289,7 @@ def _growth():
 @login_required
 @require_GET
 def growth_csv(request):
-    _require_host(request, "The growth figures are")
+    _require_host(request, gettext("The growth figures are"))
     figures = _growth()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -7,6 +7,7 @@ and from a link on the member's home page until they finish or skip it; never af
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from community import permissions
@@ -26,8 +27,8 @@ def welcome(request):
         return redirect("home")
     if request.method == "POST" and "skip" in request.POST:
         onboarding.welcome_skip(member=request.user)
-        messages.info(request, "No problem: follow spaces and tags from their pages "
-                               "whenever you like.")
+        messages.info(request, gettext("No problem: follow spaces and tags from their pages "
+                               "whenever you like."))
         return redirect("home")
     choices = feeds.welcome_choices(request.user)
     if request.method == "POST":
@@ -37,8 +38,8 @@ def welcome(request):
             onboarding.welcome_finish(member=request.user, spaces=data["spaces"],
                                       tags=data["tags"], offered_tags=choices["tags"],
                                       bio=data["bio"].strip())
-            messages.success(request, "You're all set. Your home page now starts with what "
-                                      "you follow.")
+            messages.success(request, gettext("You're all set. Your home page now starts with what "
+                                      "you follow."))
             return redirect("home")
         status = 400
     else:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 VERSION = 1
@@ -57,11 +58,12 @@ DOMAIN_LEXICON = {
 }
 
 REASONS = {
-    "brand_negative": "Negative about the brand",
-    "great_another": "Praise followed by “another” or “again”: likely sarcastic",
-    "mixed_emoji": "Negative words beside a smiling emoji or an eye roll: likely sarcastic",
-    "praise_negative": "Opens with praise, then negative words: likely sarcastic",
-    "slogan": "Quotes a brand slogan in a negative post: likely sarcastic",
+    "brand_negative": gettext_lazy("Negative about the brand"),
+    "great_another": gettext_lazy("Praise followed by “another” or “again”: likely sarcastic"),
+    "mixed_emoji": gettext_lazy("Negative words beside a smiling emoji or an eye roll: likely "
+                                "sarcastic"),
+    "praise_negative": gettext_lazy("Opens with praise, then negative words: likely sarcastic"),
+    "slogan": gettext_lazy("Quotes a brand slogan in a negative post: likely sarcastic"),
 }
 SARCASM_REASONS = frozenset(REASONS) - {"brand_negative"}
 

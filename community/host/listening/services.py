@@ -5,6 +5,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from community import permissions
 from community.engine import events
@@ -21,7 +22,7 @@ def touch_decide(*, actor, post_id: int, decision: str) -> PostSignal:
     host; ``PostSignal.DoesNotExist`` for a post that never needed a touch; ``ValueError``
     for another decision."""
     permissions.require(permissions.can_listen(actor),
-                        "The human-touch queue is for the host team.")
+                        gettext("The human-touch queue is for the host team."))
     if decision not in DECISIONS:
         raise ValueError(f"No such decision: {decision}")
     touch = DECISIONS[decision]

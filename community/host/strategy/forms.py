@@ -6,6 +6,7 @@ every form of the worksheet, so a worksheet of twenty rows costs what one row co
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from community.forms import DAY_INPUT_FORMATS, DAY_INVALID, SiteDateInput
 from community.host.dashboard import EARLIEST_DAY, LATEST_DAY, PERIOD_RANGE
@@ -49,27 +50,28 @@ def _version(initiative: Initiative) -> str:
 
 
 class InitiativeForm(forms.ModelForm):
-    thread = forms.TypedChoiceField(label="Announcement or thread", required=False,
+    thread = forms.TypedChoiceField(label=gettext_lazy("Announcement or thread"), required=False,
                                     coerce=int, empty_value=None)
-    moment = forms.TypedChoiceField(label="Moment", required=False, coerce=int,
+    moment = forms.TypedChoiceField(label=gettext_lazy("Moment"), required=False, coerce=int,
                                     empty_value=None)
-    product = forms.TypedChoiceField(label="Product campaign", required=False, coerce=int,
+    product = forms.TypedChoiceField(label=gettext_lazy("Product campaign"), required=False,
+                                     coerce=int,
                                      empty_value=None)
-    link = forms.ChoiceField(label="Project or partner offer", required=False)
+    link = forms.ChoiceField(label=gettext_lazy("Project or partner offer"), required=False)
     # When the row was last saved, as the page showed it: a save over somebody else's newer
     # one is refused rather than undoing their change (a team fills the worksheet together).
     version = forms.CharField(required=False, widget=forms.HiddenInput)
-    starts_on = forms.DateField(label="First day", input_formats=DAY_INPUT_FORMATS,
+    starts_on = forms.DateField(label=gettext_lazy("First day"), input_formats=DAY_INPUT_FORMATS,
                                 error_messages={"invalid": DAY_INVALID},
                                 widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11}))
-    ends_on = forms.DateField(label="Last day", input_formats=DAY_INPUT_FORMATS,
+    ends_on = forms.DateField(label=gettext_lazy("Last day"), input_formats=DAY_INPUT_FORMATS,
                               error_messages={"invalid": DAY_INVALID},
                               widget=SiteDateInput(attrs={"autocomplete": "off", "size": 11}))
 
     class Meta:
         model = Initiative
         fields = ["name", "owner", "starts_on", "ends_on", "channel", "placed", "note"]
-        labels = {"placed": "Where you place it", "owner": "Owner"}
+        labels = {"placed": gettext_lazy("Where you place it"), "owner": gettext_lazy("Owner")}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, options: LinkOptions, **kwargs):
@@ -94,15 +96,16 @@ class InitiativeForm(forms.ModelForm):
         shown = data.get("version") or ""
         if self.instance.pk and shown and shown != _version(self.instance):
             raise forms.ValidationError(
-                "Someone saved this initiative after you opened this page: open it again to "
-                "see their change, then make yours.", code="stale")
+                gettext("Someone saved this initiative after you opened this page: open it again "
+                        "to "
+                "see their change, then make yours."), code="stale")
         for name in ("starts_on", "ends_on"):
             day = data.get(name)
             if day and not EARLIEST_DAY <= day <= LATEST_DAY:
                 self.add_error(name, PERIOD_RANGE)
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", "The last day comes on or after the first day.")
+            self.add_error("ends_on", gettext("The last day comes on or after the first day."))
         return data
 
     def links_chosen(self) -> dict:

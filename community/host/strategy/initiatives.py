@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext, ngettext
 
 from community import words
 from community.host.dashboard import live_posts
@@ -74,7 +75,7 @@ class Landing:
 
     @property
     def measured_short(self) -> str:
-        return STEP_SHORT[self.measured] if self.measured else "Not measured"
+        return STEP_SHORT[self.measured] if self.measured else gettext("Not measured")
 
     @property
     def gap(self) -> int | None:
@@ -93,8 +94,8 @@ def step_of(pull_share: float | None) -> int | None:
     return min(BANDS, 1 + int(pull_share * BANDS + 1e-9))
 
 
-def _times(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+def _times(n: int) -> str:
+    return ngettext("%(n)s time", "%(n)s times", n) % {"n": n}
 
 
 def sentence(landing: Landing) -> str:
@@ -102,19 +103,26 @@ def sentence(landing: Landing) -> str:
     times: it landed at Broadcast." (with what else followed)."""
     placed = STEP_SHORT[landing.initiative.placed]
     if landing.measured is None:
-        return f"You placed it at {placed}; nothing members did followed it in its days yet."
-    said = (f"You placed it at {placed}; members answered the brand "
-            f"{_times(landing.to_brand, 'time')} and each other {_times(landing.between, 'time')}")
+        return gettext("You placed it at %(placed)s; nothing members did followed it in its "
+                       "days yet.") % {"placed": placed}
+    said = gettext("You placed it at %(placed)s; members answered the brand %(to_brand)s and "
+                   "each other %(between)s") % {"placed": placed,
+                                                "to_brand": _times(landing.to_brand),
+                                                "between": _times(landing.between)}
     extra = []
     if landing.created:
-        extra.append(f"started {_times(landing.created, 'thread or entry', 'threads or entries')}")
+        extra.append(ngettext("started %(n)s thread or entry", "started %(n)s threads or entries",
+                              landing.created) % {"n": landing.created})
     if landing.peer_answers:
-        extra.append(f"gave {_times(landing.peer_answers, 'peer answer')}")
+        extra.append(ngettext("gave %(n)s peer answer", "gave %(n)s peer answers",
+                              landing.peer_answers) % {"n": landing.peer_answers})
     if landing.joined:
-        extra.append(f"brought {_times(landing.joined, 'invited member')} in")
+        extra.append(ngettext("brought %(n)s invited member in", "brought %(n)s invited members in",
+                              landing.joined) % {"n": landing.joined})
     if extra:
         said += ", " + ", ".join(extra)
-    return f"{said}: it landed at {STEP_SHORT[landing.measured]}."
+    return gettext("%(said)s: it landed at %(step)s.") % {"said": said,
+                                                         "step": STEP_SHORT[landing.measured]}
 
 
 def _start(day: date) -> datetime:

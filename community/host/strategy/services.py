@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.engine import events
@@ -16,7 +17,7 @@ from community.models.strategy import NAME_MAX
 
 from . import links
 
-REFUSAL = "Only the host team records the brand's initiatives."
+REFUSAL = gettext_lazy("Only the host team records the brand's initiatives.")
 FIELDS = ("name", "owner", "starts_on", "ends_on", "channel", "placed", "note", "thread",
           "moment", "product", "link_kind", "link_id")
 
@@ -24,19 +25,19 @@ FIELDS = ("name", "owner", "starts_on", "ends_on", "channel", "placed", "note", 
 def _check(values: dict) -> None:
     name = (values.get("name") or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise ValidationError("Give the initiative a name.", code="name")
+        raise ValidationError(gettext("Give the initiative a name."), code="name")
     starts, ends = values.get("starts_on"), values.get("ends_on")
     if starts is None or ends is None or ends < starts:
-        raise ValidationError("The last day comes on or after the first day.", code="days")
+        raise ValidationError(gettext("The last day comes on or after the first day."), code="days")
     if not (EARLIEST_DAY <= starts <= LATEST_DAY and EARLIEST_DAY <= ends <= LATEST_DAY):
         raise ValidationError(PERIOD_RANGE, code="days")
     if values.get("placed") not in range(1, 6):
-        raise ValidationError("Place it on one of the five steps.", code="placed")
+        raise ValidationError(gettext("Place it on one of the five steps."), code="placed")
     if values.get("channel") not in Initiative.Channel.values:
-        raise ValidationError("Choose a channel from the list.", code="channel")
+        raise ValidationError(gettext("Choose a channel from the list."), code="channel")
     kind = values.get("link_kind") or ""
     if kind and (links.get(kind) is None or not values.get("link_id")):
-        raise ValidationError("Choose a project or offer from the list.", code="link")
+        raise ValidationError(gettext("Choose a project or offer from the list."), code="link")
 
 
 def _apply(initiative: Initiative, values: dict) -> list[str]:
