@@ -47,7 +47,7 @@ test: install checkers
 # Needs GNU gettext (apt-get install gettext). Commit both the .po and the .mo files.
 messages: install
 	$(PY) manage.py makemessages -l es -l ar --no-obsolete \
-		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=bench
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l es -l ar --ignore=.venv
 
 # Production settings must pass Django's deployment checklist without a single warning.
