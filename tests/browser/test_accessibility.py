@@ -37,6 +37,17 @@ def _need(*paths):
         pytest.skip(f"missing {missing}: run npm ci")
 
 
+def axe_serious(page, label: str) -> list[str]:
+    """axe-core's serious and critical violations on ``page``, one line each, named by
+    ``label`` (the page must be opened with bypass_csp so the script can be injected)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, "
+                           "{resultTypes: ['violations']})")
+    return [f"{label}: axe {v['id']} ({v['impact']}): {v['help']} at "
+            f"{[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def _photo_in(post):
     """The question shows a photo, as a member adds one (checked by axe and vnu too)."""
     import io

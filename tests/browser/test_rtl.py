@@ -13,6 +13,7 @@ from .conftest import log_in
 from .test_accessibility import (
     AXE,
     _need,
+    axe_serious,
     demo,  # noqa: F401  (the seeded demo community)
 )
 from .test_screens import SIZES, screens_dir
@@ -66,14 +67,7 @@ def test_home_thread_and_ask_in_arabic_mirror_and_pass_axe(browser, live_server,
             assert layout["brandRight"] > layout["width"] * 0.75, (name, size, layout)
             if size == "1366" and layout["sideRight"] is not None:
                 assert layout["mainRight"] > layout["sideRight"], (name, "main column on the left")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("async () => await axe.run(document, "
-                                   "{resultTypes: ['violations']})")
-            for violation in result["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in violation["nodes"][:3]]
-                    problems.append(f"{name} ({size}): axe {violation['id']} "
-                                    f"({violation['impact']}): {violation['help']} at {targets}")
+            problems += axe_serious(page, f"{name} ({size})")
             shot = out / f"ar-rtl-{name}-{size}.png"
             page.screenshot(path=str(shot), full_page=True)
             taken.append(shot)

@@ -55,15 +55,12 @@ def test_company_person_signs_in_with_saml_and_lands_signed_in(page, idp):
 
 
 def test_sign_in_page_with_the_saml_button_is_axe_clean(browser, live_server, idp):
-    from .test_accessibility import AXE, _need
+    from .test_accessibility import AXE, _need, axe_serious
 
     _need(AXE)
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # axe injected
     tab = context.new_page()
     tab.goto("/accounts/login/")
-    tab.add_script_tag(path=str(AXE))
-    result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["help"]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = axe_serious(tab, "sign-in page")
     context.close()
     assert not serious, serious
