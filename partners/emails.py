@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from community.emails import absolute, send_templated
+from community.emails import absolute, language_of, send_templated
 
 from .models import PartnerInvitation
 
@@ -23,7 +23,8 @@ def invitation_email_send(*, invitation_id: int) -> bool:
         send_templated(to=invitation.email, template="partner_invitation", context={
             "invitation": invitation, "organisation": invitation.organisation,
             "inviter": invitation.invited_by, "accept_url": url,
-            "max_age_days": settings.INVITE_MAX_AGE_DAYS})
+            "max_age_days": settings.INVITE_MAX_AGE_DAYS},
+            language=language_of(invitation.invited_by))
         PartnerInvitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
     return True
 

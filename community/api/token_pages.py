@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from community.models import AccessToken
@@ -48,9 +49,10 @@ def token_revoke(request, pk):
     """Confirm, then revoke one of your tokens. Template ``community/api/token_revoke.html``."""
     token = AccessToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     if request.method == "POST":
         if tokens.token_revoke(actor=request.user, token=token):
-            messages.success(request, f"“{token.name}” is revoked: it no longer works.")
+            messages.success(request, _("“%(name)s” is revoked: it no longer works.")
+                             % {"name": token.name})
         return redirect("api_tokens")
     return render(request, "community/api/token_revoke.html", {"token": token})

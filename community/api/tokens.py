@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community import permissions
 from community.engine import events
@@ -57,30 +59,32 @@ def token_create(*, user, name: str, scopes, expires_at=None,
     """A new token for ``user`` and its secret (to show once, never stored). ``scopes``
     beyond ``user``'s role are refused (``ValidationError``); ``read`` is always granted.
     ``days`` (or ``expires_at``): when it stops working, at most ``API_TOKEN_MAX_DAYS``."""
-    permissions.require(can_create_token(user), "Sign in to create an access token.")
+    permissions.require(can_create_token(user), _("Sign in to create an access token."))
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": ["Give the token a name: what is it for?"]})
+        raise ValidationError({"name": [_("Give the token a name: what is it for?")]})
     if len(name) > NAME_MAX:
-        raise ValidationError({"name": [f"Use at most {NAME_MAX} characters."]})
+        raise ValidationError({"name": [_("Use at most %(max)d characters.") % {"max": NAME_MAX}]})
     wanted = {str(s) for s in scopes} | {Scope.READ.value}
     unknown = sorted(wanted - set(Scope.values))
     if unknown:
-        raise ValidationError({"scopes": [f"Unknown scope: {', '.join(unknown)}."]})
+        raise ValidationError({"scopes": [
+            _("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}]})
     beyond = sorted(wanted - set(allowed_scopes(user)))
     if beyond:
         raise ValidationError({"scopes": [
-            f"Your role does not allow the {', '.join(beyond)} scope"
-            f"{'s' if len(beyond) > 1 else ''}."]})
+            ngettext("Your role does not allow the %(scopes)s scope.",
+                     "Your role does not allow the %(scopes)s scopes.", len(beyond))
+            % {"scopes": ", ".join(beyond)}]})
     now = timezone.now()
     longest = now + timedelta(days=settings.API_TOKEN_MAX_DAYS)
     if expires_at is None:
         expires_at = now + timedelta(days=days or 30)
     if expires_at <= now:
-        raise ValidationError({"expires_at": ["Choose a day in the future."]})
+        raise ValidationError({"expires_at": [_("Choose a day in the future.")]})
     if expires_at > longest:
         raise ValidationError({"expires_at": [
-            f"A token lives at most {settings.API_TOKEN_MAX_DAYS} days."]})
+            _("A token lives at most %(days)d days.") % {"days": settings.API_TOKEN_MAX_DAYS}]})
     prefix, secret = _new_secret()
     ordered = [s for s in Scope.values if s in wanted]
     with transaction.atomic():

@@ -344,7 +344,7 @@ def _verified(user_ids) -> set[int]:
 def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
     """Email notices not emailed yet (each once); returns how many notices were handled
     (sent, or skipped because the member does not want or cannot receive mail)."""
-    from community.emails import send_templated
+    from community.emails import language_of, send_templated
 
     kinds = set(kinds or mailable_kinds())
     since = timezone.now() - timedelta(days=2)  # older ones wait for the digest instead
@@ -385,7 +385,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
                 context={"notice": notice, "recipient": recipient, "open_url": open_url,
                          "unsubscribe_url": unsubscribe, "reply_by_email": bool(reply_to),
                          "unsubscribe_label": topic_label(topic)},
-                headers=headers,
+                headers=headers, language=language_of(recipient),
             )
         Notification.objects.bulk_update(notices, ["emailed_at"])
     return len(notices)
@@ -408,7 +408,7 @@ def digest_due(now=None) -> list[int]:
 
 def digest_send(user_id: int, now=None) -> bool:
     """Send ``user_id`` one digest of unread notices since the last one; idempotent."""
-    from community.emails import send_templated
+    from community.emails import language_of, send_templated
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -439,6 +439,7 @@ def digest_send(user_id: int, now=None) -> bool:
                      "unsubscribe_label": Topic.LABELS[Topic.DIGEST]},
             headers={"List-Unsubscribe": f"<{unsubscribe}>",
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            language=language_of(user),
         )
         Notification.objects.filter(pk__in=[n.pk for n in notices]).update(digested_at=now)
     return True

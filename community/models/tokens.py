@@ -7,14 +7,15 @@ scopes and never beyond the member's role (``community.api.tokens``)."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessToken(models.Model):
     class Scope(models.TextChoices):
-        READ = "read", "Read what you can see"
-        WRITE = "write", "Post, reply, edit and vote as you"
-        MODERATE = "moderate", "Host tools: moderate posts, read the health figures"
-        ADMIN = "admin", "Site administration"
+        READ = "read", _("Read what you can see")
+        WRITE = "write", _("Post, reply, edit and vote as you")
+        MODERATE = "moderate", _("Host tools: moderate posts, read the health figures")
+        ADMIN = "admin", _("Site administration")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="access_tokens")
@@ -43,3 +44,9 @@ class AccessToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.is_live() else "expired"
+
+    @property
+    def state_label(self) -> str:
+        """``state`` in the reader's language, for the tokens page."""
+        return {"revoked": _("Revoked"), "active": _("Active"),
+                "expired": _("Expired")}[self.state]

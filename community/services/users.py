@@ -224,7 +224,7 @@ def claim_link_send(*, actor: User, member: User, email: str) -> None:
     url = emails.absolute(reverse("account_claim", args=[claim_token(member, email)]))
     emails.send_templated(to=email, template="claim", context={
         "member": member, "claim_url": url, "max_age_days": CLAIM_MAX_AGE_DAYS,
-        "host": actor})
+        "host": actor}, language=emails.language_of(member))
 
 
 def claim_complete(*, member: User, email: str, password: str) -> User:

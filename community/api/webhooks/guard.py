@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class UnsafeAddress(ValueError):
@@ -41,16 +42,16 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return address_refusal(ip.ipv4_mapped)
     if ip.is_loopback:
-        return None if _allow_loopback() else "a loopback address"
-    for test, what in (("is_unspecified", "an unspecified address"),
-                       ("is_link_local", "a link-local address"),
-                       ("is_multicast", "a multicast address"),
-                       ("is_private", "a private address"),
-                       ("is_reserved", "a reserved address")):
+        return None if _allow_loopback() else _("a loopback address")
+    for test, what in (("is_unspecified", _("an unspecified address")),
+                       ("is_link_local", _("a link-local address")),
+                       ("is_multicast", _("a multicast address")),
+                       ("is_private", _("a private address")),
+                       ("is_reserved", _("a reserved address"))):
         if getattr(ip, test):
             return what
     if not ip.is_global:
-        return "an address that is not public"
+        return _("an address that is not public")
     return None
 
 
@@ -59,16 +60,16 @@ def parse(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise UnsafeAddress("The address is not a valid URL.") from error
+        raise UnsafeAddress(_("The address is not a valid URL.")) from error
     scheme = (parts.scheme or "").lower()
     if scheme not in ("http", "https"):
-        raise UnsafeAddress("Use an https:// address.")
+        raise UnsafeAddress(_("Use an https:// address."))
     if scheme == "http" and not _allow_loopback():
-        raise UnsafeAddress("Use an https:// address: webhooks are signed, not encrypted.")
+        raise UnsafeAddress(_("Use an https:// address: webhooks are signed, not encrypted."))
     if not parts.hostname:
-        raise UnsafeAddress("The address names no host.")
+        raise UnsafeAddress(_("The address names no host."))
     if parts.username or parts.password:
-        raise UnsafeAddress("Put no user name or password in the address.")
+        raise UnsafeAddress(_("Put no user name or password in the address."))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -88,17 +89,19 @@ def resolve(url: str) -> Target:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
-            raise UnsafeAddress(f"The host {host} could not be found.") from error
+            raise UnsafeAddress(_("The host %(host)s could not be found.")
+                                % {"host": host}) from error
         found = []
         for info in infos:
             ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
             if ip not in found:
                 found.append(ip)
         if not found:
-            raise UnsafeAddress(f"The host {host} could not be found.")
+            raise UnsafeAddress(_("The host %(host)s could not be found.") % {"host": host})
     for ip in found:
         refusal = address_refusal(ip)
         if refusal:
-            raise UnsafeAddress(f"{host} resolves to {ip}, {refusal}: webhooks go only to "
-                                "public addresses.")
+            raise UnsafeAddress(_("%(host)s resolves to %(ip)s, %(refusal)s: webhooks go only "
+                                  "to public addresses.")
+                                % {"host": host, "ip": ip, "refusal": refusal})
     return Target(scheme=scheme, host=host, port=port, address=str(found[0]), path=path)

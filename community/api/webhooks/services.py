@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from community import permissions
 from community.engine import events
@@ -19,7 +21,7 @@ from community.models import User, WebhookDelivery, WebhookEndpoint
 from . import guard, payloads, signing
 from .outbox import DELIVER_TASK, retry_window
 
-REFUSAL = "Only the site's admins manage webhooks."
+REFUSAL = _("Only the site's admins manage webhooks.")
 EMAIL_TASK = "community.send_webhook_disabled_email"
 
 
@@ -32,9 +34,9 @@ def _check(url: str, kinds: list[str]) -> None:
         guard.resolve(url)
     except guard.UnsafeAddress as refused:
         raise ValidationError(str(refused), code="url") from refused
-    allowed = {value for value, _ in payloads.subscribable()}
+    allowed = {value for value, _label in payloads.subscribable()}
     if not kinds or not set(kinds) <= allowed:
-        raise ValidationError("Choose at least one event from the list.", code="kinds")
+        raise ValidationError(_("Choose at least one event from the list."), code="kinds")
 
 
 def _saved(admin, endpoint, action, **extra) -> None:
@@ -90,7 +92,8 @@ def endpoint_set_active(*, admin: User, endpoint: WebhookEndpoint, active: bool)
     with transaction.atomic():
         endpoint.active = active
         endpoint.disabled_at = None if active else timezone.now()
-        endpoint.disabled_reason = "" if active else f"Disabled by {admin.name}."
+        endpoint.disabled_reason = "" if active else (
+            gettext("Disabled by %(name)s.") % {"name": admin.name})
         endpoint.consecutive_failures, endpoint.failing_since = 0, None
         endpoint.save(update_fields=["active", "disabled_at", "disabled_reason",
                                      "consecutive_failures", "failing_since", "updated_at"])
@@ -170,7 +173,7 @@ def disabled_email_send(*, endpoint_id: int) -> int:
     """Tell every admin with an address that an endpoint was disabled; how many were told."""
     from django.urls import reverse
 
-    from community.emails import absolute, send_templated
+    from community.emails import absolute, language_of, send_templated
 
     endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id, active=False).first()
     if endpoint is None:
@@ -182,6 +185,6 @@ def disabled_email_send(*, endpoint_id: int) -> int:
     for admin in admins:
         send_templated(to=admin.email, template="webhook_disabled", context={
             "admin": admin, "endpoint": endpoint, "link": link,
-            "site_url": settings.SITE_URL})
+            "site_url": settings.SITE_URL}, language=language_of(admin))
         sent += 1
     return sent

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ ONCE_SLOT = "webhook_secret"
 
 def _require_admin(request):
     permissions.require(permissions.can_manage_webhooks(request.user),
-                        "Webhooks are for the site's admins.")
+                        _("Webhooks are for the site's admins."))
 
 
 def _endpoint_or_404(pk, *, deleted=False) -> WebhookEndpoint:
@@ -74,7 +75,7 @@ def webhook_create(request):
             form.add_error(None, error)
         else:
             _show_secret_once(request, endpoint, endpoint.secret)
-            messages.success(request, "The endpoint is registered: copy its secret now.")
+            messages.success(request, _("The endpoint is registered: copy its secret now."))
             return redirect("webhook_detail", pk=endpoint.pk)
     return _form_page(request, form)
 
@@ -93,7 +94,8 @@ def webhook_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The endpoint is saved." if changed else "Nothing changed.")
+            messages.success(request, _("The endpoint is saved.") if changed
+                             else _("Nothing changed."))
             return redirect("webhook_detail", pk=endpoint.pk)
     return _form_page(request, form, endpoint)
 
@@ -128,8 +130,8 @@ def webhook_toggle(request, pk):
     endpoint = _endpoint_or_404(pk)
     active = request.POST.get("active") == "1"
     services.endpoint_set_active(admin=request.user, endpoint=endpoint, active=active)
-    messages.success(request, "The endpoint is on: what waited is being sent." if active
-                     else "The endpoint is off: events wait until it is on again.")
+    messages.success(request, _("The endpoint is on: what waited is being sent.") if active
+                     else _("The endpoint is off: events wait until it is on again."))
     return redirect("webhook_detail", pk=endpoint.pk)
 
 
@@ -141,7 +143,7 @@ def webhook_rotate(request, pk):
     endpoint = _endpoint_or_404(pk)
     secret = services.secret_rotate(admin=request.user, endpoint=endpoint)
     _show_secret_once(request, endpoint, secret)
-    messages.success(request, "A new secret signs every delivery from now on: copy it now.")
+    messages.success(request, _("A new secret signs every delivery from now on: copy it now."))
     return redirect("webhook_detail", pk=endpoint.pk)
 
 
@@ -163,7 +165,7 @@ def webhook_restore(request, pk):
     _require_admin(request)
     endpoint = _endpoint_or_404(pk, deleted=True)
     services.endpoint_restore(admin=request.user, endpoint=endpoint)
-    messages.success(request, f"{endpoint.url} is back.")
+    messages.success(request, _("%(url)s is back.") % {"url": endpoint.url})
     return redirect("webhook_detail", pk=endpoint.pk)
 
 
@@ -174,7 +176,8 @@ def webhook_ping(request, pk):
     _require_admin(request)
     endpoint = _endpoint_or_404(pk)
     services.endpoint_ping(admin=request.user, endpoint=endpoint)
-    messages.success(request, "A test ping is on its way: its delivery is at the top of the log.")
+    messages.success(request,
+                     _("A test ping is on its way: its delivery is at the top of the log."))
     return redirect("webhook_detail", pk=endpoint.pk)
 
 
@@ -186,6 +189,6 @@ def webhook_resend(request, pk):
     delivery = get_object_or_404(WebhookDelivery.objects.select_related("endpoint"), pk=pk,
                                  endpoint__deleted_at__isnull=True)
     services.delivery_resend(admin=request.user, delivery=delivery)
-    messages.success(request, f"Delivery {delivery.pk} is sent again (the same id, "
-                              f"evt_{delivery.event_id}).")
+    messages.success(request, _("Delivery %(pk)s is sent again (the same id, evt_%(event)s).")
+                     % {"pk": delivery.pk, "event": delivery.event_id})
     return redirect("webhook_detail", pk=delivery.endpoint_id)

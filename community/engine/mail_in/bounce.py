@@ -7,7 +7,7 @@ reaches nobody.
 """
 from __future__ import annotations
 
-from community.emails import absolute, send_templated
+from community.emails import absolute, language_of, send_templated
 
 
 def bounce_send(*, member, thread, sentence: str, mail) -> None:
@@ -20,5 +20,5 @@ def bounce_send(*, member, thread, sentence: str, mail) -> None:
         context={"recipient": member, "thread": thread, "reason": sentence,
                  "subject": mail.subject,
                  "thread_url": absolute(thread.get_absolute_url()) if thread else ""},
-        headers=headers,
+        headers=headers, language=language_of(member),
     )

@@ -32,7 +32,7 @@ def hosts_due(week) -> list[int]:
 
 def digest_send(*, user_id: int, week, found: dict) -> bool:
     """Mail ``found`` (``selectors.digest(week)``) to one host, once per week."""
-    from community.emails import send_templated
+    from community.emails import language_of, send_templated
 
     with transaction.atomic():
         host = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
@@ -56,6 +56,7 @@ def digest_send(*, user_id: int, week, found: dict) -> bool:
                      "unsubscribe_label": notifications.Topic.LABELS[topic]},
             headers={"List-Unsubscribe": f"<{unsubscribe}>",
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            language=language_of(host),
         )
     return True
 
