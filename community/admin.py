@@ -356,7 +356,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
                     "deleted_at", "created_at")
     list_filter = ("active",)
     search_fields = ("url", "description")
-    exclude = ("secret",)
+    exclude = ("secret_sealed",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 

@@ -480,6 +480,9 @@ INVITE_MAX_AGE_DAYS = int(os.environ.get("INVITE_MAX_AGE_DAYS", "14"))
 # refused unless this is on (the tests, a developer's own receiver); retries for a day; an
 # endpoint is disabled after this many failures in a row, or a day of failures.
 WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+# Fernet keys that seal webhook signing secrets at rest, newest first (empty: one derived
+# from SECRET_KEY). Make one with `manage.py webhook_secrets_reseal --new-key`.
+WEBHOOK_SECRET_KEYS = [k for k in os.environ.get("WEBHOOK_SECRET_KEYS", "").split(",") if k]
 WEBHOOKS_RETRY_SECONDS = int(os.environ.get("WEBHOOKS_RETRY_SECONDS", str(24 * 3600)))
 WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "100"))
 WEBHOOKS_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_SECONDS",

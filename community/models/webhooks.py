@@ -22,7 +22,9 @@ ERROR_MAX = 300
 class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=URL_MAX)
     description = models.CharField(max_length=DESCRIPTION_MAX, blank=True)
-    secret = models.CharField(max_length=80)  # "whsec_" + base64 of 24 random bytes
+    # The signing secret ("whsec_" + base64 of 24 random bytes), encrypted at rest
+    # (``community.api.webhooks.sealing``); read and set it through ``secret``.
+    secret_sealed = models.CharField(max_length=300)
     kinds = models.JSONField(default=list)  # event kind values it is sent
     active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
@@ -40,6 +42,18 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def secret(self) -> str:
+        from community.api.webhooks import sealing
+
+        return sealing.unseal(self.secret_sealed)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from community.api.webhooks import sealing
+
+        self.secret_sealed = sealing.seal(value)
 
 
 class WebhookDelivery(models.Model):

@@ -34,7 +34,7 @@ from django.utils import timezone
 from community.models import WebhookDelivery, WebhookEndpoint
 from community.models.webhooks import ERROR_MAX, EXCERPT_MAX
 
-from . import guard, payloads, signing
+from . import guard, payloads, sealing, signing
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +104,13 @@ def post(target: guard.Target, headers: dict[str, str], body: bytes) -> tuple[in
 def _attempt(delivery: WebhookDelivery, now) -> str:
     endpoint = delivery.endpoint
     body = payloads.body(delivery.event)
-    headers = signing.headers(secret=endpoint.secret, msg_id=payloads.message_id(delivery.event),
-                              timestamp=int(now.timestamp()), body=body)
     status, excerpt, error = None, "", ""
     try:
+        # A secret no configured key opens fails the attempt (retried, then the endpoint
+        # is disabled and the admins told), never signs with something else.
+        headers = signing.headers(secret=endpoint.secret,
+                                  msg_id=payloads.message_id(delivery.event),
+                                  timestamp=int(now.timestamp()), body=body)
         target = guard.resolve(endpoint.url)
         status, excerpt = post(target, headers, body)
         if not 200 <= status < 300:
@@ -115,6 +118,8 @@ def _attempt(delivery: WebhookDelivery, now) -> str:
                                         if 300 <= status < 400 else "")
     except guard.UnsafeAddress as refused:
         error = f"Refused: {refused}"
+    except sealing.Unsealable as unsealable:
+        error = f"Not signed: {unsealable}"
     except (OSError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
     delivery.attempts += 1

@@ -78,7 +78,7 @@ def secret_rotate(*, admin: User, endpoint: WebhookEndpoint) -> str:
     _require(admin)
     with transaction.atomic():
         endpoint.secret = signing.secret_new()
-        endpoint.save(update_fields=["secret", "updated_at"])
+        endpoint.save(update_fields=["secret_sealed", "updated_at"])
         _saved(admin, endpoint, "rotated")
     return endpoint.secret
 
