@@ -75,11 +75,12 @@ class Levels:
         self.spaces: dict[int, dict[int, str]] = {}
         if spaces:
             for thread_id, user_id, level in ThreadFollow.objects.filter(
-                    thread_id__in=spaces).values_list("thread_id", "user_id", "level"):
+                    thread_id__in=spaces).order_by("pk").values_list("thread_id", "user_id",
+                                                                     "level"):
                 self.threads.setdefault(thread_id, {})[user_id] = level
             for space_id, user_id, level in SpaceFollow.objects.filter(
-                    space_id__in=set(spaces.values())).values_list("space_id", "user_id",
-                                                                  "level"):
+                    space_id__in=set(spaces.values())).order_by("pk").values_list(
+                    "space_id", "user_id", "level"):
                 self.spaces.setdefault(space_id, {})[user_id] = level
 
     def level(self, user_id: int, thread_id: int) -> str:
@@ -88,23 +89,23 @@ class Levels:
         return thread_level(self.threads.get(thread_id, {}).get(user_id),
                             self.spaces.get(space_id, {}).get(user_id))
 
-    def watchers(self, thread_id: int) -> set[int]:
-        """Everybody for whom every new post in the thread is a notice."""
+    def watchers(self, thread_id: int) -> list[int]:
+        """Everybody for whom every new post in the thread is a notice (in the order their
+        rows were read: the thread's, then the space's)."""
         self._load()
         space_id = self.space_of.get(thread_id)
         rows = self.threads.get(thread_id, {})
-        watching = {pk for pk, level in rows.items() if level == THREAD.WATCHING}
-        watching |= {pk for pk, level in self.spaces.get(space_id, {}).items()
-                     if level == SPACE.WATCHING and pk not in rows}
-        return watching
+        return ([pk for pk, level in rows.items() if level == THREAD.WATCHING]
+                + [pk for pk, level in self.spaces.get(space_id, {}).items()
+                   if level == SPACE.WATCHING and pk not in rows])
 
-    def new_thread_watchers(self, thread_id: int) -> set[int]:
+    def new_thread_watchers(self, thread_id: int) -> list[int]:
         """Everybody told of a new thread: its space's watchers (all posts or first
         posts), but a member who muted this thread itself."""
         self._load()
         rows = self.threads.get(thread_id, {})
-        return {pk for pk, level in self.spaces.get(self.space_of.get(thread_id), {}).items()
-                if hears_new_threads(level) and rows.get(pk, THREAD.WATCHING) != THREAD.MUTED}
+        return [pk for pk, level in self.spaces.get(self.space_of.get(thread_id), {}).items()
+                if hears_new_threads(level) and rows.get(pk, THREAD.WATCHING) != THREAD.MUTED]
 
     def muted(self, user_id: int, thread_id: int | None) -> bool:
         return bool(thread_id) and self.level(user_id, thread_id) == THREAD.MUTED

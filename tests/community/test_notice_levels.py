@@ -477,3 +477,20 @@ def test_the_thread_page_costs_the_same_with_levels(client_as, space, member, ot
         page = _visible(client.get(url))
     assert "Watching ✓" in page
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_who_muted_a_space_is_not_asked_to_help_there(db):
+    from community.engine import routing
+
+    from .test_routing_eval import _answer, _question
+
+    space = factories.SpaceFactory(name="Kettles")
+    asker, expert, quiet = (factories.UserFactory() for _ in range(3))
+    for days in (3, 5, 8):
+        for helper in (expert, quiet):
+            _answer(_question(space, asker, timezone.now() - timedelta(days=days + 1)), helper,
+                    timezone.now() - timedelta(days=days))
+    question = _question(space, asker, timezone.now(), title="Does the lid rattle?")
+    assert set(routing.candidates(question)) == {expert, quiet}
+    notice_levels.space_level_set(actor=quiet, space=space, level=S.MUTED)
+    assert routing.candidates(question) == [expert]
