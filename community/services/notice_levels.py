@@ -88,12 +88,16 @@ def check_pause_until(*, choice: str, date=None, now: datetime | None = None) ->
         raise ValidationError(gettext("Choose how long to pause for."), code="unknown_pause")
     if date is None:
         raise ValidationError(gettext("Choose the date your pause ends."), code="no_date")
+    today = timezone.localdate(now)
+    # Dates first: a year 1 or 9999 never reaches datetime arithmetic.
+    if date < today:
+        raise ValidationError(gettext("Choose a date in the future."), code="past")
+    if date > today + timedelta(days=notice_settings.PAUSE_LONGEST_DAYS):
+        raise ValidationError(gettext("A pause lasts at most a year."), code="too_long")
     until = timezone.make_aware(datetime.combine(date, datetime.max.time()).replace(
         microsecond=0))
     if until <= now:
         raise ValidationError(gettext("Choose a date in the future."), code="past")
-    if until > now + timedelta(days=notice_settings.PAUSE_LONGEST_DAYS):
-        raise ValidationError(gettext("A pause lasts at most a year."), code="too_long")
     return until
 
 
