@@ -338,6 +338,31 @@ class PostEditForm(PhotoFieldsMixin, forms.Form):
         return body
 
 
+class NoticePauseForm(forms.Form):
+    """"Pause notifications" for a holiday: a day, a week, two weeks or until a date
+    (``services.notice_levels.check_pause_until``: in the future, at most a year)."""
+
+    LENGTHS = [("1d", _("1 day")), ("1w", _("1 week")), ("2w", _("2 weeks")),
+               ("date", _("Until a date"))]
+    length = forms.ChoiceField(label=_("Pause for"), choices=LENGTHS,
+                               widget=forms.RadioSelect, initial="1w")
+    until = forms.DateField(label=_("Last day of the pause"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text=_("Notifications start again the day after."))
+
+    def clean(self):
+        from community.services.notice_levels import check_pause_until
+
+        data = super().clean()
+        if "length" in data:
+            try:
+                data["until_at"] = check_pause_until(choice=data["length"],
+                                                     date=data.get("until"))
+            except forms.ValidationError as error:
+                self.add_error("until" if data["length"] == "date" else "length", error)
+        return data
+
+
 class NotificationSettingsForm(forms.ModelForm):
     """The member's notification settings: the three switches on ``User`` and, for each
     row of ``engine.notice_settings``, two boxes (``<row>_site``, ``<row>_email``). Saved

@@ -19,6 +19,7 @@ from .views import (
     media,
     moderation,
     moments,
+    notice_levels,
     ownership,
     pages,
     portability,
@@ -46,6 +47,7 @@ urlpatterns = [
     # Spaces and threads
     path("s/<slug:slug>/", feeds.space_detail, name="space"),
     path("s/<slug:slug>/follow/", feeds.space_follow, name="space_follow"),
+    path("s/<slug:slug>/notifications/", notice_levels.space_level, name="space_level"),
     path("ask/", threads.thread_create, {"kind": Thread.Kind.QUESTION}, name="ask"),
     path("ask/similar/", threads.similar, name="similar_questions"),
     path("discuss/", threads.thread_create, {"kind": Thread.Kind.DISCUSSION}, name="discuss"),
@@ -53,6 +55,7 @@ urlpatterns = [
          name="announce"),
     path("t/<int:pk>/reply/", threads.thread_reply, name="thread_reply"),
     path("t/<int:pk>/follow/", threads.thread_follow, name="thread_follow"),
+    path("t/<int:pk>/notifications/", notice_levels.thread_level, name="thread_level"),
     path("t/<int:pk>/<str:slug>/", threads.thread_detail, name="thread"),
     path("search/", search.search, name="search"),
     path("feeds/latest/", LatestThreadsFeed(), name="latest_feed"),
@@ -118,6 +121,9 @@ urlpatterns = [
     path("notifications/read/", inbox.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/open/", inbox.notification_open, name="notification_open"),
     path("settings/notifications/", inbox.notification_settings, name="notification_settings"),
+    path("settings/notifications/pause/", notice_levels.notices_pause, name="notices_pause"),
+    path("settings/notifications/resume/", notice_levels.notices_resume,
+         name="notices_resume"),
     path("unsubscribe/<str:token>/", inbox.unsubscribe, name="unsubscribe"),
     # Host tools
     path("host/", host.dashboard, name="host_dashboard"),

@@ -269,6 +269,7 @@ MATRIX: dict[str, Row] = {
     # Conversations
     "space": Row(everyone(200), space_kw),
     "space_follow": Row(MEMBERS_ONLY_POST, space_kw),
+    "space_level": Row(MEMBERS_ONLY_POST, space_kw),
     "space_feed": Row(everyone(200), space_kw),
     "latest_feed": Row(everyone(200)),
     "search": Row(everyone(200)),
@@ -279,6 +280,7 @@ MATRIX: dict[str, Row] = {
     "thread": Row(everyone(200), lambda w, u: {"pk": w["thread"].pk, "slug": w["thread"].slug}),
     "thread_reply": Row(MEMBERS_ONLY_POST, thread_kw),
     "thread_follow": Row(MEMBERS_ONLY_POST, thread_kw),
+    "thread_level": Row(MEMBERS_ONLY_POST, thread_kw),
     "image_upload": Row(MEMBERS_ONLY_POST),
     "compose_preview": Row(MEMBERS_ONLY_POST),
     "draft_save": Row(MEMBERS_ONLY_POST),
@@ -334,6 +336,8 @@ MATRIX: dict[str, Row] = {
     "notifications_read_all": Row(MEMBERS_ONLY_POST),
     "notification_open": Row(anon_then(302, 404), lambda w, u: {"pk": w["notice"].pk}),
     "notification_settings": Row(anon_then(302, 200)),
+    "notices_pause": Row(MEMBERS_ONLY_POST),
+    "notices_resume": Row(MEMBERS_ONLY_POST),
     "unsubscribe": Row(everyone(200), lambda w, u: {"token": w["unsubscribe_token"]}),
     # Host tools
     "advocates": Row(HOSTS_ONLY),
@@ -684,6 +688,11 @@ POST_MATRIX = {
     "draft_save": (anon_then(302, 403), lambda w, u: {},
                    {"place": "EDIT_ANSWER", "body": "Not mine"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
+    # A level of a thread or a space, the pause and its end: members only, back to a page.
+    "thread_level": (anon_then(302, 302), thread_kw, {"level": "muted"}),
+    "space_level": (anon_then(302, 302), space_kw, {"level": "watching"}),
+    "notices_pause": (anon_then(302, 302), lambda w, u: {}, {"length": "1w"}),
+    "notices_resume": (anon_then(302, 302), lambda w, u: {}, {}),
     # Anyone may choose a language (back where they were); a member's is saved too.
     "set_language": (everyone(302), lambda w, u: {}, {"language": "es"}),
     "welcome": (anon_then(302, 302), lambda w, u: {}, {"skip": "1"}),

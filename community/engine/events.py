@@ -429,6 +429,32 @@ class NoticeSettingsChanged(Payload):
     changed: list[str]  # the settings rows, and "email", "digest" or "routing", changed
 
 
+@declare(Kind.NOTICE_LEVEL_SET, ids=("actor", "thread"))
+class NoticeLevelSet(Payload):
+    """A member set their notification level of a thread (the ``thread`` column) or a
+    space (``space``); ``level`` "normal" with no row left means back to the default."""
+
+    level: str  # ThreadFollow.Level or SpaceFollow.Level
+    space: int | None = optional()
+
+
+@declare(Kind.NOTICES_PAUSED, ids=("actor",))
+class NoticesPaused(Payload):
+    """A member paused their notifications (no email, no push) until ``until`` (ISO)."""
+
+    until: str
+
+
+@declare(Kind.NOTICES_RESUMED, ids=("actor",))
+class NoticesResumed(Payload):
+    """A member ended their pause before its end (``early``) or it was cleared."""
+
+    early: bool = True
+
+
+NOTICE_LEVEL_KINDS = (NoticeLevelSet, NoticesPaused, NoticesResumed)
+
+
 @declare(Kind.WELCOME_DONE, ids=("actor",))
 class WelcomeDone(Payload):
     """A new member finished the first-visit welcome, or skipped it (``outcome``)."""
@@ -680,8 +706,9 @@ COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
     AnswerAccepted, AnswerUnaccepted, VoteCast, VoteWithdrawn, Followed, AnswerOrderChosen,
-    NoticeSettingsChanged, MemberClaimed, MemberSuspended, MemberUnsuspended, WelcomeDone,
-    *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided, *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
+    NoticeSettingsChanged, *NOTICE_LEVEL_KINDS, MemberClaimed, MemberSuspended,
+    MemberUnsuspended, WelcomeDone, *COLLECTION_KINDS, *MOMENT_KINDS, TouchDecided,
+    *OWNERSHIP_KINDS, *CATALOGUE_KINDS,
     InitiativeSaved, FlagRaised, WebhookSaved, WebhookPinged,
     *TOKEN_KINDS,
     *MAIL_KINDS,

@@ -69,6 +69,12 @@ def row_by_key(key: str) -> Row | None:
     return _BY_KEY.get(key)
 
 
+def fixed(kind: str) -> bool:
+    """Is ``kind`` a decision about the member (always shown, never muted)?"""
+    row = _BY_KIND.get(kind)
+    return bool(row and row.site_fixed)
+
+
 def wants(settings: dict | None, kind: str, where: str) -> bool:
     """Does a member with ``settings`` (``User.notice_settings``) want ``kind`` ``where``
     ("site" or "email")? A kind no row names keeps community's old rule (on)."""
@@ -92,3 +98,30 @@ def choices_of(settings: dict | None) -> dict[str, dict[str, bool]]:
 def emailable_kinds() -> frozenset[str]:
     """Every kind somebody may choose to get by email."""
     return frozenset(kind for row in ROWS for kind in row.kinds)
+
+
+# Pause ("snooze all") ---------------------------------------------------------------
+#
+# A member going on holiday pauses their notifications until a moment
+# (``User.notices_paused_until``). While paused: no notice email (the mailer marks them
+# handled, so nothing is sent late when the pause ends), no digest (the next one after the
+# pause covers the whole time, from the last digest sent), and no push (the push sender asks
+# :func:`is_snoozed` too). Notices still reach the inbox, quietly: the bell shows the pause
+# instead of asking for attention.
+
+PAUSE_CHOICES = (("1d", 1), ("1w", 7), ("2w", 14))  # the quick choices, in days
+PAUSE_LONGEST_DAYS = 365
+
+
+def is_snoozed(user, now=None) -> bool:
+    """Are ``user``'s notifications paused at ``now``? No query: the field is on the user
+    row every sender already loads."""
+    from django.utils import timezone
+
+    until = getattr(user, "notices_paused_until", None)
+    return until is not None and until > (now or timezone.now())
+
+
+def paused_until(user, now=None):
+    """When ``user``'s pause ends, or None while they are not paused."""
+    return user.notices_paused_until if is_snoozed(user, now) else None

@@ -35,7 +35,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from community.engine import notice_settings, notice_words
+from community.engine import notice_levels, notice_settings, notice_words
 from community.engine.events import (
     Addressed,
     CollectionItemAdded,
@@ -50,8 +50,6 @@ from community.models import (
     EngagementEvent,
     Notification,
     Post,
-    SpaceFollow,
-    ThreadFollow,
     User,
     Vote,
 )
@@ -113,6 +111,7 @@ class Topic:
     links in mails sent before there were rows say "notifications": every notice email)."""
 
     KIND = "kind:"
+    MUTE = "mute:"  # ``mute:<thread id>``: that thread, Muted (``notice_levels``)
     NOTIFICATIONS = "notifications"
     DIGEST = "digest"
     ROUTING = "routing"
@@ -159,6 +158,9 @@ def topic_label(topic) -> str | None:
     if isinstance(topic, str) and topic.startswith(Topic.KIND):
         row = notice_settings.row_by_key(topic.removeprefix(Topic.KIND))
         return f"emails about {row.label[0].lower()}{row.label[1:]}" if row else None
+    if isinstance(topic, str) and topic.startswith(Topic.MUTE):
+        return ("notifications from this thread (mute it)"
+                if topic.removeprefix(Topic.MUTE).isdigit() else None)
     return Topic.LABELS.get(topic)
 
 
@@ -173,6 +175,11 @@ def unsubscribe_apply(user: User, topic: str) -> None:
 
     if topic.startswith(Topic.KIND):
         notice_settings_save(actor=user, rows={topic.removeprefix(Topic.KIND): {"email": False}})
+        return
+    if topic.startswith(Topic.MUTE):
+        from community.services.notice_levels import thread_mute_by_link
+
+        thread_mute_by_link(actor=user, thread_id=int(topic.removeprefix(Topic.MUTE)))
         return
     field = Topic.FIELDS[topic]
     notice_settings_save(actor=user, fields={
@@ -209,19 +216,11 @@ class _Lookups:
                 pk__in=post_ids, is_deleted=False, thread__is_deleted=False,
                 status=Post.Status.PUBLISHED)
         } if post_ids else {}
-        thread_ids = {p.thread_id for p in self.posts.values()}
-        space_ids = {p.thread.space_id for p in self.posts.values()}
-        self.thread_followers: dict[int, list[int]] = {}
-        if thread_ids:
-            for thread_id, user_id in ThreadFollow.objects.filter(
-                    thread_id__in=thread_ids).values_list("thread_id", "user_id"):
-                self.thread_followers.setdefault(thread_id, []).append(user_id)
-        self.space_followers: dict[int, list[int]] = {}
-        if space_ids and any(e.kind in (EVENT.THREAD_CREATED, EVENT.POST_APPROVED)
-                             for e in events):
-            for space_id, user_id in SpaceFollow.objects.filter(
-                    space_id__in=space_ids).values_list("space_id", "user_id"):
-                self.space_followers.setdefault(space_id, []).append(user_id)
+        # Every thread and space level of the batch's threads (``notice_levels``): who
+        # watches, who muted; the same queries for one watcher or ten thousand.
+        self.levels = notice_levels.Levels(
+            {p.thread_id: p.thread.space_id for p in self.posts.values()},
+            more_threads={e.thread_id for e in events})
         handles = {h for e in events if isinstance(data := data_of(e), Mentioning)
                    for h in data.mentions or []}
         # Events carry lower-cased handles; members may have capitals in theirs.
@@ -246,14 +245,14 @@ def _post_recipients(event: EngagementEvent, post: Post, look: _Lookups) -> dict
     opened = event.kind == EVENT.THREAD_CREATED or (
         event.kind == EVENT.POST_APPROVED and post.kind == Post.Kind.OPENING)
     if created:
-        for user_id in look.thread_followers.get(thread.pk, []):
+        for user_id in look.levels.watchers(thread.pk):
             offer(user_id, Kind.REPLY)
         if post.kind == Post.Kind.ANSWER:
             offer(thread.author_id, Kind.ANSWER)
         elif post.parent_id:
             offer(post.parent.author_id, Kind.REPLY)
     elif opened:
-        for user_id in look.space_followers.get(thread.space_id, []):
+        for user_id in look.levels.new_thread_watchers(thread.pk):
             offer(user_id, Kind.NEW_THREAD)
     data = data_of(event)
     for handle in (data.mentions or []) if isinstance(data, Mentioning) else []:
@@ -304,10 +303,13 @@ def notices_for_events(events: list[EngagementEvent]) -> list[Notification]:
     notices = []
     for event, recipients in wanted:
         message, url = _said(event)
+        # A muted thread (or a thread of a muted space) tells nothing but what is fixed.
         notices += [Notification(recipient_id=user_id, kind=kind, actor_id=event.actor_id,
                                  thread_id=event.thread_id, post_id=event.post_id,
                                  message=message, url=url)
-                    for user_id, kind in recipients.items() if user_id in live]
+                    for user_id, kind in recipients.items() if user_id in live and (
+                        notice_settings.fixed(kind)
+                        or not look.levels.muted(user_id, event.thread_id))]
     return as_chosen(notices, live)
 
 
@@ -361,6 +363,7 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
             recipient = notice.recipient
             topic = topic_of(notice.kind)
             wants = (recipient.email_notifications
+                     and not notice_settings.is_snoozed(recipient, now)
                      and notice_settings.wants(recipient.notice_settings, notice.kind, "email")
                      and (recipient.accepts_routing or notice.kind != Kind.ROUTED))
             notice.emailed_at = now
@@ -379,11 +382,14 @@ def send_pending_emails(*, kinds=None, limit: int = EMAIL_BATCH) -> int:
                                                           thread_id=notice.thread_id)
             if reply_to:
                 headers["Reply-To"] = reply_to
+            mute_url = notice.thread_id and _absolute(reverse("unsubscribe", args=[
+                unsubscribe_token(recipient.pk, f"{Topic.MUTE}{notice.thread_id}")]))
             send_templated(
                 to=recipient.email,
                 template="notice",
                 context={"notice": notice, "recipient": recipient, "open_url": open_url,
                          "unsubscribe_url": unsubscribe, "reply_by_email": bool(reply_to),
+                         "mute_url": mute_url or "",
                          "unsubscribe_label": topic_label(topic)},
                 headers=headers, language=language_of(recipient),
             )
@@ -402,8 +408,9 @@ def digest_due(now=None) -> list[int]:
     for choice, period in DIGEST_PERIOD.items():
         due |= Q(digest=choice) & (Q(last_digest_at__isnull=True)
                                    | Q(last_digest_at__lte=now - period))
+    # A paused member gets none; the first one after the pause covers it (from the last).
     return list(User.objects.filter(due, is_active=True).exclude(email=None)
-                .values_list("pk", flat=True))
+                .exclude(notices_paused_until__gt=now).values_list("pk", flat=True))
 
 
 def digest_send(user_id: int, now=None) -> bool:
@@ -413,7 +420,8 @@ def digest_send(user_id: int, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
-        if user is None or user.digest not in DIGEST_PERIOD:
+        if (user is None or user.digest not in DIGEST_PERIOD
+                or notice_settings.is_snoozed(user, now)):
             return False
         period = DIGEST_PERIOD[user.digest]
         if user.last_digest_at and user.last_digest_at > now - period:

@@ -44,6 +44,7 @@ from community.models import (
     Post,
     Product,
     QuestionRoute,
+    SpaceFollow,
     Thread,
     User,
 )
@@ -230,7 +231,11 @@ def gather(thread: Thread, *, as_of: datetime | None = None,
         people.exclude(staff_person()).exclude(pk=thread.author_id)
         # Already in the conversation: nothing to ask them.
         .exclude(pk__in=Post.objects.filter(thread=thread, created_at__lt=as_of)
-                 .values("author_id")).values_list("pk", flat=True)
+                 .values("author_id"))
+        # Who muted the question's space hears nothing from it (``notice_levels``).
+        .exclude(pk__in=SpaceFollow.objects.filter(
+            space_id=thread.space_id, level=SpaceFollow.Level.MUTED).values("user_id"))
+        .values_list("pk", flat=True)
     )
     return Found(thread, as_of, evidence, eligible, product=product, ownerships=ownerships)
 

@@ -322,10 +322,24 @@ class Vote(models.Model):
 
 
 class ThreadFollow(models.Model):
+    """A member's notification level for one thread: the one record of what they are
+    subscribed to (``engine.notice_levels``). Following a thread, or taking part in it,
+    is Watching; Normal and Muted rows are the member's own choice, and win over the
+    thread's space. No row: Normal, unless the space's level says otherwise."""
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", "Watching"
+        NORMAL = "normal", "Normal"
+        MUTED = "muted", "Muted"
+
+    #: The levels that count as "following" the thread (its button, the thread's merge).
+    FOLLOWING = (Level.WATCHING,)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_follows"
     )
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.WATCHING)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -338,10 +352,26 @@ class ThreadFollow(models.Model):
 
 
 class SpaceFollow(models.Model):
+    """A member's notification level for a space (``engine.notice_levels``). Following a
+    space is Watching first post (its new threads); Watching adds every post; Muted
+    silences its threads but those the member set a level on. No row: Normal."""
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", "Watching"
+        WATCHING_FIRST = "watching_first", "Watching first post"
+        NORMAL = "normal", "Normal"
+        MUTED = "muted", "Muted"
+
+    #: The levels that count as "following" the space (its button, the home page's "For
+    #: you", the welcome's ticks).
+    FOLLOWING = (Level.WATCHING, Level.WATCHING_FIRST)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_follows"
     )
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="follows")
+    level = models.CharField(max_length=14, choices=Level.choices,
+                             default=Level.WATCHING_FIRST)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

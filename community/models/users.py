@@ -112,6 +112,10 @@ class User(AbstractUser):
         "order of answers on a question", max_length=8, choices=AnswerOrder.choices,
         default=AnswerOrder.HELPFUL)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # "Pause notifications" (a holiday): until then no email, no digest and (later) no
+    # push; notices still reach the inbox quietly. ``engine.notice_settings.is_snoozed``.
+    notices_paused_until = models.DateTimeField("notifications paused until", null=True,
+                                                blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
     # The first-visit welcome (community/views/welcome.py): when the member finished or
     # skipped it; it is never offered again after that.

@@ -44,7 +44,8 @@ def render_body(request, context: dict) -> str:
         "thread-body", _body_version(), thread.pk, page.number, page.num_pages, page.order,
         [(post.pk, accepted_slot, tuple(allowed.values())) for post, accepted_slot, allowed
          in plan],
-        page.following, permissions.can_use_host_tools(user), context["may_reply"],
+        page.following, page.level, page.space_level, permissions.can_use_host_tools(user),
+        context["may_reply"],
         context.get("new_member_note"),
         user.is_authenticated,
         # The product a question is about is named in the header (renamed: a new body).

@@ -129,6 +129,13 @@ STALE = {
     # Which notices a member gets: their settings page and inbox are never kept, and the
     # header's bell is rendered by its unread count, which a choice does not change.
     Kind.NOTICE_SETTINGS_CHANGED: row(people=False),
+    # A level of a space changes the member's own home page ("For you" lists the spaces
+    # they follow), kept under their member tag; a thread's level shows only in the
+    # member's own thread body, kept under a key that names the level (``bodies``).
+    Kind.NOTICE_LEVEL_SET: row(),
+    # A pause shows in the member's own header and settings, which are never kept.
+    Kind.NOTICES_PAUSED: row(people=False),
+    Kind.NOTICES_RESUMED: row(people=False),
     # The member's own home page (its welcome link), kept under their member tag.
     Kind.WELCOME_DONE: row(),
     # Curation: the owner's profile lists their public collections (the Collections tab);

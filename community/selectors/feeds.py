@@ -119,7 +119,8 @@ def for_you(user, *, size: int = FOR_YOU_SIZE) -> list[Thread]:
 
     from community.models import SpaceFollow, TagFollow
 
-    spaces = SpaceFollow.objects.filter(user=user).values("space_id")
+    spaces = SpaceFollow.objects.filter(user=user, level__in=SpaceFollow.FOLLOWING).values(
+        "space_id")
     tags = TagFollow.objects.filter(user=user).values("tag_id")
     followed = Thread.objects.filter(Q(space__in=spaces) | Q(tags__in=tags)).values("pk")
     return list(
@@ -132,7 +133,7 @@ def follows_anything(user) -> bool:
     """The member follows at least one space or tag (1 or 2 queries)."""
     from community.models import SpaceFollow, TagFollow
 
-    return (SpaceFollow.objects.filter(user=user).exists()
+    return (SpaceFollow.objects.filter(user=user, level__in=SpaceFollow.FOLLOWING).exists()
             or TagFollow.objects.filter(user=user).exists())
 
 
@@ -171,8 +172,8 @@ def welcome_choices(user, *, tags: int = 12) -> dict:
     return {
         "spaces": list(Space.objects.all()),
         "tags": sorted(kept, key=lambda tag: tag.name),
-        "followed_spaces": set(SpaceFollow.objects.filter(user=user).values_list(
-            "space_id", flat=True)),
+        "followed_spaces": set(SpaceFollow.objects.filter(
+            user=user, level__in=SpaceFollow.FOLLOWING).values_list("space_id", flat=True)),
         "followed_tags": followed_tags,
     }
 

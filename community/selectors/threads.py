@@ -7,7 +7,7 @@ from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 
 from community import permissions
 from community.commerce.owners import mark_posts
-from community.models import Post, Product, Tag, Thread, ThreadFollow, User, Vote
+from community.models import Post, Product, SpaceFollow, Tag, Thread, ThreadFollow, User, Vote
 from community.prepared import statement
 
 POSTS_PER_PAGE = 20
@@ -28,6 +28,8 @@ class ThreadPage:
     voted: set[tuple[int, str]] = field(default_factory=set)
     following: bool = False
     order: str = Order.OLDEST
+    level: str = ""  # the viewer's ThreadFollow.level ("": no row)
+    space_level: str = ""  # their SpaceFollow.level of the thread's space ("": no row)
 
     @property
     def has_previous(self) -> bool:
@@ -233,8 +235,11 @@ def _marks(how_many: int, held: bool):
         Vote.objects.filter(voter_id=_VIEWER, post_id__in=[_IDS + i for i in range(how_many)])
         .order_by().values_list(Value("vote", output_field=text), "post_id", "kind"),
         ThreadFollow.objects.filter(user_id=_VIEWER, thread_id=_THREAD).order_by()
-        .values_list(Value("follow", output_field=text), "thread_id",
-                     Value("", output_field=text)),
+        .values_list(Value("follow", output_field=text), "thread_id", "level"),
+        # The viewer's level of the thread's space: what the thread's level menu says when
+        # they set none on the thread itself (``engine.notice_levels``).
+        SpaceFollow.objects.filter(user_id=_VIEWER, space__threads__pk=_THREAD).order_by()
+        .values_list(Value("space", output_field=text), "space_id", "level"),
     ]
     if held:
         marks.append(
@@ -272,7 +277,7 @@ def thread_page(*, thread: Thread, page: int, viewer, window=thread_window,
         shared = window(thread, number, everything=staff)
     posts = shared.posts
     voted: set[tuple[int, str]] = set()
-    following = False
+    level = space_level = ""
     if permissions.is_member(viewer):
         low = _first_position(number)
         ids = [p.pk for p in posts] + ([shared.accepted.pk] if shared.accepted else [])
@@ -283,7 +288,9 @@ def thread_page(*, thread: Thread, page: int, viewer, window=thread_window,
             if mark == "vote":
                 voted.add((pk, kind))
             elif mark == "follow":
-                following = True
+                level = kind
+            elif mark == "space":
+                space_level = kind
             else:
                 own.append(pk)
         if own:  # held and hidden posts: their author sees them (marked), nobody else does
@@ -291,7 +298,8 @@ def thread_page(*, thread: Thread, page: int, viewer, window=thread_window,
                               if ordered else None, number=number, listing=listing)
     return ThreadPage(
         thread=thread, posts=posts, accepted=shared.accepted, number=number,
-        num_pages=num_pages, voted=voted, following=following, order=order,
+        num_pages=num_pages, voted=voted, following=level in ThreadFollow.FOLLOWING,
+        order=order, level=level, space_level=space_level,
     )
 
 

@@ -429,7 +429,12 @@ def follow_set(*, user: UserModel, model, follow: bool, what: str, target: dict,
                                                       % {"what": what}))
     with transaction.atomic():
         if follow:
-            changed = model.objects.get_or_create(user=user, **target)[1]
+            row, changed = model.objects.get_or_create(user=user, **target)
+            following = getattr(model, "FOLLOWING", None)  # a level of notices (threads,
+            if following and row.level not in following:  # spaces): a mute is followed anew
+                row.level = model._meta.get_field("level").default
+                row.save(update_fields=["level"])
+                changed = True
         else:
             changed = model.objects.filter(user=user, **target).delete()[0] > 0
         if changed:

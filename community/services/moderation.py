@@ -388,9 +388,10 @@ def thread_merge(*, actor: User, source: Thread, target: Thread) -> Thread:
             post_count=F("post_count") + len(live), answer_count=answers,
             last_activity_at=max([target.last_activity_at] + [p.created_at for p in live]),
         )
-        for user_id in ThreadFollow.objects.filter(thread=source).values_list("user_id",
-                                                                            flat=True):
-            ThreadFollow.objects.get_or_create(user_id=user_id, thread=target)
+        for user_id, level in ThreadFollow.objects.filter(thread=source).values_list(
+                "user_id", "level"):  # their level goes with them; their own on the target wins
+            ThreadFollow.objects.get_or_create(user_id=user_id, thread=target,
+                                               defaults={"level": level})
         QuestionRoute.objects.filter(thread=source).delete()
         Thread.objects.filter(pk=source.pk).update(
             merged_into=target, is_hidden=True, opening_post=None, accepted_answer=None,

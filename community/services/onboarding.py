@@ -44,8 +44,8 @@ def welcome_finish(*, member: User, spaces: Iterable[Space], tags: Iterable[Tag]
     permissions.require(permissions.is_member(member), gettext("Sign in to finish your welcome."))
     spaces, tags = set(spaces), set(tags)
     with transaction.atomic():
-        followed = set(SpaceFollow.objects.filter(user=member).values_list("space_id",
-                                                                            flat=True))
+        followed = set(SpaceFollow.objects.filter(
+            user=member, level__in=SpaceFollow.FOLLOWING).values_list("space_id", flat=True))
         for space in spaces:
             if space.pk not in followed:
                 space_follow_set(user=member, space=space, follow=True)

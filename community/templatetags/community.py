@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from community import pages, permissions
 from community.content import rendering
+from community.engine import notice_settings
 
 register = template.Library()
 
@@ -107,7 +108,9 @@ def site_header(context):
     shape = repr((
         "site-header", match and match.url_name, match and match.namespace, member,
         member and (user.pk, user.username, user.name, str(user.avatar), user.standing["unread"],
-                    permissions.can_use_host_tools(user), user.is_superuser)))
+                    permissions.can_use_host_tools(user), user.is_superuser,
+                    # "Paused until …" in the menu and the bell, while it lasts
+                    notice_settings.paused_until(user))))
     html = pages.rendered_once(shape, lambda: render_to_string(
         "components/_site_header.html",
         {**context.flatten(), "csrf_token": pages.CSRF_SLOT}))
@@ -140,3 +143,24 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.inclusion_tag("community/_level_menu.html", takes_context=True)
+def notice_level_menu(context, thread=None, space=None, level="", space_level="", next=""):
+    """``{% notice_level_menu thread=thread level=page.level space_level=page.space_level %}``
+    or ``{% notice_level_menu space=space level=space_level %}``: the member's
+    notification level menu (``views.notice_levels``)."""
+    from community.views.notice_levels import menu_context
+
+    return {**menu_context(thread=thread, space=space, level=level or "",
+                           space_level=space_level or ""),
+            "csrf_token": context.get("csrf_token"), "next": next}
+
+
+@register.simple_tag(takes_context=True)
+def notices_paused(context):
+    """When the member's notification pause ends, or None (no query: on the user row)."""
+    from community.engine.notice_settings import paused_until
+
+    user = context["request"].user
+    return paused_until(user) if user.is_authenticated else None

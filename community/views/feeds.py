@@ -91,9 +91,9 @@ def space_detail(request, slug):
     context["space"] = space
     if request.htmx:
         return render(request, "community/_feed.html", context)
-    context["following"] = permissions.is_member(request.user) and SpaceFollow.objects.filter(
-        user=request.user, space=space
-    ).exists()
+    context["space_level"] = permissions.is_member(request.user) and SpaceFollow.objects.filter(
+        user=request.user, space=space).values_list("level", flat=True).first() or ""
+    context["following"] = context["space_level"] in SpaceFollow.FOLLOWING
     context["spaces"] = SimpleLazyObject(kept_spaces)
     return render(request, "community/space.html", context)
 

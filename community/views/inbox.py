@@ -83,7 +83,18 @@ def notification_settings(request):
         else:
             messages.success(request, gettext("Your notification settings are saved."))
             return redirect("notification_settings")
-    return render(request, "community/notification_settings.html", {"form": form})
+    return settings_page(request, form=form)
+
+
+def settings_page(request, *, form=None, pause_form=None, status=200):
+    """The settings page, with the member's thread and space levels and their pause
+    (``views.notice_levels.settings_context``)."""
+    from .notice_levels import settings_context
+
+    form = form or NotificationSettingsForm(instance=request.user)
+    return render(request, "community/notification_settings.html",
+                  {"form": form, **settings_context(request, pause_form=pause_form)},
+                  status=status)
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without our CSRF token; the signed

@@ -157,7 +157,7 @@ def test_following_and_unfollowing_a_space(client_as, member, space):
                            follow=True)
     page = visible(response)
     assert "You follow Tents: new threads reach your inbox." in page
-    assert "Following ✓" in page
+    assert "Watching first post ✓" in page  # following a space is watching its first posts
     assert SpaceFollow.objects.filter(user=member, space=space).count() == 1
 
     client.post(reverse("space_follow", args=[space.slug]), {"follow": "1"})

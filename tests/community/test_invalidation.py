@@ -23,7 +23,14 @@ from community.engine import engagement
 from community.engine.events import registered_kinds
 from community.models import EngagementEvent
 from community.pages import invalidation
-from community.services import collections, conversations, invitations, moderation, users
+from community.services import (
+    collections,
+    conversations,
+    invitations,
+    moderation,
+    notice_levels,
+    users,
+)
 from community.signals import member_joined
 from partners import events as partner_events
 from partners import services as partners
@@ -311,7 +318,7 @@ def s_unvote(w):
 @scenario(Kind.FOLLOWED)
 def s_follow(w):
     return Scenario([w.url], lambda: conversations.thread_follow_set(
-        user=w.member, thread=w.thread, follow=True), shows=["Following ✓"], readers=("member",))
+        user=w.member, thread=w.thread, follow=True), shows=["Watching ✓"], readers=("member",))
 
 
 @scenario(Kind.FOLLOWED, "space")
@@ -355,6 +362,39 @@ def s_notice_settings(w):
     return Scenario([reverse("notification_settings")], lambda: users.notice_settings_save(
         actor=w.member, rows={"votes": {"email": True}}),
         shows=[r'name="votes_email"[^>]*checked'], readers=("member",))
+
+
+@scenario(Kind.NOTICE_LEVEL_SET)
+def s_level_thread(w):
+    """The member's own thread body, kept under a key naming their level."""
+    return Scenario([w.url], lambda: notice_levels.thread_level_set(
+        actor=w.member, thread=w.thread, level="muted"), shows=["Muted ✓"],
+        readers=("member",))
+
+
+@scenario(Kind.NOTICE_LEVEL_SET, "space")
+def s_level_space(w):
+    """Watching a space puts its threads in the member's "For you"."""
+    return Scenario([reverse("home")], lambda: notice_levels.space_level_set(
+        actor=w.member, space=w.space, level="watching"),
+        shows=[r"(?s)For you.*Which kettle for 20 litres\?.*Your questions"],
+        readers=("member",))
+
+
+@scenario(Kind.NOTICES_PAUSED)
+def s_paused(w):
+    """The member's header (kept once per shape of viewer) and settings name the pause."""
+    return Scenario([w.url, reverse("notification_settings")], lambda: (
+        notice_levels.notices_pause(actor=w.member, until=timezone.now() + timedelta(days=3))),
+        shows=["Notifications paused until"], readers=("member",))
+
+
+@scenario(Kind.NOTICES_RESUMED)
+def s_resumed(w):
+    notice_levels.notices_pause(actor=w.member, until=timezone.now() + timedelta(days=3))
+    return Scenario([w.url, reverse("notification_settings")],
+                    lambda: notice_levels.notices_resume(actor=w.member),
+                    gone=["Notifications paused until"], readers=("member",))
 
 
 # Shared purpose -------------------------------------------------------------------------

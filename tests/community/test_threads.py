@@ -367,13 +367,16 @@ def test_following_and_unfollowing_a_thread(client_as, member, other_member, spa
                            follow=True)
     assert "You follow this thread." in visible(response)
     assert ThreadFollow.objects.filter(user=other_member, thread=thread).exists()
-    assert "Following ✓" in visible(client.get(thread.get_absolute_url()))
+    # Following is Watching: the level menu says so
+    assert 'value="watching" class="level-option" aria-pressed="true"' in (
+        client.get(thread.get_absolute_url()).content.decode())
 
     response = client.post(reverse("thread_follow", args=[thread.pk]), {"follow": "0"},
                            follow=True)
     assert "You no longer follow this thread." in visible(response)
     assert not ThreadFollow.objects.filter(user=other_member, thread=thread).exists()
-    assert "Follow thread" in visible(client.get(thread.get_absolute_url()))
+    assert 'value="normal" class="level-option" aria-pressed="true"' in (
+        client.get(thread.get_absolute_url()).content.decode())
 
 
 def test_following_a_thread_with_htmx_returns_only_the_button(client_as, member, other_member,
