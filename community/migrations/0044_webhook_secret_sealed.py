@@ -22,7 +22,7 @@ def unseal_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("community", "0039_mail_in")]
+    dependencies = [("community", "0040_notice_levels")]
 
     operations = [
         migrations.AddField(
