@@ -26,5 +26,5 @@ def may_publish(member, key: str) -> str | None:
 
         return UNVERIFIED
     if not permissions.can_publish_partner(member, organisation):
-        return "Only this organisation's people publish for it."
+        return gettext("Only this organisation's people publish for it.")
     return None

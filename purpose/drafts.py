@@ -45,7 +45,7 @@ def may_update(member, key: str) -> str | None:
     if permissions.can_manage_project(member, project):
         return None
     return (permissions.why_not(member) if not permissions.can_take_part(member)
-            else "Only the project's leads and the hosts post updates.")
+            else gettext("Only the project's leads and the hosts post updates."))
 
 
 def may_contribute(member, key: str) -> str | None:
@@ -65,7 +65,7 @@ def may_edit_contribution(member, key: str) -> str | None:
     if permissions.can_edit_contribution(member, contribution):
         return None
     return (permissions.why_not(member) if not permissions.can_take_part(member)
-            else "Only its author can edit this contribution, while its vote is open.")
+            else gettext("Only its author can edit this contribution, while its vote is open."))
 
 
 def may_discuss(member, key: str) -> str | None:

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -82,11 +82,11 @@ class ImageUploadField(forms.FileField):
     Not Django's ``ImageField``: that one opens every upload with Pillow and answers with
     its own words before our checks (polyglots, size, pixels) could say what is wrong."""
 
-    default_error_messages = {"empty": "That file is empty."}
+    default_error_messages = {"empty": gettext_lazy("That file is empty.")}
 
     def __init__(self, *, max_side: int, **kwargs):
         self.max_side = max_side
-        kwargs.setdefault("help_text", "JPEG, PNG, GIF or WebP, at most 4 MB.")
+        kwargs.setdefault("help_text", gettext("JPEG, PNG, GIF or WebP, at most 4 MB."))
         kwargs.setdefault("widget", forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
         super().__init__(**kwargs)
