@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from community.models import Space, Thread
 
@@ -22,7 +23,7 @@ class LatestThreadsFeed(Feed):
     description_template = None
 
     def title(self):
-        return f"{settings.SITE_NAME} community: new threads"
+        return gettext("%(site)s community: new threads") % {"site": settings.SITE_NAME}
 
     def link(self):
         return "/"

@@ -12,6 +12,7 @@ from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 
 class ResolvedUserMiddleware:
@@ -63,14 +64,14 @@ class UnconfiguredProviderMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, SocialApp.DoesNotExist):
-            raise Http404("This sign-in method is not set up on this site.")
+            raise Http404(gettext("This sign-in method is not set up on this site."))
         return None
 
 
 # C0 control characters other than tab, line feed and carriage return: nothing a person
 # types, PostgreSQL refuses NUL in text, and XML (the feeds) refuses all of them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-NOT_ALLOWED = "The request contained a character that is not allowed."
+NOT_ALLOWED = gettext_lazy("The request contained a character that is not allowed.")
 
 
 def _refuse(request, status: int, message: str, template: str = "400.html"):
@@ -97,9 +98,11 @@ class RequestSizeMiddleware:
             try:
                 length = int(declared)
             except ValueError:
-                return _refuse(request, 400, "The request's Content-Length is not a number.")
+                return _refuse(request, 400,
+                               gettext("The request's Content-Length is not a number."))
             if length < 0:
-                return _refuse(request, 400, "The request's Content-Length is not a number.")
+                return _refuse(request, 400,
+                               gettext("The request's Content-Length is not a number."))
             if length > limit:
                 return self.too_large(request)
         elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
@@ -126,9 +129,10 @@ class RequestSizeMiddleware:
         def mib(size):
             return f"{size / (1024 * 1024):g} MB"
 
-        return _refuse(request, 413, f"A request can carry at most "
-                       f"{mib(settings.REQUEST_MAX_BYTES)}, and an image at most "
-                       f"{mib(settings.UPLOAD_MAX_BYTES)}.", "413.html")
+        return _refuse(request, 413, gettext(
+            "A request can carry at most %(request)s, and an image at most %(image)s.") % {
+            "request": mib(settings.REQUEST_MAX_BYTES), "image": mib(settings.UPLOAD_MAX_BYTES)},
+            "413.html")
 
 
 class ControlCharacterMiddleware:

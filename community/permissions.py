@@ -10,6 +10,8 @@ new member, member, partner, staff host, admin.
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 
 def is_member(user) -> bool:
@@ -362,20 +364,21 @@ def why_not(user, thread=None) -> str:
     """The sentence shown when ``user`` may not post (in ``thread``)."""
     if is_suspended(user):
         s = user.active_suspension
-        return f"Your account is suspended until {s.ends_at:%d %B %Y}: {s.reason}"
+        return gettext("Your account is suspended until %(date)s: %(reason)s") % {
+            "date": date_format(s.ends_at, "d F Y"), "reason": s.reason}
     if not is_member(user):
-        return "Sign in to take part."
+        return gettext("Sign in to take part.")
     if thread is not None and thread.closed_at:
-        return f"This thread is closed: {thread.closed_reason}"
+        return gettext("This thread is closed: %(reason)s") % {"reason": thread.closed_reason}
     if thread is not None and thread.is_locked:
-        return "This thread is locked: no new replies."
-    return "You cannot post here."
+        return gettext("This thread is locked: no new replies.")
+    return gettext("You cannot post here.")
 
 
 def why_not_start(user, kind: str = "discussion") -> str:
     """The sentence shown when ``user`` may not start a thread of ``kind``."""
     if kind == "announcement" and can_take_part(user):
-        return "Only the host team can post announcements."
+        return gettext("Only the host team can post announcements.")
     return why_not(user)
 
 
@@ -384,8 +387,8 @@ def why_not_vote(user, post) -> str:
     if not can_take_part(user):
         return why_not(user)
     if post.author_id == user.pk:
-        return "You cannot vote on your own post."
-    return "You cannot vote on this post."
+        return gettext("You cannot vote on your own post.")
+    return gettext("You cannot vote on this post.")
 
 
 def why_not_flag(user, post) -> str:
@@ -393,24 +396,25 @@ def why_not_flag(user, post) -> str:
     if not can_take_part(user):
         return why_not(user)
     if post.author_id == user.pk:
-        return "You cannot flag your own post."
-    return "You cannot flag this post."
+        return gettext("You cannot flag your own post.")
+    return gettext("You cannot flag this post.")
 
 
 def why_not_edit_post(user, post) -> str:
     """The sentence shown when ``user`` may not edit ``post``."""
     if is_suspended(user):
         return why_not(user)
-    return "You can only edit your own posts."
+    return gettext("You can only edit your own posts.")
 
 
 def why_not_edit_profile(user) -> str:
     """The sentence shown when ``user`` may not change their public profile."""
     if is_suspended(user):
         s = user.active_suspension
-        return (f"Your account is suspended until {s.ends_at:%d %B %Y}: {s.reason}. "
-                "Your public profile cannot be changed until then.")
-    return "You can change only your own profile."
+        return gettext("Your account is suspended until %(date)s: %(reason)s. Your public "
+                       "profile cannot be changed until then.") % {
+            "date": date_format(s.ends_at, "d F Y"), "reason": s.reason}
+    return gettext("You can change only your own profile.")
 
 
 PREDICATES = {
@@ -420,10 +424,12 @@ PREDICATES = {
 }
 
 
-def require(allowed: bool,
-            message: str | Callable[[], str] = "You do not have permission to do that.") -> None:
+def require(allowed: bool, message: str | Callable[[], str] | None = None) -> None:
     """Raise 403 (rendered by ``403.html`` with ``message``) unless ``allowed``.
 
-    ``message`` may be a function giving the sentence, asked only on a refusal."""
+    ``message`` may be a function giving the sentence, asked only on a refusal; without
+    one, a general refusal in the visitor's language."""
     if not allowed:
+        if message is None:
+            message = gettext("You do not have permission to do that.")
         raise PermissionDenied(message() if callable(message) else message)

@@ -3,6 +3,7 @@ everyone, an application for its people and the hosts (``can_view_organisation``
 Included from config/urls.py: community never imports this app."""
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -46,7 +47,7 @@ class OrganisationDetail(ETagMixin, generics.RetrieveAPIView):
         organisation = Organisation.objects.filter(slug=self.kwargs["slug"]).first()
         if organisation is None or not permissions.can_view_organisation(
                 self.request.user, organisation):
-            raise Http404("No such organisation.")
+            raise Http404(gettext("No such organisation."))
         return organisation
 
     @extend_schema(tags=["partners"], summary="One partner organisation")

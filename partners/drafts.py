@@ -4,6 +4,7 @@
 publishing service discards it.
 """
 from django.http import Http404
+from django.utils.translation import gettext
 
 from community import permissions
 
@@ -17,7 +18,7 @@ def publish_place(organisation) -> str:
 def may_publish(member, key: str) -> str | None:
     organisation = Organisation.objects.filter(pk=int(key)).first()
     if organisation is None or not permissions.can_view_organisation(member, organisation):
-        raise Http404("No such partner.")
+        raise Http404(gettext("No such partner."))
     if not permissions.can_take_part(member):
         return permissions.why_not(member)
     if organisation.pk in member.partner_roles and not organisation.is_verified:
@@ -25,5 +26,5 @@ def may_publish(member, key: str) -> str | None:
 
         return UNVERIFIED
     if not permissions.can_publish_partner(member, organisation):
-        return "Only this organisation's people publish for it."
+        return gettext("Only this organisation's people publish for it.")
     return None

@@ -13,20 +13,21 @@ from community.engine.events import Addressed, Payload, declare
 class Kind(models.TextChoices):
     """The partners app's event kinds."""
 
-    PARTNER_APPLIED = "partner_applied", "Organisation applied to be a partner"
-    PARTNER_DECIDED = "partner_decided", "Partner application verified or declined"
-    ORGANISATION_EDITED = "organisation_edited", "Partner organisation's page edited"
-    PARTNER_JOINED = "partner_joined", "Joined a partner organisation"
-    PARTNER_LEFT = "partner_left", "Left or removed from a partner organisation"
-    PARTNER_PUBLISHED = "partner_published", "Partner content published"
-    COAUTHOR_INVITED = "coauthor_invited", "Invited to co-author partner content"
-    COAUTHOR_ACCEPTED = "coauthor_accepted", "Co-authorship accepted"
-    ORGANISATION_MOMENT = "organisation_moment", "Moment tied to or untied from a partner"
-    OFFER_CREATED = "offer_created", "Partner offer created"
-    OFFER_APPROVED = "offer_approved", "Partner offer approved by a host"
-    OFFER_CLICKED = "offer_clicked", "Partner offer followed"
-    OFFER_WITHDRAWN = "offer_withdrawn", "Partner offer withdrawn or put back"
-    OFFER_EDITED = "offer_edited", "Partner offer changed"
+    PARTNER_APPLIED = "partner_applied", gettext_lazy("Organisation applied to be a partner")
+    PARTNER_DECIDED = "partner_decided", gettext_lazy("Partner application verified or declined")
+    ORGANISATION_EDITED = "organisation_edited", gettext_lazy("Partner organisation's page edited")
+    PARTNER_JOINED = "partner_joined", gettext_lazy("Joined a partner organisation")
+    PARTNER_LEFT = "partner_left", gettext_lazy("Left or removed from a partner organisation")
+    PARTNER_PUBLISHED = "partner_published", gettext_lazy("Partner content published")
+    COAUTHOR_INVITED = "coauthor_invited", gettext_lazy("Invited to co-author partner content")
+    COAUTHOR_ACCEPTED = "coauthor_accepted", gettext_lazy("Co-authorship accepted")
+    ORGANISATION_MOMENT = "organisation_moment", gettext_lazy(
+        "Moment tied to or untied from a partner")
+    OFFER_CREATED = "offer_created", gettext_lazy("Partner offer created")
+    OFFER_APPROVED = "offer_approved", gettext_lazy("Partner offer approved by a host")
+    OFFER_CLICKED = "offer_clicked", gettext_lazy("Partner offer followed")
+    OFFER_WITHDRAWN = "offer_withdrawn", gettext_lazy("Partner offer withdrawn or put back")
+    OFFER_EDITED = "offer_edited", gettext_lazy("Partner offer changed")
 
 
 class Notice(models.TextChoices):

@@ -98,7 +98,7 @@ class PublishForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
                                                   "[link](https://…)."),
                            error_messages={"required": gettext_lazy("Write the text.")})
     coauthors = forms.CharField(
-        required=False, max_length=300, label="Co-authors",
+        required=False, max_length=300, label=gettext_lazy("Co-authors"),
         help_text=gettext_lazy("Members who made it with you, as @handles separated by commas. "
                                "Each is "
                   "asked; their name shows once they accept."))

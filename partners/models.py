@@ -130,7 +130,7 @@ class PartnerPost(models.Model):
     """A thread published by a partner, credited to its organisation."""
 
     class Kind(models.TextChoices):
-        HOWTO = "howto", "How-to"
+        HOWTO = "howto", gettext_lazy("How-to")
         EVENT = "event", gettext_lazy("Event")
         OFFER = "offer", gettext_lazy("Offer")
         STORY = "story", gettext_lazy("Story")
@@ -215,7 +215,7 @@ class Offer(models.Model):
     terms = models.TextField(max_length=1000, help_text=gettext_lazy("What the member gets, and "
                                                                      "the fine "
                              "print (who may use it, until when, how)."))
-    url = models.URLField("link", max_length=500, validators=[https_only],
+    url = models.URLField(gettext_lazy("link"), max_length=500, validators=[https_only],
                           help_text=gettext_lazy("The offer's page on the partner's site "
                                                  "(https://)."))
     starts_at = models.DateTimeField()

@@ -228,8 +228,8 @@ def coauthors_resolve(handles: list[str], *, author) -> list[User]:
         handle__in=wanted, is_active=True, is_former_member=False, is_unclaimed=False)}
     missing = sorted(wanted - found.keys())
     if missing:
-        raise ValidationError("Not members of the community: "
-                              + ", ".join(f"@{h}" for h in missing) + ".")
+        raise ValidationError(gettext("Not members of the community: %(handles)s.")
+                              % {"handles": ", ".join(f"@{h}" for h in missing)})
     return sorted((u for u in found.values() if u.pk != author.pk), key=lambda u: u.pk)
 
 

@@ -36,7 +36,7 @@ def _organisation_or_404(request, slug) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not permissions.can_view_organisation(request.user,
                                                                      organisation):
-        raise Http404("No such partner.")
+        raise Http404(gettext("No such partner."))
     return organisation
 
 
@@ -250,7 +250,7 @@ def coauthor(request, pk):
     invited = (CoAuthor.objects.select_related("post__organisation", "post__thread", "user")
                .filter(pk=pk, user=request.user).first())
     if invited is None:
-        raise Http404("No such invitation.")
+        raise Http404(gettext("No such invitation."))
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         try:
@@ -412,7 +412,7 @@ def offer_go(request, pk):
     ended, future or unapproved one is not found)."""
     offer = get_object_or_404(Offer, pk=pk)
     if not offer.is_live():
-        raise Http404("This offer is not running.")
+        raise Http404(gettext("This offer is not running."))
     response = HttpResponseRedirect(offer_services.offer_click(visitor=request.user,
                                                                offer=offer))
     response["Cache-Control"] = "no-store"

@@ -3,6 +3,7 @@ with the same predicate (``can_view_project``). Included from config/urls.py: co
 never imports this app."""
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -38,7 +39,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class ProjectFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=Project.Status.choices, required=False,
-                                     help_text="Without it: open, building and done.")
+                                     help_text=gettext_lazy("Without it: open, building and done."))
 
 
 class ProjectList(Ordered, ETagMixin, generics.ListAPIView):
@@ -73,9 +74,9 @@ class ProjectDetail(ETagMixin, generics.RetrieveAPIView):
         try:
             project = project_get(self.kwargs["slug"])
         except Project.DoesNotExist:
-            raise Http404("No such project.") from None
+            raise Http404(gettext("No such project.")) from None
         if not permissions.can_view_project(self.request.user, project):
-            raise Http404("No such project.")
+            raise Http404(gettext("No such project."))
         return project
 
     @extend_schema(tags=["projects"], summary="One project")

@@ -8,6 +8,7 @@ project the member may not see and answers None when they may write there, else 
 sentence refusing them; the services that post the text discard its draft.
 """
 from django.http import Http404
+from django.utils.translation import gettext
 
 from community import permissions
 
@@ -35,7 +36,7 @@ def discuss_place(project) -> str:
 def _project(member, key: str) -> Project:
     project = Project.objects.filter(pk=int(key)).first()
     if project is None or not permissions.can_view_project(member, project):
-        raise Http404("No such project.")
+        raise Http404(gettext("No such project."))
     return project
 
 
@@ -44,7 +45,7 @@ def may_update(member, key: str) -> str | None:
     if permissions.can_manage_project(member, project):
         return None
     return (permissions.why_not(member) if not permissions.can_take_part(member)
-            else "Only the project's leads and the hosts post updates.")
+            else gettext("Only the project's leads and the hosts post updates."))
 
 
 def may_contribute(member, key: str) -> str | None:
@@ -60,11 +61,11 @@ def may_contribute(member, key: str) -> str | None:
 def may_edit_contribution(member, key: str) -> str | None:
     contribution = Contribution.objects.select_related("project").filter(pk=int(key)).first()
     if contribution is None or not permissions.can_view_project(member, contribution.project):
-        raise Http404("No such contribution.")
+        raise Http404(gettext("No such contribution."))
     if permissions.can_edit_contribution(member, contribution):
         return None
     return (permissions.why_not(member) if not permissions.can_take_part(member)
-            else "Only its author can edit this contribution, while its vote is open.")
+            else gettext("Only its author can edit this contribution, while its vote is open."))
 
 
 def may_discuss(member, key: str) -> str | None:

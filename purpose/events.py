@@ -14,21 +14,22 @@ from community.engine.events import Addressed, Payload, declare, optional
 class Kind(models.TextChoices):
     """Shared purpose's event kinds: collaboration and contribution."""
 
-    PURPOSE_REVISED = "purpose_revised", "Shared purpose revised"
-    PROJECT_EDITED = "project_edited", "Project details, roles, needs or voting changed"
-    PROJECT_PROPOSED = "project_proposed", "Project proposed"
-    PROJECT_STATUS = "project_status", "Project status changed"
-    PROJECT_JOINED = "project_joined", "Joined a project"
-    PROJECT_LEFT = "project_left", "Left a project"
-    PLEDGED = "pledged", "Pledged to a need"
-    PLEDGE_WITHDRAWN = "pledge_withdrawn", "Pledge withdrawn"
-    PROJECT_UPDATE = "project_update", "Project update posted"
-    CONTRIBUTED = "contributed", "Contribution submitted"
-    CONTRIBUTION_EDITED = "contribution_edited", "Contribution edited"
-    CONTRIBUTION_VOTED = "contribution_voted", "Voted for a contribution"
-    CONTRIBUTION_UNVOTED = "contribution_unvoted", "Vote for a contribution withdrawn"
-    CONTRIBUTION_WON = "contribution_won", "Contribution won"
-    PROJECT_MOMENT = "project_moment", "Moment tied to or untied from a project"
+    PURPOSE_REVISED = "purpose_revised", gettext_lazy("Shared purpose revised")
+    PROJECT_EDITED = "project_edited", gettext_lazy(
+        "Project details, roles, needs or voting changed")
+    PROJECT_PROPOSED = "project_proposed", gettext_lazy("Project proposed")
+    PROJECT_STATUS = "project_status", gettext_lazy("Project status changed")
+    PROJECT_JOINED = "project_joined", gettext_lazy("Joined a project")
+    PROJECT_LEFT = "project_left", gettext_lazy("Left a project")
+    PLEDGED = "pledged", gettext_lazy("Pledged to a need")
+    PLEDGE_WITHDRAWN = "pledge_withdrawn", gettext_lazy("Pledge withdrawn")
+    PROJECT_UPDATE = "project_update", gettext_lazy("Project update posted")
+    CONTRIBUTED = "contributed", gettext_lazy("Contribution submitted")
+    CONTRIBUTION_EDITED = "contribution_edited", gettext_lazy("Contribution edited")
+    CONTRIBUTION_VOTED = "contribution_voted", gettext_lazy("Voted for a contribution")
+    CONTRIBUTION_UNVOTED = "contribution_unvoted", gettext_lazy("Vote for a contribution withdrawn")
+    CONTRIBUTION_WON = "contribution_won", gettext_lazy("Contribution won")
+    PROJECT_MOMENT = "project_moment", gettext_lazy("Moment tied to or untied from a project")
 
 
 class Notice(models.TextChoices):

@@ -9,7 +9,8 @@ from community.models import Space
 
 from .models import Contribution, Need, Project, ProjectMember
 
-MARKDOWN_HELP = "Markdown: **bold**, _italic_, [link](https://…), lists, @handle to mention."
+MARKDOWN_HELP = gettext_lazy(
+    "Markdown: **bold**, _italic_, [link](https://…), lists, @handle to mention.")
 IMAGE_HELP = gettext_lazy("JPEG, PNG, GIF or WebP, at most 4 MB; resized and stripped of metadata.")
 IMAGE_SIDE = 1600
 
@@ -44,10 +45,10 @@ class PurposeForm(forms.Form):
             "(optional)"))
 
     def clean_statement(self):
-        return _words(self.cleaned_data["statement"], "Write the purpose in a sentence.")
+        return _words(self.cleaned_data["statement"], gettext("Write the purpose in a sentence."))
 
     def clean_story(self):
-        return _text(self.cleaned_data["story"], "Tell the story behind the purpose.")
+        return _text(self.cleaned_data["story"], gettext("Tell the story behind the purpose."))
 
 
 class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
@@ -71,13 +72,14 @@ class ProjectForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
     field_order = ["title", "goal", "description", "space", "cover", "nonce"]
 
     def clean_title(self):
-        return _words(self.cleaned_data["title"], "The title needs some words.")
+        return _words(self.cleaned_data["title"], gettext("The title needs some words."))
 
     def clean_goal(self):
-        return _words(self.cleaned_data["goal"], "Say what the project will achieve.")
+        return _words(self.cleaned_data["goal"], gettext("Say what the project will achieve."))
 
     def clean_description(self):
-        return _text(self.cleaned_data["description"], "Describe the project in a few words.")
+        return _text(self.cleaned_data["description"],
+                     gettext("Describe the project in a few words."))
 
 
 class StatusForm(forms.Form):
@@ -93,7 +95,7 @@ class NeedForm(forms.Form):
                                 label=gettext_lazy("How many"))
 
     def clean_name(self):
-        return _words(self.cleaned_data["name"], "Name what is needed.")
+        return _words(self.cleaned_data["name"], gettext("Name what is needed."))
 
 
 class PledgeForm(forms.Form):
@@ -110,7 +112,7 @@ class UpdateForm(SubmissionNonceMixin, forms.Form):
                                                                     "posting it.")})
 
     def clean_body(self):
-        return _text(self.cleaned_data["body"], "Write the update before posting it.")
+        return _text(self.cleaned_data["body"], gettext("Write the update before posting it."))
 
 
 class DiscussionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
@@ -123,10 +125,10 @@ class DiscussionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
                            widget=ComposerTextarea(attrs={"rows": 6}))
 
     def clean_title(self):
-        return _words(self.cleaned_data["title"], "The title needs some words.")
+        return _words(self.cleaned_data["title"], gettext("The title needs some words."))
 
     def clean_body(self):
-        return _text(self.cleaned_data["body"], "Write a few words.")
+        return _text(self.cleaned_data["body"], gettext("Write a few words."))
 
 
 class RoleForm(forms.Form):
@@ -171,7 +173,7 @@ class ContributionForm(BotGuardMixin, SubmissionNonceMixin, forms.Form):
             del self.fields["kind"]
 
     def clean_title(self):
-        return _words(self.cleaned_data["title"], "The title needs some words.")
+        return _words(self.cleaned_data["title"], gettext("The title needs some words."))
 
     def clean(self):
         data = super().clean()

@@ -263,7 +263,7 @@ class Contribution(models.Model):
     class Kind(models.TextChoices):
         IDEA = "idea", gettext_lazy("Idea")
         DESIGN = "design", gettext_lazy("Design")
-        HOWTO = "howto", "How-to"
+        HOWTO = "howto", gettext_lazy("How-to")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE,
                                 related_name="contributions")

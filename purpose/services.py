@@ -371,8 +371,9 @@ def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> 
 def contribution_refusal(project: Project) -> str:
     """Why a member who may take part cannot contribute to ``project``."""
     if project.voting_closed():
-        return "Voting on this project has closed: it takes no new contributions."
-    return f"This project is {project.get_status_display().lower()}: it takes no contributions."
+        return gettext("Voting on this project has closed: it takes no new contributions.")
+    return gettext("This project is %(status)s: it takes no contributions.") % {
+        "status": project.get_status_display().lower()}
 
 
 def contribution_submit(*, author, project: Project, kind: str, title: str, body: str = "",
@@ -397,10 +398,10 @@ def contribution_submit(*, author, project: Project, kind: str, title: str, body
 def contribution_frozen_reason(contribution: Contribution) -> str:
     """Why ``contribution`` can no longer be edited ("" while its vote is open)."""
     if contribution.is_winner:
-        return "A winning contribution stays as the community voted for it."
+        return gettext("A winning contribution stays as the community voted for it.")
     if permissions.contribution_frozen(contribution):
-        return ("Voting on this project is over: the contribution stays as the community "
-                "voted on it.")
+        return gettext("Voting on this project is over: the contribution stays as the "
+                       "community voted on it.")
     return ""
 
 

@@ -42,9 +42,9 @@ def _project_or_404(request, slug) -> Project:
     try:
         project = selectors.project_get(slug)
     except Project.DoesNotExist:
-        raise Http404("No such project.") from None
+        raise Http404(gettext("No such project.")) from None
     if not permissions.can_view_project(request.user, project):
-        raise Http404("No such project.")
+        raise Http404(gettext("No such project."))
     return project
 
 
@@ -52,9 +52,9 @@ def _contribution_or_404(request, pk) -> Contribution:
     try:
         contribution = selectors.contribution_get(pk)
     except Contribution.DoesNotExist:
-        raise Http404("No such contribution.") from None
+        raise Http404(gettext("No such contribution.")) from None
     if not permissions.can_view_project(request.user, contribution.project):
-        raise Http404("No such contribution.")
+        raise Http404(gettext("No such contribution."))
     return contribution
 
 

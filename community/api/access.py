@@ -6,6 +6,7 @@ narrows a token to what it was created for.
 - a view's ``scope`` (``moderate`` for the host tools) replaces both;
 - a write, or a view with ``sign_in_required``, without anyone signed in is 401.
 A session (the browsable API) carries every scope its member's role allows."""
+from django.utils.translation import gettext
 from rest_framework import exceptions, permissions
 
 from community.models import AccessToken
@@ -23,11 +24,12 @@ class TokenScopes(permissions.BasePermission):
         signed_in = bool(request.user and request.user.is_authenticated)
         if not signed_in and (getattr(view, "sign_in_required", False)
                               or request.method not in permissions.SAFE_METHODS):
-            raise exceptions.NotAuthenticated("Sign in with an access token to do this.")
+            raise exceptions.NotAuthenticated(
+                gettext("Sign in with an access token to do this."))
         token = request.auth
         if isinstance(token, AccessToken):
             scope = needed_scope(request, view)
             if scope not in token.scopes:
                 raise exceptions.PermissionDenied(
-                    f"This token does not have the {scope} scope.")
+                    gettext("This token does not have the %(scope)s scope.") % {"scope": scope})
         return True

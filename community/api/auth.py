@@ -1,12 +1,13 @@
 """Who a request is: a personal access token (``Authorization: Bearer grv_...``), or the
 session (the browsable pages, with CSRF on writes), or nobody."""
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import authentication, exceptions
 
 from community import permissions
 
 from . import tokens
 
-INVALID = "The access token is unknown, expired or revoked."
+INVALID = gettext_lazy("The access token is unknown, expired or revoked.")
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -21,12 +22,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         presented = presented.strip()
         if not presented:
-            raise exceptions.AuthenticationFailed("The Authorization header has no token.")
+            raise exceptions.AuthenticationFailed(gettext("The Authorization header has no token."))
         token = tokens.token_find(presented)
         if token is None:
             raise exceptions.AuthenticationFailed(INVALID)
         if not permissions.is_member(token.user):
-            raise exceptions.AuthenticationFailed("The token's account is not active.")
+            raise exceptions.AuthenticationFailed(gettext("The token's account is not active."))
         return token.user, token
 
     def authenticate_header(self, request):

@@ -5,6 +5,7 @@ import hashlib
 from django.http import Http404, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import gettext
 from rest_framework import generics, views
 from rest_framework.response import Response
 
@@ -43,8 +44,8 @@ class GenericApiView(ETagMixin, generics.GenericAPIView):
 def by_pk(queryset, pk):
     """``queryset.get(pk=pk)``, a 404 for an id no row can have (past a bigint too)."""
     if not 0 < int(pk) <= BIGINT_MAX:
-        raise Http404("No such object.")
+        raise Http404(gettext("No such object."))
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist:
-        raise Http404("No such object.") from None
+        raise Http404(gettext("No such object.")) from None

@@ -2,6 +2,7 @@
 accepts. Writes are checked here for shape only; the services decide the rest (limits,
 spam, review, permissions), exactly as for the forms."""
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from community.content import limits
@@ -176,7 +177,7 @@ class ThreadCreateSerializer(serializers.Serializer):
     def validate_title(self, value):
         title = " ".join(value.split())
         if not any(ch.isalnum() for ch in title):
-            raise serializers.ValidationError("The title needs some words.")
+            raise serializers.ValidationError(gettext("The title needs some words."))
         return title
 
     def validate_tags(self, value):
@@ -189,8 +190,8 @@ class PostCreateSerializer(serializers.Serializer):
     body = _text(limits.BODY_MAX)
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                       max_value=BIGINT_MAX,
-                                      help_text="The post this replies to (a reply, not an "
-                                                "answer).")
+                                      help_text=gettext_lazy("The post this replies to (a reply, "
+                                                             "not an answer)."))
 
 
 class PostEditSerializer(serializers.Serializer):
@@ -198,15 +199,18 @@ class PostEditSerializer(serializers.Serializer):
 
 
 class ModerationSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[("hide", "Hide until reviewed"),
-                                              ("approve", "Approve (publish, decline flags)"),
-                                              ("delete", "Delete")])
+    action = serializers.ChoiceField(choices=[
+        ("hide", gettext_lazy("Hide until reviewed")),
+        ("approve", gettext_lazy("Approve (publish, decline flags)")),
+        ("delete", gettext_lazy("Delete"))])
     reason = _text(200, required=False, default="", allow_blank=True)
 
 
 class VoteSerializer(serializers.Serializer):
-    voted = serializers.BooleanField(help_text="Whether your helpful vote is now counted.")
-    changed = serializers.BooleanField(help_text="False when it already was (or was not).")
+    voted = serializers.BooleanField(
+        help_text=gettext_lazy("Whether your helpful vote is now counted."))
+    changed = serializers.BooleanField(
+        help_text=gettext_lazy("False when it already was (or was not)."))
     helpful_count = serializers.IntegerField()
 
 

@@ -4,6 +4,7 @@ page asks. Errors are problem details (``problems``)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, serializers, status
@@ -35,7 +36,7 @@ def _thread_for(viewer, pk) -> Thread:
     except Thread.DoesNotExist:
         thread = None
     if thread is None or not permissions.can_view_thread(viewer, thread):
-        raise Http404("No such thread.")
+        raise Http404(gettext("No such thread."))
     return thread
 
 
@@ -44,7 +45,7 @@ def _post_for(viewer, pk) -> Post:
                                                                           "thread__search_vector"),
                  pk)
     if not permissions.can_see_post(viewer, post, post.thread):
-        raise Http404("No such post.")
+        raise Http404(gettext("No such post."))
     return post
 
 
@@ -97,9 +98,9 @@ class TagList(Ordered, ETagMixin, generics.ListAPIView):
 
 class ThreadFilters(serializers.Serializer):
     space = serializers.CharField(required=False, max_length=90,
-                                  help_text="A space's slug: its threads only.")
+                                  help_text=gettext_lazy("A space's slug: its threads only."))
     tag = serializers.CharField(required=False, max_length=40,
-                                help_text="A tag's name: threads with it only.")
+                                help_text=gettext_lazy("A tag's name: threads with it only."))
     kind = serializers.ChoiceField(choices=Thread.Kind.choices, required=False)
 
 
@@ -185,7 +186,8 @@ class ThreadPosts(Ordered, GenericApiView):
             parent = Post.objects.filter(pk=given.validated_data["parent"],
                                          thread=thread).first()
             if parent is None:
-                raise serializers.ValidationError({"parent": ["No such post in this thread."]})
+                raise serializers.ValidationError(
+                    {"parent": [gettext("No such post in this thread.")]})
         post = conversations.post_create(author=request.user, thread=thread,
                                          body=given.validated_data["body"], parent=parent)
         post = Post.objects.select_related("author", "thread").get(pk=post.pk)
@@ -245,7 +247,7 @@ class MemberDetail(ApiView):
         member = (members.filter(username=username).first()
                   or members.filter(username__iexact=username).order_by("pk").first())
         if member is None or not permissions.can_view_profile(request.user, member):
-            raise Http404("No such member.")
+            raise Http404(gettext("No such member."))
         stats = profile_selectors.activity_stats(member)
         return Response(s.MemberSerializer(member, context={"stats": stats}).data)
 
@@ -299,9 +301,12 @@ class Search(ApiView):
 
 class HealthQuery(serializers.Serializer):
     days = serializers.ChoiceField(choices=[c for c, _ in HealthPeriodForm.DAYS],
-                                   required=False, help_text="The last N days, or all.")
-    since = serializers.DateField(required=False, help_text="First day (custom period).")
-    until = serializers.DateField(required=False, help_text="Last day (custom period).")
+                                   required=False,
+                                   help_text=gettext_lazy("The last N days, or all."))
+    since = serializers.DateField(required=False,
+                                  help_text=gettext_lazy("First day (custom period)."))
+    until = serializers.DateField(required=False,
+                                  help_text=gettext_lazy("Last day (custom period)."))
 
 
 class Health(ApiView):
@@ -312,7 +317,7 @@ class Health(ApiView):
                    parameters=[HealthQuery], responses=s.HealthSerializer)
     def get(self, request):
         permissions.require(permissions.can_use_host_tools(request.user),
-                            "The health figures are for the host team.")
+                            gettext("The health figures are for the host team."))
         form = HealthPeriodForm(request.query_params)
         period = form.period()
         if period is None:

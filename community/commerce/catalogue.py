@@ -32,8 +32,9 @@ EDITABLE = ("name", "line", "description", "shop_url", "parent", "space", "tag",
 _url = URLValidator(schemes=["http", "https"])
 
 
-def _too_long(label: str, most: int) -> str:
-    return f"The {label} is too long: at most {most} characters."
+def _too_long(sentence: str, most: int) -> str:
+    """``sentence`` (a marked "... at most %(most)d characters.") for ``most``."""
+    return sentence % {"most": most}
 
 
 def fields_check(*, sku: str, name: str, line: str = "", description: str = "",
@@ -41,28 +42,35 @@ def fields_check(*, sku: str, name: str, line: str = "", description: str = "",
     """What is wrong with a product's fields, by field (empty when nothing is)."""
     problems = {}
     if not sku:
-        problems["sku"] = "A product needs its SKU."
+        problems["sku"] = gettext("A product needs its SKU.")
     elif len(sku) > SKU_MAX:
-        problems["sku"] = _too_long("SKU", SKU_MAX)
+        problems["sku"] = _too_long(
+            gettext("The SKU is too long: at most %(most)d characters."), SKU_MAX)
     elif any(ch.isspace() for ch in sku) or not sku.isprintable():
-        problems["sku"] = "A SKU has no spaces or control characters."
+        problems["sku"] = gettext("A SKU has no spaces or control characters.")
     if not name:
-        problems["name"] = "A product needs a name."
+        problems["name"] = gettext("A product needs a name.")
     elif len(name) > NAME_MAX:
-        problems["name"] = _too_long("name", NAME_MAX)
+        problems["name"] = _too_long(
+            gettext("The name is too long: at most %(most)d characters."), NAME_MAX)
     if len(line) > LINE_MAX:
-        problems["line"] = _too_long("brand line", LINE_MAX)
+        problems["line"] = _too_long(
+            gettext("The brand line is too long: at most %(most)d characters."), LINE_MAX)
     if len(description) > DESCRIPTION_MAX:
-        problems["description"] = _too_long("description", DESCRIPTION_MAX)
+        problems["description"] = _too_long(
+            gettext("The description is too long: at most %(most)d characters."),
+            DESCRIPTION_MAX)
     if shop_url:
         if len(shop_url) > URL_MAX:
-            problems["shop_url"] = _too_long("shop address", URL_MAX)
+            problems["shop_url"] = _too_long(
+                gettext("The shop address is too long: at most %(most)d characters."), URL_MAX)
         else:
             try:
                 _url(shop_url)
             except ValidationError:
-                problems["shop_url"] = (f"{shop_url[:80]!r} is not a web address "
-                                        "(http:// or https://).")
+                problems["shop_url"] = gettext(
+                    "%(address)s is not a web address (http:// or https://).") % {
+                    "address": repr(shop_url[:80])}
     return problems
 
 
@@ -71,12 +79,13 @@ def family_check(product: Product | None, parent: Product | None) -> str:
     if parent is None:
         return ""
     if product is not None and parent.pk == product.pk:
-        return "A product cannot be its own accessory."
+        return gettext("A product cannot be its own accessory.")
     if parent.parent_id is not None:
-        return f"{parent.name} is itself an accessory: choose its main product."
+        return gettext("%(name)s is itself an accessory: choose its main product.") % {
+            "name": parent.name}
     if product is not None and product.pk and product.accessories.exists():
-        return (f"{product.name} has accessories of its own, so it is a main product: "
-                "it cannot be an accessory too.")
+        return gettext("%(name)s has accessories of its own, so it is a main product: it "
+                       "cannot be an accessory too.") % {"name": product.name}
     return ""
 
 
@@ -124,7 +133,7 @@ def product_create(*, host: User, sku: str, name: str, line: str = "", descripti
                            shop_url=shop_url, parent=parent), None)
     with transaction.atomic():
         if Product.objects.filter(sku=fields["sku"]).exists():
-            raise ValidationError({"sku": "A product with this SKU is in the catalogue."})
+            raise ValidationError({"sku": gettext("A product with this SKU is in the catalogue.")})
         product = Product.objects.create(
             slug=slug_for(fields["name"], fields["sku"], _slug_taken), space=space, tag=tag,
             is_active=is_active, **fields)

@@ -15,7 +15,7 @@ class ProductForm(forms.Form):
     """Add (``creating``) or edit a product. ``cleaned_data`` holds the service's keyword
     arguments: ``parent`` a product, ``tag`` a tag, ``space`` a space or None."""
 
-    sku = forms.CharField(label="SKU", max_length=SKU_MAX,
+    sku = forms.CharField(label=gettext_lazy("SKU"), max_length=SKU_MAX,
                           help_text=gettext_lazy("The shop's code for it; it cannot change later."))
     name = forms.CharField(max_length=NAME_MAX)
     line = forms.CharField(label=gettext_lazy("Brand line"), required=False,
@@ -31,7 +31,7 @@ class ProductForm(forms.Form):
         help_text=gettext_lazy("For an accessory: the SKU of its main product. Empty for a main "
                                "product."))
     space = forms.ModelChoiceField(queryset=Space.objects.all(), required=False,
-                                   empty_label="(none)",
+                                   empty_label=gettext_lazy("(none)"),
                                    help_text=gettext_lazy(
                                        "Where questions asked from its page go."))
     tag = forms.CharField(required=False, max_length=tag_names.MAX_LENGTH,
@@ -50,7 +50,7 @@ class ProductForm(forms.Form):
         self.product = product
         if product is not None:
             self.fields["sku"].disabled = True
-            self.fields["sku"].help_text = "The shop's code for it."
+            self.fields["sku"].help_text = gettext("The shop's code for it.")
 
     def clean_parent_sku(self):
         sku = self.cleaned_data["parent_sku"].strip()
@@ -97,6 +97,6 @@ class ProductImageForm(PhotoFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photo"].required = True
-        self.fields["photo"].label = "Photo"
-        self.fields["photo"].help_text = ("JPEG, PNG, GIF or WebP, at most 4 MB. It shows "
-                                          "after the product's other photos.")
+        self.fields["photo"].label = gettext("Photo")
+        self.fields["photo"].help_text = (gettext("JPEG, PNG, GIF or WebP, at most 4 MB. It shows "
+                                                  "after the product's other photos."))

@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -27,9 +28,9 @@ MARKUP = re.compile(rb"<(?:script|html|svg|iframe|body|\?php|!doctype)\b|javascr
 def _polyglot(data: bytes) -> str:
     """Why ``data`` is more than an image, or ""."""
     if zipfile.is_zipfile(io.BytesIO(data)):
-        return "That file is also an archive: upload a plain image."
+        return gettext("That file is also an archive: upload a plain image.")
     if MARKUP.search(data[:SNIFFED]) or MARKUP.search(data[-SNIFFED:]):
-        return "That file contains web page or SVG code, not only an image."
+        return gettext("That file contains web page or SVG code, not only an image.")
     return ""
 
 
@@ -37,7 +38,8 @@ def clean_image(upload, *, max_side: int) -> SimpleUploadedFile:
     """Validate ``upload`` and return a re-encoded copy at most ``max_side`` pixels wide/high."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
         limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"That image is too large: the limit is {limit} MB.")
+        raise ValidationError(gettext("That image is too large: the limit is %(limit)d MB.")
+                              % {"limit": limit})
     data = upload.read()
     if reason := _polyglot(data):
         raise ValidationError(reason)
@@ -50,15 +52,15 @@ def clean_image(upload, *, max_side: int) -> SimpleUploadedFile:
                 width, height = probe.size
                 probe.verify()
             if fmt not in ALLOWED_FORMATS:
-                raise ValidationError("Upload a JPEG, PNG, GIF or WebP image.")
+                raise ValidationError(gettext("Upload a JPEG, PNG, GIF or WebP image."))
             if width * height > settings.UPLOAD_MAX_PIXELS:
-                raise ValidationError("That image has too many pixels.")
+                raise ValidationError(gettext("That image has too many pixels."))
             image = Image.open(io.BytesIO(data))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError("That image has too many pixels.") from exc
+        raise ValidationError(gettext("That image has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("That file is not an image we can read.") from exc
+        raise ValidationError(gettext("That file is not an image we can read.")) from exc
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
@@ -80,11 +82,11 @@ class ImageUploadField(forms.FileField):
     Not Django's ``ImageField``: that one opens every upload with Pillow and answers with
     its own words before our checks (polyglots, size, pixels) could say what is wrong."""
 
-    default_error_messages = {"empty": "That file is empty."}
+    default_error_messages = {"empty": gettext_lazy("That file is empty.")}
 
     def __init__(self, *, max_side: int, **kwargs):
         self.max_side = max_side
-        kwargs.setdefault("help_text", "JPEG, PNG, GIF or WebP, at most 4 MB.")
+        kwargs.setdefault("help_text", gettext("JPEG, PNG, GIF or WebP, at most 4 MB."))
         kwargs.setdefault("widget", forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
         super().__init__(**kwargs)

@@ -15,6 +15,7 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from community import permissions
 from community.content import rendering
@@ -37,16 +38,12 @@ MAX_LABEL_SCAN = 25_000  # tokens markdown-it would step over looking for "]"
 MAX_EMPHASIS = 2000
 MAX_BACKTICK_RUNS = 1000
 MAX_HANDLES = 50
-TOO_COMPLEX = ("Your post has too much markup for us to show ({what}). Put listings and "
-               "logs in a code block (between lines of ```).")
+TOO_COMPLEX = gettext_lazy("Your post has too much markup for us to show (%(what)s). Put "
+                           "listings and logs in a code block (between lines of ```).")
 
 # Where markdown-it's text rule stops: each is at least one step of a label scan.
 _STEP = re.compile(r"\\.|[\n!#$%&*+\-:<=>@\[\]^_`{}~]", re.S)
 _BACKTICKS = re.compile(r"`+")
-
-
-def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 @dataclass
@@ -86,37 +83,38 @@ def size_check(body: str) -> None:
     that make rendering expensive that no real post has them."""
     if len(body) > BODY_MAX:
         raise ValidationError(
-            f"Your post has {len(body):,} characters; the most is {BODY_MAX:,}.",
-            code="too_long")
+            gettext("Your post has %(count)s characters; the most is %(most)s.")
+            % {"count": f"{len(body):,}", "most": f"{BODY_MAX:,}"}, code="too_long")
     lines = body.count("\n") + 1
     if lines > MAX_LINES:
         raise ValidationError(
-            f"Your post has {lines:,} lines; the most is {MAX_LINES:,}. Share a long log or "
-            "listing as a link instead.", code="too_long")
+            gettext("Your post has %(count)s lines; the most is %(most)s. Share a long log or "
+                    "listing as a link instead.")
+            % {"count": f"{lines:,}", "most": f"{MAX_LINES:,}"}, code="too_long")
     if body.count("|") > MAX_PIPES:
-        raise ValidationError(TOO_COMPLEX.format(what=f"{body.count('|'):,} table cells"),
+        raise ValidationError(_too_complex(gettext("%(count)s table cells"), body.count("|")),
                               code="too_complex")
     inline = [tok.content for tok in _blocks().parse(body) if tok.type == "inline"]
     brackets = sum(text.count("[") for text in inline)
     if brackets > MAX_BRACKETS:
-        raise ValidationError(TOO_COMPLEX.format(what=f"{brackets:,} square brackets"),
+        raise ValidationError(_too_complex(gettext("%(count)s square brackets"), brackets),
                               code="too_complex")
     if sum(_label_scan(text) for text in inline) > MAX_LABEL_SCAN:
-        raise ValidationError(TOO_COMPLEX.format(what="square brackets that never close"),
+        raise ValidationError(TOO_COMPLEX % {"what": gettext("square brackets that never close")},
                               code="too_complex")
     emphasis = sum(text.count(ch) for text in inline for ch in "*_~")
     if emphasis > MAX_EMPHASIS:
-        raise ValidationError(TOO_COMPLEX.format(what=f"{emphasis:,} *, _ and ~ marks"),
+        raise ValidationError(_too_complex(gettext("%(count)s *, _ and ~ marks"), emphasis),
                               code="too_complex")
     runs = sum(len(_BACKTICKS.findall(text)) for text in inline)
     if runs > MAX_BACKTICK_RUNS:
-        raise ValidationError(TOO_COMPLEX.format(what=f"{runs:,} backticks"),
+        raise ValidationError(_too_complex(gettext("%(count)s backticks"), runs),
                               code="too_complex")
     handles = len(rendering.mention_candidates(body))
     if handles > MAX_HANDLES:
         raise ValidationError(
-            f"Your post mentions {handles} @handles; the most is {MAX_HANDLES}.",
-            code="too_complex")
+            gettext("Your post mentions %(count)d @handles; the most is %(most)d.")
+            % {"count": handles, "most": MAX_HANDLES}, code="too_complex")
 
 
 def per_post_check(author: User, *, html: str, mentions: set[str]) -> None:
@@ -124,18 +122,37 @@ def per_post_check(author: User, *, html: str, mentions: set[str]) -> None:
     if not permissions.is_new_member(author):
         return
     s = CommunitySettings.get()
-    for count, most, word in (
-        (len(LINK_RE.findall(html)), s.new_member_max_links, "link"),
-        (len(IMAGE_RE.findall(html)), s.new_member_max_images, "image"),
-        (len(mentions), s.new_member_max_mentions, "mention"),
+    for count, most, sentence in (
+        (len(LINK_RE.findall(html)), s.new_member_max_links, ngettext(
+            "Your post has %(count)d link; you can use at most %(most)d per post.",
+            "Your post has %(count)d links; you can use at most %(most)d per post.",
+            len(LINK_RE.findall(html)))),
+        (len(IMAGE_RE.findall(html)), s.new_member_max_images, ngettext(
+            "Your post has %(count)d image; you can use at most %(most)d per post.",
+            "Your post has %(count)d images; you can use at most %(most)d per post.",
+            len(IMAGE_RE.findall(html)))),
+        (len(mentions), s.new_member_max_mentions, ngettext(
+            "Your post has %(count)d mention; you can use at most %(most)d per post.",
+            "Your post has %(count)d mentions; you can use at most %(most)d per post.",
+            len(mentions))),
     ):
         if count > most:
             raise ValidationError(
-                f"Your post has {_plural(count, word)}; you can use at most {most} per post."
-                + NEW_MEMBER_NOTE, code="new_member_limit")
+                with_note(sentence % {"count": count, "most": most}), code="new_member_limit")
 
 
-NEW_MEMBER_NOTE = " New members have this limit until they have taken part for a little while."
+NEW_MEMBER_NOTE = gettext_lazy("New members have this limit until they have taken part for a "
+                               "little while.")
+
+
+def with_note(sentence: str) -> str:
+    """``sentence`` followed by the note that new members' limits go in time."""
+    return f"{sentence} {NEW_MEMBER_NOTE}"
+
+
+def _too_complex(what: str, count: int) -> str:
+    """``TOO_COMPLEX`` naming ``what`` (a sentence part holding ``%(count)s``)."""
+    return TOO_COMPLEX % {"what": what % {"count": f"{count:,}"}}
 
 
 def new_member_summary(user) -> str:
@@ -144,15 +161,24 @@ def new_member_summary(user) -> str:
     if not permissions.is_new_member(user):
         return ""
     s = CommunitySettings.get()
-    day = (f"up to {_plural(s.new_member_threads_per_day, 'new thread')} and "
-           f"{_plural(s.new_member_replies_per_day, 'reply', 'replies')} in your first day")
-    per_post = ", ".join(_plural(n, word) for n, word in (
-        (s.new_member_max_links, "link"), (s.new_member_max_images, "image"),
-        (s.new_member_max_mentions, "mention")))
-    return (f"While you are new here: one post every {s.new_member_post_interval} seconds "
-            f"(a new thread every {s.new_member_thread_interval}), {day}, and at most "
-            f"{per_post} per post. These limits go once you have taken part for a little "
-            "while.")
+    threads = ngettext("%(count)d new thread", "%(count)d new threads",
+                       s.new_member_threads_per_day) % {"count": s.new_member_threads_per_day}
+    replies = ngettext("%(count)d reply", "%(count)d replies",
+                       s.new_member_replies_per_day) % {"count": s.new_member_replies_per_day}
+    per_post = ", ".join(phrase % {"count": n} for phrase, n in (
+        (ngettext("%(count)d link", "%(count)d links", s.new_member_max_links),
+         s.new_member_max_links),
+        (ngettext("%(count)d image", "%(count)d images", s.new_member_max_images),
+         s.new_member_max_images),
+        (ngettext("%(count)d mention", "%(count)d mentions", s.new_member_max_mentions),
+         s.new_member_max_mentions)))
+    return gettext(
+        "While you are new here: one post every %(post_interval)d seconds (a new thread every "
+        "%(thread_interval)d), up to %(threads)s and %(replies)s in your first day, and at "
+        "most %(per_post)s per post. These limits go once you have taken part for a little "
+        "while.") % {"post_interval": s.new_member_post_interval,
+                     "thread_interval": s.new_member_thread_interval, "threads": threads,
+                     "replies": replies, "per_post": per_post}
 
 
 def content_check(author: User, body: str, *, title: str = "", previous: str | None = None,
@@ -183,8 +209,9 @@ def content_check(author: User, body: str, *, title: str = "", previous: str | N
 def _wait_sentence(seconds: float) -> str:
     seconds = int(seconds) + 1
     if seconds < 120:
-        return f"{_plural(seconds, 'second')}"
-    return f"{_plural(seconds // 60 + (1 if seconds % 60 else 0), 'minute')}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = seconds // 60 + (1 if seconds % 60 else 0)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def rate_check(author: User, *, starting_thread: bool, now=None) -> None:
@@ -201,14 +228,14 @@ def rate_check(author: User, *, starting_thread: bool, now=None) -> None:
     if not settings.POSTING_RATE:
         return
     if permissions.is_staff_host(author):
-        windows = ((60, s.host_posts_per_minute, "a minute"),
-                   (3600, s.host_posts_per_hour, "an hour"))
-        who = "Hosts"
+        windows = (
+            (60, s.host_posts_per_minute, gettext("Hosts can post %(most)d times a minute")),
+            (3600, s.host_posts_per_hour, gettext("Hosts can post %(most)d times an hour")))
     else:
-        windows = ((60, s.member_posts_per_minute, "a minute"),
-                   (3600, s.member_posts_per_hour, "an hour"))
-        who = "Members"
-    for seconds, most, span in windows:
+        windows = (
+            (60, s.member_posts_per_minute, gettext("Members can post %(most)d times a minute")),
+            (3600, s.member_posts_per_hour, gettext("Members can post %(most)d times an hour")))
+    for seconds, most, limit in windows:
         if not most:
             continue
         recent = list(mine.filter(created_at__gt=now - timedelta(seconds=seconds))
@@ -216,8 +243,10 @@ def rate_check(author: User, *, starting_thread: bool, now=None) -> None:
         if len(recent) >= most:
             wait = (recent[-1] + timedelta(seconds=seconds) - now).total_seconds()
             raise ValidationError(
-                f"{who} can post {most} times {span}; you have reached that. Please wait "
-                f"{_wait_sentence(max(wait, 0))}: your text is kept here.", code="rate_limit")
+                gettext("%(limit)s; you have reached that. Please wait %(wait)s: your text is "
+                        "kept here.") % {"limit": limit % {"most": most},
+                                         "wait": _wait_sentence(max(wait, 0))},
+                code="rate_limit")
 
 
 def _new_member_rate(author, s, mine, *, starting_thread: bool, now) -> None:
@@ -225,29 +254,41 @@ def _new_member_rate(author, s, mine, *, starting_thread: bool, now) -> None:
     if last is not None:
         wait = s.new_member_post_interval - (now - last).total_seconds()
         if wait > 0:
-            raise ValidationError(
-                f"Please wait {int(wait) + 1} seconds before posting again." + NEW_MEMBER_NOTE,
-                code="new_member_rate")
+            seconds = int(wait) + 1
+            raise ValidationError(with_note(ngettext(
+                "Please wait %(count)d second before posting again.",
+                "Please wait %(count)d seconds before posting again.", seconds)
+                % {"count": seconds}), code="new_member_rate")
     if starting_thread:
         last_thread = (Thread.objects.filter(author=author).order_by("-created_at")
                        .values_list("created_at", flat=True).first())
         if last_thread is not None:
             wait = s.new_member_thread_interval - (now - last_thread).total_seconds()
             if wait > 0:
-                raise ValidationError(
-                    f"Please wait {int(wait) + 1} seconds before starting another thread."
-                    + NEW_MEMBER_NOTE, code="new_member_rate")
+                seconds = int(wait) + 1
+                raise ValidationError(with_note(ngettext(
+                    "Please wait %(count)d second before starting another thread.",
+                    "Please wait %(count)d seconds before starting another thread.", seconds)
+                    % {"count": seconds}), code="new_member_rate")
     if author.date_joined > now - timedelta(days=1):
         if starting_thread:
             n = Thread.objects.filter(author=author).count()
-            most, what = s.new_member_threads_per_day, "threads"
+            most = s.new_member_threads_per_day
+            sentence = ngettext(
+                "In your first day you can post %(most)d thread; you have reached that. Come "
+                "back tomorrow: your draft is kept here.",
+                "In your first day you can post %(most)d threads; you have reached that. Come "
+                "back tomorrow: your draft is kept here.", most)
         else:
             n = mine.exclude(kind=Post.Kind.OPENING).count()
-            most, what = s.new_member_replies_per_day, "replies"
+            most = s.new_member_replies_per_day
+            sentence = ngettext(
+                "In your first day you can post %(most)d reply; you have reached that. Come "
+                "back tomorrow: your draft is kept here.",
+                "In your first day you can post %(most)d replies; you have reached that. Come "
+                "back tomorrow: your draft is kept here.", most)
         if n >= most:
-            raise ValidationError(
-                f"In your first day you can post {most} {what}; you have reached that. "
-                "Come back tomorrow: your draft is kept here.", code="new_member_day")
+            raise ValidationError(sentence % {"most": most}, code="new_member_day")
 
 
 def refusal_status(error: ValidationError) -> int:
@@ -347,19 +388,22 @@ def check_invitations(inviter: User, *, count: int, message: str, now=None) -> N
     lowered = message.lower()
     if any(word in lowered for word in s.blocked()):
         raise ValidationError(
-            "Your note contains a word this community does not allow. Change the note, or "
-            "send the invitations without one.", code="blocked_word")
+            gettext("Your note contains a word this community does not allow. Change the note, or "
+                    "send the invitations without one."), code="blocked_word")
     if permissions.is_new_member(inviter) and TEXT_LINK_RE.search(message):
         raise ValidationError(
-            "New members cannot put links or web addresses in an invitation note. Your "
-            "friends get a link to join with the invitation.", code="new_member_limit")
+            gettext("New members cannot put links or web addresses in an invitation note. Your "
+                    "friends get a link to join with the invitation."), code="new_member_limit")
     left = invitations_left(inviter, now)
     if count > left:
-        raise ValidationError(
-            f"You can send {_plural(left, 'more invitation')} today and these are {count}. "
-            + ("New members can send a few a day until they have taken part for a little "
-               "while." if permissions.is_new_member(inviter) else "Try again tomorrow."),
-            code="invitations_per_day")
+        sentence = ngettext(
+            "You can send %(left)d more invitation today and these are %(count)d.",
+            "You can send %(left)d more invitations today and these are %(count)d.", left,
+        ) % {"left": left, "count": count}
+        advice = (gettext("New members can send a few a day until they have taken part for a "
+                          "little while.") if permissions.is_new_member(inviter)
+                  else gettext("Try again tomorrow."))
+        raise ValidationError(f"{sentence} {advice}", code="invitations_per_day")
 
 
 # Collections: a title and a short plain-text description, a few per member, a bounded
@@ -375,30 +419,34 @@ def collection_check(owner: User, *, title: str, description: str, creating: boo
 
     title = title.strip()
     if not title:
-        raise ValidationError("Give the collection a title.", code="required")
+        raise ValidationError(gettext("Give the collection a title."), code="required")
     if len(title) > TITLE_MAX:
         raise ValidationError(
-            f"The title has {len(title)} characters; the most is {TITLE_MAX}.", code="too_long")
+            gettext("The title has %(count)d characters; the most is %(most)d.")
+            % {"count": len(title), "most": TITLE_MAX}, code="too_long")
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(
-            f"The description has {len(description):,} characters; the most is "
-            f"{DESCRIPTION_MAX}.", code="too_long")
+            gettext("The description has %(count)s characters; the most is %(most)d.")
+            % {"count": f"{len(description):,}", "most": DESCRIPTION_MAX}, code="too_long")
     if not permissions.is_staff_host(owner):
         lowered = f"{title}\n{description}".lower()
         if any(word in lowered for word in CommunitySettings.get().blocked()):
-            raise ValidationError("The title or description contains a word this community "
-                                  "does not allow.", code="blocked_word")
+            raise ValidationError(gettext("The title or description contains a word this community "
+                                          "does not allow."), code="blocked_word")
         if permissions.is_new_member(owner) and TEXT_LINK_RE.search(description):
-            raise ValidationError("New members cannot put links or web addresses in a "
-                                  "collection's description." + NEW_MEMBER_NOTE,
-                                  code="new_member_limit")
+            raise ValidationError(with_note(gettext(
+                "New members cannot put links or web addresses in a collection's description.")),
+                code="new_member_limit")
     if creating:
         new = permissions.is_new_member(owner)
         most = settings.COLLECTIONS_PER_NEW_MEMBER if new else settings.COLLECTIONS_PER_MEMBER
         if Collection.objects.live().filter(owner=owner).count() >= most:
+            sentence = ngettext("You have %(count)d collection, the most you can keep.",
+                                "You have %(count)d collections, the most you can keep.",
+                                most) % {"count": most}
             raise ValidationError(
-                f"You have {_plural(most, 'collection')}, the most you can keep."
-                + (NEW_MEMBER_NOTE if new else " Delete one to start another."),
+                with_note(sentence) if new
+                else f"{sentence} {gettext('Delete one to start another.')}",
                 code="new_member_limit" if new else "too_many")
 
 
@@ -406,9 +454,12 @@ def collection_item_check(collection) -> None:
     """Refuse one more item in a full collection."""
     most = settings.COLLECTION_ITEMS_MAX
     if collection.items.count() >= most:
-        raise ValidationError(
-            f"“{collection.title}” holds {_plural(most, 'item')}, the most a collection can "
-            "hold. Remove one, or start another collection.", code="too_many")
+        raise ValidationError(ngettext(
+            "“%(title)s” holds %(count)d item, the most a collection can hold. Remove one, or "
+            "start another collection.",
+            "“%(title)s” holds %(count)d items, the most a collection can hold. Remove one, or "
+            "start another collection.", most) % {"title": collection.title, "count": most},
+            code="too_many")
 
 
 def moment_check(*, title: str, brief: str, opens_at, closes_at) -> None:
@@ -416,16 +467,18 @@ def moment_check(*, title: str, brief: str, opens_at, closes_at) -> None:
     from community.models.moments import BRIEF_MAX, TITLE_MAX
 
     if not title:
-        raise ValidationError("Give the moment a title.", code="title")
+        raise ValidationError(gettext("Give the moment a title."), code="title")
     if len(title) > TITLE_MAX:
-        raise ValidationError(f"Keep the title under {TITLE_MAX} characters.", code="title")
+        raise ValidationError(gettext("Keep the title under %(most)d characters.")
+                              % {"most": TITLE_MAX}, code="title")
     if not brief:
-        raise ValidationError("Say in a line or two what you are asking members for.",
+        raise ValidationError(gettext("Say in a line or two what you are asking members for."),
                               code="brief")
     if len(brief) > BRIEF_MAX:
-        raise ValidationError(f"Keep the brief under {BRIEF_MAX} characters.", code="brief")
+        raise ValidationError(gettext("Keep the brief under %(most)d characters.")
+                              % {"most": BRIEF_MAX}, code="brief")
     if closes_at <= opens_at:
-        raise ValidationError("The moment must close after it opens.", code="times")
+        raise ValidationError(gettext("The moment must close after it opens."), code="times")
 
 
 def moment_entry_check(moment, *, photo: bool, text: str) -> None:
@@ -434,14 +487,16 @@ def moment_entry_check(moment, *, photo: bool, text: str) -> None:
     from community.models.moments import CAPTION_MAX, STORY_MAX
 
     if moment.answer == "photo" and not photo:
-        raise ValidationError("This moment asks for a photo: choose one to send.",
+        raise ValidationError(gettext("This moment asks for a photo: choose one to send."),
                               code="photo_required")
     if moment.answer == "story" and photo:
-        raise ValidationError("This moment asks for a story, not a photo.", code="no_photo")
+        raise ValidationError(gettext("This moment asks for a story, not a photo."),
+                              code="no_photo")
     if not photo and not text:
-        raise ValidationError("Write your story before sending it.", code="story_required")
+        raise ValidationError(gettext("Write your story before sending it."), code="story_required")
     limit = CAPTION_MAX if photo else STORY_MAX
     if len(text) > limit:
-        what = "caption" if photo else "story"
-        raise ValidationError(f"Keep the {what} under {limit} characters "
-                              f"(it has {len(text)}).", code="too_long")
+        sentence = (gettext("Keep the caption under %(most)d characters (it has %(count)d).")
+                    if photo else
+                    gettext("Keep the story under %(most)d characters (it has %(count)d)."))
+        raise ValidationError(sentence % {"most": limit, "count": len(text)}, code="too_long")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 MAX_LENGTH = 40
 _MARKUP = re.compile(r"<[^>]*>|&[#\w]+;")
@@ -43,10 +44,13 @@ def problem(typed: str) -> str:
     """Why a typed tag is refused ("" when it is fine)."""
     if _MARKUP.search(typed or ""):
         plain = tag_name(strip_tags(typed))
-        return (f"Tags are plain words: write “{plain}” rather than “{typed}”." if plain
-                else f"Tags are plain words, not markup: “{typed}”.")
+        if plain:
+            return gettext("Tags are plain words: write “%(plain)s” rather than "
+                           "“%(typed)s”.") % {"plain": plain, "typed": typed}
+        return gettext("Tags are plain words, not markup: “%(typed)s”.") % {"typed": typed}
     if len(_scripts(tag_name(typed)) & _LOOKALIKE_SCRIPTS) > 1:
-        return f"“{typed}” mixes letters of different alphabets; type it in one."
+        return gettext("“%(typed)s” mixes letters of different alphabets; type it in "
+                       "one.") % {"typed": typed}
     return ""
 
 

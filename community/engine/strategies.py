@@ -21,6 +21,7 @@ hosts, not the party).
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,18 @@ class Strategy:
 
 
 STRATEGIES = (
-    Strategy("content", "Content",
-             "Start a moment (Moments → Start a moment) and ask members for a photo or a story."),
-    Strategy("conversation", "Conversation",
-             "Ask the community an open question, or welcome new members into a thread."),
-    Strategy("collaboration", "Collaboration",
-             "Open a project that members can join and pledge to."),
-    Strategy("contribution", "Contribution",
-             "Ask for ideas or designs on a project and let members vote on them."),
-    Strategy("commerce", "Commerce",
-             "Import the catalogue and orders, so owners are asked about what they bought."),
-    Strategy("curation", "Curation",
-             "Feature a member's collection, or start one of the best how-tos."),
+    Strategy("content", gettext_lazy("Content"), gettext_lazy(
+        "Start a moment (Moments → Start a moment) and ask members for a photo or a story.")),
+    Strategy("conversation", gettext_lazy("Conversation"), gettext_lazy(
+        "Ask the community an open question, or welcome new members into a thread.")),
+    Strategy("collaboration", gettext_lazy("Collaboration"), gettext_lazy(
+        "Open a project that members can join and pledge to.")),
+    Strategy("contribution", gettext_lazy("Contribution"), gettext_lazy(
+        "Ask for ideas or designs on a project and let members vote on them.")),
+    Strategy("commerce", gettext_lazy("Commerce"), gettext_lazy(
+        "Import the catalogue and orders, so owners are asked about what they bought.")),
+    Strategy("curation", gettext_lazy("Curation"), gettext_lazy(
+        "Feature a member's collection, or start one of the best how-tos.")),
 )
 NAMES = frozenset(s.name for s in STRATEGIES)
 BY_NAME = {s.name: s for s in STRATEGIES}

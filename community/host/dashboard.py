@@ -55,6 +55,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from community import words
 from community.engine import ranking
@@ -68,7 +69,7 @@ PARTY_LINE = 0.5
 # The days a period may name: far enough back for any imported history, and short of the
 # calendar's end (the day after 31 December 9999 cannot be computed).
 EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2100, 12, 31)
-PERIOD_RANGE = "Choose days between 1 January 1990 and 31 December 2100."
+PERIOD_RANGE = gettext_lazy("Choose days between 1 January 1990 and 31 December 2100.")
 #: A space needs this many posts in the period before it is judged.
 SPACE_MIN_POSTS = 3
 
@@ -362,7 +363,7 @@ COMPARED = (
     ("brand_dominated_threads", "relative"), ("unanswered_questions", "relative"),
     ("invites_joined", "relative"),
 )
-NO_EARLIER_DATA = "no earlier data"
+NO_EARLIER_DATA = gettext_lazy("no earlier data")
 
 
 def had_activity(figures: dict) -> bool:
@@ -379,8 +380,6 @@ def changes(figures: dict, earlier: dict | None, previous: Period | None) -> dic
     if previous is None or earlier is None:
         return {}
     n = previous.length
-    before = f"previous {n} day{'' if n == 1 else 's'}"
-    against = f"vs {before}"
     if not had_activity(earlier):
         return {key: {"text": NO_EARLIER_DATA, "direction": None} for key, _ in COMPARED}
     result = {}
@@ -389,26 +388,36 @@ def changes(figures: dict, earlier: dict | None, previous: Period | None) -> dic
         if then is None:
             result[key] = {"text": NO_EARLIER_DATA, "direction": None}
         elif now is None:
-            result[key] = {"text": f"nothing to compare with the {before}",
-                           "direction": None}
+            result[key] = {"text": ngettext("nothing to compare with the previous %(n)d day",
+                                            "nothing to compare with the previous %(n)d days",
+                                            n) % {"n": n}, "direction": None}
         elif now == then:
-            result[key] = {"text": f"same as {before}", "direction": "same"}
+            result[key] = {"text": ngettext("same as previous %(n)d day",
+                                            "same as previous %(n)d days", n) % {"n": n},
+                           "direction": "same"}
         elif how == "points":
-            result[key] = _change(now - then, 100, "points", against)
+            result[key] = _change(now - then, 100, "points", n)
         elif then == 0:
-            result[key] = {"text": f"up from 0 in the {before}", "direction": "up"}
+            result[key] = {"text": ngettext("up from 0 in the previous %(n)d day",
+                                            "up from 0 in the previous %(n)d days", n)
+                           % {"n": n}, "direction": "up"}
         else:
-            result[key] = _change((now - then) / then, 100, "%", against)
+            result[key] = _change((now - then) / then, 100, "%", n)
     return result
 
 
-def _change(delta: float, scale: int, unit: str, against: str) -> dict:
+def _change(delta: float, scale: int, unit: str, days: int) -> dict:
     shown = round(abs(delta) * scale)
     sign = "+" if delta > 0 else "\u2212"  # a real minus sign, as typeset
-    amount = f"{shown}" if shown else "<1"
-    unit_text = unit if unit == "%" else (" point" if amount in ("1", "<1") else " points")
-    return {"text": f"{sign}{amount}{unit_text} {against}",
-            "direction": "up" if delta > 0 else "down"}
+    amount = f"{sign}{shown}" if shown else f"{sign}<1"
+    if unit == "%":
+        change = f"{amount}%"
+    else:
+        change = ngettext("%(amount)s point", "%(amount)s points", shown or 1) % {
+            "amount": amount}
+    return {"text": ngettext("%(change)s vs previous %(n)d day",
+                             "%(change)s vs previous %(n)d days", days)
+            % {"change": change, "n": days}, "direction": "up" if delta > 0 else "down"}
 
 
 def spaces(period: Period) -> list[dict]:

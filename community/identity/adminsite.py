@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 
 
 class AdminConfig(BaseAdminConfig):
@@ -56,7 +57,7 @@ class AdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             # Signed in already: the site's sign-in would send them straight back here.
             if not self.has_permission(request):
-                raise PermissionDenied("The admin is only for the site's administrators.")
+                raise PermissionDenied(gettext("The admin is only for the site's administrators."))
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 

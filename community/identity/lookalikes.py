@@ -11,6 +11,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 # Letters of other scripts, digits and signs that a reader takes for a Latin letter.
 # "i", "l", "1" and "|" all fold to "l" (and "I" too, once lower-cased).
@@ -53,8 +54,9 @@ STAFF_WORDS = ("team", "staff", "host", "support", "admin", "official", "help", 
 # roles behind it: a member's name does not carry them.
 BADGE_WORDS = ("host", "hosts", "staff", "admin", "administrator", "moderator")
 
-RESERVED_HANDLE_MESSAGE = "That handle is reserved for the community; please pick another."
-STAFF_HANDLE_MESSAGE = "That handle looks like a host's; please pick another."
+RESERVED_HANDLE_MESSAGE = gettext_lazy(
+    "That handle is reserved for the community; please pick another.")
+STAFF_HANDLE_MESSAGE = gettext_lazy("That handle looks like a host's; please pick another.")
 
 
 def _site() -> str:
@@ -82,10 +84,10 @@ def handle_problem(handle: str, *, user=None) -> str:
     """Why ``handle`` may not be chosen by ``user`` (None: a visitor signing up), or ""."""
     shape = skeleton(handle)
     if shape in _reserved_skeletons():
-        return RESERVED_HANDLE_MESSAGE
+        return str(RESERVED_HANDLE_MESSAGE)
     pk = getattr(user, "pk", None)
     if any(shape == skeleton(other) for other, _ in _staff(exclude_pk=pk)):
-        return STAFF_HANDLE_MESSAGE
+        return str(STAFF_HANDLE_MESSAGE)
     return ""
 
 
@@ -101,16 +103,18 @@ def display_name_problem(name: str, *, user=None) -> str:
     shape = skeleton(name)
     site = settings.SITE_NAME
     if _site() and _site() + "team" in shape:
-        return f"Only the {site} team's accounts can say “{site} team”; please choose another name."
+        return gettext("Only the %(site)s team's accounts can say “%(site)s team”; please "
+                       "choose another name.") % {"site": site}
     words = "".join(ch if ch.isalnum() else " " for ch in
                     unicodedata.normalize("NFKC", name).casefold()).split()
     if {skeleton(w) for w in words} & {skeleton(w) for w in BADGE_WORDS}:
-        return ("Words such as “host”, “staff”, “admin” and “moderator” belong to the host "
-                "team's badge; please choose another name.")
+        return gettext("Words such as “host”, “staff”, “admin” and “moderator” belong to the "
+                       "host team's badge; please choose another name.")
     if "formermember" in shape:
-        return "“Former member” is how deleted accounts are shown; please choose another name."
+        return gettext("“Former member” is how deleted accounts are shown; please choose "
+                       "another name.")
     pk = getattr(user, "pk", None)
     for handle, display in _staff(exclude_pk=pk):
         if shape in {skeleton(handle), skeleton(display)} - {""}:
-            return "That name looks like a host's name; please choose another."
+            return gettext("That name looks like a host's name; please choose another.")
     return ""

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .conversations import Post, Thread
 
@@ -31,8 +32,8 @@ class Collection(models.Model):
     title = models.CharField(max_length=TITLE_MAX)
     description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     is_public = models.BooleanField(
-        default=True, help_text="Public collections are seen by everyone; private ones by "
-                                "their owner only.")
+        default=True, help_text=gettext_lazy("Public collections are seen by everyone; private "
+                                             "ones by their owner only."))
     featured_at = models.DateTimeField(null=True, blank=True)
     featured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

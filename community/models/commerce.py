@@ -19,6 +19,7 @@ import hmac
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 SKU_MAX = 64
 NAME_MAX = 200
@@ -26,23 +27,26 @@ DESCRIPTION_MAX = 5000
 
 
 class Product(models.Model):
-    sku = models.CharField("SKU", max_length=SKU_MAX, unique=True)
+    sku = models.CharField(gettext_lazy("SKU"), max_length=SKU_MAX, unique=True)
     name = models.CharField(max_length=NAME_MAX)
     slug = models.SlugField(max_length=80, unique=True)
-    line = models.CharField("brand line", max_length=120, blank=True,
-                            help_text="The range the product belongs to, e.g. Summit.")
+    line = models.CharField(gettext_lazy("brand line"), max_length=120, blank=True,
+                            help_text=gettext_lazy(
+                                "The range the product belongs to, e.g. Summit."))
     description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
-    shop_url = models.URLField("address on the shop", max_length=500, blank=True)
+    shop_url = models.URLField(gettext_lazy("address on the shop"), max_length=500, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="accessories",
-                               help_text="For an accessory: the product it belongs to.")
+                               help_text=gettext_lazy(
+                                   "For an accessory: the product it belongs to."))
     space = models.ForeignKey("community.Space", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="products",
-                              help_text="Where questions asked from its page go.")
+                              help_text=gettext_lazy("Where questions asked from its page go."))
     tag = models.ForeignKey("community.Tag", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="products",
-                            help_text="Questions with this tag are about the product.")
-    is_active = models.BooleanField("on sale", default=True)
+                            help_text=gettext_lazy(
+                                "Questions with this tag are about the product."))
+    is_active = models.BooleanField(gettext_lazy("on sale"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,9 +82,9 @@ class ProductImage(models.Model):
 
 class Ownership(models.Model):
     class Source(models.TextChoices):
-        DECLARED = "declared", "Said by the member"
-        ORDER = "order", "An imported order"
-        WEBHOOK = "webhook", "A purchase the shop reported"
+        DECLARED = "declared", gettext_lazy("Said by the member")
+        ORDER = "order", gettext_lazy("An imported order")
+        WEBHOOK = "webhook", gettext_lazy("A purchase the shop reported")
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="ownerships")

@@ -65,9 +65,9 @@ class TagSynonym(models.Model):
 
 class Thread(models.Model):
     class Kind(models.TextChoices):
-        DISCUSSION = "discussion", "Discussion"
-        QUESTION = "question", "Question"
-        ANNOUNCEMENT = "announcement", "Announcement"
+        DISCUSSION = "discussion", _("Discussion")
+        QUESTION = "question", _("Question")
+        ANNOUNCEMENT = "announcement", _("Announcement")
 
     space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="threads")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISCUSSION)
@@ -81,7 +81,7 @@ class Thread(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
     product = models.ForeignKey(
         "community.Product", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="threads", help_text="A question asked about this product.")
+        related_name="threads", help_text=_("A question asked about this product."))
     created_at = models.DateTimeField(db_index=True)
     last_activity_at = models.DateTimeField()
     opening_post = models.OneToOneField(
@@ -91,10 +91,10 @@ class Thread(models.Model):
         "community.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     accepted_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the accepted answer was accepted (imported: "
-        "the day, as the dump gives it).")
+        null=True, blank=True, help_text=_("When the accepted answer was accepted (imported: the "
+                                           "day, as the dump gives it)."))
     post_count = models.PositiveIntegerField(
-        default=0, help_text="Posts including the opening one."
+        default=0, help_text=_("Posts including the opening one.")
     )
     answer_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
@@ -103,8 +103,8 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     is_hidden = models.BooleanField(
-        default=False, help_text="Its opening post waits for review: only its author and "
-        "hosts see it.")
+        default=False, help_text=_("Its opening post waits for review: only its author and hosts "
+                                   "see it."))
     is_featured = models.BooleanField(default=False)
     closed_reason = models.CharField(max_length=200, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -119,7 +119,7 @@ class Thread(models.Model):
     member_votes = models.PositiveIntegerField(default=0)
     staff_posts = models.PositiveIntegerField(default=0)
     scored_posts = models.PositiveIntegerField(default=0)
-    search_body = models.TextField(blank=True, help_text="Plain text of the opening post.")
+    search_body = models.TextField(blank=True, help_text=_("Plain text of the opening post."))
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -182,19 +182,19 @@ class Post(models.Model):
     """One message in a thread. ``position`` numbers a thread's posts 1, 2, 3... for paging."""
 
     class Kind(models.TextChoices):
-        OPENING = "opening", "Opening post"
-        ANSWER = "answer", "Answer"
-        REPLY = "reply", "Reply"
+        OPENING = "opening", _("Opening post")
+        ANSWER = "answer", _("Answer")
+        REPLY = "reply", _("Reply")
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        STAFF = "staff", "Staff"
-        PARTNER = "partner", "Partner"
+        MEMBER = "member", _("Member")
+        STAFF = "staff", _("Staff")
+        PARTNER = "partner", _("Partner")
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HELD = "held", "Waiting for approval"
-        HIDDEN = "hidden", "Hidden until reviewed"
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Waiting for approval")
+        HIDDEN = "hidden", _("Hidden until reviewed")
 
     # Indexed by post_position_unique (thread, position) and post_author_idx (author,
     # -created_at): single-column indexes beside them only slow every write.
@@ -227,7 +227,7 @@ class Post(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     body_format = models.CharField(
         max_length=8, default="markdown",
-        help_text="markdown (written here) or html (imported, kept sanitised).")
+        help_text=_("markdown (written here) or html (imported, kept sanitised)."))
     held_reason = models.CharField(max_length=200, blank=True)
     staff_edited_at = models.DateTimeField(null=True, blank=True)
     # Title and tags of its thread and its own text (community.content.search_index), over
@@ -291,8 +291,8 @@ class PostRevision(models.Model):
 
 class Vote(models.Model):
     class Kind(models.TextChoices):
-        LIKE = "like", "Like"
-        HELPFUL = "helpful", "Helpful"
+        LIKE = "like", _("Like")
+        HELPFUL = "helpful", _("Helpful")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     voter = models.ForeignKey(  # indexed by vote_voter_idx (voter, post)
@@ -302,7 +302,7 @@ class Vote(models.Model):
         on_delete=models.SET_NULL,
         related_name="votes",
         db_index=False,
-        help_text="Empty for imported anonymous votes.",
+        help_text=_("Empty for imported anonymous votes."),
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -404,21 +404,21 @@ class TagFollow(models.Model):
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        REPLY = "reply", "New reply in a thread you follow"
-        ANSWER = "answer", "New answer to your question"
-        ACCEPTED = "accepted", "Your answer was accepted"
-        MENTION = "mention", "You were mentioned"
-        LIKE = "like", "Someone liked your post"
-        HELPFUL = "helpful", "Someone found your answer helpful"
-        ROUTED = "routed", "Can you help a fellow customer?"
-        NEW_THREAD = "new_thread", "New thread in a space you follow"
-        FLAG_OUTCOME = "flagged", "A host reviewed a post you flagged"
-        MODERATED = "moderated", "A host acted on your post or account"
-        WELCOME = "welcome", "A host welcomed you"
-        INTRODUCED = "introduced", "A host introduced you to a question"
-        COLLECTED = "collected", "Your post was added to a collection"
-        CURATED = "curated", "New in a collection you follow"
-        FEATURED = "featured", "A host featured your moment entry"
+        REPLY = "reply", _("New reply in a thread you follow")
+        ANSWER = "answer", _("New answer to your question")
+        ACCEPTED = "accepted", _("Your answer was accepted")
+        MENTION = "mention", _("You were mentioned")
+        LIKE = "like", _("Someone liked your post")
+        HELPFUL = "helpful", _("Someone found your answer helpful")
+        ROUTED = "routed", _("Can you help a fellow customer?")
+        NEW_THREAD = "new_thread", _("New thread in a space you follow")
+        FLAG_OUTCOME = "flagged", _("A host reviewed a post you flagged")
+        MODERATED = "moderated", _("A host acted on your post or account")
+        WELCOME = "welcome", _("A host welcomed you")
+        INTRODUCED = "introduced", _("A host introduced you to a question")
+        COLLECTED = "collected", _("Your post was added to a collection")
+        CURATED = "curated", _("New in a collection you follow")
+        FEATURED = "featured", _("A host featured your moment entry")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -440,7 +440,7 @@ class Notification(models.Model):
     message = models.CharField(max_length=500, blank=True)
     url = models.CharField(
         max_length=300, blank=True,
-        help_text="Where the notice leads when it is about no thread (a project page).")
+        help_text=_("Where the notice leads when it is about no thread (a project page)."))
 
     class Meta:
         ordering = ["-created_at"]

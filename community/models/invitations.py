@@ -3,14 +3,15 @@ from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 INVITE_SALT = "community.invitation"
 
 
 class Invitation(models.Model):
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email"
-        LINK = "link", "Personal link"
+        EMAIL = "email", gettext_lazy("Email")
+        LINK = "link", gettext_lazy("Personal link")
 
     inviter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,14 +12,15 @@ week (Monday) it was made in: no member, no session, no address is stored with i
 """
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class PostSignal(models.Model):
     class Touch(models.TextChoices):
-        NONE = "", "Not in the queue"
-        OPEN = "open", "Waiting for a host"
-        ANSWERED = "answered", "Answered by a host"
-        DISMISSED = "dismissed", "Set aside by a host"
+        NONE = "", gettext_lazy("Not in the queue")
+        OPEN = "open", gettext_lazy("Waiting for a host")
+        ANSWERED = "answered", gettext_lazy("Answered by a host")
+        DISMISSED = "dismissed", gettext_lazy("Set aside by a host")
 
     post = models.OneToOneField("community.Post", primary_key=True, on_delete=models.CASCADE,
                                 related_name="signal")
@@ -28,12 +29,15 @@ class PostSignal(models.Model):
                                related_name="+", db_index=False)
     thread = models.ForeignKey("community.Thread", on_delete=models.CASCADE, related_name="+",
                                db_index=False)
-    written_at = models.DateTimeField(help_text="When the post was written.")
-    by_member = models.BooleanField(default=True, help_text="Not written as a staff host.")
-    sentiment = models.FloatField(help_text="VADER compound score of the post, -1 to 1.")
+    written_at = models.DateTimeField(help_text=gettext_lazy("When the post was written."))
+    by_member = models.BooleanField(default=True,
+                                    help_text=gettext_lazy("Not written as a staff host."))
+    sentiment = models.FloatField(
+        help_text=gettext_lazy("VADER compound score of the post, -1 to 1."))
     brand_sentiment = models.FloatField(
         null=True, blank=True,
-        help_text="Mean compound score of the sentences that name the brand (empty: none).")
+        help_text=gettext_lazy("Mean compound score of the sentences that name the brand "
+                               "(empty: none)."))
     about_brand = models.BooleanField(default=False)
     sarcasm = models.BooleanField(default=False)
     # Why it needs a human touch, as codes (``listening.sentiment.REASONS`` says them).
@@ -45,7 +49,8 @@ class PostSignal(models.Model):
                                  on_delete=models.SET_NULL, related_name="+")
     touch_at = models.DateTimeField(null=True, blank=True)
     analyser = models.PositiveSmallIntegerField(
-        default=1, help_text="Version of the rules that computed it (a new one recomputes).")
+        default=1, help_text=gettext_lazy("Version of the rules that computed it (a new one "
+                                          "recomputes)."))
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -61,9 +66,9 @@ class PostSignal(models.Model):
 
 
 class SearchMiss(models.Model):
-    term = models.CharField(max_length=200, help_text="The search's words, lower-cased, "
-                            "in the order typed.")
-    week = models.DateField(help_text="Monday of the week the searches were made.")
+    term = models.CharField(max_length=200, help_text=gettext_lazy(
+        "The search's words, lower-cased, in the order typed."))
+    week = models.DateField(help_text=gettext_lazy("Monday of the week the searches were made."))
     count = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -6,13 +6,14 @@ its row and changes nothing.
 """
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class InboundMail(models.Model):
     class Outcome(models.TextChoices):
-        POSTED = "posted", "Posted in its thread"
-        REFUSED = "refused", "Refused"
-        IGNORED = "ignored", "Ignored (a bounce or an automatic reply)"
+        POSTED = "posted", gettext_lazy("Posted in its thread")
+        REFUSED = "refused", gettext_lazy("Refused")
+        IGNORED = "ignored", gettext_lazy("Ignored (a bounce or an automatic reply)")
 
     # SHA-256 of the Message-ID (of the raw message when it has none): one row per mail.
     key = models.CharField(max_length=64, unique=True)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from community.commerce.origins import listed, validate_origins
 
@@ -17,72 +18,80 @@ class CommunitySettings(models.Model):
     """
 
     new_member_max_links = models.PositiveSmallIntegerField(
-        "links per post", default=2, help_text="For new members.")
+        gettext_lazy("links per post"), default=2, help_text=gettext_lazy("For new members."))
     new_member_max_images = models.PositiveSmallIntegerField(
-        "images per post", default=1, help_text="For new members.")
+        gettext_lazy("images per post"), default=1, help_text=gettext_lazy("For new members."))
     new_member_max_mentions = models.PositiveSmallIntegerField(
-        "mentions per post", default=2, help_text="For new members.")
+        gettext_lazy("mentions per post"), default=2, help_text=gettext_lazy("For new members."))
     new_member_threads_per_day = models.PositiveSmallIntegerField(
-        "threads in the first day", default=3)
+        gettext_lazy("threads in the first day"), default=3)
     new_member_replies_per_day = models.PositiveSmallIntegerField(
-        "replies in the first day", default=10)
+        gettext_lazy("replies in the first day"), default=10)
     new_member_thread_interval = models.PositiveIntegerField(
-        "seconds between threads", default=120, help_text="For new members.")
+        gettext_lazy("seconds between threads"), default=120,
+        help_text=gettext_lazy("For new members."))
     new_member_post_interval = models.PositiveIntegerField(
-        "seconds between posts", default=30, help_text="For new members.")
+        gettext_lazy("seconds between posts"), default=30,
+        help_text=gettext_lazy("For new members."))
     member_posts_per_minute = models.PositiveSmallIntegerField(
-        "member posts per minute", default=10,
-        help_text="Threads and replies, for members (new members too); 0: no limit.")
+        gettext_lazy("member posts per minute"), default=10,
+        help_text=gettext_lazy("Threads and replies, for members (new members too); 0: no limit."))
     member_posts_per_hour = models.PositiveSmallIntegerField(
-        "member posts per hour", default=120,
-        help_text="Threads and replies, for members (new members too); 0: no limit.")
+        gettext_lazy("member posts per hour"), default=120,
+        help_text=gettext_lazy("Threads and replies, for members (new members too); 0: no limit."))
     host_posts_per_minute = models.PositiveSmallIntegerField(
-        "host posts per minute", default=30, help_text="For hosts and admins; 0: no limit.")
+        gettext_lazy("host posts per minute"), default=30,
+        help_text=gettext_lazy("For hosts and admins; 0: no limit."))
     host_posts_per_hour = models.PositiveSmallIntegerField(
-        "host posts per hour", default=600, help_text="For hosts and admins; 0: no limit.")
+        gettext_lazy("host posts per hour"), default=600,
+        help_text=gettext_lazy("For hosts and admins; 0: no limit."))
     full_rights_posts = models.PositiveSmallIntegerField(
-        "posts to earn full rights", default=3,
-        help_text="Published posts a new member needs (with the days below) to lose the limits.")
+        gettext_lazy("posts to earn full rights"), default=3,
+        help_text=gettext_lazy("Published posts a new member needs (with the days below) to lose "
+                               "the limits."))
     full_rights_days = models.PositiveSmallIntegerField(
-        "days to earn full rights", default=1)
+        gettext_lazy("days to earn full rights"), default=1)
     hold_first_posts = models.PositiveSmallIntegerField(
-        "first posts held for approval", default=0,
-        help_text="A new member's first N posts wait in the review queue (0: none).")
+        gettext_lazy("first posts held for approval"), default=0,
+        help_text=gettext_lazy("A new member's first N posts wait in the review queue (0: none)."))
     invitations_per_day = models.PositiveSmallIntegerField(
-        "invitations a day", default=20,
-        help_text="Email invitations a member may send in 24 hours.")
+        gettext_lazy("invitations a day"), default=20,
+        help_text=gettext_lazy("Email invitations a member may send in 24 hours."))
     new_member_invitations_per_day = models.PositiveSmallIntegerField(
-        "invitations a day for new members", default=3,
-        help_text="Email invitations a new member may send in 24 hours; their invitation "
-        "notes may not hold links.")
+        gettext_lazy("invitations a day for new members"), default=3,
+        help_text=gettext_lazy("Email invitations a new member may send in 24 hours; their "
+                               "invitation notes may not hold links."))
     flag_hide_weight = models.FloatField(
-        "flag weight that hides a post", default=3.0,
-        help_text="A new member's flag weighs 1, a member's 2, a host's 3.")
+        gettext_lazy("flag weight that hides a post"), default=3.0,
+        help_text=gettext_lazy("A new member's flag weighs 1, a member's 2, a host's 3."))
     min_fill_seconds = models.PositiveSmallIntegerField(
-        "minimum seconds to fill a form", default=2,
-        help_text="Sign-up and post forms sent faster than this are treated as bots.")
+        gettext_lazy("minimum seconds to fill a form"), default=2,
+        help_text=gettext_lazy("Sign-up and post forms sent faster than this are treated as bots."))
     partner_posts_need_approval = models.BooleanField(
-        "partner content waits for approval", default=False,
-        help_text="Posts partners publish wait in the review queue until a host approves them.")
+        gettext_lazy("partner content waits for approval"), default=False,
+        help_text=gettext_lazy("Posts partners publish wait in the review queue until a host "
+                               "approves them."))
     blocked_words = models.TextField(
-        blank=True, help_text="One word or phrase per line: posts containing one wait in the "
-        "review queue.")
+        blank=True, help_text=gettext_lazy("One word or phrase per line: posts containing one wait "
+                                           "in the review queue."))
     welcome_message = models.TextField(
         default="Welcome to the community, {name}! Tell us what you brew, ask anything, and "
         "say hello in the introductions thread. Other members are glad to help.",
-        help_text="Sent by the one-click welcome; {name} is the member's name.")
+        help_text=gettext_lazy("Sent by the one-click welcome; {name} is the member's name."))
     brand_terms = models.TextField(
-        "words for the brand", blank=True,
-        help_text="One word or phrase per line that means the brand, besides the site's "
-        "name and the product names and lines: a post naming one speaks of the brand.")
+        gettext_lazy("words for the brand"), blank=True,
+        help_text=gettext_lazy("One word or phrase per line that means the brand, besides the "
+                               "site's name and the product names and lines: a post naming one "
+                               "speaks of the brand."))
     brand_slogans = models.TextField(
-        "brand slogans", blank=True,
-        help_text="One per line, besides the tagline: a post quoting one back, next to "
-        "negative words, reads as sarcastic.")
+        gettext_lazy("brand slogans"), blank=True,
+        help_text=gettext_lazy("One per line, besides the tagline: a post quoting one back, next "
+                               "to negative words, reads as sarcastic."))
     widget_origins = models.TextField(
-        "shop origins for the widget", blank=True, validators=[validate_origins],
-        help_text="One a line, as scheme://host[:port], e.g. https://shop.example.com: the "
-        "shop pages that may show the Q&A widget (framed and fetched from nowhere else).")
+        gettext_lazy("shop origins for the widget"), blank=True, validators=[validate_origins],
+        help_text=gettext_lazy("One a line, as scheme://host[:port], e.g. "
+                               "https://shop.example.com: the shop pages that may show the Q&A "
+                               "widget (framed and fetched from nowhere else)."))
 
     class Meta:
         verbose_name = verbose_name_plural = "community settings"
@@ -122,16 +131,16 @@ def _lines(text: str) -> list[str]:
 
 class Flag(models.Model):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abusive or harmful"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        OTHER = "other", "Something else"
+        SPAM = "spam", gettext_lazy("Spam")
+        ABUSE = "abuse", gettext_lazy("Abusive or harmful")
+        OFF_TOPIC = "off_topic", gettext_lazy("Off-topic")
+        OTHER = "other", gettext_lazy("Something else")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        AGREED = "agreed", "A host agreed"
-        DECLINED = "declined", "A host kept the post"
-        DEFERRED = "deferred", "Deferred (not reviewed in time)"
+        PENDING = "pending", gettext_lazy("Waiting for review")
+        AGREED = "agreed", gettext_lazy("A host agreed")
+        DECLINED = "declined", gettext_lazy("A host kept the post")
+        DEFERRED = "deferred", gettext_lazy("Deferred (not reviewed in time)")
 
     post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="flags")
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -184,29 +193,29 @@ class ModerationLog(models.Model):
     """
 
     class Action(models.TextChoices):
-        AUTO_HIDE = "auto_hide", "Hidden by flags"
-        HOLD = "hold", "Held for review"
-        APPROVE = "approve", "Approved"
-        HIDE = "hide", "Hidden"
-        DELETE = "delete", "Deleted"
-        EDIT = "edit", "Edited by staff"
-        SUSPEND = "suspend", "Suspended"
-        UNSUSPEND = "unsuspend", "Suspension lifted"
-        DEFER = "defer", "Flags deferred"
-        PIN = "pin", "Pinned"
-        UNPIN = "unpin", "Unpinned"
-        LOCK = "lock", "Locked"
-        UNLOCK = "unlock", "Unlocked"
-        CLOSE = "close", "Closed"
-        REOPEN = "reopen", "Reopened"
-        MOVE = "move", "Moved"
-        MERGE = "merge", "Merged"
-        RETAG = "retag", "Tags changed"
-        FEATURE = "feature", "Featured"
-        UNFEATURE = "unfeature", "Unfeatured"
-        WELCOME = "welcome", "Welcomed"
-        INTRODUCE = "introduce", "Introduced"
-        PROMOTE = "promote", "Given full rights"
+        AUTO_HIDE = "auto_hide", gettext_lazy("Hidden by flags")
+        HOLD = "hold", gettext_lazy("Held for review")
+        APPROVE = "approve", gettext_lazy("Approved")
+        HIDE = "hide", gettext_lazy("Hidden")
+        DELETE = "delete", gettext_lazy("Deleted")
+        EDIT = "edit", gettext_lazy("Edited by staff")
+        SUSPEND = "suspend", gettext_lazy("Suspended")
+        UNSUSPEND = "unsuspend", gettext_lazy("Suspension lifted")
+        DEFER = "defer", gettext_lazy("Flags deferred")
+        PIN = "pin", gettext_lazy("Pinned")
+        UNPIN = "unpin", gettext_lazy("Unpinned")
+        LOCK = "lock", gettext_lazy("Locked")
+        UNLOCK = "unlock", gettext_lazy("Unlocked")
+        CLOSE = "close", gettext_lazy("Closed")
+        REOPEN = "reopen", gettext_lazy("Reopened")
+        MOVE = "move", gettext_lazy("Moved")
+        MERGE = "merge", gettext_lazy("Merged")
+        RETAG = "retag", gettext_lazy("Tags changed")
+        FEATURE = "feature", gettext_lazy("Featured")
+        UNFEATURE = "unfeature", gettext_lazy("Unfeatured")
+        WELCOME = "welcome", gettext_lazy("Welcomed")
+        INTRODUCE = "introduce", gettext_lazy("Introduced")
+        PROMOTE = "promote", gettext_lazy("Given full rights")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=12, choices=Action.choices)

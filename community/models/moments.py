@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .conversations import Post, Space, Thread
 from .media import PostImage
@@ -30,9 +31,9 @@ STORY_MAX = 3000
 
 class Moment(models.Model):
     class Answer(models.TextChoices):
-        PHOTO = "photo", "A photo"
-        STORY = "story", "A short story"
-        BOTH = "both", "A photo or a story"
+        PHOTO = "photo", gettext_lazy("A photo")
+        STORY = "story", gettext_lazy("A short story")
+        BOTH = "both", gettext_lazy("A photo or a story")
 
     title = models.CharField(max_length=TITLE_MAX)
     brief = models.TextField(max_length=BRIEF_MAX)

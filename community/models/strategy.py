@@ -15,6 +15,7 @@ the chart, the worksheet and the CSV.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 NAME_MAX = 120
 OWNER_MAX = 120
@@ -24,11 +25,11 @@ NOTE_MAX = 1000
 class Step(models.IntegerChoices):
     """The push-to-pull spectrum, push first."""
 
-    BROADCAST = 1, "Broadcast: the brand speaks, members listen"
-    RESPOND = 2, "Respond: members answer the brand"
-    CONVERSE = 3, "Converse: members talk with the brand and each other"
-    HELP = 4, "Help each other: members answer members"
-    CREATE = 5, "Create: members make and lead"
+    BROADCAST = 1, gettext_lazy("Broadcast: the brand speaks, members listen")
+    RESPOND = 2, gettext_lazy("Respond: members answer the brand")
+    CONVERSE = 3, gettext_lazy("Converse: members talk with the brand and each other")
+    HELP = 4, gettext_lazy("Help each other: members answer members")
+    CREATE = 5, gettext_lazy("Create: members make and lead")
 
 
 STEP_SHORT = {1: "Broadcast", 2: "Respond", 3: "Converse", 4: "Help each other", 5: "Create"}
@@ -36,17 +37,17 @@ STEP_SHORT = {1: "Broadcast", 2: "Respond", 3: "Converse", 4: "Help each other",
 
 class Initiative(models.Model):
     class Channel(models.TextChoices):
-        COMMUNITY = "community", "The community"
-        EMAIL = "email", "Email"
-        SOCIAL = "social", "Social media"
-        PAID = "paid", "Paid advertising"
-        EVENT = "event", "Event or in store"
-        PARTNER = "partner", "Through a partner"
-        OTHER = "other", "Other"
+        COMMUNITY = "community", gettext_lazy("The community")
+        EMAIL = "email", gettext_lazy("Email")
+        SOCIAL = "social", gettext_lazy("Social media")
+        PAID = "paid", gettext_lazy("Paid advertising")
+        EVENT = "event", gettext_lazy("Event or in store")
+        PARTNER = "partner", gettext_lazy("Through a partner")
+        OTHER = "other", gettext_lazy("Other")
 
     name = models.CharField(max_length=NAME_MAX)
     owner = models.CharField(max_length=OWNER_MAX, blank=True,
-                             help_text="Who runs it: a person or a team.")
+                             help_text=gettext_lazy("Who runs it: a person or a team."))
     starts_on = models.DateField()
     ends_on = models.DateField()
     channel = models.CharField(max_length=12, choices=Channel.choices,

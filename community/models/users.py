@@ -26,37 +26,37 @@ class User(AbstractUser):
     """
 
     class Trust(models.IntegerChoices):
-        NEW = 0, "New member"
-        MEMBER = 1, "Member"
+        NEW = 0, _("New member")
+        MEMBER = 1, _("Member")
 
     username = models.CharField(
-        "handle",
+        _("handle"),
         max_length=30,
         unique=True,
         validators=[handle_validator],
-        help_text="Your @handle: 3 to 30 letters, digits or underscores.",
+        help_text=_("Your @handle: 3 to 30 letters, digits or underscores."),
         error_messages={"unique": "That handle is taken; please pick another."},
     )
-    email = models.EmailField("email address", unique=True, null=True, blank=True)
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     display_name = models.CharField(max_length=60, blank=True)
     avatar = models.ImageField(upload_to=avatar_path, blank=True)
-    bio = models.TextField("short bio", max_length=500, blank=True)
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
     location = models.CharField(max_length=100, blank=True)
     products = models.CharField(
-        "products I own", max_length=300, blank=True, help_text="Comma-separated."
+        _("products I own"), max_length=300, blank=True, help_text=_("Comma-separated.")
     )
-    interests = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    interests = models.CharField(max_length=300, blank=True, help_text=_("Comma-separated."))
     is_host = models.BooleanField(
-        "staff host",
+        _("staff host"),
         default=False,
-        help_text="Brand staff: hosts the community, moderates, posts with the brand badge.",
+        help_text=_("Brand staff: hosts the community, moderates, posts with the brand badge."),
     )
     trust_level = models.PositiveSmallIntegerField(choices=Trust.choices, default=Trust.NEW)
     is_unclaimed = models.BooleanField(
-        default=False, help_text="Imported account that nobody has claimed yet."
+        default=False, help_text=_("Imported account that nobody has claimed yet.")
     )
     is_former_member = models.BooleanField(
-        default=False, help_text="The shared account that keeps posts of deleted accounts."
+        default=False, help_text=_("The shared account that keeps posts of deleted accounts.")
     )
     invited_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitees"
@@ -75,41 +75,41 @@ class User(AbstractUser):
         help_text=_("Empty: the language your browser asks for."))
 
     class Digest(models.TextChoices):
-        NONE = "none", "No digest"
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
+        NONE = "none", _("No digest")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
 
     email_notifications = models.BooleanField(
-        "email me about replies, answers and mentions", default=True
+        _("email me about replies, answers and mentions"), default=True
     )
     digest = models.CharField(
-        "activity digest", max_length=6, choices=Digest.choices, default=Digest.WEEKLY
+        _("activity digest"), max_length=6, choices=Digest.choices, default=Digest.WEEKLY
     )
     accepts_routing = models.BooleanField(
-        "ask me to help with questions I might know", default=True
+        _("ask me to help with questions I might know"), default=True
     )
     listening_digest = models.BooleanField(
-        "email me the weekly \"what members care about\" digest", default=True,
-        help_text="Hosts only: sent on Mondays.")
+        _("email me the weekly \"what members care about\" digest"), default=True,
+        help_text=_("Hosts only: sent on Mondays."))
     listening_digest_week = models.DateField(
-        null=True, blank=True, help_text="Monday of the last week whose listening digest was "
-        "sent to this host.")
+        null=True, blank=True, help_text=_("Monday of the last week whose listening digest was "
+                                           "sent to this host."))
     accepts_owner_asks = models.BooleanField(
-        "ask me first about products I own", default=True,
-        help_text="Off: a shopper's question about a product you own is not sent to you "
-                  "for owning it.")
+        _("ask me first about products I own"), default=True,
+        help_text=_("Off: a shopper's question about a product you own is not sent to you for "
+                    "owning it."))
     # Per kind of notice, on the site and by email: ``{"answers": {"site": true, "email":
     # false}, ...}``, keyed by ``community.engine.notice_settings`` rows; a row the member
     # never saved keeps its default. Beside the member, not in a table of its own: fan-out
     # and the mailer already load the recipients, so obeying it costs no query.
     notice_settings = models.JSONField(default=dict, blank=True)
     class AnswerOrder(models.TextChoices):
-        HELPFUL = "helpful", "Most helpful"
-        OLDEST = "oldest", "Oldest first"
-        NEWEST = "newest", "Newest first"
+        HELPFUL = "helpful", _("Most helpful")
+        OLDEST = "oldest", _("Oldest first")
+        NEWEST = "newest", _("Newest first")
 
     answer_order = models.CharField(
-        "order of answers on a question", max_length=8, choices=AnswerOrder.choices,
+        _("order of answers on a question"), max_length=8, choices=AnswerOrder.choices,
         default=AnswerOrder.HELPFUL)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     # "Pause notifications" (a holiday): until then no email, no digest and (later) no
@@ -119,7 +119,7 @@ class User(AbstractUser):
     welcomed_at = models.DateTimeField(null=True, blank=True)
     # The first-visit welcome (community/views/welcome.py): when the member finished or
     # skipped it; it is never offered again after that.
-    onboarded_at = models.DateTimeField("welcome finished or skipped", null=True, blank=True)
+    onboarded_at = models.DateTimeField(_("welcome finished or skipped"), null=True, blank=True)
 
     # Stored by the engagement engine (community/engine/scoring.py); never computed per request.
     help_answers = models.PositiveIntegerField(default=0)
@@ -128,9 +128,9 @@ class User(AbstractUser):
     help_invites = models.PositiveIntegerField(default=0)
     peer_help = models.FloatField(default=0.0, db_index=True)
     collaboration = models.FloatField(
-        default=0.0, help_text="Projects joined, needs pledged, project votes cast.")
+        default=0.0, help_text=_("Projects joined, needs pledged, project votes cast."))
     contribution = models.FloatField(
-        default=0.0, help_text="Contributions to projects, and the ones that won.")
+        default=0.0, help_text=_("Contributions to projects, and the ones that won."))
     engagement = models.FloatField(default=0.0)
     scored_at = models.DateTimeField(null=True, blank=True)
 

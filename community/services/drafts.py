@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from community import permissions
 from community.content.limits import BODY_MAX
@@ -68,7 +68,7 @@ def place_check(member, place: str) -> None:
     prefix, colon, key = (place or "").partition(":")
     found = _PLACES.get(prefix)
     if not colon or found is None or len(place) > PLACE_MAX or not found.key.fullmatch(key):
-        raise Http404("No such place to write in.")
+        raise Http404(gettext("No such place to write in."))
     refusal = found.check(member, key)
     if refusal is not None:
         raise PermissionDenied(refusal or CANNOT_WRITE)
@@ -82,7 +82,7 @@ def _ask(member, kind: str) -> str | None:
 def _reply(member, key: str) -> str | None:
     thread = Thread.objects.filter(pk=int(key)).first()
     if thread is None or not permissions.can_view_thread(member, thread):
-        raise Http404("No such thread.")
+        raise Http404(gettext("No such thread."))
     return None if permissions.can_reply(member, thread) else permissions.why_not(member,
                                                                                    thread)
 
@@ -91,7 +91,7 @@ def _edit(member, key: str) -> str | None:
     post = Post.objects.filter(pk=int(key)).first()
     if post is None or (post.author_id != member.pk
                         and not permissions.can_see_post(member, post)):
-        raise Http404("No such post.")
+        raise Http404(gettext("No such post."))
     return None if permissions.can_edit_post(member, post) else (
         permissions.why_not_edit_post(member, post))
 

@@ -51,7 +51,7 @@ def _quota_check(user) -> None:
 
 def _new_member_check(user) -> None:
     if permissions.is_new_member(user) and CommunitySettings.get().new_member_max_images == 0:
-        raise ValidationError("New members cannot add photos yet." + limits.NEW_MEMBER_NOTE,
+        raise ValidationError(limits.with_note(gettext("New members cannot add photos yet.")),
                               code="new_member_limit")
 
 

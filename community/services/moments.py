@@ -137,7 +137,8 @@ def entry_create(*, author: User, moment: Moment, text: str = "", photo=None,
     permissions.require(
         permissions.can_enter_moment(author, moment, when) if created_at is None
         else permissions.can_take_part(author),
-        lambda: ("This moment is not open for entries." if permissions.can_take_part(author)
+        lambda: (gettext("This moment is not open for entries.")
+                 if permissions.can_take_part(author)
                  else permissions.why_not(author)))
     text = text.strip()
     limits.moment_entry_check(moment, photo=bool(photo), text=text)

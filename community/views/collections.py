@@ -21,34 +21,35 @@ def _collection_or_404(request, pk) -> Collection:
     """A collection the visitor may see: a private one is not found for anyone else."""
     collection = get_object_or_404(Collection.objects.select_related("owner"), pk=pk)
     if not permissions.can_view_collection(request.user, collection):
-        raise Http404("No such collection.")
+        raise Http404(gettext("No such collection."))
     return collection
 
 
 def _item_or_404(request, pk) -> CollectionItem:
     item = get_object_or_404(CollectionItem.objects.select_related("collection"), pk=pk)
     if not permissions.can_view_collection(request.user, item.collection):
-        raise Http404("No such collection.")
+        raise Http404(gettext("No such collection."))
     return item
 
 
 def _target_or_404(request, source) -> dict:
     """The thread or post named by ``?thread=`` or ``?post=``, which the visitor can read."""
-    for name, model in (("thread", Thread), ("post", Post)):
+    for name, model, missing in (("thread", Thread, gettext("No such thread.")),
+                                 ("post", Post, gettext("No such post."))):
         raw = source.get(name, "")
         if raw:
             if not str(raw).isdigit():
-                raise Http404(f"No such {name}.")
+                raise Http404(missing)
             found = model.objects.filter(pk=int(raw)).first()
             if found is None:
-                raise Http404(f"No such {name}.")
+                raise Http404(missing)
             thread = found if name == "thread" else found.thread
             visible = (permissions.can_view_thread(request.user, thread) if name == "thread"
                        else permissions.can_see_post(request.user, found, thread))
             if not visible:
-                raise Http404(f"No such {name}.")
+                raise Http404(missing)
             return {name: found}
-    raise Http404("Choose a thread or a post to add.")
+    raise Http404(gettext("Choose a thread or a post to add."))
 
 
 def _describe(target: dict) -> str:

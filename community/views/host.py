@@ -163,7 +163,7 @@ def dashboard_csv(request):
     period = form.period()
     if period is None:
         errors = " ".join(error for errors in form.errors.values() for error in errors)
-        return HttpResponseBadRequest(f"No CSV for this period. {errors}",
+        return HttpResponseBadRequest(f"{gettext('No CSV for this period.')} {errors}",
                                       content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -45,7 +45,7 @@ def notification_open(request, pk):
     notice = (Notification.objects.filter(pk=pk, recipient=request.user)
               .select_related("thread").first())
     if notice is None:
-        raise Http404("No such notification.")
+        raise Http404(gettext("No such notification."))
     group_of(notice).update(read_at=timezone.now())
     if notice.url.startswith("/") and not notice.url.startswith("//"):
         return redirect(notice.url)  # a notice about a page of its own (a project, a partner)

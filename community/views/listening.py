@@ -78,11 +78,11 @@ def touch_decide(request, pk, decision):
     Undo button, otherwise back to the queue, which says the same."""
     _require_host(request, gettext("The human-touch queue is"))
     if decision not in services.DECISIONS:
-        raise Http404("No such decision.")
+        raise Http404(gettext("No such decision."))
     try:
         signal = services.touch_decide(actor=request.user, post_id=pk, decision=decision)
     except PostSignal.DoesNotExist:
-        raise Http404("This post is not in the human-touch queue.") from None
+        raise Http404(gettext("This post is not in the human-touch queue.")) from None
     if request.htmx:
         signal = PostSignal.objects.select_related("post", "thread", "thread__space",
                                                    "author").get(pk=signal.pk)

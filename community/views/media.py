@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from community.content.limits import refusal_status
@@ -20,7 +21,7 @@ def image_upload(request):
     (400; 429 past the day's quota; 403 for who may not post)."""
     upload = request.FILES.get("image")
     if upload is None:
-        return JsonResponse({"error": "Choose a photo to upload."}, status=400)
+        return JsonResponse({"error": gettext("Choose a photo to upload.")}, status=400)
     try:
         image = media.image_upload(uploader=request.user, upload=upload,
                                    alt_text=request.POST.get("alt_text", ""))

@@ -56,7 +56,7 @@ def post_flag(request, pk):
     post = _post(pk)
     if post.is_deleted or not permissions.can_view_post(request.user, post) \
             or not permissions.can_view_thread(request.user, post.thread):
-        raise Http404("No such post.")
+        raise Http404(gettext("No such post."))
     permissions.require(permissions.can_flag(request.user, post),
                         permissions.why_not_flag(request.user, post))
     form = FlagForm(request.POST or None)
@@ -94,19 +94,19 @@ def review_action(request, pk, action):
     """Approve, hide or delete a post from the queue; htmx swaps the item for the outcome."""
     _host(request)
     if action not in ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(gettext("No such action."))
     post = _post(pk)
     reason = ReasonForm(request.POST).data.get("reason", "")[:300]
     try:
         if action == "approve":
             moderation.review_approve(actor=request.user, post=post)
-            outcome = "Approved: the post is visible to everyone."
+            outcome = gettext("Approved: the post is visible to everyone.")
         elif action == "hide":
             moderation.review_hide(actor=request.user, post=post, reason=reason)
-            outcome = "Hidden: only its author and the hosts see it."
+            outcome = gettext("Hidden: only its author and the hosts see it.")
         else:
             moderation.review_delete(actor=request.user, post=post, reason=reason)
-            outcome = "Deleted."
+            outcome = gettext("Deleted.")
     except ValidationError as error:
         outcome = _error_text(error)
     if request.htmx:
@@ -124,7 +124,7 @@ def review_edit(request, pk):
     _host(request)
     post = _post(pk)
     if post.is_deleted:
-        raise Http404("This post was deleted.")
+        raise Http404(gettext("This post was deleted."))
     form = StaffEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and preview_into(request, form):  # no-JavaScript preview
         return render(request, "community/staff_edit.html", {"post": post, "form": form})
@@ -283,7 +283,7 @@ def thread_tool(request, pk, tool):
         member = (User.objects.filter(pk=int(raw)).first()
                   if raw.isdigit() and len(raw) < 19 else None)
         if member is None:
-            raise Http404("No such member.")
+            raise Http404(gettext("No such member."))
         try:
             moderation.introduce(actor=request.user, thread=thread, member=member)
         except ValidationError as error:
@@ -291,7 +291,7 @@ def thread_tool(request, pk, tool):
             return redirect(reverse("thread_tools", args=[thread.pk]))
         done = (gettext("%(name)s is invited to answer.") % {"name": member.name})
     else:
-        raise Http404("No such tool.")
+        raise Http404(gettext("No such tool."))
     messages.success(request, done)
     return redirect(thread)
 

@@ -22,7 +22,7 @@ def _moment_or_404(request, pk) -> Moment:
     moment = get_object_or_404(
         Moment.objects.select_related("thread", "space", "cover", "created_by"), pk=pk)
     if not permissions.can_view_moment(request.user, moment):
-        raise Http404("No such moment.")
+        raise Http404(gettext("No such moment."))
     return moment
 
 
@@ -116,7 +116,7 @@ def moment_enter(request, pk):
     """Send an entry; a refusal shows the moment's page again with what was typed."""
     moment = _moment_or_404(request, pk)
     permissions.require(permissions.can_enter_moment(request.user, moment),
-                        lambda: ("This moment is not open for entries."
+                        lambda: (gettext("This moment is not open for entries.")
                                  if permissions.can_take_part(request.user)
                                  else permissions.why_not(request.user)))
     form = MomentEntryForm(request.POST, request.FILES, moment=moment)
@@ -214,7 +214,7 @@ def entry_feature(request, pk):
     entry = get_object_or_404(MomentEntry.objects.select_related(
         "moment", "moment__thread", "post"), pk=pk)
     if not permissions.can_view_moment(request.user, entry.moment):
-        raise Http404("No such entry.")
+        raise Http404(gettext("No such entry."))
     featured = request.POST.get("featured") != "0"
     try:
         services.entry_feature_set(host=request.user, entry=entry, featured=featured)

@@ -79,7 +79,7 @@ def owner_ask(request, token):
                       status=400)
     thread = Thread.objects.filter(pk=thread_id).first()
     if thread is None or not permissions.can_view_thread(request.user, thread):
-        raise Http404("This question is no longer here.")
+        raise Http404(gettext("This question is no longer here."))
     if request.user.is_authenticated and request.user.pk == member_id:
         Notification.objects.filter(recipient_id=member_id, thread_id=thread_id,
                                     kind=Notification.Kind.ROUTED,

@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import i18n
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -66,7 +67,7 @@ def style_guide(request):
     each accent pair reaches in both themes, and every component as the site draws it, in
     the light and the dark theme side by side. Template ``community/style_guide.html``."""
     permissions.require(permissions.can_use_host_tools(request.user),
-                        "The style guide is for the host team.")
+                        gettext("The style guide is for the host team."))
     derived = theme.tokens(settings.BRAND["accent"])
     pairs = []
     for name, values in derived.items():

@@ -121,6 +121,6 @@ def post_history(request, pk):
     """Earlier versions of a post, for hosts. Template ``community/post_history.html``."""
     post = _post_or_404(pk)
     permissions.require(permissions.can_view_post_history(request.user, post),
-                        "Edit history is visible to hosts only.")
+                        _("Edit history is visible to hosts only."))
     revisions = post.revisions.select_related("edited_by")
     return render(request, "community/post_history.html", {"post": post, "revisions": revisions})

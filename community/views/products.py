@@ -60,7 +60,7 @@ def _product_or_404(slug) -> Product:
     try:
         return selectors.product_get(slug)
     except Product.DoesNotExist:
-        raise Http404("No such product.") from None
+        raise Http404(gettext("No such product.")) from None
 
 
 def _body(product, number) -> dict:

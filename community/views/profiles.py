@@ -25,7 +25,7 @@ def profile_detail(request, username):
         # @mentions link to the lower-cased handle; send them to the member's own spelling.
         member = members.filter(username__iexact=username).order_by("pk").first()
         if member is None:
-            raise Http404("No such member.")
+            raise Http404(gettext("No such member."))
         return redirect("profile", username=member.username, permanent=True)
     permissions.require(permissions.can_view_profile(request.user, member))
     joined = member.invitees.filter(is_active=True).count()

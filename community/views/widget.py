@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from community import pages, permissions
@@ -31,7 +32,7 @@ NONE = "'none'"
 def _product_or_404(sku: str) -> Product:
     product = selectors.product_for_widget(sku)
     if product is None:
-        raise Http404("No product on sale has this SKU.")
+        raise Http404(gettext("No product on sale has this SKU."))
     return product
 
 
@@ -134,7 +135,7 @@ def demo_shop(request, sku=None):
     script (only where ``DEMO_SHOP`` is on: development). Template
     ``community/demo_shop.html``; without a SKU, the catalogue's first products."""
     if not settings.DEMO_SHOP:
-        raise Http404("The demo shop is not open here.")
+        raise Http404(gettext("The demo shop is not open here."))
     products = list(Product.objects.filter(is_active=True).order_by("name", "pk")[:12])
     product = None
     if sku is not None:
