@@ -6,7 +6,6 @@ from django.db.models import Prefetch, Q
 from community import permissions
 from community.models import Post, Tag, Thread
 
-
 #: What ``serializers.ThreadSerializer`` shows (and the cursor orders by), and nothing
 #: else: a thread row and its author's are wide, and loading all of them for a page of 20
 #: cost the list more than its queries did (``make bench``: "api threads").

@@ -103,7 +103,7 @@ def can_revoke_token(user, token: AccessToken) -> bool:
 
 def token_revoke(*, actor, token: AccessToken) -> bool:
     """Stop ``token`` at once; False when it was already revoked."""
-    permissions.require(can_revoke_token(actor, token), "This token is not yours to revoke.")
+    permissions.require(can_revoke_token(actor, token), _("This token is not yours to revoke."))
     with transaction.atomic():
         now = timezone.now()
         changed = AccessToken.objects.filter(pk=token.pk, revoked_at=None).update(

@@ -328,9 +328,9 @@ class ThreadFollow(models.Model):
     thread's space. No row: Normal, unless the space's level says otherwise."""
 
     class Level(models.TextChoices):
-        WATCHING = "watching", "Watching"
-        NORMAL = "normal", "Normal"
-        MUTED = "muted", "Muted"
+        WATCHING = "watching", _("Watching")
+        NORMAL = "normal", _("Normal")
+        MUTED = "muted", _("Muted")
 
     #: The levels that count as "following" the thread (its button, the thread's merge).
     FOLLOWING = (Level.WATCHING,)
@@ -357,10 +357,10 @@ class SpaceFollow(models.Model):
     silences its threads but those the member set a level on. No row: Normal."""
 
     class Level(models.TextChoices):
-        WATCHING = "watching", "Watching"
-        WATCHING_FIRST = "watching_first", "Watching first post"
-        NORMAL = "normal", "Normal"
-        MUTED = "muted", "Muted"
+        WATCHING = "watching", _("Watching")
+        WATCHING_FIRST = "watching_first", _("Watching first post")
+        NORMAL = "normal", _("Normal")
+        MUTED = "muted", _("Muted")
 
     #: The levels that count as "following" the space (its button, the home page's "For
     #: you", the welcome's ticks).

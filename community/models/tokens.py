@@ -19,10 +19,10 @@ class AccessToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="access_tokens")
-    name = models.CharField(max_length=80, help_text="What the token is for.")
+    name = models.CharField(max_length=80, help_text=_("What the token is for."))
     prefix = models.CharField(max_length=16, unique=True,
-                              help_text="The start of the token, shown in lists.")
-    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the whole token.")
+                              help_text=_("The start of the token, shown in lists."))
+    secret_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the whole token."))
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

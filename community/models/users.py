@@ -114,7 +114,7 @@ class User(AbstractUser):
     last_digest_at = models.DateTimeField(null=True, blank=True)
     # "Pause notifications" (a holiday): until then no email, no digest and (later) no
     # push; notices still reach the inbox quietly. ``engine.notice_settings.is_snoozed``.
-    notices_paused_until = models.DateTimeField("notifications paused until", null=True,
+    notices_paused_until = models.DateTimeField(_("notifications paused until"), null=True,
                                                 blank=True)
     welcomed_at = models.DateTimeField(null=True, blank=True)
     # The first-visit welcome (community/views/welcome.py): when the member finished or
