@@ -71,8 +71,9 @@ def notifications_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    """Which notices the member gets, per kind on the site and by email, the email switch,
-    the digest and routed questions. Template ``community/notification_settings.html``."""
+    """Which notices the member gets, per kind on the site, by email and by push, the
+    email switch, the digest, routed questions and the member's push devices. Template
+    ``community/notification_settings.html``."""
     form = NotificationSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +84,12 @@ def notification_settings(request):
         else:
             messages.success(request, gettext("Your notification settings are saved."))
             return redirect("notification_settings")
-    return render(request, "community/notification_settings.html", {"form": form})
+    from community.engine import push
+
+    keys = push.vapid()
+    return render(request, "community/notification_settings.html", {
+        "form": form, "push_key": keys.public if keys else "",
+        "devices": request.user.push_subscriptions.all()})
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without our CSRF token; the signed
