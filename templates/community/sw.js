@@ -5,7 +5,8 @@
  *   connection; the offline page lists them. Personal areas (settings, notifications,
  *   sign-in, hosts' tools, the admin, the API) are never kept.
  * - Any navigation to the sign-in or sign-out pages (/accounts/...) empties the kept
- *   pages first: a page kept for one member is never shown to the next one on the device.
+ *   pages first: a page kept for one member is never shown to the next one on the device;
+ *   signing out also ends this browser's push subscription.
  * - Offline, a kept page is shown as it was; any other page gives the offline page.
  * - Push: shows the notice (title, body, tag) and opens its link when tapped.
  */
@@ -19,6 +20,7 @@ const ICON = "{% url 'app_icon' 'icon-192' %}?v=" + VERSION;
 const SHELL_FILES = [OFFLINE_URL, "{% static 'css/gravity.css' %}", "{% url 'brand_css' %}",
                      "{% static 'js/theme.js' %}", "{% static 'js/push.js' %}"];
 const ACCOUNTS = "/accounts/";
+const LOGOUT_URL = "{% url 'account_logout' %}";
 const NEVER_KEPT = [ACCOUNTS, "/settings/", "/notifications/", "/host/", "/admin/", "/api/",
                     "/sw.js", OFFLINE_URL];
 
@@ -52,6 +54,13 @@ async function page(event) {
   const url = new URL(request.url);
   if (url.pathname.startsWith(ACCOUNTS)) {
     await caches.delete(PAGES);  // signing in or out: nothing kept for the last member
+    if (request.method === "POST" && url.pathname === LOGOUT_URL) {
+      // Signing out: this browser stops receiving the member's notices (the push service
+      // then answers 410 and the site forgets the device, if the session did not already).
+      const subscription = await self.registration.pushManager.getSubscription()
+        .catch(() => null);
+      if (subscription) await subscription.unsubscribe().catch(() => false);
+    }
     return fetch(request);
   }
   try {
