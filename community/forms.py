@@ -365,7 +365,8 @@ class NoticePauseForm(forms.Form):
 
 class NotificationSettingsForm(forms.ModelForm):
     """The member's notification settings: the three switches on ``User`` and, for each
-    row of ``engine.notice_settings``, two boxes (``<row>_site``, ``<row>_email``). Saved
+    row of ``engine.notice_settings``, three boxes (``<row>_site``, ``<row>_email``,
+    ``<row>_push``). Saved
     by ``services.users.notice_settings_save`` (``rows()`` and ``fields()``), not by
     ``save()``."""
 
@@ -403,8 +404,12 @@ class NotificationSettingsForm(forms.ModelForm):
                                       disabled=row.site_fixed)
             email = forms.BooleanField(required=False, initial=current[row.key]["email"],
                                        label=_("%(setting)s: by email") % {"setting": row.label})
+            push = forms.BooleanField(required=False, initial=current[row.key]["push"],
+                                      label=_("%(setting)s: by push") % {"setting": row.label})
             self.fields[f"{row.key}_site"], self.fields[f"{row.key}_email"] = site, email
-            self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"]))
+            self.fields[f"{row.key}_push"] = push
+            self.table.append((row, self[f"{row.key}_site"], self[f"{row.key}_email"],
+                               self[f"{row.key}_push"]))
 
     def switches(self):
         return [self[name] for name in self._meta.fields if name in self.fields]
@@ -412,8 +417,8 @@ class NotificationSettingsForm(forms.ModelForm):
     def rows(self) -> dict:
         from community.engine import notice_settings
 
-        return {row.key: {"site": self.cleaned_data[f"{row.key}_site"],
-                          "email": self.cleaned_data[f"{row.key}_email"]}
+        return {row.key: {where: self.cleaned_data[f"{row.key}_{where}"]
+                          for where in notice_settings.CHANNELS}
                 for row in notice_settings.rows()}
 
     def fields_chosen(self) -> dict:

@@ -1,5 +1,6 @@
 """Signal receivers, connected once from ``CommunityConfig.ready``."""
 from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -46,3 +47,12 @@ def site_changed(sender, **kwargs):
     Not a row of ``community.pages.invalidation``: spaces and settings are edited in the Django
     admin, by saving models, with no service and so no event to hang the row on."""
     pages.invalidate_with_commit("site")
+
+
+@receiver(user_logged_out, dispatch_uid="community.push_signed_out")
+def push_devices_signed_out(sender, request, user, **kwargs):
+    """Signing out of a browser turns off the push it turned on (``services.push``)."""
+    from community.services import push
+
+    if request is not None:
+        push.session_signed_out(request=request, user=user)

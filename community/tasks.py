@@ -55,6 +55,29 @@ def send_notification_emails() -> int:
     return total + handled
 
 
+@shared_task(name="community.send_push_notifications", queue="notifications",
+             autoretry_for=(DatabaseOperationalError,), retry_backoff=True, max_retries=5)
+def send_push_notifications() -> int:
+    """Push the notices members chose to get on their devices (``engine.push``): each
+    notice is marked as it is queued, so none twice; failed sends wait for the sweep."""
+    from community.engine import push
+
+    total = 0
+    while (handled := push.send_pending()) == push.BATCH:
+        total += handled
+    return total + handled
+
+
+@shared_task(name="community.sweep_push", queue="notifications")
+def sweep_push() -> int:
+    """Every minute: push what a lost message left, and try again the messages a push
+    service asked us to retry (429, 5xx) once their backoff is over."""
+    from community.engine import push
+    from community.engine.push import delivery
+
+    return push.send_pending() + delivery.deliver_due()
+
+
 @shared_task(name="community.send_route_asks", queue="routing",
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_route_asks() -> int:

@@ -6,6 +6,7 @@ from community.models import Thread
 from .api import token_pages
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
+    app,
     claims,
     collections,
     composer,
@@ -38,6 +39,14 @@ urlpatterns = [
     path("welcome/", welcome.welcome, name="welcome"),
     path("healthz", health.healthz, name="healthz"),
     path("theme.css", pages.brand_css, name="brand_css"),
+    # The installable app and web push (community/views/app.py)
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.web_manifest, name="web_manifest"),
+    path("app/icons/<str:name>.png", app.app_icon, name="app_icon"),
+    path("offline/", app.offline, name="offline"),
+    path("settings/push/subscribe/", app.push_subscribe, name="push_subscribe"),
+    path("settings/push/unsubscribe/", app.push_unsubscribe, name="push_unsubscribe"),
+    path("settings/push/<int:pk>/remove/", app.push_device_remove, name="push_device_remove"),
     path("language/", pages.set_language, name="set_language"),
     # The shop's Q&A widget (framed by listed shop origins) and the demo shop embedding it
     path("widget/products/<str:sku>.json", widget.widget_json, name="widget_json"),

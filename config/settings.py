@@ -366,6 +366,17 @@ EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web push (community/engine/push/keys.py): the VAPID key pair (``manage.py vapid_keys``)
+# and the contact push services may write to. Without keys push is simply off; the
+# development server makes a pair of its own once, kept in VAPID_DEV_FILE.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip()
+VAPID_DEV_KEYS = env_bool("VAPID_DEV_KEYS", DEBUG)
+VAPID_DEV_FILE = Path(os.environ.get("VAPID_DEV_FILE", BASE_DIR / "var" / "vapid-dev.json"))
+# How long a push service keeps a message for a device that is offline (seconds).
+PUSH_TTL = int(os.environ.get("PUSH_TTL", "86400"))
+
 LANGUAGE_CODE = "en"
 # The languages the site is translated into (locale/<code>/LC_MESSAGES/django.po; `make
 # messages` gathers and compiles them). Arabic is written right to left: base.html sets

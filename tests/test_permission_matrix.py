@@ -257,6 +257,15 @@ MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "healthz": Row(everyone(200)),
     "brand_css": Row(everyone(200)),
+    # The installable app: public files every browser fetches; push devices: members' POSTs
+    "service_worker": Row(everyone(200)),
+    "web_manifest": Row(everyone(200)),
+    "app_icon": Row(everyone(200), lambda w, u: {"name": "maskable-512"}),
+    "offline": Row(everyone(200)),
+    "push_subscribe": Row(MEMBERS_ONLY_POST),
+    "push_unsubscribe": Row(MEMBERS_ONLY_POST),
+    # A GET is refused before any device is looked up (POST_MATRIX: someone else's).
+    "push_device_remove": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": 1}),
     "set_language": Row(everyone(405)),  # the footer's picker takes a POST only
     "profile": Row(everyone(200), lambda w, u: {"username": w["owner"].username}),
     "profile_edit": Row(anon_then(302, 200)),
@@ -669,8 +678,20 @@ def _expected(table: dict, role: str) -> int:
     return table[role] if role in table else table[PARTNER]
 
 
+def push_device(world):
+    """The world owner's push device (nobody else may remove it)."""
+    from community.models import PushSubscription
+
+    return PushSubscription.objects.get_or_create(
+        member=world["owner"], endpoint="https://push.example.com/owner",
+        defaults={"p256dh": "x", "auth": "y"})[0]
+
+
 # Writes: who may POST what (someone else's question and answer).
 POST_MATRIX = {
+    # Someone else's push device is not found; the browser's unsubscribe wants JSON.
+    "push_device_remove": (anon_then(302, 404), lambda w, u: {"pk": push_device(w).pk}, {}),
+    "push_unsubscribe": (anon_then(302, 400), lambda w, u: {}, {"endpoint": "form, not JSON"}),
     "post_vote": ({ANON: 302, **dict.fromkeys(SIGNED_IN, 302)},
                   lambda w, u: {"pk": w["answer"].pk, "kind": "like"}, {}),
     "post_accept": ({ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, STAFF: 302, ADMIN: 302},

@@ -48,6 +48,7 @@ def _apply(events: list[EngagementEvent]) -> None:
                 data.opens_question):
             if routing.route_question(thread_id=event.thread_id):
                 enqueue_once("community.send_route_asks")
+                enqueue_once("community.send_push_notifications")
         elif isinstance(data, PostCreated) and data.kind == Post.Kind.ANSWER:
             answered.append((event.thread_id, event.actor_id))
     routing.answers_record(answered)
@@ -55,6 +56,7 @@ def _apply(events: list[EngagementEvent]) -> None:
     if notifications.fan_out(events):
         enqueue_once("community.send_notification_emails")
         enqueue_once("community.send_route_asks")
+        enqueue_once("community.send_push_notifications")  # engine.push, after commit
     # Webhooks: a delivery per subscribed endpoint, made with the events' processing.
     webhooks.deliveries_make(events)
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(

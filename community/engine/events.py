@@ -702,6 +702,25 @@ class MailRefused(Payload):
 
 MAIL_KINDS = (MailPosted, MailRefused)
 
+
+# Web push (``engine.push``): a member's devices, turned on and off.
+@declare(Kind.PUSH_SUBSCRIBED, ids=("actor",))
+class PushSubscribed(Payload):
+    subscription: int
+    renewed: bool = False  # the same device subscribed again (new keys, or a new member)
+
+
+@declare(Kind.PUSH_REMOVED, ids=("actor",))
+class PushRemoved(Payload):
+    """``reason``: "member" (settings page or the browser), "signed_out" (the device the
+    member signed out of), "gone" (the push service dropped it: 404 or 410)."""
+
+    subscription: int
+    reason: str
+
+
+PUSH_KINDS = (PushSubscribed, PushRemoved)
+
 COMMUNITY_KINDS = (
     MemberJoined, InviteSent, InviteJoined, ProfileUpdated, AccountDeleted, ThreadCreated,
     PostCreated, PostEdited, PostDeleted, PostApproved, PostHidden, ThreadModerated,
@@ -712,4 +731,5 @@ COMMUNITY_KINDS = (
     InitiativeSaved, FlagRaised, WebhookSaved, WebhookPinged,
     *TOKEN_KINDS,
     *MAIL_KINDS,
+    *PUSH_KINDS,
 )

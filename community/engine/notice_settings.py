@@ -1,5 +1,6 @@
-"""Which notices a member gets, on the site and by email: one row per kind of notice a
-member can receive, each with a default; the member's choices are ``User.notice_settings``.
+"""Which notices a member gets, on the site, by email and by push: one row per kind of
+notice a member can receive, each with a default; the member's choices are
+``User.notice_settings``.
 
 Fan-out (``notifications.notices_for_events``) creates no notice of a kind that is off on
 both; a kind that is off on the site but on by email is created read and ``on_site=False``
@@ -7,12 +8,21 @@ both; a kind that is off on the site but on by email is created read and ``on_si
 kinds that are on by email, and only while ``User.email_notifications`` (the switch for all
 of them, which the older unsubscribe links turn off) is on. Routed questions also need
 ``User.accepts_routing``: off, routing asks the member nothing at all.
+
+Push (``engine.push``) goes to the devices a member turned it on for. By default only the
+conversation the member is in buzzes their phone: answers to their questions, replies,
+mentions and their answers accepted (a member who just allowed notifications on a device
+should get the notices they most likely want without ticking boxes first); likes, new
+threads, routed questions and the rest stay off until chosen, so a phone is not woken for
+every vote. A kind off on the site and by email but on by push is created read and
+``on_site=False``, like an email-only one, when the member has a device to push to.
 """
 from dataclasses import dataclass
 
 from community.models import Notification
 
 Kind = Notification.Kind
+CHANNELS = ("site", "email", "push")
 
 
 @dataclass(frozen=True)
@@ -21,14 +31,16 @@ class Row:
     label: str  # what the settings page and the unsubscribe page call it
     kinds: tuple[str, ...]
     email: bool = True  # the default by email (on the site, every row is on by default)
+    push: bool = False  # the default by push, to the member's devices
     site_fixed: bool = False  # always shown on the site: decisions about the member
 
 
 ROWS = [
-    Row("answers", "Answers to your questions", (Kind.ANSWER,)),
-    Row("replies", "Replies to your posts and in threads you follow", (Kind.REPLY,)),
-    Row("mentions", "Mentions of you", (Kind.MENTION,)),
-    Row("accepted", "Your answers accepted", (Kind.ACCEPTED,)),
+    Row("answers", "Answers to your questions", (Kind.ANSWER,), push=True),
+    Row("replies", "Replies to your posts and in threads you follow", (Kind.REPLY,),
+        push=True),
+    Row("mentions", "Mentions of you", (Kind.MENTION,), push=True),
+    Row("accepted", "Your answers accepted", (Kind.ACCEPTED,), push=True),
     Row("votes", "Likes and helpful votes on your posts", (Kind.LIKE, Kind.HELPFUL),
         email=False),
     Row("new_threads", "New threads in spaces you follow", (Kind.NEW_THREAD,)),
@@ -77,13 +89,14 @@ def fixed(kind: str) -> bool:
 
 def wants(settings: dict | None, kind: str, where: str) -> bool:
     """Does a member with ``settings`` (``User.notice_settings``) want ``kind`` ``where``
-    ("site" or "email")? A kind no row names keeps community's old rule (on)."""
+    ("site", "email" or "push")? A kind no row names keeps community's old rule (on the
+    site and by email; never pushed)."""
     row = _BY_KIND.get(kind)
     if row is None:
-        return True
+        return where != "push"
     if where == "site" and row.site_fixed:
         return True
-    default = row.email if where == "email" else True
+    default = {"email": row.email, "push": row.push}.get(where, True)
     chosen = (settings or {}).get(row.key) or {}
     value = chosen.get(where, default)
     return value if isinstance(value, bool) else default
@@ -91,8 +104,8 @@ def wants(settings: dict | None, kind: str, where: str) -> bool:
 
 def choices_of(settings: dict | None) -> dict[str, dict[str, bool]]:
     """Every row's current choice, defaults filled in."""
-    return {row.key: {"site": wants(settings, row.kinds[0], "site"),
-                      "email": wants(settings, row.kinds[0], "email")} for row in ROWS}
+    return {row.key: {where: wants(settings, row.kinds[0], where) for where in CHANNELS}
+            for row in ROWS}
 
 
 def emailable_kinds() -> frozenset[str]:
@@ -125,3 +138,8 @@ def is_snoozed(user, now=None) -> bool:
 def paused_until(user, now=None):
     """When ``user``'s pause ends, or None while they are not paused."""
     return user.notices_paused_until if is_snoozed(user, now) else None
+
+
+def pushable_kinds() -> frozenset[str]:
+    """Every kind somebody may choose to get by push."""
+    return emailable_kinds()

@@ -35,7 +35,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from community.engine import notice_levels, notice_settings, notice_words
+from community.engine import notice_levels, notice_settings, notice_words, push
 from community.engine.events import (
     Addressed,
     CollectionItemAdded,
@@ -188,15 +188,22 @@ def unsubscribe_apply(user: User, topic: str) -> None:
 
 def as_chosen(notices: list[Notification], settings: dict[int, dict]) -> list[Notification]:
     """``notices`` as their recipients chose (``settings``: ``User.notice_settings`` by
-    recipient id): a kind off on the site and by email is dropped; off on the site only, the
-    notice is kept for its email, born read and out of the inbox."""
+    recipient id): a kind off on the site and by email (and by push, or with no device to
+    push to) is dropped; off on the site only, the notice is kept for its email or push,
+    born read and out of the inbox."""
     now = timezone.now()
     kept = []
+    pushers = None  # members with a push device (``engine.push``), asked for when needed
     for notice in notices:
         chosen = settings.get(notice.recipient_id)
         site = notice_settings.wants(chosen, notice.kind, "site")
         if not site and not notice_settings.wants(chosen, notice.kind, "email"):
-            continue
+            if not notice_settings.wants(chosen, notice.kind, "push"):
+                continue
+            if pushers is None:
+                pushers = push.members_with_devices(n.recipient_id for n in notices)
+            if notice.recipient_id not in pushers:
+                continue
         if not site:
             notice.on_site, notice.read_at = False, now
         kept.append(notice)

@@ -22,7 +22,7 @@ def unseal_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("community", "0040_notice_levels")]
+    dependencies = [("community", "0041_push")]
 
     operations = [
         migrations.AddField(

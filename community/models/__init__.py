@@ -25,6 +25,7 @@ from .mail_in import InboundMail
 from .media import PostImage
 from .moderation import CommunitySettings, Flag, ModerationLog, Suspension
 from .moments import Moment, MomentEntry
+from .push import PushMessage, PushSubscription
 from .strategy import Initiative
 from .tokens import AccessToken
 from .users import User
@@ -58,6 +59,8 @@ __all__ = [
     "PostImage",
     "PostRevision",
     "PostSignal",
+    "PushMessage",
+    "PushSubscription",
     "QuestionRoute",
     "SearchMiss",
     "SearchWord",

@@ -434,6 +434,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)  # handled by ``engine.push``
     # False: the member wants this kind by email only; the notice exists to be mailed, is
     # born read and never shows in the inbox or the bell.
     on_site = models.BooleanField(default=True)
@@ -456,6 +457,11 @@ class Notification(models.Model):
                 fields=["created_at"],
                 condition=models.Q(emailed_at__isnull=True),
                 name="notif_unemailed_idx",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(pushed_at__isnull=True),
+                name="notif_unpushed_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
             models.Index(fields=["recipient", "thread", "kind"], name="notif_group_idx"),

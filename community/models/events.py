@@ -71,6 +71,8 @@ class EngagementEvent(models.Model):
         TOKEN_REVOKED = "token_revoked", _("API access token revoked")
         MAIL_POSTED = "mail_posted", _("Reply by email posted")
         MAIL_REFUSED = "mail_refused", _("Reply by email refused")
+        PUSH_SUBSCRIBED = "push_subscribed", _("Push notifications turned on for a device")
+        PUSH_REMOVED = "push_removed", _("A device's push notifications turned off")
 
     # Community's kinds above; purpose's and partners' from their apps (``EVENT_KINDS``).
     kind = models.CharField(max_length=40, choices=event_kind_choices)

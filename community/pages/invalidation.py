@@ -183,6 +183,9 @@ STALE = {
     # what a mail became shows on no page.
     Kind.MAIL_POSTED: row(people=False),
     Kind.MAIL_REFUSED: row(people=False),
+    # A member's push devices show on their own settings page only, which is never kept.
+    Kind.PUSH_SUBSCRIBED: row(people=False),
+    Kind.PUSH_REMOVED: row(people=False),
 }
 
 

@@ -118,8 +118,8 @@ NOTICE_FIELDS = {"email_notifications": "email", "digest": "digest",
 def notice_settings_save(*, actor: User, rows: dict | None = None,
                          fields: dict | None = None) -> list[str]:
     """Save ``actor``'s choice of notices: ``rows`` maps a row of
-    ``engine.notice_settings`` to ``{"site": bool, "email": bool}`` (either key may be
-    left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest``,
+    ``engine.notice_settings`` to ``{"site": bool, "email": bool, "push": bool}`` (any
+    key may be left out: it keeps its value); ``fields`` sets ``email_notifications``, ``digest``,
     ``accepts_routing`` and (hosts) ``listening_digest``. Returns what changed (nothing
     changed: no write, no event)."""
     rows, fields = rows or {}, fields or {}
@@ -136,7 +136,7 @@ def notice_settings_save(*, actor: User, rows: dict | None = None,
         changed = []
         for key, choice in rows.items():
             row = notice_settings.row_by_key(key)
-            wanted = {where: bool(choice[where]) for where in ("site", "email")
+            wanted = {where: bool(choice[where]) for where in notice_settings.CHANNELS
                       if where in choice and not (where == "site" and row.site_fixed)}
             if any(current[key][where] != value for where, value in wanted.items()):
                 stored[key] = {**current[key], **wanted}

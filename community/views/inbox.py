@@ -71,8 +71,9 @@ def notifications_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    """Which notices the member gets, per kind on the site and by email, the email switch,
-    the digest and routed questions. Template ``community/notification_settings.html``."""
+    """Which notices the member gets, per kind on the site, by email and by push, the
+    email switch, the digest, routed questions and the member's push devices. Template
+    ``community/notification_settings.html``."""
     form = NotificationSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,13 +89,17 @@ def notification_settings(request):
 
 def settings_page(request, *, form=None, pause_form=None, status=200):
     """The settings page, with the member's thread and space levels and their pause
-    (``views.notice_levels.settings_context``)."""
+    (``views.notice_levels.settings_context``) and their push devices."""
+    from community.engine import push
+
     from .notice_levels import settings_context
 
     form = form or NotificationSettingsForm(instance=request.user)
-    return render(request, "community/notification_settings.html",
-                  {"form": form, **settings_context(request, pause_form=pause_form)},
-                  status=status)
+    keys = push.vapid()
+    return render(request, "community/notification_settings.html", {
+        "form": form, "push_key": keys.public if keys else "",
+        "devices": request.user.push_subscriptions.all(),
+        **settings_context(request, pause_form=pause_form)}, status=status)
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without our CSRF token; the signed

@@ -82,6 +82,8 @@ STORED_KEYS = {
     Kind.TOKEN_REVOKED: {"token"},
     Kind.MAIL_POSTED: {"via", "photos", "ignored"},
     Kind.MAIL_REFUSED: {"via", "reason", "bounced"},
+    Kind.PUSH_SUBSCRIBED: {"subscription", "renewed"},
+    Kind.PUSH_REMOVED: {"subscription", "reason"},
     Purpose.PURPOSE_REVISED: {"revision"},
     Purpose.PROJECT_EDITED: {"project", "what", "threads"},
     Purpose.PROJECT_MOMENT: {"project", "moment", "tied", "organisation"},

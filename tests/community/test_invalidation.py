@@ -1093,6 +1093,43 @@ def s_mail_refused(w):
     return Scenario([w.url], _mailed(w, w.member, "Let me in.", forged=True))
 
 
+# Push devices: listed on their member's notification settings page only, which is never
+# kept; the member sees a device turned on, and one removed, at once.
+
+def _push_device_data():
+    import base64
+    import os
+
+    from community.engine.push.keys import generate
+
+    return {"endpoint": "http://127.0.0.1:9/push/" + os.urandom(6).hex(),
+            "keys": {"p256dh": generate()[0],
+                     "auth": base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()}}
+
+
+ANDROID = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+
+
+@scenario(Kind.PUSH_SUBSCRIBED)
+def s_push_subscribed(w):
+    from community.services import push
+
+    return Scenario([reverse("notification_settings")], lambda: push.subscription_save(
+        actor=w.member, data=_push_device_data(), user_agent=ANDROID),
+        shows=["Chrome on Android"], gone=["No devices yet"], readers=("member",))
+
+
+@scenario(Kind.PUSH_REMOVED)
+def s_push_removed(w):
+    from community.services import push
+
+    device = push.subscription_save(actor=w.member, data=_push_device_data(),
+                                    user_agent=ANDROID)
+    return Scenario([reverse("notification_settings")], lambda: push.subscription_remove(
+        actor=w.member, subscription=device), shows=["No devices yet"],
+        gone=["Chrome on Android"], readers=("member",))
+
+
 # The proof ------------------------------------------------------------------------------
 
 CASES = [(kind, name) for kind in sorted(invalidation.STALE)

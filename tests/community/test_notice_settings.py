@@ -37,6 +37,8 @@ def _all_on(**changes):
     for row in notice_settings.rows():
         data[f"{row.key}_site"] = "on"
         data[f"{row.key}_email"] = "on"
+        if row.push:  # push keeps its default: on for the conversation's kinds only
+            data[f"{row.key}_push"] = "on"
     for name, value in changes.items():
         if value is False:
             data.pop(name, None)
@@ -73,9 +75,9 @@ def test_saving_stores_each_choice_and_records_one_event(client, member):
                                    digest="daily"), follow=True)
     assert "Your notification settings are saved." in response.content.decode()
     member.refresh_from_db()
-    assert member.notice_settings["answers"] == {"site": False, "email": True}
-    assert member.notice_settings["votes"] == {"site": True, "email": True}
-    assert member.notice_settings["mentions"] == {"site": True, "email": False}
+    assert member.notice_settings["answers"] == {"site": False, "email": True, "push": True}
+    assert member.notice_settings["votes"] == {"site": True, "email": True, "push": False}
+    assert member.notice_settings["mentions"] == {"site": True, "email": False, "push": True}
     assert member.digest == "daily"
     event = EngagementEvent.objects.get(kind=CHANGED)
     assert event.actor_id == member.pk
@@ -110,7 +112,8 @@ def test_host_decisions_always_show_on_the_site(client, member, host, space):
     client.post(reverse("notification_settings"),
                 _all_on(moderation_site=False, moderation_email=False))
     member.refresh_from_db()
-    assert member.notice_settings["moderation"] == {"site": True, "email": False}
+    assert member.notice_settings["moderation"] == {"site": True, "email": False,
+                                                    "push": False}
     thread = conversations.thread_create(author=member, space=space, kind="discussion",
                                          title="Cheap kegs", body="Buy mine.")
     moderation.review_hide(actor=host, post=thread.opening_post, reason="Selling")
@@ -194,7 +197,7 @@ def test_each_emails_unsubscribe_turns_off_that_kind_and_records_an_event(
     assert link in links_in(message)
     client.post("/" + link.split("://", 1)[1].split("/", 1)[1])
     member.refresh_from_db()
-    assert member.notice_settings["replies"] == {"site": True, "email": False}
+    assert member.notice_settings["replies"] == {"site": True, "email": False, "push": True}
     assert member.email_notifications
     assert EngagementEvent.objects.get(kind=CHANGED).payload["changed"] == ["replies"]
     client.force_login(member)

@@ -103,7 +103,7 @@ def test_email_has_unsubscribe_link_and_headers_that_work(client, space, member,
     assert "emails about answers to your questions" in response.content.decode()
     member.refresh_from_db()
     assert member.email_notifications  # only that kind's email stops
-    assert member.notice_settings["answers"] == {"site": True, "email": False}
+    assert member.notice_settings["answers"] == {"site": True, "email": False, "push": True}
 
     conversations.post_create(author=other_member, thread=thread, body="Another answer")
     _run()
