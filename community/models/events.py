@@ -63,6 +63,9 @@ class EngagementEvent(models.Model):
         WEBHOOK_PINGED = "webhook_pinged", "Test ping sent to a webhook endpoint"
         TOKEN_CREATED = "token_created", "API access token created"
         TOKEN_REVOKED = "token_revoked", "API access token revoked"
+        APP_SAVED = "app_saved", "Third-party app registered or removed"
+        APP_AUTHORISED = "app_authorised", "Third-party app authorised by a member"
+        APP_REVOKED = "app_revoked", "Third-party app's access revoked by a member"
         MAIL_POSTED = "mail_posted", "Reply by email posted"
         MAIL_REFUSED = "mail_refused", "Reply by email refused"
 
