@@ -555,6 +555,12 @@ OAUTH2_PROVIDER = {
     "OAUTH2_SERVER_CLASS": "community.api.oauth.server.Server",
     "OAUTH2_VALIDATOR_CLASS": "community.api.oauth.server.Validator",
     "SCOPES_BACKEND_CLASS": "community.api.oauth.server.Scopes",
+    # The admin shows apps and tokens read only (apps are registered on /host/apps/).
+    "APPLICATION_ADMIN_CLASS": "community.api.oauth.admin.ApplicationAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.AccessTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.RefreshTokenAdmin",
+    "GRANT_ADMIN_CLASS": "community.api.oauth.admin.GrantAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.IDTokenAdmin",
     "PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("OAUTH_ACCESS_SECONDS", "3600")),

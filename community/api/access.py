@@ -14,10 +14,15 @@ from community.models import AccessToken
 
 
 def needed_scope(request, view) -> str:
+    return scope_for(request.method, view)
+
+
+def scope_for(method: str, view) -> str:
+    """The scope a ``method`` on ``view`` needs (also what the schema says it needs)."""
     scope = getattr(view, "scope", "")
     if scope:
         return scope
-    return "read" if request.method in permissions.SAFE_METHODS else "write"
+    return "read" if method.upper() in permissions.SAFE_METHODS else "write"
 
 
 def scopes_of(auth) -> set[str] | None:

@@ -20,6 +20,7 @@ from community.api.oauth import services
 from community.models import EngagementEvent
 
 from .. import factories
+from ..conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -461,3 +462,19 @@ def test_an_app_s_requests_are_limited_per_authorisation(settings):
     renewed = refresh(app, token["refresh_token"], secret=secret).json()
     limited = api.get(reverse("api:tag-list"), headers=bearer(renewed["access_token"]))
     assert limited.status_code == 429 and limited["Retry-After"]
+
+
+def test_the_admin_shows_apps_and_tokens_read_only(client):
+    app, secret = register()
+    member = factories.UserFactory()
+    verifier, challenge = pkce_pair()
+    _page, allowed = consent(signed_in(member), app, challenge)
+    exchange(app, code_of(allowed), verifier, secret=secret)
+    sign_in(client, factories.AdminFactory())
+    for model, obj in (("application", app), ("accesstoken", AppToken.objects.get()),
+                       ("refreshtoken", RefreshToken.objects.get())):
+        listed = client.get(reverse(f"admin:oauth2_provider_{model}_changelist"))
+        assert listed.status_code == 200
+        shown = client.get(reverse(f"admin:oauth2_provider_{model}_change", args=[obj.pk]))
+        assert shown.status_code == 200 and secret not in shown.content.decode()
+        assert client.get(reverse(f"admin:oauth2_provider_{model}_add")).status_code == 403
