@@ -478,3 +478,31 @@ def test_the_admin_shows_apps_and_tokens_read_only(client):
         shown = client.get(reverse(f"admin:oauth2_provider_{model}_change", args=[obj.pk]))
         assert shown.status_code == 200 and secret not in shown.content.decode()
         assert client.get(reverse(f"admin:oauth2_provider_{model}_add")).status_code == 403
+
+
+def test_the_daily_clean_up_deletes_tokens_that_can_no_longer_be_used():
+    from django_celery_beat.models import PeriodicTask
+
+    from community import tasks
+
+    app, secret = register()
+    member = factories.UserFactory()
+    verifier, challenge = pkce_pair()
+    _page, allowed = consent(signed_in(member), app, challenge)
+    token = exchange(app, code_of(allowed), verifier, secret=secret).json()
+    services.app_revoke(member=member, app=app)  # its refresh token revoked, not deleted
+    # Kept while it could still be replayed (a replay ends its family), then deleted.
+    RefreshToken.objects.update(revoked=timezone.now() - timedelta(days=31))
+    live_secret = exchange_live(app, secret)
+    tasks.clear_oauth_tokens()
+    assert not RefreshToken.objects.filter(revoked__isnull=False).exists()
+    assert Client().get(reverse("api:tag-list"), headers=bearer(live_secret)).status_code == 200
+    assert Client().get(reverse("api:tag-list"), headers=bearer(token["access_token"])
+                        ).status_code == 401
+    assert PeriodicTask.objects.get(task="community.clear_oauth_tokens").enabled
+
+
+def exchange_live(app, secret):
+    verifier, challenge = pkce_pair()
+    _page, allowed = consent(signed_in(factories.UserFactory()), app, challenge)
+    return exchange(app, code_of(allowed), verifier, secret=secret).json()["access_token"]
