@@ -506,3 +506,45 @@ def exchange_live(app, secret):
     verifier, challenge = pkce_pair()
     _page, allowed = consent(signed_in(factories.UserFactory()), app, challenge)
     return exchange(app, code_of(allowed), verifier, secret=secret).json()["access_token"]
+
+
+def test_odd_requests_to_the_consent_page_are_errors_not_500s():
+    app, secret = register()
+    browser = signed_in(factories.UserFactory())
+    _verifier, challenge = pkce_pair()
+    base = {"response_type": "code", "client_id": app.client_id, "redirect_uri": REDIRECT,
+            "scope": "read", "state": "xyz", "code_challenge": challenge,
+            "code_challenge_method": "S256"}
+    odd = [
+        {"response_type": ""}, {"response_type": "code token"}, {"client_id": ""},
+        {"redirect_uri": ""}, {"redirect_uri": "not a uri"}, {"scope": ""},
+        {"scope": "x" * 5000}, {"scope": "read\u00e9"}, {"state": "s" * 3000},
+        {"code_challenge": ""}, {"code_challenge": "short"},
+        {"code_challenge_method": "S512"}, {"prompt": "none"}, {"prompt": "login"},
+        {"approval_prompt": "auto"}, {"resource": "not-absolute"},
+    ]
+    url = reverse("oauth:authorize")
+    for change in odd:
+        answer = browser.get(f"{url}?{urlencode({**base, **change})}")
+        assert answer.status_code in (200, 302, 400), (change, answer.status_code)
+    # Repeated parameters and a form posted with bits missing.
+    assert browser.get(f"{url}?{urlencode(base)}&client_id=other").status_code in (302, 400)
+    assert browser.post(url, {"client_id": app.client_id, "allow": "on"}).status_code == 400
+    posted = browser.post(url, {**base, "client_id": "nobody", "allow": "on"})
+    assert posted.status_code in (302, 400)
+    # A posted form whose redirect URI was changed never sends the browser there.
+    evil = browser.post(url, {**base, "redirect_uri": "https://evil.example.com/cb",
+                              "allow": "on"})
+    assert evil.status_code in (200, 400) and "This app cannot be authorised" in \
+        evil.content.decode()
+    plain = browser.post(url, {**base, "code_challenge_method": "plain", "allow": "on"})
+    assert plain.status_code == 302 and "code=" not in plain["Location"]
+    # The token endpoint with JSON, or with the parameters in the query string.
+    as_json = Client().post(reverse("oauth:token"), {"grant_type": "authorization_code"},
+                            content_type="application/json")
+    assert 400 <= as_json.status_code < 500
+    in_query = Client().post(f"{reverse('oauth:token')}?grant_type=authorization_code&code=x")
+    assert 400 <= in_query.status_code < 500
+    # An access token in the query string is never read (RFC 9700): the API says 401 only
+    # when a token was sent where tokens go.
+    assert Client().get(reverse("api:tag-list") + "?access_token=x").status_code == 200

@@ -57,6 +57,8 @@ class Consent(AuthorizationView):
             status=400)
 
     def form_valid(self, form):
+        if not Application.objects.filter(client_id=form.cleaned_data["client_id"]).exists():
+            return self.form_invalid(form)  # a changed client id: no app to send back to
         # The hidden field could have been changed: the role caps it again.
         scopes = capped(self.request.user, form.cleaned_data.get("scope", ""))
         form.cleaned_data["scope"] = " ".join(scopes)
