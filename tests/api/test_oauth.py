@@ -548,3 +548,30 @@ def test_odd_requests_to_the_consent_page_are_errors_not_500s():
     # An access token in the query string is never read (RFC 9700): the API says 401 only
     # when a token was sent where tokens go.
     assert Client().get(reverse("api:tag-list") + "?access_token=x").status_code == 200
+
+
+def test_query_budgets(django_assert_max_num_queries):
+    """An app's token costs the API what a personal token does; the consent page and the
+    settings page a small constant."""
+    from .conftest import app_token_for, token_for
+
+    member = factories.UserFactory()
+    app, _secret = register()
+    for other in range(3):  # more apps and members change nothing
+        app_token_for(factories.UserFactory(), "read", app=app)
+        app_token_for(member, "read", app=register(name=f"Other {other}")[0])
+    secrets_ = {"personal": token_for(member, "read")[1],
+                "app": app_token_for(member, "read", "write", app=app)}
+    api = Client()
+    for secret in secrets_.values():
+        api.get(reverse("api:tag-list"), headers=bearer(secret))  # last-used bookkeeping
+        with django_assert_max_num_queries(2):
+            assert api.get(reverse("api:tag-list"), headers=bearer(secret)).status_code == 200
+    browser = signed_in(member)
+    _verifier, challenge = pkce_pair()
+    browser.get(authorize_url(app, challenge))  # the session's first read
+    with django_assert_max_num_queries(3):
+        assert browser.get(authorize_url(app, challenge)).status_code == 200
+    with django_assert_max_num_queries(5):
+        page = browser.get(reverse("oauth_authorised"))
+    assert page.status_code == 200 and page.content.decode().count(">Revoke</a>") == 4
