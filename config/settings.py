@@ -569,7 +569,10 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,  # nosec B105
     "REFRESH_TOKEN_REUSE_PROTECTION": True,  # nosec B105
     "REQUEST_APPROVAL_PROMPT": "force",  # the member is asked every time
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # http: loopback only (oauth.apps)
+    # http for the loopback addresses only: the registration check admits no other http
+    # redirect URI (community.api.oauth.services.check_redirect_uris), which is why
+    # oauth2_provider.W008 (http allowed at all) is silenced below.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     # A native app listens on http://127.0.0.1:<any port>/ or http://[::1]:<port>/ (RFC 8252).
     "ALLOW_LOCALHOST_LOOPBACK": False,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
@@ -580,7 +583,12 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,  # nosec B105
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     "ERROR_RESPONSE_WITH_SCOPES": True,
+    # RFC 9207: the redirect back to the app names this site (iss=SITE_URL), so an app
+    # that talks to several servers can tell whose code it was given.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": SITE_URL,
 }
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 # Security headers. Content-Security-Policy: no inline script, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

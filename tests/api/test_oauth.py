@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +105,8 @@ def test_the_whole_flow_authorise_exchange_call_refresh_revoke():
     assert "Allow" in text and "Deny" in text
     code = code_of(allowed)
     assert allowed["Location"].startswith(REDIRECT)
+    # RFC 9207: the redirect names the server that issued the code.
+    assert parse_qs(urlsplit(allowed["Location"]).query)["iss"] == [django_settings.SITE_URL]
     event = EngagementEvent.objects.get(kind="app_authorised")
     assert event.actor == member and event.payload == {"application": app.pk,
                                                        "scopes": ["read", "write"]}
