@@ -25,7 +25,7 @@ class Consent(AuthorizationView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             permissions.require(permissions.is_member(request.user),
-                                "Your account cannot authorise apps.")
+                                _("Your account cannot authorise apps."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
