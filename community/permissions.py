@@ -342,6 +342,12 @@ def can_manage_webhooks(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_apps(user) -> bool:
+    """Register and remove the third-party apps members may authorise (OAuth 2 clients):
+    the site's admins."""
+    return is_admin(user)
+
+
 def can_view_moment(user, moment) -> bool:
     """A moment is as visible as its thread (hidden with it when the thread is removed)."""
     return can_view_thread(user, moment.thread)

@@ -147,3 +147,13 @@ def send_webhook_disabled_email(endpoint_id: int) -> int:
     from community.api.webhooks import services
 
     return services.disabled_email_send(endpoint_id=endpoint_id)
+
+
+@shared_task(name="community.clear_oauth_tokens", queue="notifications")
+def clear_oauth_tokens() -> None:
+    """Daily: delete third-party apps' tokens and codes that can no longer be used (expired
+    access tokens with no refresh token alive, refresh tokens past their 30 days, revoked
+    ones, expired codes): they answer nothing but would fill the tables."""
+    from oauth2_provider.models import clear_expired
+
+    clear_expired()

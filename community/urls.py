@@ -4,6 +4,7 @@ from community.api.webhooks import views as webhooks
 from community.models import Thread
 
 from .api import token_pages
+from .api.oauth import pages as oauth_pages
 from .feeds import LatestThreadsFeed, SpaceThreadsFeed
 from .views import (
     app,
@@ -169,6 +170,10 @@ urlpatterns = [
     path("host/webhooks/<int:pk>/ping/", webhooks.webhook_ping, name="webhook_ping"),
     path("host/webhooks/deliveries/<int:pk>/resend/", webhooks.webhook_resend,
          name="webhook_resend"),
+    path("host/apps/", oauth_pages.app_list, name="oauth_app_list"),
+    path("host/apps/new/", oauth_pages.app_create, name="oauth_app_create"),
+    path("host/apps/<int:pk>/", oauth_pages.app_detail, name="oauth_app_detail"),
+    path("host/apps/<int:pk>/delete/", oauth_pages.app_delete, name="oauth_app_delete"),
     path("host/style/", pages.style_guide, name="style_guide"),
     path("host/review/", moderation.review_queue, name="review_queue"),
     path("host/review/<int:pk>/edit/", moderation.review_edit, name="review_edit"),
@@ -192,6 +197,9 @@ urlpatterns = [
     path("settings/data/", portability.my_data, name="my_data"),
     path("settings/tokens/", token_pages.token_list, name="api_tokens"),
     path("settings/tokens/<int:pk>/revoke/", token_pages.token_revoke, name="api_token_revoke"),
+    path("settings/apps/", oauth_pages.authorised_list, name="oauth_authorised"),
+    path("settings/apps/<int:pk>/revoke/", oauth_pages.authorised_revoke,
+         name="oauth_authorised_revoke"),
     path("settings/data.json", portability.my_data_download, name="my_data_download"),
     path("claim/<str:token>/", claims.account_claim, name="account_claim"),
     path("invite/", invitations.invite, name="invite"),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no other host)
+    "oauth2_provider",  # OAuth 2 for third-party apps (community/api/oauth/)
     "community",
     "purpose",
     "partners",
@@ -513,6 +514,7 @@ COLLECTION_ITEMS_MAX = int(os.environ.get("COLLECTION_ITEMS_MAX", "200"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "community.api.auth.TokenAuthentication",
+        "community.api.auth.OAuthAuthentication",
         "community.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["community.api.access.TokenScopes"],
@@ -558,6 +560,49 @@ API_RATES = {
 # "last used" time is written (seconds: not a write on every request).
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "366"))
 API_TOKEN_TOUCH_SECONDS = 60
+# OAuth 2 for third-party apps (community/api/oauth/, docs/api.md): the authorization-code
+# grant with PKCE (S256 only) and refresh tokens, nothing else; the same four scopes as
+# personal tokens, capped by the member's role. Access tokens live an hour (OAUTH_ACCESS_
+# SECONDS), refresh tokens 30 days and are replaced at every use; a refresh token used twice
+# ends the whole authorisation (a stolen one is worth nothing once its app refreshes).
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "community.api.oauth.server.Server",
+    "OAUTH2_VALIDATOR_CLASS": "community.api.oauth.server.Validator",
+    "SCOPES_BACKEND_CLASS": "community.api.oauth.server.Scopes",
+    # The admin shows apps and tokens read only (apps are registered on /host/apps/).
+    "APPLICATION_ADMIN_CLASS": "community.api.oauth.admin.ApplicationAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.AccessTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.RefreshTokenAdmin",
+    "GRANT_ADMIN_CLASS": "community.api.oauth.admin.GrantAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "community.api.oauth.admin.IDTokenAdmin",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("OAUTH_ACCESS_SECONDS", "3600")),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    # nosec B105 below: setting names with "token" or "password" in them, no secrets.
+    "ROTATE_REFRESH_TOKEN": True,  # nosec B105
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # nosec B105
+    "REQUEST_APPROVAL_PROMPT": "force",  # the member is asked every time
+    # http for the loopback addresses only: the registration check admits no other http
+    # redirect URI (community.api.oauth.services.check_redirect_uris), which is why
+    # oauth2_provider.W008 (http allowed at all) is silenced below.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    # A native app listens on http://127.0.0.1:<any port>/ or http://[::1]:<port>/ (RFC 8252).
+    "ALLOW_LOCALHOST_LOOPBACK": False,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,  # nosec B105
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # nosec B105
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # nosec B105: only the SHA-256 is kept
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,  # nosec B105
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    # RFC 9207: the redirect back to the app names this site (iss=SITE_URL), so an app
+    # that talks to several servers can tell whose code it was given.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": SITE_URL,
+}
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 # Security headers. Content-Security-Policy: no inline script, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

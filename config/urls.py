@@ -6,6 +6,7 @@ from django.views.static import serve
 import partners.api
 import purpose.api
 from community.api import urls as api_urls
+from community.api.oauth import urls as oauth_urls
 from community.identity import saml
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -21,6 +22,8 @@ urlpatterns = [
     # never imports them), then a 404 problem for any other address under it.
     path("api/v1/", include((api_urls.urlpatterns + purpose.api.urlpatterns
                              + partners.api.urlpatterns + api_urls.fallback, "api"))),
+    # OAuth 2 for third-party apps: consent, token, revocation (community/api/oauth/).
+    path("oauth/", include(oauth_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("purpose.urls")),
     path("", include("partners.urls")),

@@ -134,8 +134,13 @@ def _world():
     from community.api import tokens
 
     owner_token, _ = tokens.token_create(user=owner, name="Owner's sync", scopes=["read"])
+    from community.api.oauth import services as oauth
+
+    app, _ = oauth.app_register(admin=operator, name="Help desk",
+                                redirect_uris="https://desk.example.com/cb",
+                                client_type="confidential")
     return {
-        "owner_token": owner_token,
+        "owner_token": owner_token, "app": app,
         "owned_product": owned, "product": product, "product_image": product_image,
         "offer": offer, "initiative": initiative, "deleted_initiative": deleted_initiative,
         "endpoint": endpoint, "deleted_endpoint": deleted_endpoint, "delivery": delivery,
@@ -232,6 +237,10 @@ MEMBERS_ONLY_POST = anon_then(302, 405)  # GET on a form's target: login first, 
 HOSTS_ONLY = {ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, PARTNER_OTHER: 403, STAFF: 200,
               ADMIN: 200}
 ADMINS_ONLY = {**HOSTS_ONLY, STAFF: 403}
+
+
+def app_kw(w, u):
+    return {"pk": w["app"].pk}
 
 
 def endpoint_kw(w, u):
@@ -534,6 +543,18 @@ MATRIX.update({
     # Access tokens: one's own page; someone else's token is not found.
     "api_tokens": Row(anon_then(302, 200)),
     "api_token_revoke": Row(anon_then(302, 404), lambda w, u: {"pk": w["owner_token"].pk}),
+    # Third-party apps: the consent page without an app's request says so (400); the token
+    # and revocation endpoints take POSTs from apps only; one's own authorised apps (an
+    # app one never authorised is not found); the admins register and remove apps.
+    "oauth:authorize": Row(anon_then(302, 400)),
+    "oauth:token": Row(everyone(405)),
+    "oauth:revoke": Row(everyone(405)),
+    "oauth_authorised": Row(anon_then(302, 200)),
+    "oauth_authorised_revoke": Row(anon_then(302, 404), app_kw),
+    "oauth_app_list": Row(ADMINS_ONLY),
+    "oauth_app_create": Row(ADMINS_ONLY),
+    "oauth_app_detail": Row(ADMINS_ONLY, app_kw),
+    "oauth_app_delete": Row(ADMINS_ONLY, app_kw),
 })
 
 
@@ -552,25 +573,36 @@ API_WRITES = {
 }
 
 
-def _api_client(role, user, scopes=None):
+# Both kinds of token: a personal access token, and a third-party app's OAuth 2 token
+# granted on the consent page (tests/api/test_oauth.py for the flow); the same rules.
+TOKEN_KINDS = ("personal", "app")
+
+
+def _api_client(role, user, scopes=None, kind="personal"):
     from django.test import Client
 
     from community.api import tokens
 
+    from .api.conftest import app_token_for
+
     if role == UNVERIFIED or user is None:  # cannot sign in, so cannot make a token
         return Client(), {}
     granted = scopes if scopes is not None else tokens.allowed_scopes(user)
-    _, secret = tokens.token_create(user=user, name="Matrix", scopes=granted)
+    if kind == "app":
+        secret = app_token_for(user, *granted)
+    else:
+        _, secret = tokens.token_create(user=user, name="Matrix", scopes=granted)
     return Client(), {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", TOKEN_KINDS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(API_WRITES))
-def test_api_write_matrix(url_name, role):
+def test_api_write_matrix(url_name, role, kind):
     method, table, kwargs, data = API_WRITES[url_name]
     world = _world()
-    client, headers = _api_client(role, _visitor(world, role))
+    client, headers = _api_client(role, _visitor(world, role), kind=kind)
     response = getattr(client, method)(reverse(url_name, kwargs=kwargs(world, None)),
                                        data(world), content_type="application/json",
                                        headers=headers)
@@ -595,12 +627,13 @@ SCOPE_REQUESTS = {
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", TOKEN_KINDS)
 @pytest.mark.parametrize("scopes", sorted(SCOPE_SETS))
 @pytest.mark.parametrize("request_name", sorted(SCOPE_REQUESTS))
-def test_api_token_scope_matrix(request_name, scopes):
+def test_api_token_scope_matrix(request_name, scopes, kind):
     method, url_name, kwargs, data, needs, allowed = SCOPE_REQUESTS[request_name]
     world = _world()
-    client, headers = _api_client(ADMIN, make_role_user(ADMIN), SCOPE_SETS[scopes])
+    client, headers = _api_client(ADMIN, make_role_user(ADMIN), SCOPE_SETS[scopes], kind)
     url = reverse(url_name, kwargs=kwargs(world, None))
     if method == "get":
         response = client.get(url, headers=headers)
@@ -857,6 +890,18 @@ POST_MATRIX = {
     # Someone else's access token is not found for revoking.
     "api_token_revoke": (anon_then(302, 404), lambda w, u: {"pk": w["owner_token"].pk}, {}),
     "mail_inbound": (everyone(403), lambda w, u: {}, {"message": "From: a@example.com"}),
+    # Third-party apps: an incomplete consent form is a 400 (anonymous: sign in first); the
+    # token endpoint refuses an unknown client (401) and revocation a missing token (400),
+    # whoever is signed in; only admins register and remove apps.
+    "oauth:authorize": (anon_then(302, 400), lambda w, u: {}, {"allow": "on"}),
+    "oauth:token": (everyone(401), lambda w, u: {},
+                    {"grant_type": "authorization_code", "code": "x"}),
+    "oauth:revoke": (everyone(400), lambda w, u: {}, {}),
+    "oauth_authorised_revoke": (anon_then(302, 404), app_kw, {}),
+    "oauth_app_create": (ADMINS_ONLY | {ADMIN: 302}, lambda w, u: {}, {
+        "name": "CRM", "redirect_uris": "https://crm.example.com/cb",
+        "client_type": "public"}),
+    "oauth_app_delete": (ADMINS_ONLY | {ADMIN: 302}, app_kw, {}),
 }
 
 

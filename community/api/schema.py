@@ -60,3 +60,30 @@ class SessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid",
                 "description": "The site's session (the browsable API); writes need the "
                                "CSRF token too."}
+
+
+class OAuthScheme(OpenApiAuthenticationExtension):
+    target_class = "community.api.auth.OAuthAuthentication"
+    name = "oauth2"
+
+    def get_security_requirement(self, auto_schema):
+        from .access import scope_for
+
+        return {self.name: [scope_for(auto_schema.method, auto_schema.view)]}
+
+    def get_security_definition(self, auto_schema):
+        from .oauth.server import SCOPE_WORDS
+
+        return {
+            "type": "oauth2",
+            "description": "A third-party app's access token (docs/api.md, \"OAuth 2 for "
+                           "third-party apps\"): the authorization-code grant with PKCE "
+                           "(S256) and refresh tokens; the scopes never exceed the "
+                           "member's role.",
+            "flows": {"authorizationCode": {
+                "authorizationUrl": "/oauth/authorize/",
+                "tokenUrl": "/oauth/token/",
+                "refreshUrl": "/oauth/token/",
+                "scopes": {scope: str(words) for scope, words in SCOPE_WORDS.items()},
+            }},
+        }

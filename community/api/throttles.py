@@ -1,7 +1,9 @@
-"""Rate limits (``API_RATES``, requests a minute, kept in the shared cache): per token (or
-signed-in member) for reads and for writes, per address for anonymous readers. Past the
-limit: 429 with ``Retry-After``."""
+"""Rate limits (``API_RATES``, requests a minute, kept in the shared cache): per token (a
+personal token, a third-party app's authorisation by one member, or a signed-in member)
+for reads and for writes, per address for anonymous readers. Past the limit: 429 with
+``Retry-After``."""
 from django.conf import settings
+from oauth2_provider.models import AccessToken as AppToken
 from rest_framework.throttling import SimpleRateThrottle
 
 from community.models import AccessToken
@@ -27,6 +29,10 @@ class ApiRate(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if isinstance(request.auth, AccessToken):
             ident = f"token-{request.auth.pk}"
+        elif isinstance(request.auth, AppToken):
+            # One bucket per authorisation (app and member), not per access token: a
+            # refresh makes a new token, never a fresh allowance.
+            ident = f"app-{request.auth.application_id}-{request.auth.user_id}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:

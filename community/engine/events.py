@@ -677,7 +677,33 @@ class TokenRevoked(Payload):
     token: int
 
 
-TOKEN_KINDS = (TokenCreated, TokenRevoked)
+@declare(Kind.APP_SAVED, ids=("actor",))
+class AppSaved(Payload):
+    """An admin registered (``action`` "registered") or removed ("removed") a third-party
+    app (``oauth2_provider``'s Application)."""
+
+    application: int
+    action: str
+
+
+@declare(Kind.APP_AUTHORISED, ids=("actor",))
+class AppAuthorised(Payload):
+    """A member allowed ``application`` to act as them with ``scopes`` (the consent page)."""
+
+    application: int
+    scopes: list[str]
+
+
+@declare(Kind.APP_REVOKED, ids=("actor", "subject_user"))
+class AppRevoked(Payload):
+    """``subject_user``'s every token for ``application`` ended (by them on their settings
+    page); ``tokens``: how many access and refresh tokens stopped working."""
+
+    application: int
+    tokens: int
+
+
+TOKEN_KINDS = (TokenCreated, TokenRevoked, AppSaved, AppAuthorised, AppRevoked)
 # Replies by email (``engine.mail_in``): each mail a member's reply address received, posted
 # through ``services.conversations.post_create`` (whose own ``PostCreated`` counts the post)
 # or refused with the reason the member was told.

@@ -22,7 +22,7 @@ def unseal_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("community", "0041_push")]
+    dependencies = [("community", "0043_oauth_apps")]
 
     operations = [
         migrations.AddField(

@@ -179,6 +179,11 @@ STALE = {
     # Tokens show on their member's settings page only, which is never kept.
     Kind.TOKEN_CREATED: row(people=False),
     Kind.TOKEN_REVOKED: row(people=False),
+    # Third-party apps show on the admins' apps pages and their members' settings page,
+    # none of which is kept.
+    Kind.APP_SAVED: row(people=False),
+    Kind.APP_AUTHORISED: row(people=False),
+    Kind.APP_REVOKED: row(people=False),
     # Replies by email: the post itself records ``post_created`` (its thread, the lists);
     # what a mail became shows on no page.
     Kind.MAIL_POSTED: row(people=False),

@@ -50,3 +50,29 @@ def api():
 @pytest.fixture
 def space(db):
     return factories.SpaceFactory(name="Kettles")
+
+
+def app_token_for(user, *scopes, app=None) -> str:
+    """A third-party app's access token for ``user`` as the token endpoint issues it after
+    the consent page: ``scopes`` capped by the member's role (``oauth.server.capped``);
+    its secret. ``app``: a registered app (a new one when None)."""
+    from datetime import timedelta
+    from secrets import token_urlsafe
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken as AppToken
+    from oauth2_provider.models import set_token_value
+
+    from community.api.oauth import server, services
+
+    if app is None:
+        admin = factories.AdminFactory()
+        app, _ = services.app_register(admin=admin, name="Test app",
+                                       redirect_uris="https://app.example.com/cb",
+                                       client_type="public")
+    secret = token_urlsafe(30)
+    token = AppToken(user=user, application=app, scope=" ".join(server.capped(user, scopes)),
+                     expires=timezone.now() + timedelta(hours=1))
+    set_token_value(token, secret)
+    token.save()
+    return secret

@@ -20,6 +20,7 @@ from community.models import Thread
 from community.services import conversations
 
 from .. import factories
+from .conftest import app_token_for
 
 SCHEMA = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "docs"
                                         / "openapi.yaml")
@@ -42,7 +43,9 @@ def world(live_server, settings):
     answer = conversations.post_create(author=helper, thread=question, body="The 30 L one.")
     _, secret = tokens.token_create(user=admin, name="Schemathesis",
                                     scopes=["read", "write", "moderate", "admin"])
-    return {"base_url": f"{live_server.url}", "token": secret, "thread": question,
+    app_secret = app_token_for(admin, "read", "write", "moderate", "admin")
+    return {"base_url": f"{live_server.url}", "token": secret, "app_token": app_secret,
+            "thread": question,
             "answer": answer, "space": space, "member": asker}
 
 
@@ -64,7 +67,8 @@ def test_every_operation_answers_within_its_schema(world):
 
 
 def test_real_objects_answer_within_the_schema(world):
-    """The generated ids mostly name nothing: every GET once more on real objects."""
+    """The generated ids mostly name nothing: every GET once more on real objects,
+    anonymous, with the personal token and with a third-party app's token."""
     values = {"id": world["thread"].pk, "slug": world["space"].slug,
               "username": world["member"].username}
     post_paths = ("/api/v1/posts/{id}/",)
@@ -75,7 +79,8 @@ def test_real_objects_answer_within_the_schema(world):
         params = {name: (world["answer"].pk if operation.path in post_paths and name == "id"
                          else values[name])
                   for name in (p.name for p in operation.path_parameters)}
-        for headers in ({}, {"Authorization": f"Bearer {world['token']}"}):
+        for headers in ({}, {"Authorization": f"Bearer {world['token']}"},
+                        {"Authorization": f"Bearer {world['app_token']}"}):
             case = operation.Case(path_parameters=params)
             response = case.call_and_validate(base_url=world["base_url"], checks=CHECKS,
                                               headers=headers)

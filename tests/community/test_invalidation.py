@@ -1059,6 +1059,52 @@ def s_token_revoke(w):
         readers=("member",))
 
 
+# Third-party apps: on the admins' apps pages and the member's settings page, none of them
+# kept; each change shows at once.
+
+def _app(admin, name="Help desk"):
+    from community.api.oauth import services as oauth
+
+    return oauth.app_register(admin=admin, name=name, redirect_uris="https://desk.example.com/cb",
+                              client_type="public")[0]
+
+
+@scenario(Kind.APP_SAVED, "register")
+def s_app_register(w):
+    admin = factories.AdminFactory()
+    w.reader("admin", admin)
+    return Scenario([reverse("oauth_app_list")], lambda: _app(admin, "Shop sync"),
+                    shows=["Shop sync"], gone=["No apps yet"], readers=("admin",))
+
+
+@scenario(Kind.APP_AUTHORISED, "authorise")
+def s_app_authorise(w):
+    from community.api.oauth import services as oauth
+
+    from ..api.conftest import app_token_for
+
+    app = _app(factories.AdminFactory())
+
+    def write():
+        app_token_for(w.member, "read", app=app)
+        oauth.app_authorised(member=w.member, app=app, scopes=["read"])
+    return Scenario([reverse("oauth_authorised")], write, shows=["Help desk"],
+                    gone=["No apps"], readers=("member",))
+
+
+@scenario(Kind.APP_REVOKED, "revoke")
+def s_app_revoke(w):
+    from community.api.oauth import services as oauth
+
+    from ..api.conftest import app_token_for
+
+    app = _app(factories.AdminFactory())
+    app_token_for(w.member, "read", app=app)
+    return Scenario([reverse("oauth_authorised")], lambda: oauth.app_revoke(
+        member=w.member, app=app), shows=["No apps"], gone=["Help desk"],
+        readers=("member",))
+
+
 # Replies by email: the post shows in its thread at once (its own post_created bumps it); a
 # refused mail shows nowhere.
 
