@@ -12,7 +12,7 @@ EXPIRY = [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("366"
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=tokens.NAME_MAX,
-        help_text=_("What is it for? (\u201cHelp desk sync\u201d)"),
+        help_text=_("What is it for? (“Help desk sync”)"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
     scopes = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, required=False,
