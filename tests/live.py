@@ -89,3 +89,32 @@ class Stream:
     async def close(self):
         await self.communicator.send_input({"type": "http.disconnect"})
         await self.communicator.wait(5)
+
+
+def run(scenario, *args):
+    """Run ``scenario(*args)`` (a coroutine function) on an event loop of its own thread:
+    the browser tests' Playwright keeps a loop running on the main thread."""
+    import threading
+
+    outcome = {}
+
+    def target():
+        loop = asyncio.new_event_loop()
+        try:
+            outcome["value"] = loop.run_until_complete(scenario(*args))
+        except BaseException as error:  # noqa: BLE001  (raised again in the caller)
+            outcome["error"] = error
+        finally:  # the stream's hub lives on this loop: stop it, without waiting long
+            tasks = asyncio.all_tasks(loop)
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                loop.run_until_complete(asyncio.wait(tasks, timeout=2))
+            loop.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(120)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

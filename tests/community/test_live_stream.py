@@ -4,14 +4,13 @@ in-process (TASKS_EAGER) and wakes the stream after commit, as in production."""
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
 from community.engine.live.outbox import Tail
 from community.models import EngagementEvent, Post, Thread
 from community.services import conversations, moderation
 from tests import factories
-from tests.live import Stream, session_cookie
+from tests.live import Stream, run, session_cookie
 
 # The stream reads what the test wrote from other threads: committed rows.
 live_db = pytest.mark.django_db(transaction=True)
@@ -68,7 +67,7 @@ def test_a_reply_reaches_the_readers_of_its_thread_and_its_notice_only_the_asker
         for stream in (asker, watcher, anonymous):
             await stream.close()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 @live_db
@@ -105,7 +104,7 @@ def test_a_held_post_reaches_its_author_and_the_hosts_only_and_a_hidden_one_vani
         for stream in streams.values():
             await stream.close()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 @live_db
@@ -134,9 +133,10 @@ def test_a_page_that_reconnects_with_its_last_event_id_gets_what_it_missed_filte
         assert held.pk not in posts
         await again.close()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
+@pytest.mark.django_db  # the consumer closes stale connections as it ends
 @pytest.mark.parametrize(("topics", "status"), [
     ("", 400), ("thread:abc", 400), ("users:1", 400), (",".join(["feed"] * 9) + ",thread:1", 400),
 ])
@@ -145,15 +145,16 @@ def test_malformed_topics_are_refused(topics, status):
         stream = await Stream.open(topics=topics)
         assert stream.status == status
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
+@pytest.mark.django_db
 def test_the_stream_answers_get_only():
     async def scenario():
         stream = await Stream.open(topics="feed", method="POST")
         assert stream.status == 405
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_the_floor_never_passes_an_event_that_commits_late():

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from channels.db import database_sync_to_async
@@ -22,6 +23,7 @@ from .signals import Signal, may_receive
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 256
+KEEPALIVE = b": keepalive\n\n"
 _hubs: dict[asyncio.AbstractEventLoop, "Hub"] = {}
 _hubs_lock = threading.Lock()
 
@@ -72,7 +74,7 @@ class Hub:
                 hub = _hubs[loop] = cls(loop)
         if fresh:
             hub.reader = await database_sync_to_async(outbox.Reader)()
-            hub.tasks = [loop.create_task(hub._run())]
+            hub.tasks = [loop.create_task(hub._run()), loop.create_task(hub._keepalive())]
             if settings.REDIS_URL:
                 hub.tasks.append(loop.create_task(hub._listen()))
             hub.started.set()
@@ -116,6 +118,14 @@ class Hub:
             finally:
                 await client.aclose()
 
+    async def _keepalive(self) -> None:
+        """A comment on every connection now and then, so that proxies keep quiet ones
+        open (one loop here rather than a timer per connection)."""
+        while True:
+            await asyncio.sleep(settings.LIVE_KEEPALIVE_SECONDS)
+            for listener in {x for group in self.topics.values() for x in group}:
+                listener.put(KEEPALIVE)
+
     async def _run(self) -> None:
         read = database_sync_to_async(self._read)
         while True:
@@ -130,7 +140,10 @@ class Hub:
                 log.warning("Live stream could not read the outbox", exc_info=True)
                 await asyncio.sleep(1)
                 continue
-            self.deliver(signals, threads, posts, recipients)
+            started = time.perf_counter()
+            sent = self.deliver(signals, threads, posts, recipients)
+            log.debug("Live: %d signals to %d connections in %.1f ms", len(signals), sent,
+                      (time.perf_counter() - started) * 1000)
 
     def _read(self):
         signals, recipients = self.reader.read()
@@ -140,8 +153,9 @@ class Hub:
         return signals, recipients, threads, posts
 
     def deliver(self, signals: list[Signal], threads: dict, posts: dict,
-                recipients: set[int]) -> None:
-        floor = self.floor
+                recipients: set[int]) -> int:
+        """Queue each signal for the listeners allowed it; returns how many were queued."""
+        floor, sent = self.floor, 0
         for signal in signals:
             thread = threads.get(signal.thread)
             data = frame(id=floor, event=signal.kind,
@@ -155,9 +169,13 @@ class Hub:
                     continue
                 if may_receive(listener.user, signal, thread, post):
                     listener.put(data)
+                    sent += 1
+        notice = frame(event="notice", data="{}")
         for who in recipients:
             for listener in self.topics.get(f"user:{who}", ()):
-                listener.put(frame(event="notice", data="{}"))
+                listener.put(notice)
+                sent += 1
+        return sent
 
 
 def wake_local() -> None:

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs
 from channels.consumer import AsyncConsumer
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
-from django.conf import settings
 
 from . import outbox
 from .hub import Hub, Listener, frame
@@ -97,11 +96,7 @@ class LiveStream(AsyncConsumer):
     async def _pump(self):
         queue = self.listener.queue
         while True:
-            try:
-                first = await asyncio.wait_for(queue.get(), settings.LIVE_KEEPALIVE_SECONDS)
-            except TimeoutError:
-                first = b": keepalive\n\n"
-            chunks = [first]
+            chunks = [await queue.get()]  # keepalives too come from the hub
             while not queue.empty():
                 chunks.append(queue.get_nowait())
             await self.send({"type": "http.response.body", "body": b"".join(chunks),
