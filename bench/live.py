@@ -1,7 +1,8 @@
 """Live updates under load (``make bench-live``; bench/README.md, "Live updates").
 
-One uvicorn process serves the stream (``config.asgi``, production settings, uvloop and
-httptools); a client process opens ``LIVE_CONNECTIONS`` (5,000) server-sent event streams
+``LIVE_PROCESSES`` uvicorn processes (one per core by default, as production runs them)
+serve the stream (``config.asgi``, production settings, uvloop and httptools); a client
+process opens ``LIVE_CONNECTIONS`` (5,000) server-sent event streams
 on one thread; this process then posts ``LIVE_REPLIES`` replies through the service (the
 engine in-process, as a worker would run it, waking the stream after commit) and the client
 notes when each stream heard of each reply. Reported: the share of subscribers reached
@@ -32,6 +33,9 @@ DATABASE_URL = os.environ.get("LIVE_DATABASE_URL",
 REDIS_URL = os.environ.get("LIVE_REDIS_URL", "redis://127.0.0.1:6379/7")
 CONNECTIONS = int(os.environ.get("LIVE_CONNECTIONS", "5000"))
 REPLIES = int(os.environ.get("LIVE_REPLIES", "10"))
+# Stream processes, one per core as README "Live updates" runs them in production (each its
+# own port behind nginx); the client spreads its streams over them in turn.
+PROCESSES = int(os.environ.get("LIVE_PROCESSES", str(os.cpu_count() or 1)))
 PUBLISHES = int(os.environ.get("LIVE_PUBLISHES", "2000"))
 RESULTS = ROOT / "bench" / "results"
 
@@ -107,7 +111,7 @@ class _Stream(asyncio.Protocol):
             at = data.find(b'"p":', end)
 
 
-async def _client(port: int, thread: int, n: int, seconds: float, out: str) -> None:
+async def _client(ports: list[int], thread: int, n: int, seconds: float, out: str) -> None:
     heard: dict[int, list[float]] = {}
     ready = asyncio.Event()
     counter = [0]
@@ -122,8 +126,8 @@ async def _client(port: int, thread: int, n: int, seconds: float, out: str) -> N
     for start in range(0, n, 250):  # in waves: the listen backlog is finite
         made = await asyncio.gather(*(
             loop.create_connection(lambda: _Stream(f"thread:{thread}", heard, hello),
-                                   "127.0.0.1", port)
-            for _ in range(min(250, n - start))), return_exceptions=True)
+                                   "127.0.0.1", ports[(start + i) % len(ports)])
+            for i in range(min(250, n - start))), return_exceptions=True)
         failed += sum(isinstance(m, BaseException) for m in made)
         await asyncio.sleep(0.1)
     await asyncio.wait_for(ready.wait(), 120)
@@ -143,7 +147,8 @@ def client_main() -> None:
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(_client(int(port), int(thread), int(n), float(seconds), out))
+    asyncio.run(_client([int(p) for p in port.split(",")], int(thread), int(n),
+                        float(seconds), out))
 
 
 # The run ----------------------------------------------------------------------------
@@ -152,13 +157,16 @@ def main() -> None:
     _raise_open_files()
     thread = _prepare()
     env = _env()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--loop", "uvloop", "--http", "httptools", "--lifespan", "off",
-         "--no-access-log", "--log-level", "warning", "--backlog", "4096",
-         "--timeout-graceful-shutdown", "2"],
-        cwd=ROOT, env=env)
+    ports, servers = [], []
+    for _ in range(PROCESSES):
+        port = free_port()
+        ports.append(port)
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host",
+             "127.0.0.1", "--port", str(port), "--loop", "uvloop", "--http", "httptools",
+             "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+             "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
+            cwd=ROOT, env=env))
     os.environ.update(env)
     import django
 
@@ -170,29 +178,32 @@ def main() -> None:
     try:
         import socket
 
-        def listening():
+        def listening(port):
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) == 0
 
-        wait_until(listening, timeout=30, what="uvicorn")
-        # One stream first, so the hub and its Redis subscription exist before "before".
+        # One stream first on each, so the hubs and their Redis subscriptions exist
+        # before "before".
         import urllib.request
 
-        warm = urllib.request.urlopen(  # noqa: S310  # nosec B310
-            f"http://127.0.0.1:{port}/stream/?topics=thread:{thread}", timeout=10)
-        warm.readline()
+        warm = []
+        for port in ports:
+            wait_until(lambda port=port: listening(port), timeout=30, what="uvicorn")
+            warm.append(urllib.request.urlopen(  # noqa: S310  # nosec B310
+                f"http://127.0.0.1:{port}/stream/?topics=thread:{thread}", timeout=10))
+            warm[-1].readline()
         time.sleep(1)
-        before = _rss_kib(server.pid)
+        before = sum(_rss_kib(server.pid) for server in servers)
         out = RESULTS / "live-client.json"
         seconds = REPLIES * 1.5 + 8
         client = subprocess.Popen(
-            [sys.executable, "-m", "bench.live", "client", str(port), str(thread),
+            [sys.executable, "-m", "bench.live", "client", ",".join(map(str, ports)), str(thread),
              str(CONNECTIONS), str(seconds), str(out)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         if client.stdout.readline().strip() != "READY":
             raise RuntimeError("the client did not open its streams")
         time.sleep(1)
-        after = _rss_kib(server.pid)
+        after = sum(_rss_kib(server.pid) for server in servers)
 
         writer = User.objects.create_user("writer", "writer@example.com", "x" * 20,
                                           trust_level=User.Trust.MEMBER)
@@ -221,12 +232,14 @@ def main() -> None:
             costs.append((time.perf_counter() - t0) * 1e6)
         costs.sort()
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
 
     latencies, after_publish, within, total = [], [], 0, 0
     for pk, t0 in started.items():
@@ -243,7 +256,8 @@ def main() -> None:
         return values[min(len(values) - 1, int(len(values) * p))] if values else None
 
     figures = {
-        "connections": CONNECTIONS, "replies": REPLIES, "failed_streams": result["failed"],
+        "connections": CONNECTIONS, "stream_processes": PROCESSES, "replies": REPLIES,
+        "failed_streams": result["failed"],
         "reached_within_1s": round(within / total, 4) if total else 0,
         "latency_s": {"p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
                       "max": latencies[-1] if latencies else None},

@@ -164,10 +164,16 @@ class Hub:
             for topic in signal.topics:
                 listeners |= self.topics.get(topic, set())
             post = posts.get(signal.post)
+            # One check per reader, not per connection: a reader's tabs, and every
+            # anonymous reader, share the answer.
+            allowed: dict = {}
             for listener in listeners:
                 if signal.event in listener.skip:
                     continue
-                if may_receive(listener.user, signal, thread, post):
+                who = listener.user.pk
+                if who not in allowed:
+                    allowed[who] = may_receive(listener.user, signal, thread, post)
+                if allowed[who]:
                     listener.put(data)
                     sent += 1
         notice = frame(event="notice", data="{}")
