@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install checkers run test lint deploy-check worker beat mail-in bench bench-feed weigh soak scan clean messages
+.PHONY: install checkers run test lint deploy-check worker beat mail-in stream bench bench-feed bench-live weigh soak scan clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
 
+# The live stream's server beside gunicorn (README "Live updates"): /stream/ on uvicorn.
+STREAM_PORT ?= 8001
+stream: install
+	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port $(STREAM_PORT) \
+		--loop uvloop --http httptools --lifespan off --no-access-log --timeout-graceful-shutdown 5
+
 # Replies by email over SMTP (README "Reply by email"); needs MAIL_IN_DOMAIN.
 MAIL_IN_HOST ?= 127.0.0.1
 MAIL_IN_PORT ?= 2525
@@ -75,6 +81,11 @@ mail-in: install
 
 bench: install
 	$(PY) -m bench.run
+
+# 5,000 live streams on one uvicorn process: reach within 1 s, memory per connection and
+# the writer's cost of one publish (bench/README.md, "Live updates").
+bench-live: install
+	$(PY) -m bench.live
 
 # import_products on a generated 100,000-product feed: time and peak memory (bench/README.md).
 bench-feed: install

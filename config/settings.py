@@ -58,6 +58,9 @@ BRAND = {
 }
 
 INSTALLED_APPS = [
+    # First: ``manage.py runserver`` (``make run``) serves the ASGI application, so the live
+    # stream (community/engine/live) works there too, in the same one process.
+    "daphne",
     "community.identity.adminsite.AdminConfig",  # the admin behind the site's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -115,6 +118,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# The live stream's server (README "Live updates"): ``/stream/`` on uvicorn in production,
+# every other path on gunicorn; both are served by this one application under ``make run``.
+ASGI_APPLICATION = "config.asgi.application"
 SITE_ID = 1
 
 TEMPLATES = [
@@ -164,6 +170,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live updates (community/engine/live): the engine wakes every stream process through
+# Redis after it has applied events; without Redis (``make run``) the stream process wakes
+# itself in-process and reads the outbox every LIVE_POLL_SECONDS anyway.
+LIVE_STREAM_URL = os.environ.get("LIVE_STREAM_URL", "/stream/")
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS") or (15 if REDIS_URL else 1))
+LIVE_KEEPALIVE_SECONDS = float(os.environ.get("LIVE_KEEPALIVE_SECONDS") or 25)
 
 # Celery: Redis broker when REDIS_URL is set, in-process otherwise (or when TASKS_EAGER=1).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -15,6 +15,7 @@ from community.api.webhooks import outbox as webhooks
 from community.engine import answer_order, notifications, routing, scoring
 from community.engine.enqueue import enqueue_once
 from community.engine.events import PostApproved, PostCreated, ThreadCreated, data_of, touched
+from community.engine.live import publish as live
 from community.host.listening import signals as listening
 from community.models import EngagementEvent, Post
 
@@ -62,6 +63,9 @@ def _apply(events: list[EngagementEvent]) -> None:
     EngagementEvent.objects.filter(pk__in=[e.pk for e in events]).update(
         processed_at=timezone.now()
     )
+    # The open pages hear of these events (and the notices just made) once this commits:
+    # the stream reads them from the outbox (``community.engine.live``).
+    live.announce_on_commit(events)
     # New thread scores reorder the thread lists (the engine's own hook; what each event
     # shows is ``community.pages.invalidation``): events about no thread leave the lists alone.
     if threads:

@@ -140,7 +140,14 @@ def _thread_tags(request, pk, **kwargs):
 
 
 def _count_view(request, pk, **kwargs):
-    viewcount.record(pk)
+    if not _live_refresh(request):
+        viewcount.record(pk)
+
+
+def _live_refresh(request) -> bool:
+    """The open page asking itself again after a live update (static/js/live.js): the
+    same reader, not one more view."""
+    return request.headers.get("X-Live-Refresh") == "1"
 
 
 @require_GET
@@ -159,7 +166,8 @@ def thread_detail(request, pk, slug):
             url += ("&" if "?" in url else "?") + f"order={request.GET['order']}"
         return redirect(url, permanent=True)
     if not request.htmx:
-        viewcount.record(thread.pk)
+        if not _live_refresh(request):
+            viewcount.record(thread.pk)
         notifications.read_in_thread(request.user, thread.pk)
     return _render_thread(request, thread, page=page_number(request.GET.get("page")))
 

@@ -1,0 +1,281 @@
+"""Live updates under load (``make bench-live``; bench/README.md, "Live updates").
+
+``LIVE_PROCESSES`` uvicorn processes (one per core by default, as production runs them)
+serve the stream (``config.asgi``, production settings, uvloop and httptools); a client
+process opens ``LIVE_CONNECTIONS`` (5,000) server-sent event streams
+on one thread; this process then posts ``LIVE_REPLIES`` replies through the service (the
+engine in-process, as a worker would run it, waking the stream after commit) and the client
+notes when each stream heard of each reply. Reported: the share of subscribers reached
+within one second of the write starting, latency percentiles, the stream process's memory
+per connection (resident set before and after the connections, divided), and the writer's
+cost of one publish (the engine's post-commit ``PUBLISH``, timed over many calls).
+
+The database is a small one of its own (``LIVE_DATABASE_URL``, default gravity_livebench,
+made anew each run): the stream reads only the events above its floor, so the size of the
+community does not enter the figures.
+"""
+import asyncio
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.serving import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("LIVE_DATABASE_URL",
+                              "postgres://postgres@127.0.0.1:5432/gravity_livebench")
+REDIS_URL = os.environ.get("LIVE_REDIS_URL", "redis://127.0.0.1:6379/7")
+CONNECTIONS = int(os.environ.get("LIVE_CONNECTIONS", "5000"))
+REPLIES = int(os.environ.get("LIVE_REPLIES", "10"))
+# Stream processes, one per core as README "Live updates" runs them in production (each its
+# own port behind nginx); the client spreads its streams over them in turn.
+PROCESSES = int(os.environ.get("LIVE_PROCESSES", str(os.cpu_count() or 1)))
+PUBLISHES = int(os.environ.get("LIVE_PUBLISHES", "2000"))
+RESULTS = ROOT / "bench" / "results"
+
+
+def _env() -> dict:
+    return {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
+            "DEBUG": "0", "SECRET_KEY": "live-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "TASKS_EAGER": "1",
+            "CACHE_PREFIX": "livebench", "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+
+SETUP = """
+from community.models import CommunitySettings, Space, User
+from community.services import conversations
+s = CommunitySettings.get(); s.min_fill_seconds = 0
+s.member_posts_per_minute = s.member_posts_per_hour = 0
+s.save()
+space = Space.objects.create(name="Live", slug="live")
+author = User.objects.create_user("asker", "asker@example.com", "a long bench passphrase 9",
+                                  trust_level=User.Trust.MEMBER)
+t = conversations.thread_create(author=author, space=space, kind="discussion",
+                                title="A thread everyone has open", body="Go on.")
+print("THREAD", t.pk)
+"""
+
+
+def _prepare() -> int:
+    server, name = DATABASE_URL.rsplit("/", 1)
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", f"{server}/postgres", "-qAtc", sql],  # nosec B607
+                       check=True, capture_output=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
+                   env=_env(), check=True)
+    made = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT,
+                          env=_env(), check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^THREAD (\d+)$", made, re.M).group(1))
+
+
+def _rss_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+
+
+def _raise_open_files() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, CONNECTIONS * 2 + 256)),
+                                                hard))
+
+
+# The client: N streams on one event loop ---------------------------------------------
+
+class _Stream(asyncio.Protocol):
+    """One stream, read as bytes arrive (a protocol, not a stream reader: the client must
+    cost less than the server it measures)."""
+
+    def __init__(self, topics: str, heard: dict, hello):
+        self.topics, self.heard, self.hello = topics, heard, hello
+        self.said_hello = False
+
+    def connection_made(self, transport):
+        transport.write(f"GET /stream/?topics={self.topics} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        f"Accept: text/event-stream\r\n\r\n".encode())
+
+    def data_received(self, data: bytes):
+        now = time.time()
+        if not self.said_hello and b"event: hello" in data:
+            self.said_hello = True
+            self.hello()
+        at = data.find(b'"p":')
+        while at != -1:
+            end = data.find(b",", at)
+            self.heard.setdefault(int(data[at + 4:end]), []).append(now)
+            at = data.find(b'"p":', end)
+
+
+async def _client(ports: list[int], thread: int, n: int, seconds: float, out: str) -> None:
+    heard: dict[int, list[float]] = {}
+    ready = asyncio.Event()
+    counter = [0]
+
+    def hello():
+        counter[0] += 1
+        if counter[0] == n:
+            ready.set()
+
+    loop = asyncio.get_running_loop()
+    failed = 0
+    for start in range(0, n, 250):  # in waves: the listen backlog is finite
+        made = await asyncio.gather(*(
+            loop.create_connection(lambda: _Stream(f"thread:{thread}", heard, hello),
+                                   "127.0.0.1", ports[(start + i) % len(ports)])
+            for i in range(min(250, n - start))), return_exceptions=True)
+        failed += sum(isinstance(m, BaseException) for m in made)
+        await asyncio.sleep(0.1)
+    await asyncio.wait_for(ready.wait(), 120)
+    print("READY", flush=True)
+    await asyncio.sleep(seconds)
+    Path(out).write_text(json.dumps({"heard": heard, "failed": failed}))
+    print("DONE", flush=True)
+    os._exit(0)  # noqa: SLF001  (thousands of open sockets: no orderly close needed)
+
+
+def client_main() -> None:
+    _raise_open_files()
+    port, thread, n, seconds, out = sys.argv[2:7]
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(_client([int(p) for p in port.split(",")], int(thread), int(n),
+                        float(seconds), out))
+
+
+# The run ----------------------------------------------------------------------------
+
+def main() -> None:
+    _raise_open_files()
+    thread = _prepare()
+    env = _env()
+    ports, servers = [], []
+    for _ in range(PROCESSES):
+        port = free_port()
+        ports.append(port)
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host",
+             "127.0.0.1", "--port", str(port), "--loop", "uvloop", "--http", "httptools",
+             "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+             "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
+            cwd=ROOT, env=env))
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from community.engine.live import publish
+    from community.models import Thread, User
+    from community.services import conversations
+
+    try:
+        import socket
+
+        def listening(port):
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        # One stream first on each, so the hubs and their Redis subscriptions exist
+        # before "before".
+        import urllib.request
+
+        warm = []
+        for port in ports:
+            wait_until(lambda port=port: listening(port), timeout=30, what="uvicorn")
+            warm.append(urllib.request.urlopen(  # noqa: S310  # nosec B310
+                f"http://127.0.0.1:{port}/stream/?topics=thread:{thread}", timeout=10))
+            warm[-1].readline()
+        time.sleep(1)
+        before = sum(_rss_kib(server.pid) for server in servers)
+        out = RESULTS / "live-client.json"
+        seconds = REPLIES * 1.5 + 8
+        client = subprocess.Popen(
+            [sys.executable, "-m", "bench.live", "client", ",".join(map(str, ports)), str(thread),
+             str(CONNECTIONS), str(seconds), str(out)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        if client.stdout.readline().strip() != "READY":
+            raise RuntimeError("the client did not open its streams")
+        time.sleep(1)
+        after = sum(_rss_kib(server.pid) for server in servers)
+
+        writer = User.objects.create_user("writer", "writer@example.com", "x" * 20,
+                                          trust_level=User.Trust.MEMBER)
+        target = Thread.objects.get(pk=thread)
+        started: dict[int, float] = {}
+        committed: dict[int, float] = {}
+        write_ms = []
+        for n in range(REPLIES):
+            t0 = time.time()
+            post = conversations.post_create(author=writer, thread=target,
+                                             body=f"Reply {n} to everyone watching.")
+            write_ms.append((time.time() - t0) * 1000)
+            started[post.pk] = t0
+            committed[post.pk] = time.time()  # applied by the engine and published
+            time.sleep(1.5)
+        if client.stdout.readline().strip() != "DONE":
+            raise RuntimeError("the client did not finish")
+        client.wait(30)
+        result = json.loads(out.read_text())
+
+        # The writer's cost of one publish: the engine's post-commit wake, alone.
+        costs = []
+        for n in range(PUBLISHES):
+            t0 = time.perf_counter()
+            publish.announce(n)
+            costs.append((time.perf_counter() - t0) * 1e6)
+        costs.sort()
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
+
+    latencies, after_publish, within, total = [], [], 0, 0
+    for pk, t0 in started.items():
+        times = result["heard"].get(str(pk), [])
+        delays = [t - t0 for t in times]
+        latencies += delays
+        after_publish += [t - committed[pk] for t in times]
+        within += sum(1 for d in delays if d <= 1.0)
+        total += CONNECTIONS
+    latencies.sort()
+    after_publish.sort()
+
+    def pct(values, p):
+        return values[min(len(values) - 1, int(len(values) * p))] if values else None
+
+    figures = {
+        "connections": CONNECTIONS, "stream_processes": PROCESSES, "replies": REPLIES,
+        "failed_streams": result["failed"],
+        "reached_within_1s": round(within / total, 4) if total else 0,
+        "latency_s": {"p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
+                      "max": latencies[-1] if latencies else None},
+        "after_publish_s": {"p50": pct(after_publish, 0.5), "p99": pct(after_publish, 0.99)},
+        "write_ms_median": statistics.median(write_ms),
+        "rss_kib": {"before": before, "after": after},
+        "kib_per_connection": round((after - before) / CONNECTIONS, 2),
+        "publish_us": {"median": round(statistics.median(costs), 1),
+                       "p99": round(pct(costs, 0.99), 1), "calls": PUBLISHES},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "live.json").write_text(json.dumps(figures, indent=2) + "\n")
+    out.unlink(missing_ok=True)
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["client"]:
+        client_main()
+    else:
+        main()
