@@ -32,8 +32,11 @@ def test_only_the_renderer_marks_strings_as_markup():
 # The URLs that take a POST without our token: RFC 8058 one-click unsubscribe, whose
 # signed link is the key (tests/community/test_notify.py), and the shop's purchase call and
 # a mail provider's inbound hook, whose HMAC signatures are
-# (tests/community/test_purchase_webhook.py, tests/community/test_mail_in.py).
-CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook", "mail_inbound"}
+# (tests/community/test_purchase_webhook.py, tests/community/test_mail_in.py); and OAuth 2's
+# token and revocation endpoints, which third-party apps call with their client credentials
+# and a PKCE verifier, never from a page of ours (tests/api/test_oauth.py).
+CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook", "mail_inbound", "oauth:token",
+               "oauth:revoke"}
 
 
 @pytest.mark.django_db

@@ -17,6 +17,8 @@ from community.services import conversations
 from .. import factories
 
 pytestmark = pytest.mark.django_db
+# The thread's level menu as a member who follows it sees it (following is Watching).
+WATCHING = 'value="watching" class="level-option" aria-pressed="true"'
 
 
 @pytest.fixture
@@ -68,7 +70,7 @@ def test_votes_and_follow_are_the_viewers_own(client_as, thread):
     follower_page = client_as(follower).get(url).content.decode()
     liked = 'class="vote-button" aria-pressed="true"'
     assert liked in voter_page and liked not in follower_page
-    assert "Following ✓" in follower_page and "Following ✓" not in voter_page
+    assert WATCHING in follower_page and WATCHING not in voter_page
 
 
 def test_each_reply_box_has_its_own_nonce_and_a_valid_start_time(client_as, thread):
@@ -176,8 +178,8 @@ def test_members_alike_share_the_page_body_but_each_sees_their_own_follow(client
     again = client_as(factories.UserFactory()).get(url)  # same shape: the body as it was kept
     assert "community/_thread_body.html" not in [t.name for t in again.templates]
     assert "Advice please." in again.content.decode()
-    assert "Following ✓" in client_as(follower).get(url).content.decode()
-    assert "Following ✓" not in client_as(reader).get(url).content.decode()
+    assert WATCHING in client_as(follower).get(url).content.decode()
+    assert WATCHING not in client_as(reader).get(url).content.decode()
 
 
 def test_a_kept_body_sends_visitors_back_to_the_page_they_were_on(client, thread):
