@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed-stamp
 # The test suite runs on the real thing: PostgreSQL and Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gravity
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-# The suite on every core (pytest-xdist: a database per worker, a cache prefix per test).
-PYTEST_ARGS ?= -n auto
+# The suite on every core (pytest-xdist: a database per worker, a cache prefix per test;
+# worksteal: an idle worker takes tests queued for a busy one, so long tests do not trail).
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 .PHONY: install checkers run test lint deploy-check worker beat mail-in stream bench bench-feed bench-live weigh soak scan clean messages
 
