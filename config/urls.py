@@ -7,12 +7,14 @@ import partners.api
 import purpose.api
 from community.api import urls as api_urls
 from community.api.oauth import urls as oauth_urls
+from community.engine.live.stream import stream_elsewhere
 from community.identity import saml
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
+    path("stream/", stream_elsewhere, name="stream_elsewhere"),
     path("admin/", admin.site.urls),
     # The end of a SAML sign-in: allauth's, with a response that answers no request of this
     # browser (a replay) refused by a page that says so (community/identity/saml.py).

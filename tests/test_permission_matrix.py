@@ -548,6 +548,8 @@ MATRIX.update({
     # app one never authorised is not found); the admins register and remove apps.
     "oauth:authorize": Row(anon_then(302, 400)),
     "oauth:token": Row(everyone(405)),
+    # /stream/ on the WSGI pages: the stream is the ASGI process's (test_stream_matrix)
+    "stream_elsewhere": Row(everyone(404)),
     "oauth:revoke": Row(everyone(405)),
     "oauth_authorised": Row(anon_then(302, 200)),
     "oauth_authorised_revoke": Row(anon_then(302, 404), app_kw),

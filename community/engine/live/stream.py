@@ -113,3 +113,15 @@ class LiveStream(AsyncConsumer):
         if self.hub is not None and self.listener is not None:
             self.hub.leave(self.listener)
         raise StopConsumer()
+
+
+def stream_elsewhere(request):
+    """``/stream/`` reaching the WSGI pages (gunicorn without the ASGI process beside it, or
+    the test server): a short 404 that renders no template, so it never takes the flash
+    messages meant for the page the member is opening (the page script tries again later,
+    and every page works without the stream)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse("The live stream is served by the ASGI process.\n", status=404,
+                            content_type="text/plain; charset=utf-8")
+    return response
