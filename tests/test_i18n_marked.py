@@ -28,7 +28,6 @@ MARKED = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
 
 # Templates whose strings are not marked yet; each is taken off as it is converted (the
 # test fails for a listed file that passes, so the list only shrinks).
-NOT_YET_CONVERTED: set[str] = set()
 
 
 class _VisibleText(HTMLParser):
@@ -99,19 +98,11 @@ def _problems(name: str) -> list[tuple[int, str]]:
     return unmarked((TEMPLATES / name).read_text(), text_only=name.endswith(".txt"))
 
 
-@pytest.mark.parametrize("name", [n for n in _templates() if n not in NOT_YET_CONVERTED])
+@pytest.mark.parametrize("name", _templates())
 def test_template_strings_are_marked(name):
     problems = _problems(name)
     assert not problems, f"templates/{name}: text not marked for translation:\n" + "\n".join(
         f"  line {line}: {text}" for line, text in problems)
-
-
-def test_the_list_of_templates_not_converted_only_shrinks():
-    """A listed template that is gone or fully marked comes off the list."""
-    names = set(_templates())
-    assert not NOT_YET_CONVERTED - names, "listed but no such template"
-    done = sorted(name for name in NOT_YET_CONVERTED if not _problems(name))
-    assert not done, f"marked now: take these off NOT_YET_CONVERTED: {done}"
 
 
 def test_the_checker_fails_on_a_planted_unmarked_string():

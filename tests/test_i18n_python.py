@@ -31,10 +31,6 @@ PACKAGES = ("community", "purpose", "partners")
 # Output read by operators only (command output), and the tree of migrations (frozen).
 SKIPPED_DIRS = ("migrations", "management")
 
-# Modules whose strings are not marked yet; each is taken off as it is converted (the
-# test fails for a listed file that passes, so the list only shrinks).
-NOT_YET_CONVERTED: set[str] = set()
-
 # Single strings not marked yet in files others are changing; each is taken off as it is
 # marked (the test fails for a listed string that is marked or gone).
 PENDING = {
@@ -176,17 +172,8 @@ def _modules():
 def test_python_strings_people_read_are_marked():
     problems = []
     for name, path in _modules():
-        if name not in NOT_YET_CONVERTED:
-            problems.extend(unmarked_in(path.read_text(), name))
+        problems.extend(unmarked_in(path.read_text(), name))
     assert not problems, "Unmarked strings a person reads:\n" + "\n".join(problems)
-
-
-@pytest.mark.parametrize("name", sorted(NOT_YET_CONVERTED))
-def test_not_yet_converted_list_only_shrinks(name):
-    path = ROOT / name
-    assert path.exists(), f"{name} is gone: take it off NOT_YET_CONVERTED"
-    assert unmarked_in(path.read_text(), name), (
-        f"{name} is fully marked now: take it off NOT_YET_CONVERTED")
 
 
 @pytest.mark.parametrize("name,text", sorted(PENDING))
