@@ -4,6 +4,8 @@ Debian's ``/usr/bin/chromium`` is used (never ``playwright install``). Without i
 journeys are skipped, unless ``REQUIRE_BROWSER=1`` (CI), where a missing browser fails.
 """
 import os
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -59,6 +61,24 @@ def page(browser, live_server, request, settings):
     if failed is not None and failed.failed:
         tab.screenshot(path=f"/tmp/{request.node.name}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def settle_browser(request, transactional_db):
+    """After each journey, and before its database is flushed: every browser context closed
+    (the test's own and any second person's) and every request the live server was still
+    answering finished. A page's debounced draft save or a reconnecting stream otherwise
+    writes into the tables while they are being truncated, and PostgreSQL breaks the
+    deadlock by failing the flush."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    for context in list(request.getfixturevalue("browser").contexts):
+        context.close()
+    deadline = time.monotonic() + 15
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 @pytest.hookimpl(hookwrapper=True)
