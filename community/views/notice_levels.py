@@ -78,9 +78,13 @@ def _back(request, default, *, referer=False):
     return redirect(default)
 
 
-def _level_saved(request, label: str, title: str) -> None:
+def _level_answer(request, context: dict, default: str):
+    """After a level is set: the menu in place for htmx, otherwise a message and back."""
+    if request.htmx:
+        return render(request, MENU_TEMPLATE, {**context, "saved": True})
     messages.success(request, gettext("Notifications for “%(title)s”: %(level)s.")
-                     % {"title": title, "level": label})
+                     % {"title": context["title"], "level": context["current_label"]})
+    return _back(request, default)
 
 
 @login_required
@@ -99,11 +103,8 @@ def thread_level(request, pk):
         "level", flat=True).first() or ""
     space_row = SpaceFollow.objects.filter(user=request.user, space_id=thread.space_id
                                            ).values_list("level", flat=True).first() or ""
-    context = menu_context(thread=thread, level=row, space_level=space_row)
-    if request.htmx:
-        return render(request, MENU_TEMPLATE, {**context, "saved": True})
-    _level_saved(request, context["current_label"], thread.title)
-    return _back(request, thread.get_absolute_url())
+    return _level_answer(request, menu_context(thread=thread, level=row, space_level=space_row),
+                         thread.get_absolute_url())
 
 
 @login_required
@@ -118,11 +119,8 @@ def space_level(request, slug):
         return HttpResponseBadRequest(error.messages[0])
     row = SpaceFollow.objects.filter(user=request.user, space=space).values_list(
         "level", flat=True).first() or ""
-    context = menu_context(space=space, level=row)
-    if request.htmx:
-        return render(request, MENU_TEMPLATE, {**context, "saved": True})
-    _level_saved(request, context["current_label"], space.name)
-    return _back(request, space.get_absolute_url())
+    return _level_answer(request, menu_context(space=space, level=row),
+                         space.get_absolute_url())
 
 
 def settings_context(request, *, pause_form=None) -> dict:
