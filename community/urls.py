@@ -47,6 +47,7 @@ urlpatterns = [
     path("offline/", app.offline, name="offline"),
     path("settings/push/subscribe/", app.push_subscribe, name="push_subscribe"),
     path("settings/push/unsubscribe/", app.push_unsubscribe, name="push_unsubscribe"),
+    path("push/renew/", app.push_renew, name="push_renew"),
     path("settings/push/<int:pk>/remove/", app.push_device_remove, name="push_device_remove"),
     path("language/", pages.set_language, name="set_language"),
     # The shop's Q&A widget (framed by listed shop origins) and the demo shop embedding it

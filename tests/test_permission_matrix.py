@@ -273,6 +273,7 @@ MATRIX: dict[str, Row] = {
     "offline": Row(everyone(200)),
     "push_subscribe": Row(MEMBERS_ONLY_POST),
     "push_unsubscribe": Row(MEMBERS_ONLY_POST),
+    "push_renew": Row(everyone(405)),  # the service worker's POST only
     # A GET is refused before any device is looked up (POST_MATRIX: someone else's).
     "push_device_remove": Row(MEMBERS_ONLY_POST, lambda w, u: {"pk": 1}),
     "set_language": Row(everyone(405)),  # the footer's picker takes a POST only
@@ -754,6 +755,9 @@ POST_MATRIX = {
     # Someone else's push device is not found; the browser's unsubscribe wants JSON.
     "push_device_remove": (anon_then(302, 404), lambda w, u: {"pk": push_device(w).pk}, {}),
     "push_unsubscribe": (anon_then(302, 400), lambda w, u: {}, {"endpoint": "form, not JSON"}),
+    # The service worker's renewal proves the device itself, whoever is signed in: a form is
+    # no subscription, for everyone.
+    "push_renew": (everyone(400), lambda w, u: {}, {"old": "form, not JSON"}),
     "post_vote": ({ANON: 302, **dict.fromkeys(SIGNED_IN, 302)},
                   lambda w, u: {"pk": w["answer"].pk, "kind": "like"}, {}),
     "post_accept": ({ANON: 302, NEW: 403, MEMBER: 403, PARTNER: 403, STAFF: 302, ADMIN: 302},

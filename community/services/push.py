@@ -103,6 +103,38 @@ def subscription_save(*, actor: User, data, user_agent: str = "") -> PushSubscri
     return subscription
 
 
+def subscription_renew(*, old, data) -> PushSubscription:
+    """The browser replaced a device's subscription (the service worker's
+    ``pushsubscriptionchange``): ``old`` is the previous ``PushSubscription.toJSON()``,
+    ``data`` the new one. The old endpoint and its ``auth`` secret, which only that browser
+    and this site hold, prove the device: no session is needed (the worker may wake long
+    after it ended). The device keeps its member, label and history under the new
+    address; an address this site does not know raises ``ValidationError``."""
+    import hmac
+
+    if not isinstance(old, dict) or not isinstance(old.get("keys"), dict):
+        raise ValidationError(gettext("The browser sent no earlier push subscription."))
+    old_endpoint, old_auth = old.get("endpoint"), old["keys"].get("auth")
+    if not isinstance(old_endpoint, str) or not isinstance(old_auth, str):
+        raise ValidationError(gettext("The browser sent no earlier push subscription."))
+    endpoint, p256dh, auth = check_subscription(data)
+    with transaction.atomic():
+        device = PushSubscription.objects.select_for_update().filter(
+            endpoint=old_endpoint).first()
+        if device is None or not hmac.compare_digest(device.auth.encode(),
+                                                     old_auth.rstrip("=").encode()):
+            raise ValidationError(gettext("This site does not know that push subscription."),
+                                  code="unknown")
+        if endpoint != old_endpoint:
+            # The new address already on file (a renewal told twice): that row gives way.
+            PushSubscription.objects.filter(endpoint=endpoint).exclude(pk=device.pk).delete()
+        device.endpoint, device.p256dh, device.auth = endpoint, p256dh, auth
+        device.save(update_fields=["endpoint", "p256dh", "auth"])
+        events.PushSubscribed.record(actor=device.member, subscription=device.pk,
+                                     renewed=True)
+    return device
+
+
 def subscription_remove(*, actor: User, subscription: PushSubscription,
                         reason: str = "member") -> None:
     """Turn push off for one of ``actor``'s devices (its queued messages go with it)."""

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from community import appicons, theme
@@ -111,6 +112,26 @@ def push_subscribe(request):
     devices = set(request.session.get(SESSION_DEVICES, []))
     request.session[SESSION_DEVICES] = sorted(devices | {device.pk})
     return JsonResponse({"id": device.pk, "label": device.label}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def push_renew(request):
+    """POST JSON ``{"old": ..., "new": ...}`` from the service worker when the browser
+    replaced a subscription (``pushsubscriptionchange``). No session and no CSRF token: a
+    service worker has neither, and the request carries its own proof (the old
+    subscription's endpoint and ``auth`` secret; ``services.push.subscription_renew``);
+    cookies give it no authority. 200 with the device, 400 malformed, 404 unknown."""
+    if not push.enabled():
+        raise Http404(gettext("Push notifications are off on this site."))
+    try:
+        data = _json_body(request)
+        if not isinstance(data, dict):
+            raise ValidationError(gettext("The browser sent no push subscription."))
+        device = push_service.subscription_renew(old=data.get("old"), data=data.get("new"))
+    except ValidationError as error:
+        return _refused(error, status=404 if error.code == "unknown" else 400)
+    return JsonResponse({"id": device.pk})
 
 
 @login_required

@@ -8,7 +8,10 @@
  *   pages first: a page kept for one member is never shown to the next one on the device;
  *   signing out also ends this browser's push subscription.
  * - Offline, a kept page is shown as it was; any other page gives the offline page.
- * - Push: shows the notice (title, body, tag) and opens its link when tapped.
+ * - Push: shows the notice (title, body, tag) and opens its link when tapped. When the
+ *   browser replaces the subscription (pushsubscriptionchange), the new one is sent with
+ *   the old one as its proof (/push/renew/): no session is needed, the device keeps its
+ *   member and the notices go on arriving.
  */
 "use strict";
 const VERSION = "{{ version }}";
@@ -21,6 +24,7 @@ const SHELL_FILES = [OFFLINE_URL, "{% static 'css/gravity.css' %}", "{% url 'bra
                      "{% static 'js/theme.js' %}", "{% static 'js/push.js' %}"];
 const ACCOUNTS = "/accounts/";
 const LOGOUT_URL = "{% url 'account_logout' %}";
+const RENEW_URL = "{% url 'push_renew' %}";
 const NEVER_KEPT = [ACCOUNTS, "/settings/", "/notifications/", "/host/", "/admin/", "/api/",
                     "/sw.js", OFFLINE_URL];
 
@@ -117,4 +121,17 @@ self.addEventListener("notificationclick", (event) => {
       const open = windows.find((client) => client.url === target.href);
       return open ? open.focus() : self.clients.openWindow(target.href);
     }));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  const old = event.oldSubscription;
+  if (!old) return;  // nothing to prove the device with: the settings page subscribes anew
+  event.waitUntil((async () => {
+    const fresh = event.newSubscription
+      || await self.registration.pushManager.subscribe(old.options);
+    await fetch(RENEW_URL, {
+      method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ old: old.toJSON(), new: fresh.toJSON() }),
+    });
+  })().catch(() => undefined));
 });

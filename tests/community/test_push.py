@@ -101,6 +101,66 @@ def test_an_answer_reaches_the_askers_device_decrypted_and_signed(client, member
     assert len(service.delivered(device)) == 1, "each notice is pushed once"
 
 
+def _renew(old, new, **extra):
+    return Client(enforce_csrf_checks=True).post(
+        reverse("push_renew"), json.dumps({"old": old, "new": new}),
+        content_type="application/json", **extra)
+
+
+def test_a_subscription_the_browser_replaced_goes_on_receiving_at_its_new_address(
+        client, member, other_member, service):
+    """The service worker's ``pushsubscriptionchange``: no session, no CSRF token, the old
+    subscription as proof; the device keeps its member and label, and the next notice goes
+    to the new address, decrypted with the new keys."""
+    old = service.subscribe()
+    _subscribe(client, member, old)
+    device = PushSubscription.objects.get(member=member)
+    new = service.subscribe()
+    response = _renew(old.info(), new.info())
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id": device.pk}
+    device.refresh_from_db()
+    assert (device.member, device.endpoint, device.label) == (member, new.endpoint,
+                                                              "Chrome on Android")
+    assert PushSubscription.objects.count() == 1
+    assert EngagementEvent.objects.filter(kind=EngagementEvent.Kind.PUSH_SUBSCRIBED,
+                                          actor=member).count() == 2
+    _answered(member, other_member)
+    assert service.delivered(old) == []
+    [payload] = service.delivered(new)
+    assert "answered your question" in payload["body"]
+    # Told twice (the worker retried): the same device, still one.
+    assert _renew(old.info(), new.info()).status_code == 404
+    assert _renew(new.info(), new.info()).json() == {"id": device.pk}
+    assert PushSubscription.objects.count() == 1
+
+
+def test_a_renewal_without_the_old_secret_or_for_an_unknown_device_changes_nothing(
+        client, member, service):
+    old = service.subscribe()
+    _subscribe(client, member, old)
+    thief = service.subscribe()
+    forged = old.info()
+    forged["keys"]["auth"] = thief.info()["keys"]["auth"]
+    response = _renew(forged, thief.info())
+    assert response.status_code == 404
+    assert "does not know" in response.json()["error"]
+    assert _renew(service.subscribe().info(), thief.info()).status_code == 404
+    assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
+    # Malformed: a clear 400, nothing stored.
+    bad = _renew(old.info(), {"endpoint": "http://127.0.0.1/x", "keys": {}})
+    assert bad.status_code == 400 and bad.json()["error"]
+    assert _renew("nothing", thief.info()).status_code == 400
+    assert Client().post(reverse("push_renew"), {"old": "x"}).status_code == 400
+    assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
+
+
+def test_the_service_worker_sends_a_replaced_subscription_to_be_renewed(client):
+    body = client.get("/sw.js").content.decode()
+    assert "pushsubscriptionchange" in body
+    assert f'RENEW_URL = "{reverse("push_renew")}"' in body
+
+
 def test_a_kind_turned_off_by_push_sends_nothing_and_stays_on_the_site(client, member,
                                                                        other_member, service):
     device = service.subscribe()
