@@ -2,13 +2,22 @@
 
 ``LIVE_PROCESSES`` uvicorn processes (one per core by default, as production runs them)
 serve the stream (``config.asgi``, production settings, uvloop and httptools); a client
-process opens ``LIVE_CONNECTIONS`` (5,000) server-sent event streams
-on one thread; this process then posts ``LIVE_REPLIES`` replies through the service (the
-engine in-process, as a worker would run it, waking the stream after commit) and the client
-notes when each stream heard of each reply. Reported: the share of subscribers reached
-within one second of the write starting, latency percentiles, the stream process's memory
-per connection (resident set before and after the connections, divided), and the writer's
-cost of one publish (the engine's post-commit ``PUBLISH``, timed over many calls).
+process opens ``LIVE_CONNECTIONS`` (5,000) server-sent event streams on one thread; this
+process posts replies through the service (the engine in-process, as a worker would run it,
+waking the stream after commit) and the client notes when each stream heard of each reply.
+
+With wrk installed (``LIVE_PAGE_LOAD=0`` turns it off) the page load of ``make bench`` runs
+beside it: gunicorn (``BENCH_WORKERS``, 4) serves the bare view, home, the thread's space
+and the watched thread, each loaded by wrk for ``LIVE_PAGE_SECONDS`` while a reply is posted
+every 1.5 s, first with no stream process and no stream open, then with the 5,000 streams
+open; the replies of the second round are the ones measured. Without wrk, ``LIVE_REPLIES``
+replies are posted alone.
+
+Reported: the share of subscribers reached within one second of the write starting, latency
+percentiles, the stream processes' memory per connection (resident set before and after the
+connections, divided), the writer's cost of one publish (the engine's post-commit
+``PUBLISH``, timed over many calls), and each page's share of the bare view without and
+with the live layer.
 
 The database is a small one of its own (``LIVE_DATABASE_URL``, default gravity_livebench,
 made anew each run): the stream reads only the events above its floor, so the size of the
@@ -19,10 +28,12 @@ import json
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.serving import free_port, wait_until
@@ -37,6 +48,12 @@ REPLIES = int(os.environ.get("LIVE_REPLIES", "10"))
 # own port behind nginx); the client spreads its streams over them in turn.
 PROCESSES = int(os.environ.get("LIVE_PROCESSES", str(os.cpu_count() or 1)))
 PUBLISHES = int(os.environ.get("LIVE_PUBLISHES", "2000"))
+REPLY_EVERY = 1.5
+# The page load of ``make bench`` beside the streams (wrk, gunicorn with its 4 workers):
+# the bare view, home and the watched thread, first without the live layer, then with it.
+PAGE_LOAD = os.environ.get("LIVE_PAGE_LOAD", "1") != "0"
+PAGE_SECONDS = int(os.environ.get("LIVE_PAGE_SECONDS", "10"))
+WEB_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -44,7 +61,8 @@ def _env() -> dict:
     return {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
             "DEBUG": "0", "SECRET_KEY": "live-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "TASKS_EAGER": "1",
-            "CACHE_PREFIX": "livebench", "DJANGO_SETTINGS_MODULE": "config.settings"}
+            "CACHE_PREFIX": "livebench", "DJANGO_SETTINGS_MODULE": "config.settings",
+            "POSTING_RATE": "0"}
 
 
 SETUP = """
@@ -67,8 +85,9 @@ def _prepare() -> int:
     for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", f"{server}/postgres", "-qAtc", sql],  # nosec B607
                        check=True, capture_output=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
-                   env=_env(), check=True)
+    for command in (("migrate", "--noinput", "-v0"), ("collectstatic", "--noinput", "-v0")):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=_env(),
+                       check=True)
     made = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT,
                           env=_env(), check=True, capture_output=True, text=True).stdout
     return int(re.search(r"^THREAD (\d+)$", made, re.M).group(1))
@@ -153,10 +172,7 @@ def client_main() -> None:
 
 # The run ----------------------------------------------------------------------------
 
-def main() -> None:
-    _raise_open_files()
-    thread = _prepare()
-    env = _env()
+def _uvicorns(env: dict) -> tuple[list[int], list[subprocess.Popen]]:
     ports, servers = [], []
     for _ in range(PROCESSES):
         port = free_port()
@@ -167,16 +183,111 @@ def main() -> None:
              "--lifespan", "off", "--no-access-log", "--log-level", "warning",
              "--backlog", "4096", "--timeout-graceful-shutdown", "2"],
             cwd=ROOT, env=env))
+    return ports, servers
+
+
+def _stop(servers) -> None:
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+
+
+class _Writer:
+    """Posts replies through the service, one every ``REPLY_EVERY`` seconds, noting when
+    each write started and when it was committed and published."""
+
+    def __init__(self, thread: int):
+        from community.models import Thread, User
+
+        self.author = User.objects.create_user("writer", "writer@example.com", "x" * 20,
+                                               trust_level=User.Trust.MEMBER)
+        self.target = Thread.objects.get(pk=thread)
+        self.started: dict[int, float] = {}
+        self.committed: dict[int, float] = {}
+        self.write_ms: list[float] = []
+
+    def reply(self) -> int:
+        from community.services import conversations
+
+        t0 = time.time()
+        post = conversations.post_create(author=self.author, thread=self.target,
+                                         body=f"Reply {len(self.write_ms)} to everyone.")
+        self.write_ms.append((time.time() - t0) * 1000)
+        self.started[post.pk] = t0
+        self.committed[post.pk] = time.time()  # applied by the engine and published
+        return post.pk
+
+    def replies_while(self, running) -> list[int]:
+        made = []
+        while running():
+            made.append(self.reply())
+            time.sleep(REPLY_EVERY)
+        return made
+
+
+def _pages_under_load(writer: _Writer, urls: dict[str, str]) -> tuple[dict, list[int]]:
+    """wrk on each page in turn for ``PAGE_SECONDS`` while the writer replies to the
+    thread (so its page goes stale at the same pace with and without the live layer)."""
+    from bench.run import CONNECTIONS as WRK_CONNECTIONS
+    from bench.run import wrk_figures
+
+    figures, replies = {}, []
+    for name, url in urls.items():
+        command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{PAGE_SECONDS}s", "--latency", url]
+        wrk = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # nosec B607
+        replies += writer.replies_while(lambda wrk=wrk: wrk.poll() is None)
+        figures[name] = wrk_figures(wrk.stdout.read())
+    ceiling = figures["bare view"]["rps"]
+    for row in figures.values():
+        row["share"] = round(row["rps"] / ceiling, 3) if ceiling else None
+    return figures, replies
+
+
+def main() -> None:
+    _raise_open_files()
+    thread = _prepare()
+    env = _env()
     os.environ.update(env)
     import django
 
     django.setup()
-    from community.engine.live import publish
-    from community.models import Thread, User
-    from community.services import conversations
+    import logging
 
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per task
+    from bench.serving import gunicorn
+    from community.engine.live import publish
+    from community.models import Thread
+
+    page_load = PAGE_LOAD and bool(shutil.which("wrk"))
+    web, ports, servers = [], [], []
+    pages = {}
     try:
+        writer = _Writer(thread)
+        without = None
+        if page_load:
+            # The site and the bare view on gunicorn, as ``make bench`` serves them.
+            site, bare = free_port(), free_port()
+            web.append(gunicorn("config.wsgi", site, workers=WEB_WORKERS, env=env,
+                                extra=("--log-level", "warning")))
+            web.append(gunicorn("bench.bare:application", bare, workers=WEB_WORKERS,
+                                env={**env, "DJANGO_SETTINGS_MODULE": "bench.bare"},
+                                extra=("--log-level", "warning")))
+            watched = Thread.objects.select_related("space").get(pk=thread)
+            pages = {"bare view": f"http://127.0.0.1:{bare}/",
+                     "home": f"http://127.0.0.1:{site}/",
+                     "space": f"http://127.0.0.1:{site}{watched.space.get_absolute_url()}",
+                     "thread": f"http://127.0.0.1:{site}{watched.get_absolute_url()}"}
+            # First without the live layer: no stream process, no open stream.
+            without, _ = _pages_under_load(writer, pages)
+
+        ports, servers = _uvicorns(env)
         import socket
+        import urllib.request
 
         def listening(port):
             with socket.socket() as s:
@@ -184,8 +295,6 @@ def main() -> None:
 
         # One stream first on each, so the hubs and their Redis subscriptions exist
         # before "before".
-        import urllib.request
-
         warm = []
         for port in ports:
             wait_until(lambda port=port: listening(port), timeout=30, what="uvicorn")
@@ -195,7 +304,7 @@ def main() -> None:
         time.sleep(1)
         before = sum(_rss_kib(server.pid) for server in servers)
         out = RESULTS / "live-client.json"
-        seconds = REPLIES * 1.5 + 8
+        seconds = (len(pages) * (PAGE_SECONDS + 2) if page_load else REPLIES * REPLY_EVERY) + 8
         client = subprocess.Popen(
             [sys.executable, "-m", "bench.live", "client", ",".join(map(str, ports)), str(thread),
              str(CONNECTIONS), str(seconds), str(out)],
@@ -205,20 +314,14 @@ def main() -> None:
         time.sleep(1)
         after = sum(_rss_kib(server.pid) for server in servers)
 
-        writer = User.objects.create_user("writer", "writer@example.com", "x" * 20,
-                                          trust_level=User.Trust.MEMBER)
-        target = Thread.objects.get(pk=thread)
-        started: dict[int, float] = {}
-        committed: dict[int, float] = {}
-        write_ms = []
-        for n in range(REPLIES):
-            t0 = time.time()
-            post = conversations.post_create(author=writer, thread=target,
-                                             body=f"Reply {n} to everyone watching.")
-            write_ms.append((time.time() - t0) * 1000)
-            started[post.pk] = t0
-            committed[post.pk] = time.time()  # applied by the engine and published
-            time.sleep(1.5)
+        with_live = None
+        if page_load:
+            with_live, measured = _pages_under_load(writer, pages)
+        else:
+            measured = []
+            for _ in range(REPLIES):
+                measured.append(writer.reply())
+                time.sleep(REPLY_EVERY)
         if client.stdout.readline().strip() != "DONE":
             raise RuntimeError("the client did not finish")
         client.wait(30)
@@ -232,21 +335,15 @@ def main() -> None:
             costs.append((time.perf_counter() - t0) * 1e6)
         costs.sort()
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(10)
+        _stop(servers + web)
 
     latencies, after_publish, within, total = [], [], 0, 0
-    for pk, t0 in started.items():
+    for pk in measured:
+        t0 = writer.started[pk]
         times = result["heard"].get(str(pk), [])
         delays = [t - t0 for t in times]
         latencies += delays
-        after_publish += [t - committed[pk] for t in times]
+        after_publish += [t - writer.committed[pk] for t in times]
         within += sum(1 for d in delays if d <= 1.0)
         total += CONNECTIONS
     latencies.sort()
@@ -256,20 +353,30 @@ def main() -> None:
         return values[min(len(values) - 1, int(len(values) * p))] if values else None
 
     figures = {
-        "connections": CONNECTIONS, "stream_processes": PROCESSES, "replies": REPLIES,
+        "connections": CONNECTIONS, "stream_processes": PROCESSES, "replies": len(measured),
         "failed_streams": result["failed"],
         "reached_within_1s": round(within / total, 4) if total else 0,
         "latency_s": {"p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
                       "max": latencies[-1] if latencies else None},
         "after_publish_s": {"p50": pct(after_publish, 0.5), "p99": pct(after_publish, 0.99)},
-        "write_ms_median": statistics.median(write_ms),
+        "write_ms_median": statistics.median(writer.write_ms),
         "rss_kib": {"before": before, "after": after},
         "kib_per_connection": round((after - before) / CONNECTIONS, 2),
         "publish_us": {"median": round(statistics.median(costs), 1),
                        "p99": round(pct(costs, 0.99), 1), "calls": PUBLISHES},
     }
+    if page_load:
+        figures["pages"] = {
+            "seconds": PAGE_SECONDS, "web_workers": WEB_WORKERS,
+            "without_live": without, "with_live": with_live,
+            "share_with_over_without": {
+                name: round(with_live[name]["share"] / without[name]["share"], 3)
+                for name in pages if name != "bare view"},
+        }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "live.json").write_text(json.dumps(figures, indent=2) + "\n")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for name in ("live.json", f"live-{stamp}.json"):
+        (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
     out.unlink(missing_ok=True)
     print(json.dumps(figures, indent=2))
 

@@ -320,6 +320,12 @@ def _wrk_load(url: str, *, cookie: str = "", post: bool = False, writers=()) -> 
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     if script is not None:
         os.unlink(script.name)
+    return wrk_figures(out)
+
+
+def wrk_figures(out: str) -> dict:
+    """Requests per second, median and p99 latency and errors from wrk's ``--latency``
+    report."""
     result = {"tool": "wrk"}
     for line in out.splitlines():
         parts = line.split()
