@@ -14,10 +14,10 @@ open; the replies of the second round are the ones measured. Without wrk, ``LIVE
 replies are posted alone.
 
 Reported: the share of subscribers reached within one second of the write starting, latency
-percentiles, the stream processes' memory per connection (resident set before and after the
-connections, divided), the writer's cost of one publish (the engine's post-commit
-``PUBLISH``, timed over many calls), and each page's share of the bare view without and
-with the live layer.
+percentiles, the cores the stream processes, the client and the page workers kept busy, the
+stream processes' memory per connection (resident set before and after the connections,
+divided), the writer's cost of one publish (the engine's post-commit ``PUBLISH``, timed over
+many calls), and each page's share of the bare view without and with the live layer.
 
 The database is a small one of its own (``LIVE_DATABASE_URL``, default gravity_livebench,
 made anew each run): the stream reads only the events above its floor, so the size of the
@@ -96,6 +96,30 @@ def _prepare() -> int:
 def _rss_kib(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+
+
+def _cpu_s(pids) -> float:
+    """CPU seconds (user and system) the processes ``pids`` have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    """A gunicorn master's workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def _raise_open_files() -> None:
@@ -314,9 +338,16 @@ def main() -> None:
         time.sleep(1)
         after = sum(_rss_kib(server.pid) for server in servers)
 
-        with_live = None
+        with_live, cpu = None, {}
         if page_load:
+            groups = {"streams": [server.pid for server in servers], "client": [client.pid],
+                      "pages": [pid for server in web for pid in _children(server.pid)]}
+            spent = {name: _cpu_s(pids) for name, pids in groups.items()}
+            wall = time.monotonic()
             with_live, measured = _pages_under_load(writer, pages)
+            wall = time.monotonic() - wall
+            cpu = {name: round((_cpu_s(pids) - spent[name]) / wall, 3)
+                   for name, pids in groups.items()}
         else:
             measured = []
             for _ in range(REPLIES):
@@ -369,6 +400,8 @@ def main() -> None:
         figures["pages"] = {
             "seconds": PAGE_SECONDS, "web_workers": WEB_WORKERS,
             "without_live": without, "with_live": with_live,
+            # Cores busy, on average, while the pages were loaded with the streams open.
+            "cores_busy_with_live": cpu,
             "share_with_over_without": {
                 name: round(with_live[name]["share"] / without[name]["share"], 3)
                 for name in pages if name != "bare view"},

@@ -11,15 +11,15 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402  (after Django is set up)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
+from community.engine.live.reader import StreamReader  # noqa: E402
 from community.engine.live.stream import LiveStream  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": URLRouter([
-        re_path(r"^stream/$", AuthMiddlewareStack(LiveStream.as_asgi())),
+        re_path(r"^stream/$", StreamReader(LiveStream.as_asgi())),
         re_path(r"", django_application),
     ]),
 })

@@ -2,7 +2,7 @@
 
 ``GET /stream/?topics=thread:12,feed`` (``Last-Event-ID`` header, or ``?last=`` for a page
 that reconnects by itself). A Django Channels consumer on the ASGI server: the session
-cookie signs the reader in (``AuthMiddlewareStack``), the topics are checked with the
+cookie signs the reader in (``reader.StreamReader``), the topics are checked with the
 permission predicates (400 malformed, 403 a thread the reader may not read, 404 none such),
 then the answer stays open: a ``hello`` carrying the floor, the backlog after
 ``Last-Event-ID`` read from the outbox and filtered for the reader, then what the hub
