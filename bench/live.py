@@ -8,10 +8,10 @@ waking the stream after commit) and the client notes when each stream heard of e
 
 With wrk installed (``LIVE_PAGE_LOAD=0`` turns it off) the page load of ``make bench`` runs
 beside it: gunicorn (``BENCH_WORKERS``, 4) serves the bare view, home, the thread's space
-and the watched thread, each loaded by wrk for ``LIVE_PAGE_SECONDS`` while a reply is posted
-every 1.5 s, first with no stream process and no stream open, then with the 5,000 streams
-open; the replies of the second round are the ones measured. Without wrk, ``LIVE_REPLIES``
-replies are posted alone.
+and the watched thread, each loaded by wrk for ``LIVE_PAGE_SECONDS`` (10) while a reply is
+posted every 1.5 s, in ``LIVE_ROUNDS`` (2) rounds of two halves: no stream open (the stream
+processes up, one stream each), then the 5,000 streams open; the replies of the second
+halves are the ones measured. Without wrk, ``LIVE_REPLIES`` replies are posted alone.
 
 Reported: the share of subscribers reached within one second of the write starting, latency
 percentiles, the cores the stream processes, the client and the page workers kept busy, the
@@ -54,6 +54,7 @@ REPLY_EVERY = 1.5
 PAGE_LOAD = os.environ.get("LIVE_PAGE_LOAD", "1") != "0"
 PAGE_SECONDS = int(os.environ.get("LIVE_PAGE_SECONDS", "10"))
 WEB_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+ROUNDS = int(os.environ.get("LIVE_ROUNDS", "2"))
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -272,6 +273,32 @@ def _pages_under_load(writer: _Writer, urls: dict[str, str]) -> tuple[dict, list
     return figures, replies
 
 
+def _open_streams(ports, thread, seconds, out, env) -> subprocess.Popen:
+    client = subprocess.Popen(
+        [sys.executable, "-m", "bench.live", "client", ",".join(map(str, ports)), str(thread),
+         str(CONNECTIONS), str(seconds), str(out)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if client.stdout.readline().strip() != "READY":
+        raise RuntimeError("the client did not open its streams")
+    return client
+
+
+def _heard(client, out) -> dict:
+    if client.stdout.readline().strip() != "DONE":
+        raise RuntimeError("the client did not finish")
+    client.wait(30)
+    result = json.loads(out.read_text())
+    out.unlink(missing_ok=True)
+    return result
+
+
+def _mean_shares(rounds: list[dict]) -> dict:
+    """Each page's mean req/s over the rounds, and its share of the bare view's mean."""
+    mean = {name: statistics.mean(r[name]["rps"] for r in rounds) for name in rounds[0]}
+    return {name: {"rps": round(rps, 1), "share": round(rps / mean["bare view"], 3)}
+            for name, rps in mean.items()}
+
+
 def main() -> None:
     _raise_open_files()
     thread = _prepare()
@@ -283,16 +310,20 @@ def main() -> None:
     import logging
 
     logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per task
+    import socket
+    import urllib.request
+
     from bench.serving import gunicorn
     from community.engine.live import publish
     from community.models import Thread
 
     page_load = PAGE_LOAD and bool(shutil.which("wrk"))
-    web, ports, servers = [], [], []
-    pages = {}
+    web, servers = [], []
+    pages, without, with_live, cpu, measured, heard, failed = {}, [], [], [], [], {}, 0
+    out = RESULTS / "live-client.json"
+    RESULTS.mkdir(exist_ok=True)
     try:
         writer = _Writer(thread)
-        without = None
         if page_load:
             # The site and the bare view on gunicorn, as ``make bench`` serves them.
             site, bare = free_port(), free_port()
@@ -306,12 +337,7 @@ def main() -> None:
                      "home": f"http://127.0.0.1:{site}/",
                      "space": f"http://127.0.0.1:{site}{watched.space.get_absolute_url()}",
                      "thread": f"http://127.0.0.1:{site}{watched.get_absolute_url()}"}
-            # First without the live layer: no stream process, no open stream.
-            without, _ = _pages_under_load(writer, pages)
-
         ports, servers = _uvicorns(env)
-        import socket
-        import urllib.request
 
         def listening(port):
             with socket.socket() as s:
@@ -327,36 +353,36 @@ def main() -> None:
             warm[-1].readline()
         time.sleep(1)
         before = sum(_rss_kib(server.pid) for server in servers)
-        out = RESULTS / "live-client.json"
         seconds = (len(pages) * (PAGE_SECONDS + 2) if page_load else REPLIES * REPLY_EVERY) + 8
-        client = subprocess.Popen(
-            [sys.executable, "-m", "bench.live", "client", ",".join(map(str, ports)), str(thread),
-             str(CONNECTIONS), str(seconds), str(out)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        if client.stdout.readline().strip() != "READY":
-            raise RuntimeError("the client did not open its streams")
-        time.sleep(1)
-        after = sum(_rss_kib(server.pid) for server in servers)
-
-        with_live, cpu = None, {}
-        if page_load:
-            groups = {"streams": [server.pid for server in servers], "client": [client.pid],
-                      "pages": [pid for server in web for pid in _children(server.pid)]}
-            spent = {name: _cpu_s(pids) for name, pids in groups.items()}
-            wall = time.monotonic()
-            with_live, measured = _pages_under_load(writer, pages)
-            wall = time.monotonic() - wall
-            cpu = {name: round((_cpu_s(pids) - spent[name]) / wall, 3)
-                   for name, pids in groups.items()}
-        else:
-            measured = []
-            for _ in range(REPLIES):
-                measured.append(writer.reply())
-                time.sleep(REPLY_EVERY)
-        if client.stdout.readline().strip() != "DONE":
-            raise RuntimeError("the client did not finish")
-        client.wait(30)
-        result = json.loads(out.read_text())
+        groups = {"streams": [server.pid for server in servers],
+                  "pages": [pid for server in web for pid in _children(server.pid)]}
+        # Rounds without and with the streams open, in turn: the box's own speed drifts
+        # over minutes, and alternating spreads that drift over both.
+        for _ in range(ROUNDS if page_load else 1):
+            if page_load:
+                without.append(_pages_under_load(writer, pages)[0])
+            client = _open_streams(ports, thread, seconds, out, env)
+            time.sleep(1)
+            after = sum(_rss_kib(server.pid) for server in servers)
+            if page_load:
+                pids = {**groups, "client": [client.pid]}
+                spent = {name: _cpu_s(p) for name, p in pids.items()}
+                wall = time.monotonic()
+                loaded, replies = _pages_under_load(writer, pages)
+                wall = time.monotonic() - wall
+                with_live.append(loaded)
+                cpu.append({name: round((_cpu_s(p) - spent[name]) / wall, 3)
+                            for name, p in pids.items()})
+            else:
+                replies = []
+                for _ in range(REPLIES):
+                    replies.append(writer.reply())
+                    time.sleep(REPLY_EVERY)
+            result = _heard(client, out)
+            measured += replies
+            failed += result["failed"]
+            for pk in replies:
+                heard[pk] = result["heard"].get(str(pk), [])
 
         # The writer's cost of one publish: the engine's post-commit wake, alone.
         costs = []
@@ -370,11 +396,9 @@ def main() -> None:
 
     latencies, after_publish, within, total = [], [], 0, 0
     for pk in measured:
-        t0 = writer.started[pk]
-        times = result["heard"].get(str(pk), [])
-        delays = [t - t0 for t in times]
+        delays = [t - writer.started[pk] for t in heard[pk]]
         latencies += delays
-        after_publish += [t - writer.committed[pk] for t in times]
+        after_publish += [t - writer.committed[pk] for t in heard[pk]]
         within += sum(1 for d in delays if d <= 1.0)
         total += CONNECTIONS
     latencies.sort()
@@ -385,7 +409,7 @@ def main() -> None:
 
     figures = {
         "connections": CONNECTIONS, "stream_processes": PROCESSES, "replies": len(measured),
-        "failed_streams": result["failed"],
+        "failed_streams": failed,
         "reached_within_1s": round(within / total, 4) if total else 0,
         "latency_s": {"p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
                       "max": latencies[-1] if latencies else None},
@@ -397,21 +421,25 @@ def main() -> None:
                        "p99": round(pct(costs, 0.99), 1), "calls": PUBLISHES},
     }
     if page_load:
+        mean_without, mean_with = _mean_shares(without), _mean_shares(with_live)
         figures["pages"] = {
-            "seconds": PAGE_SECONDS, "web_workers": WEB_WORKERS,
-            "without_live": without, "with_live": with_live,
-            # Cores busy, on average, while the pages were loaded with the streams open.
-            "cores_busy_with_live": cpu,
+            "seconds": PAGE_SECONDS, "web_workers": WEB_WORKERS, "rounds": ROUNDS,
+            "without_live": mean_without, "with_live": mean_with,
             "share_with_over_without": {
-                name: round(with_live[name]["share"] / without[name]["share"], 3)
+                name: round(mean_with[name]["share"] / mean_without[name]["share"], 3)
                 for name in pages if name != "bare view"},
+            # Cores busy, on average, while the pages were loaded with the streams open.
+            "cores_busy_with_live": {name: round(statistics.mean(c[name] for c in cpu), 3)
+                                     for name in cpu[0]},
+            "by_round": {"without_live": without, "with_live": with_live},
         }
-    RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in ("live.json", f"live-{stamp}.json"):
         (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
-    out.unlink(missing_ok=True)
-    print(json.dumps(figures, indent=2))
+    print(json.dumps({k: v for k, v in figures.items() if k != "pages"}, indent=2))
+    if page_load:
+        print(json.dumps({k: v for k, v in figures["pages"].items() if k != "by_round"},
+                         indent=2))
 
 
 if __name__ == "__main__":
