@@ -83,8 +83,9 @@ mail-in: install
 bench: install
 	$(PY) -m bench.run
 
-# 5,000 live streams on one uvicorn process: reach within 1 s, memory per connection and
-# the writer's cost of one publish (bench/README.md, "Live updates").
+# 5,000 live streams on one uvicorn process per core beside the page load of make bench:
+# reach within 1 s, memory per connection, the writer's cost of one publish and the pages'
+# shares without and with the streams (bench/README.md, "Live updates").
 bench-live: install
 	$(PY) -m bench.live
 
