@@ -6,6 +6,7 @@ Each write records its event in the same transaction (``PushSubscribed``,
 """
 import base64
 import binascii
+import hmac
 import re
 
 from django.core.exceptions import ValidationError
@@ -110,8 +111,6 @@ def subscription_renew(*, old, data) -> PushSubscription:
     and this site hold, prove the device: no session is needed (the worker may wake long
     after it ended). The device keeps its member, label and history under the new
     address; an address this site does not know raises ``ValidationError``."""
-    import hmac
-
     if not isinstance(old, dict) or not isinstance(old.get("keys"), dict):
         raise ValidationError(gettext("The browser sent no earlier push subscription."))
     old_endpoint, old_auth = old.get("endpoint"), old["keys"].get("auth")
