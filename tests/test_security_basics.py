@@ -34,9 +34,11 @@ def test_only_the_renderer_marks_strings_as_markup():
 # a mail provider's inbound hook, whose HMAC signatures are
 # (tests/community/test_purchase_webhook.py, tests/community/test_mail_in.py); and OAuth 2's
 # token and revocation endpoints, which third-party apps call with their client credentials
-# and a PKCE verifier, never from a page of ours (tests/api/test_oauth.py).
+# and a PKCE verifier, never from a page of ours (tests/api/test_oauth.py); and the service
+# worker's push renewal, which has no token to send and proves the device by its old
+# subscription's secret, never by cookies (tests/community/test_push.py).
 CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook", "mail_inbound", "oauth:token",
-               "oauth:revoke"}
+               "oauth:revoke", "push_renew"}
 
 
 @pytest.mark.django_db
