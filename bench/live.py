@@ -37,7 +37,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.serving import free_port, wait_until
+from bench.serving import free_port, stop_all, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("LIVE_DATABASE_URL",
@@ -222,17 +222,6 @@ def _uvicorns(env: dict) -> tuple[list[int], list[subprocess.Popen]]:
     return ports, servers
 
 
-def _stop(servers) -> None:
-    for server in servers:
-        server.terminate()
-    for server in servers:
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-
-
 class _Writer:
     """Posts replies through the service, one every ``REPLY_EVERY`` seconds, noting when
     each write started and when it was committed and published."""
@@ -406,7 +395,7 @@ def main() -> None:
             cpu_costs.append((time.process_time() - c0) * 1e6)
         costs.sort()
     finally:
-        _stop(servers + web)
+        stop_all(servers + web)
 
     latencies, after_publish, within, total = [], [], 0, 0
     for pk in measured:

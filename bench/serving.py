@@ -49,3 +49,16 @@ def gunicorn(module: str, port: int, *, workers: int, env: dict, extra=(), ready
         server.terminate()
         raise
     return server
+
+
+def stop_all(processes, *, timeout: float = 10) -> None:
+    """Terminate ``processes`` together, then wait for each; one that does not end within
+    ``timeout`` is killed."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)

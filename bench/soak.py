@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.serving import free_port, gunicorn, wait_until
+from bench.serving import free_port, gunicorn, stop_all, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("SOAK_DATABASE_URL",
@@ -224,13 +224,7 @@ def run(seconds: int, *, log_dir: Path) -> dict:
             "SELECT body, count(*) FROM community_post WHERE body LIKE 'soak %' "
             "GROUP BY body").splitlines() if line)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes, timeout=20)
         for log in logs:
             log.close()
     statuses: dict[int, int] = {}
