@@ -9,7 +9,7 @@ waking the stream after commit) and the client notes when each stream heard of e
 With wrk installed (``LIVE_PAGE_LOAD=0`` turns it off) the page load of ``make bench`` runs
 beside it: gunicorn (``BENCH_WORKERS``, 4) serves the bare view, home, the thread's space
 and the watched thread, each loaded by wrk for ``LIVE_PAGE_SECONDS`` (10) while a reply is
-posted every 1.5 s, in ``LIVE_ROUNDS`` (2) rounds of two halves: no stream open (the stream
+posted every 1.5 s, in ``LIVE_ROUNDS`` (4) rounds of two halves: no stream open (the stream
 processes up, one stream each), then the 5,000 streams open; the replies of the second
 halves are the ones measured. Without wrk, ``LIVE_REPLIES`` replies are posted alone.
 
@@ -55,7 +55,7 @@ REPLY_EVERY = 1.5
 PAGE_LOAD = os.environ.get("LIVE_PAGE_LOAD", "1") != "0"
 PAGE_SECONDS = int(os.environ.get("LIVE_PAGE_SECONDS", "10"))
 WEB_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-ROUNDS = int(os.environ.get("LIVE_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("LIVE_ROUNDS", "4"))
 # The stream processes' niceness, as production runs them (README "Live updates": a little
 # CPU per message that must be spent at once, beside page workers that can wait a moment).
 NICE = int(os.environ.get("LIVE_NICE", "-5"))
