@@ -177,14 +177,7 @@ def test_axe_narrow_screens_and_valid_html(browser, live_server, demo, settings,
                 html_file.write_text(html)
                 html_files.append(html_file)
 
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("async () => await axe.run(document, "
-                                   "{resultTypes: ['violations']})")
-            for violation in result["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in violation["nodes"][:3]]
-                    problems.append(f"{name} ({scheme}): axe {violation['id']} "
-                                    f"({violation['impact']}): {violation['help']} at {targets}")
+            problems += axe_serious(page, f"{name} ({scheme})")
 
             if scheme == "light":
                 page.set_viewport_size({"width": 320, "height": 640})

@@ -14,7 +14,7 @@ from community.services import conversations
 from tests import factories
 
 from .conftest import log_in, only_own_host
-from .test_accessibility import AXE, _need
+from .test_accessibility import AXE, _need, axe_serious
 
 PLAIN_PHOTO = re.compile(r"^Add a photo:?$")  # the form's own fields (forms.PhotoFieldsMixin)
 PLAIN_ALT = re.compile(r"^Describe the photo:?$")
@@ -195,11 +195,7 @@ def test_the_composer_passes_axe_in_light_and_dark(browser, live_server, setting
         page.locator(".composer-preview strong").wait_for()
         page.locator(".composer-file").set_input_files(str(_photo(tmp_path)))
         page.get_by_label("Alt: what the photo shows, so people who cannot see it know").wait_for()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, "
-                               "{resultTypes: ['violations']})")
-        problems += [f"{scheme}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}"
-                     for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        problems += axe_serious(page, f"composer ({scheme})")
         context.close()
     assert not problems, problems
 

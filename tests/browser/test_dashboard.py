@@ -11,7 +11,7 @@ from community.services import conversations as svc
 from tests import factories
 
 from .conftest import log_in
-from .test_accessibility import AXE, OVERFLOW, _need
+from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +32,6 @@ def host_with_history(db):
     return host
 
 
-def _serious(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_dashboard_at_390_px(browser, live_server, settings, host_with_history, scheme):
     _need(AXE)
@@ -54,7 +47,7 @@ def test_the_dashboard_at_390_px(browser, live_server, settings, host_with_histo
     for query in ("?days=7", "?since=2026-11-20&until=2026-11-01"):
         response = page.goto("/host/" + query)
         assert response.status == 200
-        problems += [f"{query}: {p}" for p in _serious(page)]
+        problems += axe_serious(page, query)
         fit = page.evaluate(OVERFLOW)
         if fit["scroll"] > fit["width"] + 1:
             problems.append(f"{query}: {fit['scroll']}px wide at 390px: {fit['wide']}")

@@ -2,7 +2,6 @@
 the home page; the gallery's lightbox from the keyboard; axe on the gallery, light and dark."""
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,8 +11,7 @@ from community.services import moments
 from tests import factories
 
 from .conftest import log_in, only_own_host, signed_in_tab
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from .test_accessibility import AXE, _need, axe_serious
 
 
 def _jpeg(colour) -> bytes:
@@ -98,8 +96,7 @@ def test_the_lightbox_works_from_the_keyboard(page, live_server):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_serious_on_the_gallery(browser, live_server, settings, scheme):
-    if not AXE.exists():
-        pytest.skip("axe-core is missing: run npm ci")
+    _need(AXE)
     settings.ALLOWED_HOSTS = ["*"]
     host = factories.HostFactory()
     moment = _moment(host)
@@ -109,9 +106,6 @@ def test_axe_finds_nothing_serious_on_the_gallery(browser, live_server, settings
                                   color_scheme=scheme)
     tab = context.new_page()
     tab.goto(moment.get_absolute_url())
-    tab.add_script_tag(path=str(AXE))
-    result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = axe_serious(tab, f"gallery ({scheme})")
     context.close()
     assert not serious, "\n".join(serious)

@@ -2,8 +2,6 @@
 notifications for a week from the settings page, see the pause named in the header, and
 end it. axe finds nothing serious on the thread page with the menu open or on the
 settings page."""
-import os
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +10,7 @@ from community.services import conversations
 from tests import factories
 
 from .conftest import log_in
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from .test_accessibility import AXE, _need, axe_serious
 
 
 def _fits(page, what):
@@ -22,19 +19,10 @@ def _fits(page, what):
     assert width[0] <= width[1] + 1, f"{what} is {width[0]}px wide at 390px"
 
 
-def _axe(page, label):
-    if not AXE.exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("axe-core missing: run npm ci")
-        return []
-    from .test_accessibility import axe_serious
-
-    return axe_serious(page, label)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_mute_a_thread_and_pause_for_a_week_on_a_phone_with_the_keyboard(browser, live_server,
                                                                           settings):
+    _need(AXE)
     settings.ALLOWED_HOSTS = ["*"]
     space = factories.SpaceFactory(name="Fermentation")
     member = factories.UserFactory(display_name="Mo Member")
@@ -54,7 +42,7 @@ def test_mute_a_thread_and_pause_for_a_week_on_a_phone_with_the_keyboard(browser
         muted = page.get_by_role("button", name="Muted")
         muted.wait_for()
         _fits(page, "the thread page with the level menu open")
-        problems = _axe(page, "thread with level menu")
+        problems = axe_serious(page, "thread with level menu")
         muted.focus()
         page.keyboard.press("Enter")
         page.locator(".level-menu summary", has_text="Muted").wait_for()
@@ -69,7 +57,7 @@ def test_mute_a_thread_and_pause_for_a_week_on_a_phone_with_the_keyboard(browser
         pause.get_by_text("Your notifications are paused until").wait_for()
         assert page.locator(".nav-paused").count() == 1  # the header menu names it too
         _fits(page, "the settings page, paused")
-        problems += _axe(page, "notification settings, paused")
+        problems += axe_serious(page, "notification settings, paused")
         pause.get_by_role("button", name="End pause now").press("Enter")
         page.get_by_text("Your notifications are back on.").wait_for()
         assert page.locator(".nav-paused").count() == 0

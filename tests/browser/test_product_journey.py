@@ -14,7 +14,7 @@ from community.services import conversations
 from tests import factories
 
 from .conftest import log_in, only_own_host
-from .test_accessibility import AXE, OVERFLOW, _need
+from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,14 +115,7 @@ def test_the_product_page_passes_axe_and_fits_a_phone(browser, live_server, kett
             if who == "member":
                 log_in(tab, member)
             assert tab.goto(kettle.get_absolute_url()).status == 200
-            tab.add_script_tag(path=str(AXE))
-            result = tab.evaluate("async () => await axe.run(document, "
-                                  "{resultTypes: ['violations']})")
-            for violation in result["violations"]:
-                if violation["impact"] in ("serious", "critical"):
-                    targets = [n["target"] for n in violation["nodes"][:3]]
-                    problems.append(f"{who} ({scheme}): axe {violation['id']}: "
-                                    f"{violation['help']} at {targets}")
+            problems += axe_serious(tab, f"{who} ({scheme})")
             tab.set_viewport_size({"width": 390, "height": 844})
             tab.reload()
             fit = tab.evaluate(OVERFLOW)

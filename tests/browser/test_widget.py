@@ -16,7 +16,7 @@ from community.services import conversations
 from tests import factories
 
 from .conftest import only_own_host
-from .test_accessibility import AXE, _need
+from .test_accessibility import AXE, _need, axe_serious
 
 QUESTION = "Does the Pro Kettle fit on a 30 cm induction hob?"
 ANSWER = "Yes: mine sits on a 28 cm plate without trouble."
@@ -146,11 +146,7 @@ def test_the_widget_passes_axe_and_works_with_the_keyboard(browser, live_server,
                                       color_scheme=scheme)
         tab = context.new_page()
         tab.goto(reverse("widget", kwargs={"sku": kettle.sku}))
-        tab.add_script_tag(path=str(AXE))
-        result = tab.evaluate("async () => await axe.run(document, "
-                              "{resultTypes: ['violations']})")
-        problems += [f"{scheme}: {v['id']} ({v['impact']}) {v['help']}"
-                     for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        problems += axe_serious(tab, f"widget ({scheme})")
         if scheme == "light":
             assert tab.get_by_role("main").count() == 1
             assert tab.get_by_role("heading", level=1).count() == 1
