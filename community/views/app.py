@@ -15,13 +15,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from community import appicons, theme
+from community import appicons, rates, theme
 from community.engine import push
 from community.models import PushSubscription
 from community.services import push as push_service
 
 SESSION_DEVICES = push_service.SESSION_DEVICES
 BODY_MAX = 4096
+#: Renewals one address may send in an hour: a browser replaces a subscription a few times a
+#: year; guessing an old subscription's secret would take many more tries than this.
+RENEWALS_PER_HOUR = 20
 
 
 @require_GET
@@ -121,9 +124,16 @@ def push_renew(request):
     replaced a subscription (``pushsubscriptionchange``). No session and no CSRF token: a
     service worker has neither, and the request carries its own proof (the old
     subscription's endpoint and ``auth`` secret; ``services.push.subscription_renew``);
-    cookies give it no authority. 200 with the device, 400 malformed, 404 unknown."""
+    cookies give it no authority. 200 with the device, 400 malformed, 404 unknown, 429 past
+    :data:`RENEWALS_PER_HOUR` from one address."""
     if not push.enabled():
         raise Http404(gettext("Push notifications are off on this site."))
+    if rates.over(f"push-renew:{request.META.get('REMOTE_ADDR', '')}", RENEWALS_PER_HOUR, 3600):
+        response = JsonResponse(
+            {"error": gettext("Too many renewals from this address; try again in an hour.")},
+            status=429)
+        response["Retry-After"] = "3600"
+        return response
     try:
         data = _json_body(request)
         if not isinstance(data, dict):

@@ -1,7 +1,6 @@
 """The composer's server side: the preview (htmx, and without JavaScript through the form's
 own view) rendered exactly as posting would render it."""
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import permissions
+from community import permissions, rates
 from community.composer import rendered_preview
 from community.content import emoji
 from community.models import User
@@ -23,13 +22,7 @@ PREVIEW_TEMPLATE = "components/_composer_preview.html"
 
 
 def _too_many(user) -> bool:
-    key = f"composer-preview:{user.pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > PREVIEWS_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        return False
+    return rates.over(f"composer-preview:{user.pk}", PREVIEWS_PER_MINUTE, 60)
 
 
 @login_required

@@ -155,6 +155,26 @@ def test_a_renewal_without_the_old_secret_or_for_an_unknown_device_changes_nothi
     assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
 
 
+def test_guessing_renewals_from_one_address_are_refused_after_twenty_an_hour(
+        client, member, service):
+    """Each wrong guess is a 404; past ``RENEWALS_PER_HOUR`` from one address even a right
+    one waits (429 with Retry-After), and another address is not held back."""
+    from community.views.app import RENEWALS_PER_HOUR
+
+    old = service.subscribe()
+    _subscribe(client, member, old)
+    new = service.subscribe()
+    for _ in range(RENEWALS_PER_HOUR):
+        assert _renew(service.subscribe().info(), new.info()).status_code == 404
+    refused = _renew(old.info(), new.info())
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert "Too many renewals" in refused.json()["error"]
+    assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
+    elsewhere = _renew(old.info(), new.info(), REMOTE_ADDR="192.0.2.7")
+    assert elsewhere.status_code == 200, elsewhere.content
+    assert PushSubscription.objects.get(member=member).endpoint == new.endpoint
+
+
 def test_the_service_worker_sends_a_replaced_subscription_to_be_renewed(client):
     body = client.get("/sw.js").content.decode()
     assert "pushsubscriptionchange" in body
