@@ -1,6 +1,7 @@
 """The installable app: the service worker, the web app manifest, its icons, the offline
 page, and the member's push devices (subscribe and unsubscribe from the browser, remove
 from the settings page)."""
+import hashlib
 import json
 
 from django.conf import settings
@@ -22,8 +23,9 @@ from community.services import push as push_service
 
 SESSION_DEVICES = push_service.SESSION_DEVICES
 BODY_MAX = 4096
-#: Renewals one address may send in an hour: a browser replaces a subscription a few times a
-#: year; guessing an old subscription's secret would take many more tries than this.
+#: Renewals of one old subscription an hour: a browser replaces a subscription a few times a
+#: year; guessing that subscription's secret would take many more tries than this. Counted
+#: per old endpoint, not per address, which behind a proxy would be the proxy's for everyone.
 RENEWALS_PER_HOUR = 20
 
 
@@ -125,19 +127,22 @@ def push_renew(request):
     service worker has neither, and the request carries its own proof (the old
     subscription's endpoint and ``auth`` secret; ``services.push.subscription_renew``);
     cookies give it no authority. 200 with the device, 400 malformed, 404 unknown, 429 past
-    :data:`RENEWALS_PER_HOUR` from one address."""
+    :data:`RENEWALS_PER_HOUR` for one old subscription."""
     if not push.enabled():
         raise Http404(gettext("Push notifications are off on this site."))
-    if rates.over(f"push-renew:{request.META.get('REMOTE_ADDR', '')}", RENEWALS_PER_HOUR, 3600):
-        response = JsonResponse(
-            {"error": gettext("Too many renewals from this address; try again in an hour.")},
-            status=429)
-        response["Retry-After"] = "3600"
-        return response
     try:
         data = _json_body(request)
         if not isinstance(data, dict):
             raise ValidationError(gettext("The browser sent no push subscription."))
+        old = data.get("old")
+        endpoint = old.get("endpoint") if isinstance(old, dict) else None
+        if isinstance(endpoint, str) and rates.over(
+                "push-renew:" + hashlib.sha256(endpoint.encode()).hexdigest(),
+                RENEWALS_PER_HOUR, 3600):
+            response = JsonResponse({"error": gettext(
+                "Too many renewals of this subscription; try again in an hour.")}, status=429)
+            response["Retry-After"] = "3600"
+            return response
         device = push_service.subscription_renew(old=data.get("old"), data=data.get("new"))
     except ValidationError as error:
         return _refused(error, status=404 if error.code == "unknown" else 400)

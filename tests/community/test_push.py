@@ -155,24 +155,29 @@ def test_a_renewal_without_the_old_secret_or_for_an_unknown_device_changes_nothi
     assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
 
 
-def test_guessing_renewals_from_one_address_are_refused_after_twenty_an_hour(
-        client, member, service):
-    """Each wrong guess is a 404; past ``RENEWALS_PER_HOUR`` from one address even a right
-    one waits (429 with Retry-After), and another address is not held back."""
+def test_guessing_an_old_subscriptions_secret_is_refused_after_twenty_tries_an_hour(
+        client, member, other_member, service):
+    """Each wrong secret is a 404; past ``RENEWALS_PER_HOUR`` for one old subscription even
+    the right one waits (429 with Retry-After, nothing changed); another device's renewal is
+    not held back."""
     from community.views.app import RENEWALS_PER_HOUR
 
     old = service.subscribe()
     _subscribe(client, member, old)
     new = service.subscribe()
     for _ in range(RENEWALS_PER_HOUR):
-        assert _renew(service.subscribe().info(), new.info()).status_code == 404
+        forged = old.info()
+        forged["keys"]["auth"] = service.subscribe().info()["keys"]["auth"]
+        assert _renew(forged, new.info()).status_code == 404
     refused = _renew(old.info(), new.info())
     assert refused.status_code == 429 and refused["Retry-After"] == "3600"
     assert "Too many renewals" in refused.json()["error"]
     assert PushSubscription.objects.get(member=member).endpoint == old.endpoint
-    elsewhere = _renew(old.info(), new.info(), REMOTE_ADDR="192.0.2.7")
-    assert elsewhere.status_code == 200, elsewhere.content
-    assert PushSubscription.objects.get(member=member).endpoint == new.endpoint
+    theirs, replaced = service.subscribe(), service.subscribe()
+    other = Client()
+    _subscribe(other, other_member, theirs)
+    assert _renew(theirs.info(), replaced.info()).status_code == 200
+    assert PushSubscription.objects.get(member=other_member).endpoint == replaced.endpoint
 
 
 def test_the_service_worker_sends_a_replaced_subscription_to_be_renewed(client):
