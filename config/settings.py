@@ -542,6 +542,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "community.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": None,
+    # Which address an anonymous reader's rate limit is counted under. DRF's default (None)
+    # believes any X-Forwarded-For a client sends, so a made-up header would be a fresh
+    # allowance on every request. 0: the connection's own address; behind N proxies that
+    # each append to X-Forwarded-For (the README's nginx), TRUSTED_PROXIES=N.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
