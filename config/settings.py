@@ -222,6 +222,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Proxies in front that append to X-Forwarded-For (1 behind the README's nginx; 0: none, and
+# the connection's own address is the client's). Sign-in and sign-up rate limits (allauth)
+# and the API's limits for anonymous readers count the address the nearest proxy saw;
+# whatever a client writes in that header before it is never believed.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 
 # django-allauth: email is the login, verification is mandatory, enumeration is prevented
 # and allauth's rate limits (kept in the cache above, so shared through Redis) stay on.
@@ -542,11 +548,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "community.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": None,
-    # Which address an anonymous reader's rate limit is counted under. DRF's default (None)
-    # believes any X-Forwarded-For a client sends, so a made-up header would be a fresh
-    # allowance on every request. 0: the connection's own address; behind N proxies that
-    # each append to X-Forwarded-For (the README's nginx), TRUSTED_PROXIES=N.
-    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+    # Which address an anonymous reader's rate limit is counted under (TRUSTED_PROXIES
+    # above). DRF's default (None) believes any X-Forwarded-For a client sends, so a made-up
+    # header would be a fresh allowance on every request.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",

@@ -3,8 +3,10 @@ refused what, and which requests hit a rate limit. A record that cannot be writt
 database is down) never turns the request into an error."""
 import logging
 
+from allauth.account.adapter import get_adapter
 from allauth.account.signals import password_changed, user_logged_in, user_logged_out
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.dispatch import receiver
 
 from community.models import AuditRecord
@@ -13,7 +15,14 @@ log = logging.getLogger(__name__)
 
 
 def _ip(request) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    """The client's address as sign-in rate limits count it (allauth's, which believes
+    ``X-Forwarded-For`` only as far as ``TRUSTED_PROXIES``), else the connection's."""
+    if request is None:
+        return None
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except (PermissionDenied, ImproperlyConfigured):  # no address, or fewer hops than set
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def record(kind: str, *, request=None, user=None, identifier: str = "",

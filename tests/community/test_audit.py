@@ -13,6 +13,17 @@ def _kinds():
     return list(AuditRecord.objects.order_by("id").values_list("kind", flat=True))
 
 
+@pytest.mark.parametrize(("proxies", "recorded"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_the_address_recorded_is_the_one_the_nearest_trusted_proxy_saw(
+        client, member, settings, proxies, recorded):
+    """``TRUSTED_PROXIES`` (allauth's count): with none, a client's own X-Forwarded-For is
+    not believed; behind one, the address that proxy appended is the client's."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.post(reverse("account_login"), {"login": member.email, "password": "wrong 1234"},
+                headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"})
+    assert AuditRecord.objects.get(kind="login_failed").ip == recorded
+
+
 def test_sign_in_success_failure_and_the_limit_are_recorded(client, member):
     client.post(reverse("account_login"), {"login": member.email, "password": "wrong 1234"})
     failed = AuditRecord.objects.get(kind="login_failed")
