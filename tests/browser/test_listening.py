@@ -14,8 +14,7 @@ from community.services import conversations as svc
 from tests import factories
 
 from .conftest import log_in
-from .test_accessibility import AXE, OVERFLOW, _need
-from .test_dashboard import _serious
+from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENS = Path(os.environ.get("SCREENS_DIR", Path(django_settings.BASE_DIR) / "bench" /
@@ -71,7 +70,7 @@ def test_listening_pages_at_390_px(browser, live_server, settings, listened, sch
         assert response.status == 200
         page.screenshot(path=str(SCREENS / f"listening-{name}-390-{scheme}.png"),
                         full_page=True)
-        problems += [f"{path}: {p}" for p in _serious(page)]
+        problems += axe_serious(page, path)
         fit = page.evaluate(OVERFLOW)
         if fit["scroll"] > fit["width"] + 1:
             problems.append(f"{path}: {fit['scroll']}px wide at 390px: {fit['wide']}")

@@ -12,8 +12,7 @@ from community.services import conversations as svc
 from tests import factories
 
 from .conftest import log_in
-from .test_accessibility import AXE, OVERFLOW, _need
-from .test_dashboard import _serious
+from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,7 +57,7 @@ def test_strategy_and_growth_at_390_px(browser, live_server, settings, host_with
     for path in PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        problems += [f"{path}: {p}" for p in _serious(page)]
+        problems += axe_serious(page, path)
         fit = page.evaluate(OVERFLOW)
         if fit["scroll"] > fit["width"] + 1:
             problems.append(f"{path}: {fit['scroll']}px wide at 390px: {fit['wide']}")
