@@ -1,6 +1,7 @@
 """Write the security audit trail (``AuditRecord``): who signed in, who failed to, who was
 refused what, and which requests hit a rate limit. A record that cannot be written (the
 database is down) never turns the request into an error."""
+import ipaddress
 import logging
 
 from allauth.account.adapter import get_adapter
@@ -20,8 +21,10 @@ def _ip(request) -> str | None:
     if request is None:
         return None
     try:
-        return get_adapter(request).get_client_ip(request) or None
-    except (PermissionDenied, ImproperlyConfigured):  # no address, or fewer hops than set
+        address = get_adapter(request).get_client_ip(request)
+        ipaddress.ip_address(address)  # a header written by hand can hold anything
+        return address
+    except (PermissionDenied, ImproperlyConfigured, ValueError):
         return request.META.get("REMOTE_ADDR") or None
 
 
