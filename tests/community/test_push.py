@@ -101,6 +101,13 @@ def test_an_answer_reaches_the_askers_device_decrypted_and_signed(client, member
     assert len(service.delivered(device)) == 1, "each notice is pushed once"
 
 
+def _forged(old, other):
+    """``old``'s subscription as a guesser would send it: its endpoint, ``other``'s secret."""
+    forged = old.info()
+    forged["keys"]["auth"] = other.info()["keys"]["auth"]
+    return forged
+
+
 def _renew(old, new, **extra):
     return Client(enforce_csrf_checks=True).post(
         reverse("push_renew"), json.dumps({"old": old, "new": new}),
@@ -140,9 +147,7 @@ def test_a_renewal_without_the_old_secret_or_for_an_unknown_device_changes_nothi
     old = service.subscribe()
     _subscribe(client, member, old)
     thief = service.subscribe()
-    forged = old.info()
-    forged["keys"]["auth"] = thief.info()["keys"]["auth"]
-    response = _renew(forged, thief.info())
+    response = _renew(_forged(old, thief), thief.info())
     assert response.status_code == 404
     assert "does not know" in response.json()["error"]
     assert _renew(service.subscribe().info(), thief.info()).status_code == 404
@@ -166,9 +171,7 @@ def test_guessing_an_old_subscriptions_secret_is_refused_after_twenty_tries_an_h
     _subscribe(client, member, old)
     new = service.subscribe()
     for _ in range(RENEWALS_PER_HOUR):
-        forged = old.info()
-        forged["keys"]["auth"] = service.subscribe().info()["keys"]["auth"]
-        assert _renew(forged, new.info()).status_code == 404
+        assert _renew(_forged(old, service.subscribe()), new.info()).status_code == 404
     refused = _renew(old.info(), new.info())
     assert refused.status_code == 429 and refused["Retry-After"] == "3600"
     assert "Too many renewals" in refused.json()["error"]
