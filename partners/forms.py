@@ -3,7 +3,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from community.composer import ComposerTextarea
 from community.content.images import ImageUploadField
-from community.forms import BODY_MAX, BotGuardMixin, SubmissionNonceMixin, _LocalDateTime
+from community.forms import BODY_MAX, BotGuardMixin, LocalDateTimeInput, SubmissionNonceMixin
 from community.models import Space, User
 from purpose.models import Project
 
@@ -135,9 +135,9 @@ class OfferForm(forms.Form):
                             help_text=gettext_lazy("What members get, and the fine print."))
     url = forms.URLField(label=gettext_lazy("Link"), max_length=500, assume_scheme="https",
                          help_text=gettext_lazy("The offer's page on your site (https://)."))
-    starts_at = forms.DateTimeField(label=gettext_lazy("Starts"), widget=_LocalDateTime,
+    starts_at = forms.DateTimeField(label=gettext_lazy("Starts"), widget=LocalDateTimeInput,
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label=gettext_lazy("Ends"), widget=_LocalDateTime,
+    ends_at = forms.DateTimeField(label=gettext_lazy("Ends"), widget=LocalDateTimeInput,
                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
     def clean_sku(self):
