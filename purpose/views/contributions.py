@@ -12,9 +12,7 @@ from community.composer import form_status, preview_into
 from community.services import drafts as community_drafts
 
 from .. import drafts, selectors, services
-from ..forms import (
-    ContributionForm,
-)
+from ..forms import ContributionForm
 from .common import contribution_or_404, project_or_404, refused
 
 

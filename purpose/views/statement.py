@@ -11,9 +11,7 @@ from community.composer import form_status, preview_into
 from community.selectors.feeds import page_number
 
 from .. import selectors, services
-from ..forms import (
-    PurposeForm,
-)
+from ..forms import PurposeForm
 from ..models import PurposeRevision
 
 

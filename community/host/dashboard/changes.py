@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, ngettext
 
-from .period import (
-    Period,
-)
+from .period import Period
 
 # The headline figures the dashboard compares with the previous period, and how: a share
 # changes by percentage points, a count or a duration by a percentage of what it was.

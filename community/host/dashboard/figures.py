@@ -25,14 +25,7 @@ from community import words
 from community.engine import ranking
 from community.models import Invitation, Post, Thread, User, Vote
 
-from .period import (
-    Percentile,
-    Period,
-    first_post_day,
-    live_posts,
-    percentile,
-    ratio,
-)
+from .period import Percentile, Period, first_post_day, live_posts, percentile, ratio
 
 # The dashboard's reading of the words: partners are members, only staff is the brand.
 STAFF_POST, MEMBER_POST = words.STAFF_POST, words.MEMBER_POST

@@ -3,19 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import (
-    Count,
-)
+from django.db.models import Count
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
 from community import words
 
-from .period import (
-    Period,
-    first_post_day,
-    ratio,
-)
+from .period import Period, first_post_day, ratio
 
 # What members (not staff) did, by engagement strategy (``engine.strategies``: each event
 # kind names its strategy where it is declared, and a mark the writer put in the payload

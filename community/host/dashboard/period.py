@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import (
-    Aggregate,
-    FloatField,
-    Q,
-)
+from django.db.models import Aggregate, FloatField, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 

@@ -1,29 +1,19 @@
-"""Writes of the purpose app: the purpose page, projects, needs, contributions, votes.
-
-Each function checks permission (403 with the reason) or the rule (``ValidationError`` with
-the sentence to show), writes in one transaction, bumps counters with ``F()`` and appends the
-``EngagementEvent`` that the engagement engine scores and fans out as notifications.
-"""
-from datetime import datetime
+"""Writes of projects: proposing, editing, status, members and roles, follows, needs and
+pledges, updates and discussions."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext
 
 from community import permissions
-from community.content import limits
-from community.engine.events import Addressed
 from community.models import Space
 from community.services import conversations
 from community.services import drafts as community_drafts
 
-from . import drafts, events
-from .models import (
-    Contribution,
-    ContributionVote,
+from .. import drafts, events
+from ..models import (
     Need,
     Pledge,
     Project,
@@ -31,63 +21,9 @@ from .models import (
     ProjectMember,
     ProjectThread,
     ProjectUpdate,
-    PurposeRevision,
     StatusChange,
 )
-
-Status = Project.Status
-
-
-def _render(text: str, author, previous: str = "") -> str:
-    """Member Markdown through the community's one content check (size and constructs, a
-    new member's limits, the spam check) and rendered. These texts have no review queue:
-    one the spam check would hold is refused with a message instead."""
-    checked = limits.content_check(author, text, previous=previous)
-    if checked.held:
-        raise ValidationError(gettext("Your text contains words the hosts review before they are "
-                              "published; please reword it."), code="held")
-    return checked.rendered.html
-
-
-def _touch(project: Project, now=None, **counters) -> None:
-    Project.objects.filter(pk=project.pk).update(
-        last_activity_at=now or timezone.now(),
-        **{name: F(name) + delta for name, delta in counters.items()},
-    )
-
-
-def _followers(project: Project) -> list[int]:
-    return list(project.follows.order_by("user_id").values_list("user_id", flat=True))
-
-
-def _event(kind: type[events.Payload], *, actor, project, subject_user=None, **fields):
-    """Record ``kind`` about ``project``; the people a kind tells are sent to the project."""
-    if issubclass(kind, Addressed):
-        fields["url"] = project.get_absolute_url()
-    kind.record(actor=actor, subject_user=subject_user, project=project.pk, **fields)
-
-
-# Purpose page ------------------------------------------------------------------------
-
-ONLY_HOSTS_EDIT_PURPOSE = gettext_lazy("Only the host team edits the shared purpose.")
-
-
-def purpose_revise(*, editor, statement: str, story: str, note: str = "") -> PurposeRevision:
-    permissions.require(permissions.can_edit_purpose(editor), ONLY_HOSTS_EDIT_PURPOSE)
-    with transaction.atomic():
-        revision = PurposeRevision.objects.create(
-            statement=statement.strip(), story=story.strip(), story_html=_render(story, editor),
-            editor=editor, note=note.strip(),
-        )
-        events.PurposeRevised.record(actor=editor, revision=revision.pk)
-    return revision
-
-
-def purpose_restore(*, editor, revision: PurposeRevision) -> PurposeRevision:
-    when = timezone.localtime(revision.created_at)
-    return purpose_revise(editor=editor, statement=revision.statement, story=revision.story,
-                          note=f"Restored the version of {when:%d %b %Y %H:%M}")
-
+from .common import Status, followers, html_of, record, touch
 
 # Projects ----------------------------------------------------------------------------
 
@@ -110,7 +46,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
     with transaction.atomic():
         project = Project(
             title=title.strip(), goal=goal.strip(), description=description.strip(),
-            description_html=_render(description, author), status=status, proposed_by=author,
+            description_html=html_of(description, author), status=status, proposed_by=author,
             organisation_id=organisation_ids[0] if len(organisation_ids) == 1 else None,
             space=space or Space.objects.order_by("position", "pk").first(),
             created_at=now, last_activity_at=now, member_count=1,
@@ -122,7 +58,7 @@ def project_propose(*, author, title: str, goal: str, description: str, cover=No
                                     created_at=now,
                                     note="Opened by the host team" if staff else "Proposed")
         _lead(project, author)
-        _event(events.ProjectProposed, actor=author, project=project, status=status,
+        record(events.ProjectProposed, actor=author, project=project, status=status,
                organisation=project.organisation_id)
     return project
 
@@ -131,7 +67,7 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
                  cover=None, remove_cover: bool = False, space: Space | None = None) -> None:
     permissions.require(permissions.can_manage_project(actor, project),
                         gettext("Only the project's leads and the hosts edit it."))
-    description_html = _render(description, actor, project.description)
+    description_html = html_of(description, actor, project.description)
     renamed = title.strip() != project.title
     project.title, project.goal = title.strip(), goal.strip()
     project.description, project.description_html = description.strip(), description_html
@@ -147,7 +83,7 @@ def project_edit(*, actor, project: Project, title: str, goal: str, description:
         # The pages of the moments tied to it name it: their threads, when its name changes.
         threads = (list(project.moment_ties.order_by("moment__thread_id")
                         .values_list("moment__thread_id", flat=True)) if renamed else None)
-        _event(events.ProjectEdited, actor=actor, project=project, what="details",
+        record(events.ProjectEdited, actor=actor, project=project, what="details",
                threads=threads or None)
 
 
@@ -189,7 +125,7 @@ def project_status_set(*, actor, project: Project, to_status: str, note: str = "
                    if before == Status.PROPOSED and to_status == Status.OPEN
                    else (gettext("“%(title)s” is now %(label)s") % {"title": project.title,
                                                                     "label": label}))
-        _event(events.ProjectStatus, actor=actor, project=project, notify=_followers(project),
+        record(events.ProjectStatus, actor=actor, project=project, notify=followers(project),
                message=message, to_status=to_status, from_status=before)
 
 
@@ -203,8 +139,8 @@ def project_join(*, user, project: Project) -> bool:
         _, created = ProjectMember.objects.get_or_create(project=project, user=user)
         ProjectFollow.objects.get_or_create(project=project, user=user)
         if created:
-            _touch(project, member_count=1)
-            _event(events.ProjectJoined, actor=user, project=project)
+            touch(project, member_count=1)
+            record(events.ProjectJoined, actor=user, project=project)
     return created
 
 
@@ -219,8 +155,8 @@ def project_leave(*, user, project: Project) -> bool:
             raise ValidationError(gettext("You are the only lead: make someone else a lead before "
                                   "you leave."))
         membership.delete()
-        _touch(project, member_count=-1)
-        _event(events.ProjectLeft, actor=user, project=project)
+        touch(project, member_count=-1)
+        record(events.ProjectLeft, actor=user, project=project)
     return True
 
 
@@ -247,7 +183,7 @@ def project_role_set(*, actor, project: Project, member, role: str) -> None:
                 gettext("A project needs a lead: make someone else a lead first."))
         membership.role = role
         membership.save(update_fields=["role"])
-        _event(events.ProjectEdited, actor=actor, project=project, subject_user=member,
+        record(events.ProjectEdited, actor=actor, project=project, subject_user=member,
                what="role")
 
 
@@ -260,11 +196,11 @@ def need_add(*, actor, project: Project, kind: str, name: str, wanted: int) -> N
         with transaction.atomic():
             need = Need.objects.create(project=project, kind=kind, name=name.strip(),
                                        wanted=wanted)
-            _event(events.ProjectEdited, actor=actor, project=project, what="needs")
+            record(events.ProjectEdited, actor=actor, project=project, what="needs")
     except IntegrityError:
         raise ValidationError(gettext("“%(name)s” is already on the list.")
                               % {"name": name.strip()}) from None
-    _touch(project)
+    touch(project)
     return need
 
 
@@ -273,7 +209,7 @@ def need_remove(*, actor, need: Need) -> None:
                         gettext("Only the project's leads and the hosts edit the needs list."))
     with transaction.atomic():
         need.delete()
-        _event(events.ProjectEdited, actor=actor, project=need.project, what="needs")
+        record(events.ProjectEdited, actor=actor, project=need.project, what="needs")
 
 
 def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
@@ -299,12 +235,12 @@ def pledge_set(*, user, need: Need, quantity: int, note: str = "") -> Pledge:
         if mine is None:
             mine = Pledge.objects.create(need=need, user=user, quantity=quantity,
                                          note=note.strip())
-            _event(events.Pledged, actor=user, project=project, need=need.pk)
+            record(events.Pledged, actor=user, project=project, need=need.pk)
         else:
             mine.quantity, mine.note = quantity, note.strip()
             mine.save(update_fields=["quantity", "note"])
         Need.objects.filter(pk=need.pk).update(pledged=F("pledged") + quantity - before)
-        _touch(project)
+        touch(project)
     return mine
 
 
@@ -316,7 +252,7 @@ def pledge_withdraw(*, user, need: Need) -> bool:
             return False
         Need.objects.filter(pk=need.pk).update(pledged=F("pledged") - mine.quantity)
         mine.delete()
-        _event(events.PledgeWithdrawn, actor=user, project=need.project, need=need.pk)
+        record(events.PledgeWithdrawn, actor=user, project=need.project, need=need.pk)
     return True
 
 
@@ -328,9 +264,9 @@ def update_post(*, actor, project: Project, body: str) -> ProjectUpdate:
                         gettext("Only the project's leads and the hosts post updates."))
     with transaction.atomic():
         update = ProjectUpdate.objects.create(project=project, author=actor, body=body.strip(),
-                                              body_html=_render(body, actor))
-        _touch(project)
-        _event(events.ProjectUpdate, actor=actor, project=project, notify=_followers(project),
+                                              body_html=html_of(body, actor))
+        touch(project)
+        record(events.ProjectUpdate, actor=actor, project=project, notify=followers(project),
                message=(gettext("%(name)s posted an update on “%(title)s”") % {"name": actor.name,
                        "title": project.title}),
                update=update.pk)
@@ -349,157 +285,5 @@ def discussion_start(*, author, project: Project, title: str, body: str):
                                               title=title, body=body,
                                               draft_place=drafts.discuss_place(project))
         ProjectThread.objects.create(project=project, thread=thread, linked_by=author)
-        _touch(project)
+        touch(project)
     return thread
-
-
-# Contributions and votes -------------------------------------------------------------
-
-def voting_close_set(*, actor, project: Project, closes_at: datetime | None) -> None:
-    permissions.require(permissions.can_manage_project(actor, project),
-                        gettext("Only the project's leads set the closing date."))
-    if project.contributions.filter(is_winner=True).exists():
-        raise ValidationError(gettext("Winners are confirmed: this vote is over."))
-    if closes_at is not None and closes_at <= timezone.now():
-        raise ValidationError(gettext("Choose a closing date in the future."))
-    with transaction.atomic():
-        project.voting_closes_at = closes_at
-        project.save(update_fields=["voting_closes_at"])
-        _event(events.ProjectEdited, actor=actor, project=project, what="voting")
-
-
-def contribution_refusal(project: Project) -> str:
-    """Why a member who may take part cannot contribute to ``project``."""
-    if project.voting_closed():
-        return gettext("Voting on this project has closed: it takes no new contributions.")
-    return gettext("This project is %(status)s: it takes no contributions.") % {
-        "status": project.get_status_display().lower()}
-
-
-def contribution_submit(*, author, project: Project, kind: str, title: str, body: str = "",
-                        image=None) -> Contribution:
-    if permissions.can_take_part(author) and not permissions.can_contribute(author, project):
-        raise ValidationError(contribution_refusal(project))
-    permissions.require(permissions.can_contribute(author, project), permissions.why_not(author))
-    with transaction.atomic():
-        contribution = Contribution(project=project, author=author, kind=kind,
-                                    title=title.strip(), body=body.strip(),
-                                    body_html=_render(body, author) if body.strip() else "")
-        if image:
-            contribution.image = image
-        contribution.save()
-        _touch(project, contribution_count=1)
-        _event(events.Contributed, actor=author, project=project,
-               contribution=contribution.pk, contribution_kind=kind)
-        community_drafts.draft_discard(member=author, place=drafts.contribute_place(project))
-    return contribution
-
-
-def contribution_frozen_reason(contribution: Contribution) -> str:
-    """Why ``contribution`` can no longer be edited ("" while its vote is open)."""
-    if contribution.is_winner:
-        return gettext("A winning contribution stays as the community voted for it.")
-    if permissions.contribution_frozen(contribution):
-        return gettext("Voting on this project is over: the contribution stays as the "
-                       "community voted on it.")
-    return ""
-
-
-def contribution_edit(*, actor, contribution: Contribution, title: str, body: str,
-                      image=None) -> None:
-    """The author rewrites their contribution while its vote is open; after that its votes
-    were cast on this text, so it stays as it is."""
-    if contribution.author_id == actor.pk and (frozen := contribution_frozen_reason(
-            contribution)):
-        raise ValidationError(frozen)
-    permissions.require(permissions.can_edit_contribution(actor, contribution),
-                        gettext("Only its author can edit this contribution."))
-    body_html = _render(body, actor, contribution.body) if body.strip() else ""
-    contribution.title, contribution.body = title.strip(), body.strip()
-    contribution.body_html = body_html
-    if image:
-        contribution.image = image
-    contribution.updated_at = timezone.now()
-    with transaction.atomic():
-        contribution.save(update_fields=["title", "body", "body_html", "image", "updated_at"])
-        _event(events.ContributionEdited, actor=actor, project=contribution.project,
-               contribution=contribution.pk)
-        community_drafts.draft_discard(member=actor,
-                                       place=drafts.contribution_place(contribution))
-
-
-def _voting_check(contribution: Contribution) -> None:
-    project = contribution.project
-    if project.voting_closed():
-        when = timezone.localtime(project.voting_closes_at)
-        raise ValidationError(gettext("Voting closed on %(day)s at %(time)s.") % {
-            "day": date_format(when, "d F Y"), "time": date_format(when, "H:i")})
-    if not project.is_active:
-        raise ValidationError(gettext("This project is %(status)s: voting is over.")
-                              % {"status": project.get_status_display().lower()})
-
-
-def contribution_vote(*, voter, contribution: Contribution) -> None:
-    """One vote per member per contribution, before the closing date, never your own."""
-    if not permissions.can_take_part(voter):
-        permissions.require(False, permissions.why_not(voter))
-    if contribution.author_id == voter.pk:
-        raise ValidationError(gettext("You cannot vote for your own contribution."))
-    _voting_check(contribution)
-    try:
-        with transaction.atomic():
-            ContributionVote.objects.create(contribution=contribution, voter=voter)
-            Contribution.objects.filter(pk=contribution.pk).update(
-                vote_count=F("vote_count") + 1)
-            _touch(contribution.project)
-            _event(events.ContributionVoted, actor=voter, project=contribution.project,
-                   subject_user=contribution.author, contribution=contribution.pk)
-    except IntegrityError:
-        raise ValidationError(gettext("You have already voted for this contribution.")) from None
-
-
-def contribution_unvote(*, voter, contribution: Contribution) -> bool:
-    _voting_check(contribution)
-    with transaction.atomic():
-        deleted, _ = ContributionVote.objects.filter(contribution=contribution,
-                                                     voter=voter).delete()
-        if deleted:
-            Contribution.objects.filter(pk=contribution.pk).update(
-                vote_count=F("vote_count") - 1)
-            _event(events.ContributionUnvoted, actor=voter, project=contribution.project,
-                   subject_user=contribution.author, contribution=contribution.pk)
-    return bool(deleted)
-
-
-def winner_confirm(*, actor, contribution: Contribution) -> None:
-    """The vote picks, a host confirms: only a top-voted contribution (ties share the win),
-    only once voting has closed."""
-    permissions.require(permissions.can_confirm_winner(actor),
-                        gettext("Only a host confirms the winners."))
-    project = contribution.project
-    if not project.voting_closed():
-        raise ValidationError(gettext("Voting is still open: set a closing date and wait for it."))
-    with transaction.atomic():
-        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-        if contribution.is_winner:
-            raise ValidationError(gettext("This contribution is already confirmed as a winner."))
-        top = project.contributions.aggregate(top=Max("vote_count"))["top"] or 0
-        if contribution.vote_count == 0 or contribution.vote_count < top:
-            raise ValidationError(
-                ngettext("The vote decides: this contribution has %(vote_count)s vote, the most "
-                         "has %(top)s.",
-                         "The vote decides: this contribution has %(vote_count)s votes, the most "
-                         "has %(top)s.",
-                         contribution.vote_count) % {"vote_count": contribution.vote_count,
-                                                     "top": top})
-        contribution.is_winner = True
-        contribution.confirmed_by = actor
-        contribution.confirmed_at = timezone.now()
-        contribution.save(update_fields=["is_winner", "confirmed_by", "confirmed_at"])
-        _touch(project)
-        notify = sorted(set(_followers(project)) | ({contribution.author_id}
-                                                    if contribution.author_id else set()))
-        _event(events.ContributionWon, actor=actor, project=project,
-               subject_user=contribution.author, contribution=contribution.pk, notify=notify,
-               message=(gettext("“%(title)s” won the community vote on “%(title2)s”")
-                        % {"title": contribution.title, "title2": project.title}))
