@@ -147,6 +147,8 @@ class ProductAdmin(admin.ModelAdmin):
     """The catalogue, for operators (hosts edit it at /host/products/). A save or delete
     here records its event like the host's forms do, so the product pages are made again."""
 
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "shop.example.com/x"
+
     list_display = ("name", "sku", "line", "parent", "is_active", "updated_at")
     list_filter = ("is_active", "line")
     list_select_related = ("parent",)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     CoAuthor,
@@ -19,6 +20,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "status", "created_at", "decided_at")
     list_filter = ("status",)
     search_fields = ("name",)
@@ -49,6 +51,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "organisation", "product", "starts_at", "ends_at", "approved_at",
                     "click_count")
     list_filter = ("organisation",)
