@@ -88,7 +88,9 @@ def _like_snippet(text: str, words: list[str], length: int = 220) -> str:
     lower = text.lower()
     hit = min((lower.find(w) for w in words if w in lower), default=0)
     start = max(hit - 60, 0)
-    snippet = ("…" if start else "") + text[start:start + length]
+    snippet = ("… " if start else "") + text[start:start + length]
+    if start + length < len(text):
+        snippet += " …"
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
     if pattern:
         snippet = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", snippet)
@@ -196,7 +198,10 @@ WITH hits AS MATERIALIZED (
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT page.thread_id, page.post_id, page.total, p.kind,
-       ts_headline({space_config}, {plain}, {match_q}, %(headline)s)
+       CASE WHEN length({plain}) <= %(whole)s
+            THEN ts_headline({space_config}, {plain}, {match_q}, %(whole_headline)s)
+            ELSE ts_headline({space_config}, {plain}, {match_q}, %(headline)s) END,
+       left({plain}, %(edge)s), right({plain}, %(edge)s)
 FROM page JOIN community_post p ON p.id = page.post_id
      JOIN community_thread ht ON ht.id = page.thread_id
      JOIN community_space hs ON hs.id = ht.space_id
@@ -219,8 +224,13 @@ SELECT count(*) FROM (
 # planner from reading the whole match set from the GIN index and sorting it.
 _BROAD_SQL = """
 SELECT t.id, t.opening_post_id, NULL, %(opening)s,
-       ts_headline({space_config}, translate(t.search_body, '<>', '  '),
-                   {match_q}, %(headline)s)
+       CASE WHEN length(t.search_body) <= %(whole)s
+            THEN ts_headline({space_config}, translate(t.search_body, '<>', '  '),
+                             {match_q}, %(whole_headline)s)
+            ELSE ts_headline({space_config}, translate(t.search_body, '<>', '  '),
+                             {match_q}, %(headline)s) END,
+       left(translate(t.search_body, '<>', '  '), %(edge)s),
+       right(translate(t.search_body, '<>', '  '), %(edge)s)
 FROM (
     SELECT t.id, t.opening_post_id, t.search_body, t.search_vector, s.language
     FROM community_thread t JOIN community_space s ON s.id = t.space_id
@@ -233,6 +243,9 @@ LIMIT %(limit)s OFFSET %(offset)s
 
 _HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
              'MaxFragments=2, FragmentDelimiter=" … "')
+# A post this short is shown whole (fragments would cut even a one-line answer to the words
+# around the match).
+_WHOLE, _WHOLE_HEADLINE = 300, f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
 
 # Per query word: whether the index knows it (or a word it starts), and the nearest word.
 _CORRECT_SQL = """
@@ -244,8 +257,30 @@ FROM unnest(%s::text[]) AS q(w)
 """
 
 
-def _plain_snippet(headline: str) -> str:
-    return _highlight(" ".join(html.unescape(headline or "").split()))
+#: How much of a post's start and end is read to tell whether its snippet is cut there.
+_EDGE = 400
+
+
+def _flat(text: str | None) -> str:
+    return " ".join(html.unescape(text or "").split())
+
+
+def _plain_snippet(headline: str, head: str = "", tail: str = "") -> str:
+    """The headline with "…" where it starts after the post's first word or ends before its
+    last (``head`` and ``tail``: the post's first and last ``_EDGE`` characters)."""
+    text = _flat(headline)
+    fragments = text.replace(_START, "").replace(_STOP, "").split(" … ")
+    first, last = _words_only(fragments[0])[:40], _words_only(fragments[-1])[-40:]
+    if first and not _words_only(_flat(head)).startswith(first):
+        text = "… " + text
+    if last and not _words_only(_flat(tail)).endswith(last):
+        text += " …"
+    return _highlight(text)
+
+
+def _words_only(text: str) -> str:
+    """``text`` without the punctuation a headline leaves off its ends."""
+    return re.sub(r"^[\W_]+|[\W_]+$", "", text)
 
 
 def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPage:
@@ -264,7 +299,9 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
                                  exact_q=tsquery_sql("exact"),
                                  space_config=regconfig_sql("hs.language"))
         cursor.execute(sql, {"match": match, "exact": exact, **params,
-                             "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE})
+                             "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE,
+                             "edge": _EDGE, "whole": _WHOLE,
+                             "whole_headline": _WHOLE_HEADLINE})
         found = cursor.fetchall()
     return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, total=found[0][2] if found else None)
@@ -277,11 +314,11 @@ def _results(found) -> list[Thread]:
 
     threads = _base().in_bulk([row[0] for row in found[:PAGE_SIZE]]) if found else {}
     results = []
-    for thread_id, post_id, _total, kind, headline in found[:PAGE_SIZE]:
+    for thread_id, post_id, _total, kind, headline, head, tail in found[:PAGE_SIZE]:
         thread = threads.get(thread_id)
         if thread is None:
             continue
-        thread.snippet_html = _plain_snippet(headline)
+        thread.snippet_html = _plain_snippet(headline, head, tail)
         thread.hit_kind = "" if kind == Post.Kind.OPENING else kind
         thread.hit_url = (thread.get_absolute_url() if kind == Post.Kind.OPENING
                           else reverse("post_permalink", kwargs={"pk": post_id}))
@@ -298,7 +335,8 @@ def _broad_search(cursor, words, match, where, params, page) -> SearchPage:
     cursor.execute(_BROAD_SQL.format(filters=where, match_q=tsquery_sql("match"),
                                      space_config=regconfig_sql("t.language")),
                    {"match": match, **params, "limit": PAGE_SIZE + 1, "offset": start,
-                    "headline": _HEADLINE, "opening": Post.Kind.OPENING.value})
+                    "headline": _HEADLINE, "opening": Post.Kind.OPENING.value, "edge": _EDGE,
+                    "whole": _WHOLE, "whole_headline": _WHOLE_HEADLINE})
     found = cursor.fetchall()
     return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, broad=True)

@@ -83,6 +83,45 @@ def test_a_word_only_in_a_reply_finds_the_thread_and_links_to_the_reply(
     assert "Found in a reply" in text(response)
 
 
+def snippets(response) -> list[str]:
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", s)).split())
+            for s in re.findall(r'<p class="snippet"[^>]*>(.*?)</p>', response.content.decode(),
+                                re.S)]
+
+
+LONG = " ".join(f"word{n}" for n in range(200))
+
+
+@pytest.mark.parametrize("body, cut_before, cut_after", [
+    ("Dry hop with Nelson early.", False, False),
+    (f"Nelson first. {LONG}", False, True),
+    (f"{LONG} and then Nelson.", True, False),
+    (f"{LONG} then Nelson {LONG}", True, True),
+])
+def test_a_snippet_says_where_it_cuts_the_post(client, member, other_member, question, body,
+                                               cut_before, cut_after):
+    answer(other_member, question, body)
+
+    (snippet,) = snippets(results(client, "nelson"))
+
+    assert "Nelson" in snippet
+    assert snippet.startswith("… ") is cut_before, snippet
+    assert snippet.endswith(" …") is cut_after, snippet
+
+
+def test_a_broad_query_s_snippet_says_where_it_cuts_too(client, member, space, settings):
+    settings.SEARCH_BROAD_POSTS = 1
+    start(member, space, "Kettle sizes", body=f"{LONG} kettle {LONG}")
+    start(member, space, "Kettle care", body="Rinse the kettle.")
+
+    page = results(client, "kettle")
+
+    assert "Very many posts hold" in text(page)
+    short, long_one = sorted(snippets(page), key=len)
+    assert not short.startswith("…") and not short.endswith("…"), short
+    assert long_one.startswith("… ") and long_one.endswith(" …"), long_one
+
+
 def test_one_row_per_thread_with_its_best_post(client, member, other_member, question):
     answer(other_member, question, "Gelatine once.")
     best = answer(member, question, "Gelatine, gelatine and more gelatine: gelatine works.")
