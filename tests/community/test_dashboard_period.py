@@ -5,7 +5,7 @@ previous period of the same length, in a number of queries that does not grow wi
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -161,7 +161,57 @@ def test_the_engagement_mix_is_an_accessible_chart_with_its_table(host_client, h
             "Curation: 0 (0%).</desc>") in mix
     assert "<details" in mix and "<summary>The figures as a table</summary>" in mix
     assert '<th scope="row">Conversation</th><td>3</td>' in mix
+    # Each bar in its strategy's colour, as in the legend and the chart over time.
+    assert '<rect class="bar strategy-conversation"' in mix
     assert "<table" not in mix.split("<details", 1)[0]  # the chart, not a table, comes first
+
+
+def test_the_charts_over_time_keep_the_quiet_days(host_client):
+    space = factories.SpaceFactory()
+    now = timezone.now()
+    for days_ago in (2, 12):  # ten quiet days between them
+        talk(author=factories.UserFactory(), space=space, at=now - timedelta(days=days_ago),
+             replies=[factories.UserFactory()])
+    period = dashboard.Period.last_days(30)
+
+    trend = dashboard.trends(period)
+    mix = dashboard.engagement_over_time(period)
+
+    every_day = [period.since + timedelta(days=n) for n in range(30)]
+    assert [row["day"] for row in trend] == every_day == [row["day"] for row in mix]
+    busy = {row["day"] for row in trend if row["posts"]}
+    assert len(busy) == 2 and sum(row["posts"] for row in trend) == 4
+    quiet = [row for row in trend if row["day"] not in busy]
+    assert all(row["posts"] == 0 and row["social_ratio"] is None for row in quiet)
+    assert sum(row["total"] for row in mix) == 4  # 2 threads, 2 replies: conversation
+    # The chart's axis runs over the whole period, not from the first busy day.
+    chart = page(host_client, {"days": "30"}).split('id="mix-time-title"', 1)[1]
+    axis = chart.split('<div class="chart-axis muted">', 1)[1].split("</div>", 1)[0]
+    assert f"<span>{period.since:%-d %b}</span><span>{period.until:%-d %b}</span>" == axis
+
+
+def test_a_long_period_counts_by_week_every_week(db):
+    period = dashboard.Period(since=date(2026, 1, 7), until=date(2026, 3, 4))  # Wed to Wed
+
+    weeks = [row["day"] for row in dashboard.trends(period)]
+
+    assert weeks[0] == date(2026, 1, 5) and weeks[-1] == date(2026, 3, 2)  # Mondays
+    assert all(b - a == timedelta(days=7) for a, b in zip(weeks, weeks[1:], strict=False))
+    assert [row["day"] for row in dashboard.engagement_over_time(period)] == weeks
+
+
+def test_a_history_of_years_counts_by_month(host_client):
+    space = factories.SpaceFactory()
+    talk(author=factories.UserFactory(), space=space,
+         at=timezone.make_aware(datetime(2023, 5, 20, 12)), replies=[factories.UserFactory()])
+    period = dashboard.Period(since=date(2023, 5, 10), until=date(2026, 2, 3))
+
+    months = dashboard.trends(period)
+
+    assert len(months) == 34 and months[0]["day"] == date(2023, 5, 1)
+    assert months[-1]["day"] == date(2026, 2, 1) and months[0]["posts"] == 2
+    assert [row["day"] for row in dashboard.engagement_over_time(period)] == [
+        row["day"] for row in months]
 
 
 def test_an_engagement_mix_with_nothing_in_it_says_so(host_client):
@@ -174,8 +224,9 @@ def test_the_chart_takes_its_colours_from_the_theme():
 
     css = (Path(__file__).resolve().parents[2] / "static/css/gravity.css").read_text()
     block = css.split("/* dashboard */", 1)[1]
-    chart = "\n".join(line for line in block.splitlines() if line.startswith(".bar-chart"))
-    assert ".bar-chart .bar { fill: var(--accent); }" in chart
+    chart = "\n".join(line for line in block.splitlines()
+                      if line.startswith((".bar-chart", ":where(.bar-chart)")))
+    assert ":where(.bar-chart) .bar { fill: var(--accent); }" in chart
     assert "fill: var(--ink)" in chart and "#" not in chart  # no fixed colour: themes apply
 
 

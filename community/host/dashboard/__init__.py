@@ -71,6 +71,7 @@ from .period import (  # noqa: F401
     PERIOD_RANGE,
     Percentile,
     Period,
+    chart_buckets,
     first_post_day,
     live_posts,
     percentile,

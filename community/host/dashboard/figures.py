@@ -2,7 +2,6 @@
 first peer answer, brand-dominated threads, invitations, spaces, trends and advocates."""
 from __future__ import annotations
 
-from datetime import timedelta
 from statistics import median
 
 from django.db import connection
@@ -18,14 +17,12 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import TruncDay, TruncWeek
-from django.utils import timezone
 
 from community import words
 from community.engine import ranking
 from community.models import Invitation, Post, Thread, User, Vote
 
-from .period import Percentile, Period, first_post_day, live_posts, percentile, ratio
+from .period import Percentile, Period, chart_buckets, live_posts, percentile, ratio
 
 # The dashboard's reading of the words: partners are members, only staff is the brand.
 STAFF_POST, MEMBER_POST = words.STAFF_POST, words.MEMBER_POST
@@ -193,10 +190,9 @@ def spaces(period: Period) -> list[dict]:
 
 
 def trends(period: Period) -> list[dict]:
-    """Per day (periods up to 31 days) or per week: posts, social ratio, peer answer share."""
-    start = period.start or Period(since=first_post_day() or timezone.now().date()).start
-    end = period.end or timezone.now()
-    trunc = TruncDay if (end - start) <= timedelta(days=31) else TruncWeek
+    """Per day, week or month (:func:`chart_buckets`), every one of the period's: posts,
+    social ratio, peer answer share (``None`` where there was nothing to share)."""
+    trunc, days = chart_buckets(period)
     posts = {
         row["bucket"].date(): row
         for row in live_posts().filter(period.q("created_at"))
@@ -210,7 +206,7 @@ def trends(period: Period) -> list[dict]:
                   peer_n=Count("pk", filter=_peer_first_q()))
     }
     buckets = []
-    for day in sorted(set(posts) | set(answers)):
+    for day in sorted(set(days) | set(posts) | set(answers)):
         p, a = posts.get(day, {}), answers.get(day, {})
         n, staff = p.get("n", 0), p.get("staff", 0)
         buckets.append({

@@ -1,15 +1,11 @@
 """What members (not staff) did over a period, by engagement strategy."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Count
-from django.db.models.functions import TruncDay, TruncWeek
-from django.utils import timezone
 
 from community import words
 
-from .period import Period, first_post_day, ratio
+from .period import Period, chart_buckets, ratio
 
 # What members (not staff) did, by engagement strategy (``engine.strategies``: each event
 # kind names its strategy where it is declared, and a mark the writer put in the payload
@@ -48,17 +44,14 @@ def engagement_mix(period: Period) -> list[dict]:
 
 
 def engagement_over_time(period: Period) -> list[dict]:
-    """Per day (periods up to 31 days) or per week: members' events by strategy
+    """Per day, week or month (:func:`chart_buckets`), every one: members' events by strategy
     (``{"day": date, "counts": {strategy: n}, "total": n}``, oldest first; 1 query)."""
     from community.engine import strategies
 
-    start = period.start or Period(since=first_post_day() or timezone.now().date()).start
-    end = period.end or timezone.now()
-    trunc = TruncDay if (end - start) <= timedelta(days=31) else TruncWeek
-    buckets: dict = {}
+    trunc, days = chart_buckets(period)
+    buckets = {day: dict.fromkeys(strategies.NAMES, 0) for day in days}
     for row in _strategy_rows(period, bucket=trunc):
-        day = row["bucket"].date()
-        counts = buckets.setdefault(day, dict.fromkeys(strategies.NAMES, 0))
+        counts = buckets.setdefault(row["bucket"].date(), dict.fromkeys(strategies.NAMES, 0))
         counts[row["what"]] += row["n"]
     return [{"day": day, "counts": counts, "total": sum(counts.values())}
             for day, counts in sorted(buckets.items())]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Aggregate, FloatField, Q
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +16,9 @@ from community.models import Post
 # calendar's end (the day after 31 December 9999 cannot be computed).
 EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 PERIOD_RANGE = gettext_lazy("Choose days between 1 January 1990 and 31 December 2100.")
+
+#: Periods up to this many days are charted by week, longer ones by month.
+CHART_WEEKS_UP_TO = 731
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,26 @@ def first_post_day() -> date | None:
     """The day of the community's first post, ``None`` before there is one (1 query)."""
     first = live_posts().order_by("created_at").values_list("created_at", flat=True).first()
     return first.astimezone(UTC).date() if first else None
+
+
+def chart_buckets(period: Period) -> tuple[type, list[date]]:
+    """How the period's charts count (``TruncDay`` for up to 31 days, ``TruncWeek`` for up to
+    two years, else ``TruncMonth``) and every bucket's first day, oldest first, quiet ones
+    included: a chart that left out the days nothing happened would draw two posts ten days
+    apart side by side."""
+    start = period.start or Period(since=first_post_day() or timezone.now().date()).start
+    end = period.end or timezone.now()
+    first = start.astimezone(UTC).date()
+    last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    if end - start <= timedelta(days=31):
+        return TruncDay, [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if end - start <= timedelta(days=CHART_WEEKS_UP_TO):
+        monday = first - timedelta(days=first.weekday())
+        return TruncWeek, [monday + timedelta(days=7 * n)
+                           for n in range((last - monday).days // 7 + 1)]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return TruncMonth, [date(first.year + (first.month - 1 + n) // 12,
+                             (first.month - 1 + n) % 12 + 1, 1) for n in range(months)]
 
 
 def ratio(part: int, whole: int) -> float | None:
