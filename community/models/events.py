@@ -6,6 +6,7 @@ still empty, and applying is idempotent by event id.
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import KindRegistry
@@ -96,7 +97,8 @@ class EngagementEvent(models.Model):
     thread_id = models.BigIntegerField(null=True, blank=True)
     post_id = models.BigIntegerField(null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the fact happened: now, or the date a write brought (the demo's history).
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

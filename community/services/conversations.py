@@ -179,6 +179,7 @@ def thread_create(*, author: UserModel, space: Space, kind: str, title: str, bod
             actor=author, thread=thread, post=post,
             kind=kind, space=space.pk, mentions=sorted(rendered.mentions), held=bool(held),
             photos=photos or None, owners_asked=product.pk if product is not None else None,
+            at=created_at,
         )
         if live:
             drafts.draft_discard(member=author, place=f"ask:{kind}" if draft_place is None
@@ -245,7 +246,7 @@ def post_create(*, author: UserModel, thread: Thread, body: str, parent: Post | 
             kind=kind, mentions=sorted(rendered.mentions), held=bool(held), moment=moment,
             photos=photos or None,
             owner=owners.owned_product_answered(thread, author.pk)
-            if kind == Post.Kind.ANSWER else None,
+            if kind == Post.Kind.ANSWER else None, at=created_at,
         )
         if live and moment is None:
             drafts.draft_discard(member=author, place=f"reply:{thread.pk}")

@@ -1,8 +1,11 @@
+from django.utils import timezone
+
 from community.models import EngagementEvent
 
 
 def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=None,
-                 thread_id=None, post_id=None, payload: dict | None = None) -> EngagementEvent:
+                 thread_id=None, post_id=None, payload: dict | None = None,
+                 created_at=None) -> EngagementEvent:
     """Append an event row; call inside the caller's ``transaction.atomic`` block.
 
     After commit, the engagement engine is asked to apply pending events (once per
@@ -20,6 +23,7 @@ def event_record(*, kind: str, actor=None, subject_user=None, subject_user_id=No
         thread_id=thread_id,
         post_id=post_id,
         payload=payload or {},
+        created_at=created_at or timezone.now(),
     )
     invalidation.pages_change(event)
     return event

@@ -184,6 +184,11 @@ def test_the_charts_over_time_keep_the_quiet_days(host_client):
     quiet = [row for row in trend if row["day"] not in busy]
     assert all(row["posts"] == 0 and row["social_ratio"] is None for row in quiet)
     assert sum(row["total"] for row in mix) == 4  # 2 threads, 2 replies: conversation
+    # A write that brings its date (the demo's history) is counted on that day, not today.
+    assert {row["day"] for row in mix if row["total"]} == busy
+    last_week = {row["name"]: row["count"]
+                 for row in dashboard.engagement_mix(dashboard.Period.last_days(7))}
+    assert last_week["conversation"] == 2
     # The chart's axis runs over the whole period, not from the first busy day.
     chart = page(host_client, {"days": "30"}).split('id="mix-time-title"', 1)[1]
     axis = chart.split('<div class="chart-axis muted">', 1)[1].split("</div>", 1)[0]

@@ -41,10 +41,12 @@ class Payload:
     @classmethod
     def record(cls, *, actor=None, subject_user=None, thread=None, post=None,
                threads: list[int] | None = None, members: list[int] | None = None,
-               **fields) -> EngagementEvent:
+               at=None, **fields) -> EngagementEvent:
         """Append this kind's event (inside the caller's ``transaction.atomic``).
 
-        ``actor`` is a user; ``subject_user``, ``thread`` and ``post`` a model or its id."""
+        ``actor`` is a user; ``subject_user``, ``thread`` and ``post`` a model or its id;
+        ``at``: when the fact happened, for a write that brings its own date (the demo's
+        history), so the dashboard counts it on its day; now when ``None``."""
         if _REGISTRY.get(cls.KIND) is not cls:
             raise LookupError(f"{cls.__name__} ({cls.KIND!r}) is declared but not registered: "
                               f"register it from its app's AppConfig.ready()")
@@ -63,7 +65,8 @@ class Payload:
         from community.services.events import event_record
 
         return event_record(kind=cls.KIND, actor=actor, subject_user_id=_pk(subject_user),
-                            thread_id=_pk(thread), post_id=_pk(post), payload=payload)
+                            thread_id=_pk(thread), post_id=_pk(post), payload=payload,
+                            created_at=at)
 
     def check(self) -> None:
         """Every field holds a value of its declared type (``TypeError`` if not)."""

@@ -40,7 +40,9 @@ def applied_after(after: int, *, limit: int = BATCH) -> list[EngagementEvent]:
 
 def pending_floor() -> int | None:
     """The lowest id the engine has still to apply, among events of the last minute (the
-    partial index of pending events answers it)."""
+    partial index of pending events answers it). An event dated by its write (``record(at=)``,
+    the demo's history) is older than that and never holds the floor: those writes are made
+    with the engine applying at once, before any page listens."""
     since = timezone.now() - timedelta(seconds=SETTLE_SECONDS)
     return (EngagementEvent.objects.filter(processed_at__isnull=True, created_at__gte=since)
             .order_by("pk").values_list("pk", flat=True).first())
