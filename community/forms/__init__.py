@@ -47,4 +47,5 @@ from .posting import (  # noqa: F401
     PostEditForm,
     PostForm,
     ThreadForm,
+    tags_cleaned,
 )

@@ -6,10 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.composer import ComposerTextarea
-from community.content import tags as tag_names
-from community.models import Flag, Space, Tag, Thread, User
+from community.models import Flag, Space, Tag, Thread
 
-from .posting import BODY_MAX
+from .posting import BODY_MAX, tags_cleaned
 
 
 class SiteDateInput(forms.TextInput):
@@ -189,12 +188,7 @@ class TagsForm(forms.Form):
                            help_text=_("Up to 5, separated by commas, e.g. yeast, lager."))
 
     def clean_tags(self):
-        tags = User.split_list(self.cleaned_data.get("tags", ""))
-        if len(tags) > 5:
-            raise forms.ValidationError(_("Use at most 5 tags."))
-        if refusal := tag_names.problems(tags):
-            raise forms.ValidationError(refusal)
-        return tags
+        return tags_cleaned(self.cleaned_data.get("tags", ""))
 
 
 class MergeForm(forms.Form):

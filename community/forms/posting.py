@@ -16,6 +16,17 @@ PHOTO_ALT_REQUIRED = _("Describe the photo in a few words (its alt text), for pe
                        "cannot see it.")
 
 
+def tags_cleaned(text: str) -> list[str]:
+    """The tags typed in a form's "Tags" box (comma-separated), at most 5, each a name a tag
+    may have; ``ValidationError`` with the sentence to show otherwise."""
+    tags = User.split_list(text)
+    if len(tags) > 5:
+        raise forms.ValidationError(_("Use at most 5 tags."))
+    if refusal := tag_names.problems(tags):
+        raise forms.ValidationError(refusal)
+    return tags
+
+
 class PhotoFieldsMixin(forms.Form):
     """"Add a photo" without JavaScript: a file and its description, uploaded when the form
     is sent and put at the end of the text (``views.media.photo_into_body``). With a photo
@@ -112,12 +123,7 @@ class ThreadForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Fo
         return body
 
     def clean_tags(self):
-        tags = User.split_list(self.cleaned_data.get("tags", ""))
-        if len(tags) > 5:
-            raise forms.ValidationError(_("Use at most 5 tags."))
-        if refusal := tag_names.problems(tags):
-            raise forms.ValidationError(refusal)
-        return tags
+        return tags_cleaned(self.cleaned_data.get("tags", ""))
 
 
 class PostForm(BotGuardMixin, SubmissionNonceMixin, PhotoFieldsMixin, forms.Form):
