@@ -197,14 +197,11 @@ WITH hits AS MATERIALIZED (
     ORDER BY best.rank DESC, t.last_activity_at DESC, best.thread_id DESC
     LIMIT %(limit)s OFFSET %(offset)s
 )
-SELECT page.thread_id, page.post_id, page.total, p.kind,
-       CASE WHEN length({plain}) <= %(whole)s
-            THEN ts_headline({space_config}, {plain}, {match_q}, %(whole_headline)s)
-            ELSE ts_headline({space_config}, {plain}, {match_q}, %(headline)s) END,
-       left({plain}, %(edge)s), right({plain}, %(edge)s)
+SELECT page.thread_id, page.post_id, page.total, p.kind, {snippet}
 FROM page JOIN community_post p ON p.id = page.post_id
      JOIN community_thread ht ON ht.id = page.thread_id
      JOIN community_space hs ON hs.id = ht.space_id
+     CROSS JOIN LATERAL (SELECT {plain} AS text) plain
 ORDER BY page.rank DESC, page.last_activity_at DESC, page.thread_id DESC
 """
 # How many posts a query may match before it counts as broad (counted up to this, from the
@@ -223,29 +220,32 @@ SELECT count(*) FROM (
 # tags and opening post hold every word are the page. The fence (OFFSET 0) keeps the
 # planner from reading the whole match set from the GIN index and sorting it.
 _BROAD_SQL = """
-SELECT t.id, t.opening_post_id, NULL, %(opening)s,
-       CASE WHEN length(t.search_body) <= %(whole)s
-            THEN ts_headline({space_config}, translate(t.search_body, '<>', '  '),
-                             {match_q}, %(whole_headline)s)
-            ELSE ts_headline({space_config}, translate(t.search_body, '<>', '  '),
-                             {match_q}, %(headline)s) END,
-       left(translate(t.search_body, '<>', '  '), %(edge)s),
-       right(translate(t.search_body, '<>', '  '), %(edge)s)
+SELECT t.id, t.opening_post_id, NULL, %(opening)s, {snippet}
 FROM (
     SELECT t.id, t.opening_post_id, t.search_body, t.search_vector, s.language
     FROM community_thread t JOIN community_space s ON s.id = t.space_id
     WHERE NOT t.is_deleted AND NOT t.is_hidden AND t.merged_into_id IS NULL{filters}
     ORDER BY t.last_activity_at DESC, t.id DESC OFFSET 0
 ) t
+CROSS JOIN LATERAL (SELECT translate(t.search_body, '<>', '  ') AS text) plain
 WHERE t.search_vector @@ {match_q}
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
 _HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, "
              'MaxFragments=2, FragmentDelimiter=" … "')
-# A post this short is shown whole (fragments would cut even a one-line answer to the words
-# around the match).
-_WHOLE, _WHOLE_HEADLINE = 300, f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
+# A snippet's three columns, over ``plain.text`` (the post's text, computed once a row): the
+# headline, a post this short shown whole (fragments would cut even a one-line answer to the
+# words around the match), and the text's first and last ``edge`` characters, which tell
+# ``_plain_snippet`` where the headline cuts it.
+_SNIPPET_SQL = """CASE WHEN length(plain.text) <= %(whole)s
+            THEN ts_headline({space_config}, plain.text, {match_q}, %(whole_headline)s)
+            ELSE ts_headline({space_config}, plain.text, {match_q}, %(headline)s) END,
+       left(plain.text, %(edge)s), right(plain.text, %(edge)s)"""
+_SNIPPET_PARAMS = {
+    "headline": _HEADLINE, "edge": 400, "whole": 300,
+    "whole_headline": f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true",
+}
 
 # Per query word: whether the index knows it (or a word it starts), and the nearest word.
 _CORRECT_SQL = """
@@ -257,8 +257,9 @@ FROM unnest(%s::text[]) AS q(w)
 """
 
 
-#: How much of a post's start and end is read to tell whether its snippet is cut there.
-_EDGE = 400
+def _snippet_sql(language_column: str) -> str:
+    return _SNIPPET_SQL.format(space_config=regconfig_sql(language_column),
+                               match_q=tsquery_sql("match"))
 
 
 def _flat(text: str | None) -> str:
@@ -267,7 +268,7 @@ def _flat(text: str | None) -> str:
 
 def _plain_snippet(headline: str, head: str = "", tail: str = "") -> str:
     """The headline with "…" where it starts after the post's first word or ends before its
-    last (``head`` and ``tail``: the post's first and last ``_EDGE`` characters)."""
+    last (``head`` and ``tail``: the post's first and last few hundred characters)."""
     text = _flat(headline)
     fragments = text.replace(_START, "").replace(_STOP, "").split(" … ")
     first, last = _words_only(fragments[0])[:40], _words_only(fragments[-1])[-40:]
@@ -297,11 +298,9 @@ def _postgres_search(words: list[str], filters: Filters, page: int) -> SearchPag
             return _broad_search(cursor, words, match, where, params, page)
         sql = _SEARCH_SQL.format(filters=where, plain=PLAIN_SQL, match_q=tsquery_sql("match"),
                                  exact_q=tsquery_sql("exact"),
-                                 space_config=regconfig_sql("hs.language"))
-        cursor.execute(sql, {"match": match, "exact": exact, **params,
-                             "limit": PAGE_SIZE + 1, "offset": start, "headline": _HEADLINE,
-                             "edge": _EDGE, "whole": _WHOLE,
-                             "whole_headline": _WHOLE_HEADLINE})
+                                 snippet=_snippet_sql("hs.language"))
+        cursor.execute(sql, {"match": match, "exact": exact, **params, **_SNIPPET_PARAMS,
+                             "limit": PAGE_SIZE + 1, "offset": start})
         found = cursor.fetchall()
     return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, total=found[0][2] if found else None)
@@ -333,10 +332,9 @@ def _broad_search(cursor, words, match, where, params, page) -> SearchPage:
 
     start = (page - 1) * PAGE_SIZE
     cursor.execute(_BROAD_SQL.format(filters=where, match_q=tsquery_sql("match"),
-                                     space_config=regconfig_sql("t.language")),
-                   {"match": match, **params, "limit": PAGE_SIZE + 1, "offset": start,
-                    "headline": _HEADLINE, "opening": Post.Kind.OPENING.value, "edge": _EDGE,
-                    "whole": _WHOLE, "whole_headline": _WHOLE_HEADLINE})
+                                     snippet=_snippet_sql("t.language")),
+                   {"match": match, **params, **_SNIPPET_PARAMS, "limit": PAGE_SIZE + 1,
+                    "offset": start, "opening": Post.Kind.OPENING.value})
     found = cursor.fetchall()
     return SearchPage(results=_results(found), number=page, has_next=len(found) > PAGE_SIZE,
                       words=words, broad=True)
