@@ -1,6 +1,8 @@
 """Member A asks, sees similar questions while typing; B answers; A accepts; it shows solved."""
 import re
 
+from playwright.sync_api import expect
+
 from community.models import Thread
 from community.services import conversations
 from tests import factories
@@ -86,8 +88,9 @@ def test_the_asker_reads_three_answers_as_one_row_of_the_inbox_on_a_phone(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     _log_in(page, asker)
     page.get_by_role("link", name="Notifications, 3 unread").click()
+    page.wait_for_url(re.compile(r"/notifications/$"))
     rows = page.locator(".notice-row")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)  # waits for the inbox, not the page the click left
     row = rows.first
     assert "3 new" in row.inner_text()  # unread is said in words, not only by colour
     link = row.get_by_role("link", name=re.compile(
@@ -100,6 +103,7 @@ def test_the_asker_reads_three_answers_as_one_row_of_the_inbox_on_a_phone(page, 
     link.click()
     page.wait_for_url(re.compile(re.escape(question.get_absolute_url())))
     page.get_by_role("link", name="Notifications", exact=True).click()
-    assert page.locator(".notice-unread").count() == 0
+    page.wait_for_url(re.compile(r"/notifications/$"))
+    expect(page.locator(".notice-unread")).to_have_count(0)
     assert "All read" in page.locator(".notice-summary").inner_text()
     only_own_host(page, live_server)
