@@ -413,6 +413,14 @@ def why_not_edit_post(user, post) -> str:
     return gettext("You can only edit your own posts.")
 
 
+def why_not_delete_account(user) -> str:
+    """The sentence shown when ``user`` may not delete their own account here."""
+    if getattr(user, "is_superuser", False):
+        return gettext("A site admin's account is not deleted from its settings: another "
+                       "admin removes it in the admin, so the site is never left without one.")
+    return gettext("This account cannot be deleted here.")
+
+
 def why_not_edit_profile(user) -> str:
     """The sentence shown when ``user`` may not change their public profile."""
     if is_suspended(user):

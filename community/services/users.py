@@ -168,7 +168,7 @@ def account_delete(*, request, user: User, remove_posts: bool) -> None:
     invitations they sent and members they invited keep their history without a link to them.
     """
     permissions.require(
-        permissions.can_delete_account(user), gettext("This account cannot be deleted here.")
+        permissions.can_delete_account(user), lambda: permissions.why_not_delete_account(user)
     )
     from community.models import Post
 

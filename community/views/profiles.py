@@ -80,7 +80,7 @@ def account_delete_view(request):
     """
     permissions.require(
         permissions.can_delete_account(request.user),
-        gettext("This account cannot be deleted here."),
+        lambda: permissions.why_not_delete_account(request.user),
     )
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

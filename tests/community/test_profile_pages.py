@@ -164,3 +164,14 @@ def test_a_deleted_account_leaves_no_avatar(client, member, settings,
                     {"posts": "anonymise", "password": factories.PASSWORD})
     assert not User.objects.filter(pk=member.pk).exists()
     assert not (settings.MEDIA_ROOT / stored).exists()
+
+
+def test_the_settings_offer_deleting_an_account_only_to_who_may(client, member, admin_user):
+    client.force_login(member)
+    assert b'href="/settings/delete/"' in client.get(reverse("profile_edit")).content
+    client.force_login(admin_user)
+    page = client.get(reverse("profile_edit")).content.decode()
+    assert 'href="/settings/delete/"' not in page  # no link to a page that refuses
+    refused = client.get(reverse("account_delete"))
+    assert refused.status_code == 403
+    assert "another admin removes it in the admin" in refused.content.decode()
