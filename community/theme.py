@@ -19,9 +19,14 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 # The neutral surfaces and inks of each theme (the same values as in gravity.css).
 LIGHT = {"bg": "#f6f8fa", "card": "#ffffff", "ink": "#1d2329", "muted": "#57606a",
-         "subtle": "#eef1f4"}
+         "subtle": "#eef1f4", "danger-soft": "#fdecea", "ok-soft": "#e6f4ea",
+         "warn-soft": "#fff6ea", "info-soft": "#e7f0fd"}
 DARK = {"bg": "#0f1419", "card": "#171d24", "ink": "#e6edf3", "muted": "#9aa5b1",
-        "subtle": "#222a33"}
+        "subtle": "#222a33", "danger-soft": "#3a1d1d", "ok-soft": "#16302a",
+        "warn-soft": "#33261a", "info-soft": "#1b2a40"}
+# Links are read on the page, on cards, on quiet fills and on the tinted rows of meaning (a
+# success message, a winning contribution, a warning): the accent must reach AA on each.
+SURFACES = ("bg", "card", "subtle", "danger-soft", "ok-soft", "warn-soft", "info-soft")
 WHITE, NEAR_BLACK = "#ffffff", "#0d1117"
 
 
@@ -87,7 +92,7 @@ def tokens(accent: str) -> dict[str, dict[str, str]]:
     accent = to_hex(parse(clean(accent)))
     themes = {}
     for name, base, towards in (("light", LIGHT, NEAR_BLACK), ("dark", DARK, WHITE)):
-        surfaces = (base["bg"], base["card"], base["subtle"])
+        surfaces = tuple(base[name] for name in SURFACES)
         strong = _reaching(accent, towards, surfaces)
         on = _on(strong)
         hover = mix(strong, towards, 0.15)

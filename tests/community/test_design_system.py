@@ -84,6 +84,8 @@ def test_every_accent_a_brand_may_pick_gives_readable_buttons_and_links(accent, 
             "links on the page": (tokens["accent"], base["bg"]),
             "links on a card": (tokens["accent"], base["card"]),
             "links on a quiet fill": (tokens["accent"], base["subtle"]),
+            **{f"links on {tint}": (tokens["accent"], base[tint])
+               for tint in ("danger-soft", "ok-soft", "warn-soft", "info-soft")},
             "ink on the soft tint": (tokens["accent-soft-ink"], tokens["accent-soft"]),
             "text on the soft tint": (base["ink"], tokens["accent-soft"]),
         }
