@@ -1,0 +1,51 @@
+"""axe-core on one page of every kind a visitor can reach on the demo community.
+
+``test_accessibility.py`` checks the pages members and hosts use most, in both themes;
+this walks the links (``tests/crawl.py``) as each kind of visitor and runs axe once on
+the first page of every view no earlier visitor reached, half in the light theme and half
+in the dark one, so a page nobody listed is checked too. The Django admin is Django's own."""
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from community.demo.data import DEMO_PASSWORD
+from tests.crawl import walk
+from tests.test_links import _visitors
+
+from .conftest import log_in
+from .test_accessibility import AXE, _need, axe_serious
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Pages drawn by script after they load: what to wait for before axe reads them.
+DRAWN = {"api:docs": ".opblock"}
+
+
+def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live_server,
+                                                                    settings):
+    _need(AXE)
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
+    checked, found = set(), []
+    for who, person in _visitors().items():
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        pages = {view: url for view, url in walk(client, per_view=1).pages.items()
+                 if view not in checked and not view.startswith("admin:")}
+        checked |= set(pages)
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+        context.set_default_timeout(10_000)
+        tab = context.new_page()
+        if person is not None:
+            log_in(tab, person, DEMO_PASSWORD)
+        for i, (view, url) in enumerate(sorted(pages.items())):
+            theme = ("light", "dark")[i % 2]
+            tab.emulate_media(color_scheme=theme)
+            tab.goto(url)
+            if view in DRAWN:
+                tab.locator(DRAWN[view]).first.wait_for()
+            found += axe_serious(tab, f"{who}, {theme}: {url} ({view})")
+        context.close()
+    assert len(checked) >= 60, sorted(checked)
+    assert not found, "\n".join(found)
