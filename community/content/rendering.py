@@ -21,6 +21,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from urllib.parse import unquote
 
 import nh3
@@ -314,6 +315,19 @@ _OLD_NAMES = {"b": "strong", "i": "em", "strike": "del"}
 _TAG = re.compile(r"<[^>]*>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def plain_of(html_text: str) -> str:
+    """Stored post HTML as one line of plain text, for excerpts: a photo reads as its
+    description, tags go, entities are decoded and runs of white space become one space
+    (the Markdown source would show ``![...](upload:...)`` and asterisks)."""
+    def alt_of(match):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                 for m in _ATTR.finditer(match.group(0))}
+        return f" {attrs.get('alt', '')} "
+
+    text = _TAG.sub(" ", _IMG_TAG.sub(alt_of, html_text or ""))
+    return " ".join(unescape(text).split())
 
 
 def _image_to_link(match) -> str:

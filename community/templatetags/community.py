@@ -51,6 +51,13 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
+def plain(html_text):
+    """``{{ post.body_html|plain|truncatechars:160 }}``: a post as plain text for an
+    excerpt, a photo as its description (``rendering.plain_of``)."""
+    return rendering.plain_of(html_text)
+
+
+@register.filter
 def initials(user):
     name = (getattr(user, "name", "") or "?").strip()
     parts = name.split()

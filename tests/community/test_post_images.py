@@ -534,3 +534,29 @@ def test_no_photo_is_stored_for_a_reply_that_is_refused_or_a_bot(client, member,
         "body": "Late reply", "photo": _photo(size=(400, 300)), "photo_alt": "A kettle"})
     assert response.status_code == 403
     assert not PostImage.objects.exists()
+
+
+def test_a_photo_post_is_quoted_by_its_words_not_its_markdown(client, member, other_member,
+                                                             thread):
+    photo = _uploaded(member)
+    shown = conversations.post_create(
+        author=member, thread=thread,
+        body=f"{photo.markdown}\n\nMashing in at **67 °C** & stirring.")
+    conversations.post_create(author=other_member, thread=thread, parent=shown,
+                              body="What a tidy mash tun.")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    quote = re.search(r"In reply to [^<]*</a>: <bdi>(.*?)</bdi>", page, re.S).group(1)
+    assert quote == "A kettle on the hob Mashing in at 67 °C &amp; stirring."
+    client.force_login(other_member)  # the flag form quotes it too, and so does delete's
+    assert "A kettle on the hob Mashing in" in client.get(
+        reverse("post_flag", args=[shown.pk])).content.decode()
+    client.force_login(member)
+    delete_page = client.get(reverse("post_delete", args=[shown.pk])).content.decode()
+    assert "A kettle on the hob Mashing in" in delete_page
+    assert "upload:" not in page + delete_page and "**67" not in delete_page
+
+
+def test_plain_text_of_stored_html_reads_as_written():
+    assert rendering.plain_of('<p>Hop <em>early</em>&nbsp;&amp; often</p>\n<p>'
+                              '<img src="/m/a.jpg" alt="The kettle"></p>') == (
+        "Hop early & often The kettle")
