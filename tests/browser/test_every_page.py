@@ -1,9 +1,10 @@
-"""axe-core on one page of every kind a visitor can reach on the demo community.
+"""axe-core and a phone's width on one page of every kind a visitor can reach on the demo.
 
 ``test_accessibility.py`` checks the pages members and hosts use most, in both themes;
 this walks the links (``tests/crawl.py``) as each kind of visitor and runs axe once on
 the first page of every view no earlier visitor reached, half in the light theme and half
-in the dark one, so a page nobody listed is checked too. The Django admin is Django's own."""
+in the dark one, all at 320 px, where nothing may stick out sideways; so a page nobody
+listed is checked too. The Django admin is Django's own."""
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -13,7 +14,7 @@ from tests.crawl import walk
 from tests.test_links import _visitors
 
 from .conftest import log_in
-from .test_accessibility import AXE, _need, axe_serious
+from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +35,8 @@ def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live
         pages = {view: url for view, url in walk(client, per_view=1).pages.items()
                  if view not in checked and not view.startswith("admin:")}
         checked |= set(pages)
-        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True,
+                                      viewport={"width": 320, "height": 640})
         context.set_default_timeout(10_000)
         tab = context.new_page()
         if person is not None:
@@ -45,7 +47,11 @@ def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live
             tab.goto(url)
             if view in DRAWN:
                 tab.locator(DRAWN[view]).first.wait_for()
-            found += axe_serious(tab, f"{who}, {theme}: {url} ({view})")
+            label = f"{who}, {theme}: {url} ({view})"
+            found += axe_serious(tab, label)
+            fit = tab.evaluate(OVERFLOW)
+            if fit["scroll"] > fit["width"] + 1:
+                found.append(f"{label}: {fit['scroll']}px wide at 320px: {fit['wide']}")
         context.close()
     assert len(checked) >= 60, sorted(checked)
     assert not found, "\n".join(found)
