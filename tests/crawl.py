@@ -34,6 +34,7 @@ class Walk:
     visited: int = 0
     broken: list[tuple[int, str, str]] = field(default_factory=list)  # (status, url, from)
     pages: dict[str, str] = field(default_factory=dict)  # view name -> first HTML page
+    html: dict[str, bytes] = field(default_factory=dict)  # view name -> that page's HTML
 
 
 def _view(path: str) -> str:
@@ -68,8 +69,9 @@ def walk(client, start: str = "/", per_view: int = 3, limit: int = 1500) -> Walk
             continue
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
-        result.pages.setdefault(view, url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        if view not in result.pages:
+            result.pages[view], result.html[view] = url, body
         links = _Links()
         links.feed(body.decode("utf-8", "replace"))
         for href in links.found:

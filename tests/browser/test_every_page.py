@@ -1,10 +1,17 @@
-"""axe-core and a phone's width on one page of every kind a visitor can reach on the demo.
+"""axe-core, a phone's width and valid HTML on one page of every kind a visitor can reach
+on the demo.
 
 ``test_accessibility.py`` checks the pages members and hosts use most, in both themes;
 this walks the links (``tests/crawl.py``) as each kind of visitor and runs axe once on
 the first page of every view no earlier visitor reached, half in the light theme and half
 in the dark one, all at 320 px, where nothing may stick out sideways; so a page nobody
-listed is checked too. The Django admin is Django's own."""
+listed is checked too; the Nu HTML checker reads each page's HTML as the server sent it.
+The Django admin is Django's own."""
+import json
+import shutil
+import subprocess
+from urllib.parse import unquote
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -14,7 +21,7 @@ from tests.crawl import walk
 from tests.test_links import _visitors
 
 from .conftest import log_in
-from .test_accessibility import AXE, OVERFLOW, _need, axe_serious
+from .test_accessibility import AXE, OVERFLOW, VNU, _need, axe_serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,8 +30,10 @@ DRAWN = {"api:docs": ".opblock"}
 
 
 def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live_server,
-                                                                    settings):
-    _need(AXE)
+                                                                    settings, tmp_path):
+    _need(AXE, VNU)
+    if not shutil.which("java"):
+        pytest.fail("java is needed for the Nu HTML checker")
     settings.ALLOWED_HOSTS = ["*"]
     call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
     checked, found = set(), []
@@ -32,8 +41,11 @@ def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live
         client = Client()
         if person is not None:
             client.force_login(person)
-        pages = {view: url for view, url in walk(client, per_view=1).pages.items()
+        walked = walk(client, per_view=1)
+        pages = {view: url for view, url in walked.pages.items()
                  if view not in checked and not view.startswith("admin:")}
+        for view in pages:
+            (tmp_path / f"{who} {view}.html".replace(":", "-")).write_bytes(walked.html[view])
         checked |= set(pages)
         context = browser.new_context(base_url=live_server.url, bypass_csp=True,
                                       viewport={"width": 320, "height": 640})
@@ -54,4 +66,12 @@ def test_no_page_of_the_demo_has_a_serious_accessibility_violation(browser, live
                 found.append(f"{label}: {fit['scroll']}px wide at 320px: {fit['wide']}")
         context.close()
     assert len(checked) >= 60, sorted(checked)
+    validated = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+         *map(str, sorted(tmp_path.glob("*.html")))], capture_output=True, text=True,
+        timeout=300, check=False)
+    found += [f"{unquote(message.get('url', '').rsplit('/', 1)[-1])}: html line "
+              f"{message.get('lastLine')}: {message.get('message')}"
+              for message in json.loads(validated.stderr or '{"messages": []}')["messages"]
+              if message.get("type") == "error"]
     assert not found, "\n".join(found)
