@@ -1,7 +1,8 @@
 """Follow every link a visitor can see, breadth first from the home page.
 
 Used on the demo community by ``tests/test_links.py`` (no link leads to an error) and by
-``tests/browser/test_every_page.py`` (axe on one page of every kind a visitor can reach).
+``tests/browser/test_every_page.py`` (axe, a phone's width and valid HTML on one page of
+every kind a visitor can reach).
 Only GET requests are made, to this site's own paths; links that end a session or act on
 a signed token (log out, one-click unsubscribe) are not followed."""
 from collections import Counter, deque
@@ -14,6 +15,21 @@ from django.contrib.staticfiles import finders
 from django.urls import Resolver404, resolve
 
 NOT_FOLLOWED = ("/accounts/logout/", "/unsubscribe/")
+
+
+def demo_visitors() -> dict:
+    """One person of each kind in the demo community (``seed_demo``), anonymous first."""
+    from community.models import User
+
+    people = User.objects.filter(email__endswith="@demo.gravity.test")
+    return {
+        "anonymous": None,
+        "member": people.filter(is_host=False, is_staff=False, trust_level__gte=1,
+                                partner_memberships__isnull=True).first(),
+        "partner": people.filter(partner_memberships__isnull=False).first(),
+        "host": people.filter(is_host=True).first(),
+        "site admin": people.filter(is_superuser=True).first(),
+    }
 
 
 class _Links(HTMLParser):

@@ -7,29 +7,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from community.models import User
-
-from .crawl import walk
+from .crawl import demo_visitors, walk
 
 pytestmark = pytest.mark.django_db
-
-
-def _visitors():
-    people = User.objects.filter(email__endswith="@demo.gravity.test")
-    return {
-        "anonymous": None,
-        "member": people.filter(is_host=False, is_staff=False, trust_level__gte=1,
-                                partner_memberships__isnull=True).first(),
-        "partner": people.filter(partner_memberships__isnull=False).first(),
-        "host": people.filter(is_host=True).first(),
-        "site admin": people.filter(is_superuser=True).first(),
-    }
 
 
 def test_every_link_on_the_demo_leads_to_a_page_for_every_kind_of_visitor():
     call_command("seed_demo", allow_production=True, verbosity=0)  # a test database
     broken, reached = [], {}
-    for who, person in _visitors().items():
+    for who, person in demo_visitors().items():
         client = Client()
         if who != "anonymous":
             assert person is not None, f"the demo has no {who}"
