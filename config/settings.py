@@ -477,6 +477,11 @@ STORAGES = {
 # Uploads: images only, checked and re-encoded by community.content.images.
 # Whole pages for anonymous visitors from the cache (community/pages/anonymous.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# What the running code is, for the keys of kept pages and fragments: a deploy may name it
+# (a commit, a tag); else it is a hash of the code, templates, translations and static
+# files on disk (community.pages.store.release), so a new release never serves a page
+# the last one rendered.
+RELEASE = os.environ.get("RELEASE", "")
 # Mechanisms of the pages layer switched off one by one, for the bench only
 # (community/pages/switches.py; bench/README.md).
 PAGES_OFF = frozenset(filter(None, (name.strip() for name in os.environ.get(

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from . import switches, versions
-from .store import versioned_get_many, versioned_set_many
+from .store import release, versioned_get_many, versioned_set_many
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def anonymous_page(tags, *, on_hit=None):
                 wanted = ["site", *(t for t in named if not isinstance(t, Fixed))]
                 stamps = versions.current(wanted)
                 key = "pc:page:3:" + hashlib.sha256("|".join(
-                    [request.path, request.META.get("QUERY_STRING", ""),
+                    [release(), request.path, request.META.get("QUERY_STRING", ""),
                      translation.get_language() or ""]
                     + [f"{t}={stamps[t]}" for t in wanted]
                     + [str(t) for t in named if isinstance(t, Fixed)]

@@ -142,3 +142,20 @@ def test_members_share_search_results_and_see_a_new_thread_at_once(
     _discuss(client_as(other_member), thread.space, "Descaling a kettle with citric acid",
              django_capture_on_commit_callbacks)
     assert "Descaling a kettle" in client_as(member).get(url).content.decode()
+
+
+def test_a_new_release_never_serves_a_page_the_last_one_kept(client, thread, settings):
+    from community import pages
+    from community.pages.store import release
+
+    url = thread.get_absolute_url()
+    settings.RELEASE = "2026.12.1"
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    fragment = pages.fragment_key("thread-list", 1)
+    settings.RELEASE = "2026.12.2"  # deployed: new templates or code may render it otherwise
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert pages.fragment_key("thread-list", 1) != fragment
+    settings.RELEASE = ""  # not named by the deploy: the sources on disk name it
+    assert len(release()) == 16 and release() == release()
