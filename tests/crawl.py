@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.urls import Resolver404, resolve
 
 NOT_FOLLOWED = ("/accounts/logout/", "/unsubscribe/")
@@ -75,8 +76,14 @@ def walk(client, start: str = "/", per_view: int = 3, limit: int = 1500) -> Walk
             continue
         per[view] += 1
         result.visited += 1
-        if url.startswith(settings.STATIC_URL):  # served by WhiteNoise once collected
-            if not finders.find(urlsplit(url).path.removeprefix(settings.STATIC_URL)):
+        path = urlsplit(url).path
+        if path.startswith(settings.STATIC_URL):  # served by WhiteNoise once collected
+            if not finders.find(path.removeprefix(settings.STATIC_URL)):
+                result.broken.append((404, url, source))
+            continue
+        if path.startswith(settings.MEDIA_URL):  # uploads: a file in the storage (the
+            # test's own MEDIA_ROOT, which config/urls.py bound before the test began)
+            if not default_storage.exists(path.removeprefix(settings.MEDIA_URL)):
                 result.broken.append((404, url, source))
             continue
         response = client.get(url)
