@@ -14,7 +14,7 @@ Only views, template tags, middleware and the engine's hooks (``services.events`
 """
 from .anonymous import HEADER, Fixed, anonymous_page
 from .bodies import render_body
-from .slots import CSRF_SLOT, FORM_SLOTS, slotted, with_values
+from .slots import CSRF_SLOT, FORM_SLOTS, slot, slotted, with_values
 from .store import PAGE_TIMEOUT, fragment_key, kept, remember, rendered_once
 from .versions import (
     RequestVersionsMiddleware,
@@ -30,5 +30,5 @@ __all__ = [
     "CSRF_SLOT", "FORM_SLOTS", "Fixed", "HEADER", "PAGE_TIMEOUT", "RequestVersionsMiddleware",
     "anonymous_page", "fragment_key", "invalidate", "invalidate_on_commit",
     "invalidate_with_commit", "kept", "member_tag", "product_tag", "remember", "render_body",
-    "rendered_once", "slotted", "thread_tag", "with_values",
+    "rendered_once", "slot", "slotted", "thread_tag", "with_values",
 ]

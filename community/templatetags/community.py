@@ -99,6 +99,9 @@ def form_fields(form):
         "components/_form.html", {"form": copied})), values)
 
 
+QUERY_SLOT = pages.slot("header-query")
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """``{% site_header %}``: the site's header and navigation
@@ -120,8 +123,10 @@ def site_header(context):
                     notice_settings.paused_until(user))))
     html = pages.rendered_once(shape, lambda: render_to_string(
         "components/_site_header.html",
-        {**context.flatten(), "csrf_token": pages.CSRF_SLOT}))
-    return pages.with_values(html, {}, request)
+        {**context.flatten(), "csrf_token": pages.CSRF_SLOT, "query_slot": QUERY_SLOT}))
+    # On the search page the header's box holds the words searched for.
+    searched = request.GET.get("q", "")[:200] if match and match.url_name == "search" else ""
+    return pages.with_values(html, {QUERY_SLOT: searched}, request)
 
 
 @register.filter

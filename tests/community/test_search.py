@@ -378,3 +378,18 @@ def test_a_search_page_costs_the_same_with_5_or_50_threads(client):
     large = costs()
     assert small == large
     assert max(large) <= 15
+
+
+def test_the_header_search_box_holds_the_words_searched_for(client, member):
+    header_box = re.compile(r'<input type="search" id="site-search-q"[^>]*>')
+    for viewer in (None, member):  # the header is kept per shape of viewer, filled per request
+        if viewer:
+            client.force_login(viewer)
+        box = header_box.search(client.get(reverse("search"), {"q": 'yeast "nutrient'})
+                                .content.decode()).group(0)
+        assert 'value="yeast &quot;nutrient"' in box
+        again = header_box.search(client.get(reverse("search"), {"q": "kettle"})
+                                  .content.decode()).group(0)
+        assert 'value="kettle"' in again
+        assert "value=" not in header_box.search(
+            client.get(reverse("home")).content.decode()).group(0)
