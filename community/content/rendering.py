@@ -317,22 +317,22 @@ _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
+def _img_attrs(match) -> dict[str, str]:
+    """The ``src`` and ``alt`` of the ``<img>`` tag ``_IMG_TAG`` matched."""
+    return {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+            for m in _ATTR.finditer(match.group(0))}
+
+
 def plain_of(html_text: str) -> str:
     """Stored post HTML as one line of plain text, for excerpts: a photo reads as its
     description, tags go, entities are decoded and runs of white space become one space
     (the Markdown source would show ``![...](upload:...)`` and asterisks)."""
-    def alt_of(match):
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                 for m in _ATTR.finditer(match.group(0))}
-        return f" {attrs.get('alt', '')} "
-
-    text = _TAG.sub(" ", _IMG_TAG.sub(alt_of, html_text or ""))
-    return " ".join(unescape(text).split())
+    text = _IMG_TAG.sub(lambda match: f" {_img_attrs(match).get('alt', '')} ", html_text or "")
+    return " ".join(unescape(_TAG.sub(" ", text)).split())
 
 
 def _image_to_link(match) -> str:
-    attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-             for m in _ATTR.finditer(match.group(0))}
+    attrs = _img_attrs(match)
     src = attrs.get("src", "")
     if _is_upload(src):
         return match.group(0)
