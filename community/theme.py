@@ -92,7 +92,7 @@ def tokens(accent: str) -> dict[str, dict[str, str]]:
     accent = to_hex(parse(clean(accent)))
     themes = {}
     for name, base, towards in (("light", LIGHT, NEAR_BLACK), ("dark", DARK, WHITE)):
-        surfaces = tuple(base[name] for name in SURFACES)
+        surfaces = tuple(base[surface] for surface in SURFACES)
         strong = _reaching(accent, towards, surfaces)
         on = _on(strong)
         hover = mix(strong, towards, 0.15)

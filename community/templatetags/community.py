@@ -124,9 +124,11 @@ def site_header(context):
     html = pages.rendered_once(shape, lambda: render_to_string(
         "components/_site_header.html",
         {**context.flatten(), "csrf_token": pages.CSRF_SLOT, "query_slot": QUERY_SLOT}))
-    # On the search page the header's box holds the words searched for.
-    searched = request.GET.get("q", "")[:200] if match and match.url_name == "search" else ""
-    return pages.with_values(html, {QUERY_SLOT: searched}, request)
+    # On the search page the header's box holds the words searched for (only there is the
+    # slot rendered, so only there is it filled).
+    searched = ({QUERY_SLOT: request.GET.get("q", "")[:200]}
+                if match and match.url_name == "search" else {})
+    return pages.with_values(html, searched, request)
 
 
 @register.filter
