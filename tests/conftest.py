@@ -59,6 +59,39 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The objects the URL tables point at (``tests.test_permission_matrix._world``), built
+    once per module and worker rather than once per test: a world costs about 0.3 s and a
+    thousand tests (the permission matrix, the fuzz, the security and bad-input checks) each
+    need one. It is written in a transaction that stays open for the module; each test's own
+    transaction is a savepoint inside it, rolled back after the test, so every test starts
+    from this same world, and the module's transaction is rolled back at its end. Every
+    later test of the module sees the world, whether it asks for it or not (as with Django's
+    ``setUpTestData``), and a test that must commit (``transaction=True``) does not belong
+    in a module that uses it."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import override_settings
+
+    from .test_permission_matrix import _world
+
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"],
+                                            "KEY_PREFIX": f"world-{uuid.uuid4().hex[:12]}"}}
+    with django_db_blocker.unblock(), override_settings(
+            CACHES=caches, POSTING_RATE=False, PAGE_CACHE=True,
+            WEBHOOKS_ALLOW_LOOPBACK=True, MEDIA_ROOT=tmp_path_factory.mktemp("world-media")):
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as Django's TestCase marks its own (durable blocks)
+        atomic.__enter__()
+        try:
+            yield _world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            cache.close()
+
+
 @pytest.fixture
 def member(db):
     return factories.UserFactory()

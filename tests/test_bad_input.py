@@ -8,14 +8,9 @@ from django.urls import reverse
 from community.host.dashboard import PERIOD_RANGE
 
 from . import factories
-from .test_permission_matrix import _visitor, _world
+from .test_permission_matrix import _visitor
 
 NOT_ALLOWED = "The request contained a character that is not allowed."
-
-
-@pytest.fixture
-def world(db):
-    return _world()
 
 
 def _signed_in(user):
@@ -41,7 +36,8 @@ QUERIES = [
 
 
 @pytest.mark.parametrize(("role", "url_name", "arguments", "query"), QUERIES)
-def test_a_control_character_in_a_parameter_is_a_400(world, role, url_name, arguments, query):
+def test_a_control_character_in_a_parameter_is_a_400(db, world, role, url_name, arguments,
+                                                     query):
     arguments = {name: world[value].pk if name == "pk" else value
                  for name, value in arguments.items()}
     response = _signed_in(_visitor(world, role)).get(reverse(url_name, kwargs=arguments), query)
@@ -49,7 +45,7 @@ def test_a_control_character_in_a_parameter_is_a_400(world, role, url_name, argu
     assert NOT_ALLOWED in response.content.decode()
 
 
-def test_a_control_character_in_a_form_or_the_path_is_a_400(world):
+def test_a_control_character_in_a_form_or_the_path_is_a_400(db, world):
     client = _signed_in(_visitor(world, "member"))
     thread = world["thread"]
     posts = thread.posts.count()

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .conftest import ROLES
-from .test_permission_matrix import MATRIX, POST_MATRIX, _visitor, _world
+from .test_permission_matrix import MATRIX, POST_MATRIX, _visitor
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 MEGABYTE = "x" * (1 << 20)
@@ -114,8 +114,7 @@ def _fields(url_name):
 
 
 @pytest.fixture
-def world_and_users(db):
-    world = _world()
+def world_and_users(db, world):
     return world, {role: _visitor(world, role) for role in ROLES_SIGNED}
 
 

@@ -602,9 +602,8 @@ def _api_client(role, user, scopes=None, kind="personal"):
 @pytest.mark.parametrize("kind", TOKEN_KINDS)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url_name", sorted(API_WRITES))
-def test_api_write_matrix(url_name, role, kind):
+def test_api_write_matrix(world, url_name, role, kind):
     method, table, kwargs, data = API_WRITES[url_name]
-    world = _world()
     client, headers = _api_client(role, _visitor(world, role), kind=kind)
     response = getattr(client, method)(reverse(url_name, kwargs=kwargs(world, None)),
                                        data(world), content_type="application/json",
@@ -633,9 +632,8 @@ SCOPE_REQUESTS = {
 @pytest.mark.parametrize("kind", TOKEN_KINDS)
 @pytest.mark.parametrize("scopes", sorted(SCOPE_SETS))
 @pytest.mark.parametrize("request_name", sorted(SCOPE_REQUESTS))
-def test_api_token_scope_matrix(request_name, scopes, kind):
+def test_api_token_scope_matrix(world, request_name, scopes, kind):
     method, url_name, kwargs, data, needs, allowed = SCOPE_REQUESTS[request_name]
-    world = _world()
     client, headers = _api_client(ADMIN, make_role_user(ADMIN), SCOPE_SETS[scopes], kind)
     url = reverse(url_name, kwargs=kwargs(world, None))
     if method == "get":
@@ -705,9 +703,8 @@ def _as_each_role(settings, world, visit) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
-def test_matrix(settings, url_name):
+def test_matrix(settings, world, url_name):
     row = MATRIX[url_name]
-    world = _world()
 
     def visit(client, role, user):
         url = reverse(url_name, kwargs=row.kwargs(world, user))
@@ -961,9 +958,8 @@ def test_every_draft_place_has_a_row():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("prefix", sorted(DRAFT_PLACES))
-def test_draft_place_matrix(client, prefix, role):
+def test_draft_place_matrix(client, world, prefix, role):
     table, place = DRAFT_PLACES[prefix]
-    world = _world()
     sign_in_as(client, role, _visitor(world, role))
     response = client.post(reverse("draft_save"), {"place": place(world), "body": "Typed"})
     expected = _expected(table, role)
@@ -984,9 +980,8 @@ def _image():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(POST_MATRIX))
-def test_post_matrix(settings, url_name):
+def test_post_matrix(settings, world, url_name):
     table, kwargs, given = POST_MATRIX[url_name]
-    world = _world()
 
     def visit(client, role, user):
         data = {k: (world["space"].pk if v == "SPACE" else _image() if v == "IMAGE"
@@ -1009,49 +1004,3 @@ def test_admin_is_admin_only(client, role):
     sign_in_as(client, role, user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == (200 if role == ADMIN else 302)
-
-
-# The live stream (``/stream/``, community/engine/live): each topic a page may ask for x
-# every role -> the status the stream answers (200: it stays open). A reader's own notices
-# come on their own connection, never by name ("user:<id>" is no topic anyone may ask for).
-STREAM_MATRIX = {
-    "feed": everyone(200),
-    "inbox": {**anon_then(403, 200), UNVERIFIED: 403},
-    "thread:public": everyone(200),
-    "thread:hidden": {**everyone(403), STAFF: 200, ADMIN: 200},
-    "thread:deleted": {**everyone(403), STAFF: 200, ADMIN: 200},
-    "thread:missing": everyone(404),
-    "user:owner": everyone(400),
-}
-
-
-@pytest.mark.django_db(transaction=True)  # the stream reads from threads of its own
-def test_stream_matrix(client):
-    from tests.live import Stream, run, session_cookie
-
-    owner = factories.UserFactory(username="owner")
-    space = factories.SpaceFactory(name="Kettles")
-    threads = {name: conversations.thread_create(
-        author=owner, space=space, kind=Thread.Kind.DISCUSSION, title=f"A {name} thread",
-        body="About kettles.") for name in ("public", "hidden", "deleted")}
-    Thread.objects.filter(pk=threads["hidden"].pk).update(is_hidden=True)
-    Thread.objects.filter(pk=threads["deleted"].pk).update(is_deleted=True)
-    topics = {"feed": "feed", "inbox": "inbox", "thread:missing": "thread:999999",
-              "user:owner": f"user:{owner.pk}",
-              **{f"thread:{name}": f"thread:{t.pk}" for name, t in threads.items()}}
-    assert set(topics) == set(STREAM_MATRIX)
-
-    async def status(topic, cookie):
-        stream = await Stream.open(topics=topic, cookie=cookie)
-        if stream.status == 200:
-            await stream.close()
-        return stream.status
-
-    got, expected = {}, {}
-    for role in ROLES:
-        user = make_role_user(role)
-        cookie = None if role in (ANON, UNVERIFIED) else session_cookie(client, user)
-        for name, topic in topics.items():
-            got[name, role] = run(status, topic, cookie)
-            expected[name, role] = STREAM_MATRIX[name][role]
-    assert got == expected

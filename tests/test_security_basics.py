@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from . import factories
-from .test_permission_matrix import MATRIX, POST_MATRIX, _visitor, _world
+from .test_permission_matrix import MATRIX, POST_MATRIX, _visitor
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [p for d in ("community", "purpose", "partners", "config")
@@ -43,9 +44,8 @@ CSRF_EXEMPT = {"unsubscribe", "shop_purchase_webhook", "mail_inbound", "oauth:to
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", sorted(set(POST_MATRIX) - CSRF_EXEMPT))
-def test_a_post_without_the_csrf_token_is_refused(url_name):
+def test_a_post_without_the_csrf_token_is_refused(world, url_name):
     _, kwargs, data = POST_MATRIX[url_name]
-    world = _world()
     user = _visitor(world, "staff")  # the role allowed the most
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
@@ -57,12 +57,21 @@ def test_a_post_without_the_csrf_token_is_refused(url_name):
         assert unsafe(url).status_code == 403, f"{url_name} accepted {unsafe.__name__}"
 
 
+# The audit trail records refusals, GET or not: a log, not the community's state.
+COUNTED = [m for label in ("community", "purpose", "partners")
+           for m in apps.get_app_config(label).get_models()
+           if m._meta.label != "community.AuditRecord" and not m._meta.proxy]
+
+
 def _rows() -> dict[str, int]:
-    # The audit trail records refusals, GET or not: a log, not the community's state.
-    counted = [m for label in ("community", "purpose", "partners")
-               for m in apps.get_app_config(label).get_models()
-               if m._meta.label != "community.AuditRecord"]
-    return {m._meta.label: m._base_manager.count() for m in counted}
+    """Each table's row count, in one query (it is read after each of ~240 GETs)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = [quote(m._meta.db_table) for m in COUNTED]  # the models' own names
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})"  # noqa: S608
+                                             for t in tables))
+        counts = cursor.fetchone()
+    return {m._meta.label: n for m, n in zip(COUNTED, counts, strict=True)}
 
 
 # A partner's offer is followed through a link that counts the click (its count and its
@@ -72,8 +81,7 @@ COUNTED_ON_GET = {"partners:offer_go": {"partners.Offer", "community.EngagementE
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "member", "partner", "staff"])
-def test_no_get_changes_anything(client, role):
-    world = _world()
+def test_no_get_changes_anything(client, world, role):
     user = _visitor(world, role)
     if user is not None:
         client.force_login(user)
@@ -98,6 +106,7 @@ def test_extra_post_fields_change_nothing(client_as):
     from partners.models import Organisation
     from purpose.models import Contribution, Project
 
+    superusers = set(User.objects.filter(is_superuser=True))  # the module's shared world's
     member = factories.UserFactory(username="mallory")
     victim = factories.UserFactory(username="victim")
     space = factories.SpaceFactory(name="Kettles")
@@ -138,4 +147,4 @@ def test_extra_post_fields_change_nothing(client_as):
         "name": "Mallory Ltd", "description": "Us", "status": "verified",
         "decided_by": victim.pk})
     assert Organisation.objects.get(name="Mallory Ltd").status == "applied"
-    assert not User.objects.filter(is_superuser=True).exists()
+    assert set(User.objects.filter(is_superuser=True)) == superusers
