@@ -78,6 +78,17 @@ def test_a_vote_an_edit_and_a_new_name_show_at_once(thread, client):
     assert "A kölsch strain copes." not in page
 
 
+def test_a_reader_who_cannot_vote_sees_counts_only_once_there_are_some(thread, client):
+    answer = thread.posts.get(position=2)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "0 likes" not in page and "0 found this helpful" not in page
+    conversations.vote_cast(voter=factories.UserFactory(), post=answer, kind="like")
+    for voter in factories.UserFactory.create_batch(2):
+        conversations.vote_cast(voter=voter, post=answer, kind="helpful")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "1 like" in page and "2 found this helpful" in page
+
+
 def test_your_own_post_and_a_hosts_view_are_their_own_cards(thread, client):
     answer = thread.posts.get(position=2)
     client.force_login(answer.author)
