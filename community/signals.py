@@ -10,7 +10,7 @@ from community.engine import events
 
 from . import pages
 from .identity import saml
-from .models import CommunitySettings, Space
+from .models import CommunitySettings, Space, Tag
 from .services.invitations import invitation_accept, invitation_link_get
 
 INVITATION_SESSION_KEY = "community_invitation"
@@ -41,11 +41,15 @@ def address_confirmed(sender, request, email_address, **kwargs):
 @receiver(post_save, sender=Space, dispatch_uid="community.space_saved_pages")
 @receiver(post_delete, sender=Space, dispatch_uid="community.space_deleted_pages")
 @receiver(post_save, sender=CommunitySettings, dispatch_uid="community.settings_pages")
+@receiver(post_save, sender=Tag, dispatch_uid="community.tag_saved_pages")
+@receiver(post_delete, sender=Tag, dispatch_uid="community.tag_deleted_pages")
 def site_changed(sender, **kwargs):
-    """Spaces and settings show on every page: cached pages are rendered again.
+    """Spaces and settings show on every page, and a tag's description on its page: cached
+    pages are rendered again.
 
-    Not a row of ``community.pages.invalidation``: spaces and settings are edited in the Django
-    admin, by saving models, with no service and so no event to hang the row on."""
+    Not a row of ``community.pages.invalidation``: spaces, settings and tags' descriptions
+    are edited in the Django admin, by saving models, with no service and so no event to
+    hang the row on."""
     pages.invalidate_with_commit("site")
 
 

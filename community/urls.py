@@ -55,10 +55,13 @@ urlpatterns = [
     path("widget/products/<str:sku>/", widget.widget_frame, name="widget"),
     path("demo/shop/", widget.demo_shop, name="demo_shop"),
     path("demo/shop/<str:sku>/", widget.demo_shop, name="demo_shop_product"),
-    # Spaces and threads
+    # Spaces, tags and threads
     path("s/<slug:slug>/", feeds.space_detail, name="space"),
     path("s/<slug:slug>/follow/", feeds.space_follow, name="space_follow"),
     path("s/<slug:slug>/notifications/", notice_levels.space_level, name="space_level"),
+    path("tags/", feeds.tag_list, name="tags"),
+    path("tags/<str:name>/", feeds.tag_detail, name="tag"),
+    path("tags/<str:name>/follow/", feeds.tag_follow, name="tag_follow"),
     path("ask/", threads.thread_create, {"kind": Thread.Kind.QUESTION}, name="ask"),
     path("ask/similar/", threads.similar, name="similar_questions"),
     path("discuss/", threads.thread_create, {"kind": Thread.Kind.DISCUSSION}, name="discuss"),

@@ -42,7 +42,7 @@ def _world():
     space = factories.SpaceFactory(name="Kettles")
     question = conversations.thread_create(
         author=owner, space=space, kind=Thread.Kind.QUESTION,
-        title="Which kettle for 20 litres?", body="Looking for advice.",
+        title="Which kettle for 20 litres?", body="Looking for advice.", tags=["kettles"],
     )
     answer = conversations.post_create(author=answerer, thread=question, body="The 30L one.")
     from community.host.listening import signals as listening
@@ -157,12 +157,17 @@ def _world():
         "unsubscribe_token": notifications.unsubscribe_token(
             owner.pk, notifications.Topic.NOTIFICATIONS),
         "owner": owner, "invite_token": link.token, "space": space, "thread": question,
+        "tag": question.tags.get(),
         "answer": answer, "grumble": grumble, "answerer": answerer,
     }
 
 
 def space_kw(w, u):
     return {"slug": w["space"].slug}
+
+
+def tag_kw(w, u):
+    return {"name": w["tag"].name}
 
 
 def thread_kw(w, u):
@@ -289,6 +294,9 @@ MATRIX: dict[str, Row] = {
     "space": Row(everyone(200), space_kw),
     "space_follow": Row(MEMBERS_ONLY_POST, space_kw),
     "space_level": Row(MEMBERS_ONLY_POST, space_kw),
+    "tags": Row(everyone(200)),
+    "tag": Row(everyone(200), tag_kw),
+    "tag_follow": Row(MEMBERS_ONLY_POST, tag_kw),
     "space_feed": Row(everyone(200), space_kw),
     "latest_feed": Row(everyone(200)),
     "search": Row(everyone(200)),
@@ -772,6 +780,7 @@ POST_MATRIX = {
     "draft_save": (anon_then(302, 403), lambda w, u: {},
                    {"place": "EDIT_ANSWER", "body": "Not mine"}),
     "space_follow": (anon_then(302, 302), space_kw, {"follow": "1"}),
+    "tag_follow": (anon_then(302, 302), tag_kw, {"follow": "1"}),
     # A level of a thread or a space, the pause and its end: members only, back to a page.
     "thread_level": (anon_then(302, 302), thread_kw, {"level": "muted"}),
     "space_level": (anon_then(302, 302), space_kw, {"level": "watching"}),

@@ -49,6 +49,9 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("tag", kwargs={"name": self.name})
+
 
 class TagSynonym(models.Model):
     """Staff-curated: a member typing ``name`` gets ``tag`` instead."""

@@ -72,14 +72,36 @@ def page_number(raw) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
-def feed_page(*, tab: str, page: int = 1, space: Space | None = None,
+def feed_page(*, tab: str, page: int = 1, space: Space | None = None, tag: Tag | None = None,
               size: int = PAGE_SIZE) -> FeedPage:
-    """One page of a thread list (2 queries: threads, their tags)."""
+    """One page of a thread list, of a space or a tag or of everything (2 queries:
+    threads, their tags)."""
     tab = tab if tab in Tab.NAMES else Tab.CONVERSATIONS
     qs = _base()
     if space is not None:
         qs = qs.filter(space=space)
+    if tag is not None:
+        qs = qs.filter(tags=tag)
     return page_slice(_ordered(qs, tab), page=page, size=size, kind=FeedPage, tab=tab)
+
+
+TAGS_PAGE_SIZE = 60
+
+
+def tags_page(*, page: int = 1, size: int = TAGS_PAGE_SIZE) -> Slice:
+    """One page of the tags in use, the most used first (1 query): each with ``uses``, the
+    threads a reader can open that carry it."""
+    from django.db.models import Count, Q
+
+    shown = Q(threads__is_deleted=False, threads__is_hidden=False)
+    qs = (Tag.objects.annotate(uses=Count("threads", filter=shown)).filter(uses__gt=0)
+          .order_by("-uses", "name"))
+    return page_slice(qs, page=page, size=size)
+
+
+def tag_uses(tag: Tag) -> int:
+    """The threads a reader can open that carry ``tag`` (1 query)."""
+    return tag.threads.filter(is_deleted=False, is_hidden=False).count()
 
 
 def host_announcements(*, space: Space | None = None, limit: int = 5) -> list[Thread]:

@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community import pages, permissions
-from community.models import Space, SpaceFollow, User
+from community.models import Space, SpaceFollow, Tag, TagFollow, TagSynonym, User
 from community.selectors import feeds
 from community.selectors import moments as moment_selectors
 from community.services import conversations, onboarding
@@ -20,17 +21,19 @@ def kept_spaces():
     return pages.remember(("spaces",), feeds.spaces_list, tags=())
 
 
-def _feed_context(request, *, space=None):
+def _feed_context(request, *, space=None, tag=None):
     """The thread list is the same for every reader: it is rendered once per version of
     the feed (``fragment_key``) and its queries run only when it is (lazy objects)."""
     tab = request.GET.get("tab", feeds.Tab.CONVERSATIONS)
     tab = tab if tab in feeds.Tab.NAMES else feeds.Tab.CONVERSATIONS
     number = feeds.page_number(request.GET.get("page"))
     return {
-        "page": SimpleLazyObject(lambda: feeds.feed_page(tab=tab, page=number, space=space)),
+        "page": SimpleLazyObject(lambda: feeds.feed_page(tab=tab, page=number, space=space,
+                                                         tag=tag)),
         "tabs": feeds.Tab.ALL,
         "announcements": SimpleLazyObject(lambda: feeds.host_announcements(space=space)),
-        "feed_key": pages.fragment_key("feed", tab, number, space.pk if space else 0),
+        "feed_key": pages.fragment_key("feed", tab, number, space.pk if space else 0,
+                                       f"tag:{tag.pk}" if tag else ""),
     }
 
 
@@ -110,3 +113,60 @@ def space_follow(request, slug):
     else:
         messages.info(request, _("You no longer follow %(space)s.") % {"space": space.name})
     return redirect(space)
+
+
+@pages.anonymous_page(_feed_tags)
+def tag_list(request):
+    """Every tag in use, the most used first. Template ``community/tag_list.html``."""
+    number = feeds.page_number(request.GET.get("page"))
+    context = {"page": feeds.tags_page(page=number), "followed": set()}
+    if permissions.is_member(request.user):
+        context["followed"] = set(TagFollow.objects.filter(user=request.user)
+                                  .values_list("tag_id", flat=True))
+    return render(request, "community/tag_list.html", context)
+
+
+def _tag(name) -> Tag:
+    """The tag named ``name``, or the one a synonym of that name stands for."""
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        synonym = TagSynonym.objects.select_related("tag").filter(name=name).first()
+        if synonym is None:
+            raise Http404(_("No tag is called “%(name)s”.") % {"name": name})
+        tag = synonym.tag
+    return tag
+
+
+@pages.anonymous_page(_feed_tags)
+def tag_detail(request, name):
+    """A tag's threads, as a space's (``_feed.html`` on htmx); a synonym's name leads to
+    its tag. Template ``community/tag.html``."""
+    tag = _tag(name)
+    if tag.name != name:
+        return redirect(tag, permanent=True)
+    context = _feed_context(request, tag=tag)
+    context["tag"] = tag
+    if request.htmx:
+        return render(request, "community/_feed.html", context)
+    context["uses"] = SimpleLazyObject(lambda: feeds.tag_uses(tag))
+    context["following"] = permissions.is_member(request.user) and TagFollow.objects.filter(
+        user=request.user, tag=tag).exists()
+    context["spaces"] = SimpleLazyObject(kept_spaces)
+    return render(request, "community/tag.html", context)
+
+
+@login_required
+@require_POST
+def tag_follow(request, name):
+    tag = get_object_or_404(Tag, name=name)
+    follow = request.POST.get("follow") != "0"
+    conversations.tag_follow_set(user=request.user, tag=tag, follow=follow)
+    if request.htmx:
+        return render(request, "community/_tag_follow_button.html", {
+            "following": follow, "tag": tag})
+    if follow:
+        messages.success(request, _("You follow #%(tag)s: its threads come first in “For "
+                                    "you” on your home page.") % {"tag": tag.name})
+    else:
+        messages.info(request, _("You no longer follow #%(tag)s.") % {"tag": tag.name})
+    return redirect(tag)

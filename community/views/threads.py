@@ -13,7 +13,7 @@ from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
 from community.forms import PostForm, ThreadForm
-from community.models import Post, Product, Space, Thread
+from community.models import Post, Product, Space, Tag, Thread
 from community.pages.invalidation import CATALOGUE
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
@@ -235,6 +235,8 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
         initial = {"space": space} if space else {}
+        if tag := Tag.objects.filter(name=request.GET.get("tag", "")[:40]).first():
+            initial["tags"] = tag.name  # asked from a tag's page
         if product := _asked_about(request, kind):
             initial.update(product=product.slug, space=product.space or space)
             if product.tag_id:

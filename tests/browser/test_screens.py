@@ -48,8 +48,10 @@ def key_pages(demo):  # noqa: F811
     ]
 
 
-# Not one of the fourteen, but where the components are seen side by side in both themes.
-EXTRA = [("style-guide", "/host/style/", "host")]
+# Not among the fourteen: where the components are seen side by side in both themes, and
+# the tags a reader browses by (a member's view of one, with its Follow button).
+EXTRA = [("style-guide", "/host/style/", "host"), ("tags", "/tags/", None),
+         ("tag", "/tags/yeast/", "member")]
 
 
 def test_screenshots_of_the_key_pages_in_both_themes_and_widths(browser, live_server, demo,  # noqa: F811

@@ -273,7 +273,7 @@ def s_tags(w):
     return Scenario([w.url, reverse("home")],
                     lambda: moderation.thread_tags_set(actor=w.host, thread=w.thread,
                                                        names=["induction"]),
-                    shows=[r"\?tag=induction"])
+                    shows=[r"/tags/induction/"])
 
 
 @scenario(Kind.THREAD_MODERATED, "close")

@@ -68,12 +68,14 @@ def test_the_service_refuses_what_the_forms_refuse():
     assert not Tag.objects.filter(name__in=["hops", "yеast"]).exists()
 
 
-def test_a_tag_in_another_script_links_to_its_search(client):
+def test_a_tag_in_another_script_links_to_its_page_and_its_search(client):
     thread = conversations.thread_create(author=factories.UserFactory(),
                                          space=factories.SpaceFactory(), kind="question",
                                          title="Hebrew beer words", body="?", tags=["שלום"])
     page = client.get(thread.get_absolute_url()).content.decode()
-    assert "?tag=%D7%A9%D7%9C%D7%95%D7%9D" in page and "<bdi>שלום</bdi>" in page
+    assert "/tags/%D7%A9%D7%9C%D7%95%D7%9D/" in page and "<bdi>שלום</bdi>" in page
+    tag_page = client.get("/tags/%D7%A9%D7%9C%D7%95%D7%9D/").content.decode()
+    assert "Hebrew beer words" in tag_page and "?tag=%D7%A9%D7%9C%D7%95%D7%9D" in tag_page
     found = client.get("/search/?tag=%D7%A9%D7%9C%D7%95%D7%9D").content.decode()
     assert "Hebrew beer words" in found
 
