@@ -1,11 +1,11 @@
-"""Atom feeds: the whole community and each space."""
+"""Atom feeds: the whole community, each space and each tag."""
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from community.models import Space, Thread
+from community.models import Space, Tag, Thread
 
 FEED_SIZE = 30
 
@@ -69,3 +69,20 @@ class SpaceThreadsFeed(LatestThreadsFeed):
 
     def items(self, obj):
         return _threads().filter(space=obj)[:FEED_SIZE]
+
+
+class TagThreadsFeed(LatestThreadsFeed):
+    def get_object(self, request, name):
+        return get_object_or_404(Tag, name=name)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: #{obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj):
+        return obj.description or f"#{obj.name}"
+
+    def items(self, obj):
+        return _threads().filter(tags=obj)[:FEED_SIZE]

@@ -5,7 +5,7 @@ from community.models import Thread
 
 from .api import token_pages
 from .api.oauth import pages as oauth_pages
-from .feeds import LatestThreadsFeed, SpaceThreadsFeed
+from .feeds import LatestThreadsFeed, SpaceThreadsFeed, TagThreadsFeed
 from .views import (
     app,
     claims,
@@ -74,6 +74,7 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("feeds/latest/", LatestThreadsFeed(), name="latest_feed"),
     path("s/<slug:slug>/feed/", SpaceThreadsFeed(), name="space_feed"),
+    path("tags/<str:name>/feed/", TagThreadsFeed(), name="tag_feed"),
     # Posts
     path("photos/", media.image_upload, name="image_upload"),
     path("compose/preview/", composer.preview, name="compose_preview"),

@@ -39,16 +39,18 @@ def world():
     space = factories.SpaceFactory(name="Kettles")
     public = conversations.thread_create(
         author=author, space=space, kind=Thread.Kind.QUESTION, title="Which kettle to buy?",
-        body="Looking for advice on kettles.")
+        body="Looking for advice on kettles.", tags=["kettles"])
     held = conversations.thread_create(
         author=newcomer, space=space, kind=Thread.Kind.DISCUSSION,
-        title=f"My first {HELD} brew", body=f"All about {HELD}.", hold="first post")
+        title=f"My first {HELD} brew", body=f"All about {HELD}.", hold="first post",
+        tags=["kettles"])
     hidden = conversations.post_create(author=author, thread=public,
                                        body=f"A {HIDDEN_REPLY} answer.")
     moderation.review_hide(actor=host, post=hidden, reason="spam")
     gone = conversations.thread_create(
         author=author, space=space, kind=Thread.Kind.DISCUSSION,
-        title=f"The {DELETED_THREAD} thread", body=f"{DELETED_THREAD} everywhere.")
+        title=f"The {DELETED_THREAD} thread", body=f"{DELETED_THREAD} everywhere.",
+        tags=["kettles"])
     moderation.review_delete(actor=host, post=gone.opening_post, reason="off topic")
     removed = conversations.post_create(author=author, thread=public,
                                         body=f"A {DELETED_POST} reply.")
@@ -84,6 +86,8 @@ def _lists(w):
              reverse("purpose:my_projects"), reverse("similar_questions") + "?title=brew",
              reverse("space", args=[w["space"].slug]),
              reverse("space_feed", args=[w["space"].slug]),
+             reverse("tags"), reverse("tag", args=["kettles"]),
+             reverse("tag_feed", args=["kettles"]),
              reverse("thread", args=[w["public"].pk, w["public"].slug]),
              reverse("partners:organisation", args=[w["organisation"].slug])]
     pages += [f"{reverse('home')}?tab={tab}" for tab in ("latest", "unanswered", "solved")]

@@ -297,6 +297,7 @@ MATRIX: dict[str, Row] = {
     "tags": Row(everyone(200)),
     "tag": Row(everyone(200), tag_kw),
     "tag_follow": Row(MEMBERS_ONLY_POST, tag_kw),
+    "tag_feed": Row(everyone(200), tag_kw),
     "space_feed": Row(everyone(200), space_kw),
     "latest_feed": Row(everyone(200)),
     "search": Row(everyone(200)),

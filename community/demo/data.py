@@ -45,6 +45,16 @@ PARTNER = {
     "members": ["pablo", "vera"],
 }
 
+# What the busiest tags are about, as staff would write it in the admin (the tag pages).
+TAG_DESCRIPTIONS = {
+    "yeast": "Strains, pitching rates, starters and harvesting yeast.",
+    "smart-fermenter": "The Smart Fermenter: set-up, firmware, the app and the heater.",
+    "ipa": "Hop-forward pale ales: recipes, dry hopping and keeping them fresh.",
+    "lager": "Cold fermentation, lagering times and clean, crisp beers.",
+    "recipes": "Grain bills and schedules to brew, scale and share.",
+    "lessons": "The brewing classes' lessons, step by step.",
+}
+
 # (space index, kind, author, title, body, tags, replies)
 # replies: (author, body, kind) where kind is "answer" or "reply"; an answer marked
 # "accepted" is accepted by the asker.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from community.demo import data
-from community.models import Invitation, Post, Space, Thread, User, Vote
+from community.models import Invitation, Post, Space, Tag, Thread, User, Vote
 from community.services import conversations
 
 
@@ -163,6 +163,8 @@ def seed_threads() -> int:
                 conversations.vote_cast(
                     voter=voter, post=thread.opening_post, kind=Vote.Kind.LIKE
                 )
+    for name, description in data.TAG_DESCRIPTIONS.items():  # a staff edit is kept
+        Tag.objects.filter(name=name, description="").update(description=description)
     return created
 
 

@@ -160,3 +160,20 @@ def test_a_tags_page_and_the_index_cost_the_same_with_3_or_30_threads(client):
     for n in range(3, 30):
         start(f"Question {n}", tags=["yeast", f"other-{n}"], space=space)
     assert (queries(reverse("tag", args=["yeast"])), queries(reverse("tags"))) == small
+
+
+def test_a_tag_has_an_atom_feed_of_its_threads(client):
+    import xml.etree.ElementTree as ET
+
+    start("Which yeast for a lager?", tags=["yeast"])
+    start("Which kettle?", tags=["kettles"])
+    assert reverse("tag_feed", args=["yeast"]) in client.get(
+        reverse("tag", args=["yeast"])).content.decode()
+    response = client.get(reverse("tag_feed", args=["yeast"]))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(response.content)  # noqa: S314  (our own feed)
+    assert "#yeast" in root.findtext(f"{atom}title")
+    assert [e.findtext(f"{atom}title") for e in root.findall(f"{atom}entry")] == [
+        "Which yeast for a lager?"]
+    assert client.get(reverse("tag_feed", args=["nothing"])).status_code == 404
