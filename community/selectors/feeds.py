@@ -99,6 +99,24 @@ def tags_page(*, page: int = 1, size: int = TAGS_PAGE_SIZE) -> Slice:
     return page_slice(qs, page=page, size=size)
 
 
+def tag_named(name: str) -> Tag | None:
+    """The tag called ``name``, or the one a synonym of that name stands for (1-2 queries)."""
+    from community.models import TagSynonym
+
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        synonym = TagSynonym.objects.select_related("tag").filter(name=name).first()
+        tag = synonym.tag if synonym else None
+    return tag
+
+
+def tags_followed(user) -> set[int]:
+    """The ids of the tags ``user`` follows (1 query)."""
+    from community.models import TagFollow
+
+    return set(TagFollow.objects.filter(user=user).values_list("tag_id", flat=True))
+
+
 def tag_uses(tag: Tag) -> int:
     """The threads a reader can open that carry ``tag`` (1 query)."""
     return tag.threads.filter(is_deleted=False, is_hidden=False).count()

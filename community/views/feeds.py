@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community import pages, permissions
-from community.models import Space, SpaceFollow, Tag, TagFollow, TagSynonym, User
+from community.models import Space, SpaceFollow, Tag, User
 from community.selectors import feeds
 from community.selectors import moments as moment_selectors
 from community.services import conversations, onboarding
@@ -119,29 +119,20 @@ def space_follow(request, slug):
 def tag_list(request):
     """Every tag in use, the most used first. Template ``community/tag_list.html``."""
     number = feeds.page_number(request.GET.get("page"))
-    context = {"page": feeds.tags_page(page=number), "followed": set()}
-    if permissions.is_member(request.user):
-        context["followed"] = set(TagFollow.objects.filter(user=request.user)
-                                  .values_list("tag_id", flat=True))
-    return render(request, "community/tag_list.html", context)
-
-
-def _tag(name) -> Tag:
-    """The tag named ``name``, or the one a synonym of that name stands for."""
-    tag = Tag.objects.filter(name=name).first()
-    if tag is None:
-        synonym = TagSynonym.objects.select_related("tag").filter(name=name).first()
-        if synonym is None:
-            raise Http404(_("No tag is called “%(name)s”.") % {"name": name})
-        tag = synonym.tag
-    return tag
+    member = permissions.is_member(request.user)
+    return render(request, "community/tag_list.html", {
+        "page": feeds.tags_page(page=number),
+        "followed": feeds.tags_followed(request.user) if member else set(),
+    })
 
 
 @pages.anonymous_page(_feed_tags)
 def tag_detail(request, name):
     """A tag's threads, as a space's (``_feed.html`` on htmx); a synonym's name leads to
     its tag. Template ``community/tag.html``."""
-    tag = _tag(name)
+    tag = feeds.tag_named(name)
+    if tag is None:
+        raise Http404(_("No tag is called “%(name)s”.") % {"name": name})
     if tag.name != name:
         return redirect(tag, permanent=True)
     context = _feed_context(request, tag=tag)
@@ -149,8 +140,8 @@ def tag_detail(request, name):
     if request.htmx:
         return render(request, "community/_feed.html", context)
     context["uses"] = SimpleLazyObject(lambda: feeds.tag_uses(tag))
-    context["following"] = permissions.is_member(request.user) and TagFollow.objects.filter(
-        user=request.user, tag=tag).exists()
+    context["following"] = permissions.is_member(request.user) and (
+        tag.pk in feeds.tags_followed(request.user))
     context["spaces"] = SimpleLazyObject(kept_spaces)
     return render(request, "community/tag.html", context)
 
