@@ -81,6 +81,12 @@ def test_thread_rows_link_their_tags_to_the_tags_page(client):
     assert f'href="{reverse("tag", args=["yeast"])}"' in home
 
 
+def test_searching_by_a_tag_leads_to_the_tags_page(client):
+    start("Which yeast for a lager?", tags=["yeast"])
+    page = client.get(reverse("search"), {"tag": "yeast"}).content.decode()
+    assert f'href="{reverse("tag", args=["yeast"])}"' in page
+
+
 def test_a_synonym_leads_to_its_tag_and_an_unknown_name_is_a_404(client):
     start("Which yeast for a lager?", tags=["yeast"])
     TagSynonym.objects.create(name="levure", tag=Tag.objects.get(name="yeast"))
