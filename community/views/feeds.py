@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -153,8 +154,9 @@ def tag_follow(request, name):
     follow = request.POST.get("follow") != "0"
     conversations.tag_follow_set(user=request.user, tag=tag, follow=follow)
     if request.htmx:
-        return render(request, "community/_tag_follow_button.html", {
-            "following": follow, "tag": tag})
+        return render(request, "community/_follow_button.html", {
+            "following": follow, "follow_url": reverse("tag_follow", args=[tag.name]),
+            "follow_label": _("Follow tag")})
     if follow:
         messages.success(request, _("You follow #%(tag)s: its threads come first in “For "
                                     "you” on your home page.") % {"tag": tag.name})

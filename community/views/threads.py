@@ -13,8 +13,9 @@ from community.content.limits import new_member_summary, refusal_status
 from community.content.search import similar_questions
 from community.engine import notifications
 from community.forms import PostForm, ThreadForm
-from community.models import Post, Product, Space, Tag, Thread
+from community.models import Post, Product, Space, Thread
 from community.pages.invalidation import CATALOGUE
+from community.selectors import feeds as feed_selectors
 from community.selectors import threads as thread_selectors
 from community.selectors.feeds import page_number
 from community.services import conversations, drafts, users
@@ -235,8 +236,9 @@ def thread_create(request, kind=Thread.Kind.QUESTION):
     else:
         space = Space.objects.filter(slug=request.GET.get("space", "")[:90]).first()
         initial = {"space": space} if space else {}
-        if tag := Tag.objects.filter(name=request.GET.get("tag", "")[:40]).first():
-            initial["tags"] = tag.name  # asked from a tag's page
+        named = request.GET.get("tag", "")[:40]  # asked from a tag's page
+        if named and (tag := feed_selectors.tag_named(named)):
+            initial["tags"] = tag.name
         if product := _asked_about(request, kind):
             initial.update(product=product.slug, space=product.space or space)
             if product.tag_id:
@@ -335,7 +337,8 @@ def thread_follow(request, pk):
     conversations.thread_follow_set(user=request.user, thread=thread, follow=follow)
     if request.htmx:
         return render(request, "community/_follow_button.html", {
-            "following": follow, "thread": thread,
+            "following": follow, "follow_url": reverse("thread_follow", args=[thread.pk]),
+            "follow_label": _("Follow thread"),
         })
     messages.success(request, _("You follow this thread.") if follow else
                      _("You no longer follow this thread."))

@@ -127,15 +127,25 @@ def test_following_from_a_page_that_swaps_the_button_in_place(client):
     body = partial.content.decode()
     assert body.lstrip().startswith("<form") and 'aria-pressed="true"' in body
     assert 'name="follow" value="0"' in body
+    assert f'action="{reverse("tag_follow", args=["yeast"])}"' in body
 
 
 def test_an_anonymous_reader_sees_a_new_thread_and_a_new_description_at_once(client):
+    from django.test import Client
+
     start("Which yeast for a lager?", tags=["yeast"])
     url = reverse("tag", args=["yeast"])
+    member, host = Client(), Client()
+    member.force_login(factories.UserFactory())
+    host.force_login(factories.HostFactory())
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
+    for reader in (member, host):  # their thread list comes from the shared fragment
+        assert titles(reader.get(url)) == ["Which yeast for a lager?"]
     start("Harvesting yeast from a bottle", tags=["yeast"])
     assert "Harvesting yeast from a bottle" in titles(client.get(url))
+    for reader in (member, host):
+        assert "Harvesting yeast from a bottle" in titles(reader.get(url))
     tag = Tag.objects.get(name="yeast")
     tag.description = "All about strains."  # edited in the admin
     tag.save()
@@ -148,6 +158,9 @@ def test_asking_from_a_tags_page_starts_with_the_tag(client):
     client.force_login(factories.UserFactory())
     form = client.get(reverse("ask"), {"tag": "yeast"}).context["form"]
     assert form.initial["tags"] == "yeast"
+    TagSynonym.objects.create(name="levure", tag=Tag.objects.get(name="yeast"))
+    assert client.get(reverse("ask"), {"tag": "levure"}).context["form"].initial["tags"] == (
+        "yeast")
     unknown = client.get(reverse("ask"), {"tag": "not-a-tag"}).context["form"]
     assert "tags" not in unknown.initial
 
